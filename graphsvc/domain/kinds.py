@@ -1,0 +1,171 @@
+"""The kinds of things in the graph and which relation kinds may join which ends.
+
+Every node of the graph is a stakeholder, a meeting (bijeenkomst) or an area (gebied).
+Relation kinds are directed where the meaning is (``FOUNDED``: founder -> founded);
+``KNOWS`` and ``PARTNERS_WITH`` are symmetric.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class NodeKind(StrEnum):
+    """What a node of the graph is."""
+
+    RESIDENT = "RESIDENT"  # inwoner: personal data
+    ORGANISATION = "ORGANISATION"  # vereniging, stichting, business, school, ...
+    WIJKPARTNER = "WIJKPARTNER"  # neighbourhood partner: DOCK, buurtteam, wijkbureau, ...
+    INITIATIVE = "INITIATIVE"  # bewonersinitiatief, collective, alliance, cooperative
+    MUNICIPALITY_ROLE = "MUNICIPALITY_ROLE"  # gebiedswethouder, contactpersoon, beleidsadviseur
+    MEETING = "MEETING"  # bijeenkomst: evidence of ties
+    AREA = "AREA"  # gemeente, wijk, buurt
+
+
+STAKEHOLDER_KINDS = frozenset(
+    {
+        NodeKind.RESIDENT,
+        NodeKind.ORGANISATION,
+        NodeKind.WIJKPARTNER,
+        NodeKind.INITIATIVE,
+        NodeKind.MUNICIPALITY_ROLE,
+    }
+)
+PARTNER_KINDS = frozenset({NodeKind.WIJKPARTNER, NodeKind.ORGANISATION, NodeKind.MUNICIPALITY_ROLE})
+
+
+class Visibility(StrEnum):
+    """Who may see a resident: everyone, social brokers, or nobody but editors."""
+
+    PUBLIC = "PUBLIC"
+    BROKERS = "BROKERS"
+    PRIVATE = "PRIVATE"
+
+
+class InitiativeStatus(StrEnum):
+    IDEA = "IDEA"
+    STARTING = "STARTING"
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    ENDED = "ENDED"
+
+
+class AreaLevel(StrEnum):
+    """Levels of the area tree; WORKING_AREA is a municipality's own area (gebied) beside CBS."""
+
+    MUNICIPALITY = "MUNICIPALITY"  # gemeente, GM + 4 digits
+    DISTRICT = "DISTRICT"  # wijk, WK + 6 digits
+    NEIGHBOURHOOD = "NEIGHBOURHOOD"  # buurt, BU + 8 digits
+    WORKING_AREA = "WORKING_AREA"  # gebied or kern of the municipality's own area work
+
+
+# The ``type`` a stakeholder of each kind may have. Open vocabularies would make filters
+# useless, so these are closed; extend them here (a data migration is not needed).
+TYPES: dict[NodeKind, frozenset[str]] = {
+    NodeKind.ORGANISATION: frozenset(
+        {
+            "ASSOCIATION",  # vereniging
+            "FOUNDATION",  # stichting
+            "BUSINESS",
+            "SCHOOL",
+            "CARE",
+            "CULTURE",
+            "COOPERATIVE",
+            "HOUSING_CORPORATION",  # woningcorporatie
+            "RELIGIOUS",
+            "SPORTS",
+            "COMMUNITY_CENTRE",  # wijkcentrum
+            "OTHER",
+        }
+    ),
+    NodeKind.WIJKPARTNER: frozenset(
+        {
+            "SOCIAL_BROKER",  # sociaal makelorganisatie, e.g. DOCK
+            "NEIGHBOURHOOD_TEAM",  # buurtteam
+            "DISTRICT_OFFICE",  # wijkbureau
+            "HEALTH_CENTRE",  # gezondheidscentrum
+            "YOUTH_WORK",  # jongerenwerk
+            "POLICE",  # wijkagent
+            "SHELTER",  # maatschappelijke opvang, e.g. SMO
+            "LIBRARY",
+            "OTHER",
+        }
+    ),
+    NodeKind.INITIATIVE: frozenset({"RESIDENTS_INITIATIVE", "COLLECTIVE", "ALLIANCE", "COOPERATIVE"}),
+    NodeKind.MUNICIPALITY_ROLE: frozenset(
+        {
+            "AREA_ALDERMAN",  # gebiedswethouder
+            "AREA_CONTACT",  # gebiedscontactpersoon
+            "POLICY_ADVISER",  # beleidsadviseur
+            "DISTRICT_COORDINATOR",  # wijkcoördinator
+            "ALDERMAN",  # wethouder
+            "COORDINATOR",  # e.g. the coordinator of an alliance appointed by the municipality
+        }
+    ),
+}
+
+NEEDS = frozenset({"SPACE", "FUNDING", "VOLUNTEERS", "KNOWLEDGE", "CONTACTS", "PERMITS", "PUBLICITY", "MATERIALS"})
+
+
+class RelationKind(StrEnum):
+    MEMBER_OF = "MEMBER_OF"
+    WORKS_FOR = "WORKS_FOR"
+    COORDINATES = "COORDINATES"
+    FOUNDED = "FOUNDED"
+    PARTNERS_WITH = "PARTNERS_WITH"
+    SUPPORTS = "SUPPORTS"  # steunverklaring
+    FUNDS = "FUNDS"
+    KNOWS = "KNOWS"
+    ATTENDED = "ATTENDED"
+    CONTACT_FOR = "CONTACT_FOR"
+    RESPONSIBLE_FOR = "RESPONSIBLE_FOR"
+    ACTIVE_IN = "ACTIVE_IN"
+    LIVES_IN = "LIVES_IN"
+    WORKS_ON = "WORKS_ON"
+
+
+SYMMETRIC = frozenset({RelationKind.KNOWS, RelationKind.PARTNERS_WITH})
+
+_R, _O, _W, _I, _M = (
+    NodeKind.RESIDENT,
+    NodeKind.ORGANISATION,
+    NodeKind.WIJKPARTNER,
+    NodeKind.INITIATIVE,
+    NodeKind.MUNICIPALITY_ROLE,
+)
+_ANY = frozenset(STAKEHOLDER_KINDS)
+_GROUPS = frozenset({_O, _W, _I})
+
+# Which (source kind, target kind) each relation kind may join.
+ENDS: dict[RelationKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
+    RelationKind.MEMBER_OF: (frozenset({_R, _O, _I, _W}), _GROUPS),
+    RelationKind.WORKS_FOR: (frozenset({_R, _M}), _GROUPS),
+    RelationKind.COORDINATES: (_ANY, _GROUPS | {NodeKind.MEETING}),
+    RelationKind.FOUNDED: (_ANY, _GROUPS),
+    RelationKind.PARTNERS_WITH: (_ANY, _ANY),
+    RelationKind.SUPPORTS: (_ANY, _GROUPS),
+    RelationKind.FUNDS: (frozenset({_O, _W, _M, _I}), _GROUPS),
+    RelationKind.KNOWS: (_ANY, _ANY),
+    RelationKind.ATTENDED: (_ANY, frozenset({NodeKind.MEETING})),
+    RelationKind.CONTACT_FOR: (frozenset({_R, _W, _M, _O}), _GROUPS | {NodeKind.AREA}),
+    RelationKind.RESPONSIBLE_FOR: (frozenset({_M, _W}), _GROUPS | {NodeKind.AREA}),
+    RelationKind.ACTIVE_IN: (_ANY, _GROUPS | {NodeKind.AREA}),
+    RelationKind.LIVES_IN: (frozenset({_R}), frozenset({NodeKind.AREA})),
+    RelationKind.WORKS_ON: (_ANY, frozenset({_I})),
+}
+
+# Compact codes the projection stores per relation instead of the enum.
+RELATION_CODES: dict[RelationKind, int] = {kind: i for i, kind in enumerate(RelationKind)}
+RELATION_BY_CODE: tuple[RelationKind, ...] = tuple(RelationKind)
+
+
+def fits(kind: RelationKind, source: NodeKind, target: NodeKind) -> bool:
+    """Whether a relation of ``kind`` may go from a ``source`` node to a ``target`` node.
+
+    >>> fits(RelationKind.LIVES_IN, NodeKind.RESIDENT, NodeKind.AREA)
+    True
+    >>> fits(RelationKind.LIVES_IN, NodeKind.ORGANISATION, NodeKind.AREA)
+    False
+    """
+    sources, targets = ENDS[kind]
+    return source in sources and target in targets

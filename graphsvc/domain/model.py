@@ -1,0 +1,121 @@
+"""Value types of the graph: nodes (stakeholders and meetings) and relations.
+
+One flat ``Node`` type serves every stakeholder kind and meetings: a field that does not apply
+to a kind stays ``None`` or empty, and validation says which fields a kind takes. Flat records
+keep the store, the projection and the import format simple and equal for every kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import NamedTuple
+
+from .kinds import InitiativeStatus, NodeKind, RelationKind, Visibility
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A stakeholder (resident, organisation, wijkpartner, initiative, municipality role) or a meeting."""
+
+    id: str
+    kind: NodeKind
+    name: str
+    themes: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()  # where it lives, works, serves or is responsible
+    tags: tuple[str, ...] = ()
+    provenance: str | None = None  # source: who or what said so
+    type: str | None = None  # organisation, wijkpartner, initiative or role type (kinds.TYPES)
+    visibility: Visibility | None = None  # residents only
+    contact: str | None = None  # residents only; never served to the public
+    capacity: int | None = None  # wijkpartners: initiatives it can support at once
+    status: InitiativeStatus | None = None  # initiatives
+    needs: tuple[str, ...] = ()  # initiatives: what they ask for (kinds.NEEDS)
+    offers: tuple[str, ...] = ()  # partners: what they give (kinds.NEEDS)
+    started: date | None = None  # initiatives: started; meetings: the date
+    ended: date | None = None
+    holder: str | None = None  # municipality roles: the holder's name, optional
+    place: str | None = None  # meetings
+    created_at: datetime = EPOCH
+    updated_at: datetime = EPOCH
+
+    def is_stakeholder(self) -> bool:
+        return self.kind not in (NodeKind.MEETING, NodeKind.AREA)
+
+    def touched(self, now: datetime, created: datetime | None = None) -> Node:
+        """This node stamped as written at ``now`` (keeping ``created`` when it existed)."""
+        return replace(self, created_at=created or now, updated_at=now)
+
+
+class Relation(NamedTuple):
+    """A typed, directed tie between two nodes, with the evidence for it.
+
+    A named tuple in the store's column order, with dates as ISO strings (``YYYY-MM-DD``, as
+    both stores keep them): an import of a million relations passes them on without copying.
+    """
+
+    id: int | None
+    kind: RelationKind
+    source: str
+    target: str
+    since: str | None = None
+    until: str | None = None
+    strength: float | None = None  # 0..1; unknown when None
+    role: str | None = None
+    note: str | None = None
+    provenance: str | None = None  # source of the claim
+
+    def active_on(self, day: date) -> bool:
+        """Whether the relation held on ``day`` (no since: always before; no until: still).
+
+        >>> Relation(1, RelationKind.KNOWS, "a", "b", since="2019-01-29").active_on(date(2020, 1, 1))
+        True
+        """
+        iso = day.isoformat()
+        return (self.since is None or self.since <= iso) and (self.until is None or iso <= self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A broker's verdict on a suggested collaboration between two stakeholders."""
+
+    source: str
+    target: str
+    verdict: str  # ACCEPTED or REJECTED
+    note: str | None = None
+    reviewed_at: datetime = EPOCH
+    relation_id: int | None = None
+
+
+@dataclass(slots=True)
+class Batch:
+    """Everything one write changes, applied by a store in one transaction."""
+
+    themes: list = field(default_factory=list)
+    areas: list = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    delete_nodes: list[str] = field(default_factory=list)
+    delete_relations: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return sum(
+            len(part)
+            for part in (
+                self.themes,
+                self.areas,
+                self.nodes,
+                self.relations,
+                self.reviews,
+                self.delete_nodes,
+                self.delete_relations,
+            )
+        )

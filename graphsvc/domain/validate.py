@@ -1,0 +1,390 @@
+"""Turn records of the import format (plain dicts, camelCase keys) into domain values.
+
+Validation collects every problem with the path of the field (``relations[12].strength``)
+instead of stopping at the first, so that an import reports all bad rows at once. It checks
+references too (relation ends, areas, themes) against what a ``Context`` knows: the store's
+current contents plus the batch itself. The relation loop is the import's hot path: it avoids
+work on valid rows (no string formatting, no exceptions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .areas import Area, check_area
+from .errors import Problem, ValidationError
+from .kinds import (
+    ENDS,
+    NEEDS,
+    TYPES,
+    AreaLevel,
+    InitiativeStatus,
+    NodeKind,
+    RelationKind,
+    Visibility,
+)
+from .model import EPOCH, Node, Relation
+from .themes import Theme, check_theme
+
+MAX_NAME = 200
+MAX_TEXT = 2000
+NODE_KEYS = {
+    "id",
+    "kind",
+    "name",
+    "themes",
+    "areas",
+    "tags",
+    "provenance",
+    "type",
+    "visibility",
+    "contact",
+    "capacity",
+    "status",
+    "needs",
+    "offers",
+    "started",
+    "ended",
+    "holder",
+    "place",
+    "date",
+    "createdAt",
+    "updatedAt",
+}
+RELATION_KEYS = {"id", "kind", "source", "target", "since", "until", "strength", "role", "note", "provenance"}
+# Fields that only some kinds take; any other kind must leave them empty.
+ONLY_FOR = {
+    "visibility": {NodeKind.RESIDENT},
+    "contact": {NodeKind.RESIDENT},
+    "capacity": {NodeKind.WIJKPARTNER},
+    "status": {NodeKind.INITIATIVE},
+    "needs": {NodeKind.INITIATIVE},
+    "offers": {NodeKind.WIJKPARTNER, NodeKind.ORGANISATION, NodeKind.MUNICIPALITY_ROLE},
+    "started": {NodeKind.INITIATIVE},
+    "ended": {NodeKind.INITIATIVE},
+    "holder": {NodeKind.MUNICIPALITY_ROLE},
+    "place": {NodeKind.MEETING},
+    "date": {NodeKind.MEETING},
+}
+_KINDS = {k.value: k for k in NodeKind if k is not NodeKind.AREA}
+_REL_KINDS = {k.value: k for k in RelationKind}
+_TEXT = (str, type(None))
+_NUMBER = (float, int)
+_ENDS_BY_NAME = {kind.value: (kind, *ENDS[kind]) for kind in RelationKind}
+
+
+def _is_day(value: Any) -> bool:
+    """Whether ``value`` is a date written YYYY-MM-DD (the only form the stores keep)."""
+    try:
+        return len(value) == 10 and date.fromisoformat(value) is not None
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass
+class Context:
+    """What validation may refer to besides the batch: the kinds of stored nodes, areas, themes."""
+
+    kind_of: Callable[[str], NodeKind | None] = lambda _id: None
+    areas: Mapping[str, Area] = field(default_factory=dict)
+    themes: Iterable[str] = ()
+
+
+class Validator:
+    """Collects problems while converting records; ``raise_if_any`` ends a validation run."""
+
+    def __init__(self, context: Context | None = None):
+        self.context = context or Context()
+        self.problems: list[Problem] = []
+        self.areas: dict[str, Area] = dict(self.context.areas)
+        self.themes: set[str] = set(self.context.themes)
+        self.batch_kinds: dict[str, NodeKind] = {}
+
+    # -- helpers --------------------------------------------------------------------------
+    def problem(self, code: str, where: str, message: str) -> None:
+        self.problems.append(Problem(code, where, message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            count = len(self.problems)
+            raise ValidationError(f"{count} problem{'s' * (count != 1)} in the input", problems=self.problems)
+
+    def kind_of(self, node_id: str) -> NodeKind | None:
+        kind = self.batch_kinds.get(node_id)
+        if kind is not None:
+            return kind
+        return NodeKind.AREA if node_id in self.areas else self.context.kind_of(node_id)
+
+    def _text(self, row: Mapping, key: str, where: str, required: bool = False, limit: int = MAX_TEXT):
+        value = row.get(key)
+        if value is None or value == "":
+            if required:
+                self.problem("REQUIRED", f"{where}.{key}", "a value is required")
+            return None
+        if not isinstance(value, str):
+            self.problem("INVALID", f"{where}.{key}", f"expected a string, got {type(value).__name__}")
+            return None
+        if len(value) > limit:
+            self.problem("TOO_LONG", f"{where}.{key}", f"at most {limit} characters, got {len(value)}")
+        return value
+
+    def _list(self, row: Mapping, key: str, where: str) -> tuple[str, ...]:
+        value = row.get(key) or ()
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            self.problem("INVALID", f"{where}.{key}", "expected a list of strings")
+            return ()
+        return tuple(dict.fromkeys(value))  # drop repeats, keep order
+
+    def _date(self, row: Mapping, key: str, where: str) -> date | None:
+        value = row.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.problem("INVALID_DATE", f"{where}.{key}", f"expected a date YYYY-MM-DD, got {value!r}")
+            return None
+
+    def _day(self, row: Mapping, key: str, where: str) -> str | None:
+        """A relation date: kept as the ISO string it is, once checked."""
+        value = row.get(key)
+        if value is None:
+            return None
+        if not _is_day(value):
+            self.problem("INVALID_DATE", f"{where}.{key}", f"expected a date YYYY-MM-DD, got {value!r}")
+            return None
+        return value
+
+    def _stamp(self, row: Mapping, key: str, where: str) -> datetime:
+        value = row.get(key)
+        if not value:
+            return EPOCH
+        try:
+            return datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.problem("INVALID_DATE", f"{where}.{key}", f"expected an ISO 8601 timestamp, got {value!r}")
+            return EPOCH
+
+    def _enum(self, row: Mapping, key: str, where: str, allowed: Mapping[str, Any], default=None):
+        value = row.get(key)
+        if value is None or value == "":
+            return default
+        if value not in allowed:
+            self.problem("INVALID", f"{where}.{key}", f"{value!r} is not one of {', '.join(sorted(allowed))}")
+            return default
+        return allowed[value]
+
+    def _unknown_keys(self, row: Mapping, allowed: set[str], where: str) -> None:
+        for key in row.keys() - allowed:
+            self.problem(
+                "UNKNOWN_FIELD", f"{where}.{key}", f"unknown field; expected one of {', '.join(sorted(allowed))}"
+            )
+
+    # -- records ---------------------------------------------------------------------------
+    def theme(self, row: Mapping, where: str) -> Theme | None:
+        theme = Theme(str(row.get("key", "")), str(row.get("labelNl", "")), str(row.get("labelEn", "")))
+        problems = check_theme(theme, where)
+        self.problems.extend(problems)
+        if not problems:
+            self.themes.add(theme.key)
+            return theme
+        return None
+
+    def area(self, row: Mapping, where: str) -> Area | None:
+        level = self._enum(row, "level", where, AreaLevel.__members__)
+        year = row.get("cbsYear")
+        if year is not None and not isinstance(year, int):
+            self.problem("INVALID", f"{where}.cbsYear", "expected a whole number (a year)")
+            year = None
+        code = row.get("code")
+        if not isinstance(code, str):
+            self.problem("REQUIRED", f"{where}.code", "a CBS code is required")
+            return None
+        area = Area(code, str(row.get("name") or ""), level or AreaLevel.NEIGHBOURHOOD, row.get("parent"), year)
+        problems = check_area(area, where) if level else []
+        self.problems.extend(problems)
+        if level is None or problems:
+            return None
+        self.areas[area.code] = area
+        return area
+
+    def check_area_parents(self, areas: Iterable[Area], where: str) -> None:
+        """Every parent named must exist (in the store or the batch): the tree has no holes."""
+        for i, area in enumerate(areas):
+            if area.parent and area.parent not in self.areas:
+                self.problem("UNKNOWN_AREA", f"{where}[{i}].parent", f"no area with code {area.parent}")
+
+    def node(self, row: Mapping, where: str) -> Node | None:
+        if not isinstance(row, Mapping):
+            self.problem("INVALID", where, "expected an object")
+            return None
+        before = len(self.problems)
+        self._unknown_keys(row, NODE_KEYS, where)
+        node_id = self._text(row, "id", where, required=True, limit=120)
+        kind = self._enum(row, "kind", where, _KINDS)
+        if kind is None and "kind" not in row:
+            self.problem("REQUIRED", f"{where}.kind", f"a kind is required: one of {', '.join(sorted(_KINDS))}")
+        name = self._text(row, "name", where, required=True, limit=MAX_NAME)
+        themes = self._list(row, "themes", where)
+        for theme in themes:
+            if theme not in self.themes:
+                self.problem("UNKNOWN_THEME", f"{where}.themes", f"unknown theme '{theme}'")
+        areas = self._list(row, "areas", where)
+        for code in areas:
+            if code not in self.areas:
+                self.problem("UNKNOWN_AREA", f"{where}.areas", f"no area with code '{code}'")
+        if kind is not None:
+            self._kind_fields(row, kind, where)
+        node_type = self._text(row, "type", where, limit=40)
+        if kind is not None and node_type is not None and node_type not in TYPES.get(kind, ()):
+            allowed = ", ".join(sorted(TYPES.get(kind, ()))) or "no type"
+            self.problem("INVALID", f"{where}.type", f"'{node_type}' is not a {kind.value} type: {allowed}")
+        needs, offers = self._list(row, "needs", where), self._list(row, "offers", where)
+        for key, values in (("needs", needs), ("offers", offers)):
+            for value in values:
+                if value not in NEEDS:
+                    self.problem("INVALID", f"{where}.{key}", f"'{value}' is not one of {', '.join(sorted(NEEDS))}")
+        capacity = row.get("capacity")
+        if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 0):
+            self.problem("INVALID", f"{where}.capacity", "expected a whole number of at least 0")
+        started = self._date(row, "date" if kind is NodeKind.MEETING else "started", where)
+        ended = self._date(row, "ended", where)
+        if started and ended and ended < started:
+            self.problem("INVALID", f"{where}.ended", f"ended {ended} is before started {started}")
+        visibility = self._enum(row, "visibility", where, Visibility.__members__)
+        if kind is NodeKind.RESIDENT and visibility is None:
+            visibility = Visibility.BROKERS
+        if len(self.problems) > before or node_id is None or kind is None or name is None:
+            return None
+        self.batch_kinds[node_id] = kind
+        return Node(
+            id=node_id,
+            kind=kind,
+            name=name,
+            themes=themes,
+            areas=areas,
+            tags=self._list(row, "tags", where),
+            provenance=self._text(row, "provenance", where),
+            type=node_type,
+            visibility=visibility,
+            contact=self._text(row, "contact", where),
+            capacity=capacity,
+            status=self._enum(row, "status", where, InitiativeStatus.__members__)
+            or (InitiativeStatus.ACTIVE if kind is NodeKind.INITIATIVE else None),
+            needs=needs,
+            offers=offers,
+            started=started,
+            ended=ended,
+            holder=self._text(row, "holder", where, limit=MAX_NAME),
+            place=self._text(row, "place", where, limit=MAX_NAME),
+            created_at=self._stamp(row, "createdAt", where),
+            updated_at=self._stamp(row, "updatedAt", where),
+        )
+
+    def _kind_fields(self, row: Mapping, kind: NodeKind, where: str) -> None:
+        for key, kinds in ONLY_FOR.items():
+            if kind not in kinds and row.get(key) not in (None, "", [], ()):
+                takers = ", ".join(sorted(k.value for k in kinds))
+                self.problem("NOT_APPLICABLE", f"{where}.{key}", f"only {takers} take {key}, not {kind.value}")
+
+    def relation(self, row: Mapping, where: str) -> Relation | None:
+        """One relation; on a bad one, every problem with it is recorded under ``where``."""
+        rel = self.relation_fast(row)
+        if rel is None:
+            self.explain_relation(row, where)
+        return rel
+
+    def relation_fast(self, row: Mapping) -> Relation | None:
+        """One relation, or None without saying why."""
+        good, _ = self.relations_fast([row])
+        return good[0] if good else None
+
+    def relations_fast(self, rows: Iterable[Any]) -> tuple[list[Relation], list[int]]:
+        """Valid relations of ``rows``, and the positions of the others: the import's hot loop.
+
+        Everything is bound to locals and checked inline; a row that fails any check is only
+        counted here, and ``explain_relation`` says what is wrong with it.
+        """
+        good: list[Relation] = []
+        bad: list[int] = []
+        batch_kind, kind_of, keys, day = self.batch_kinds.get, self.kind_of, RELATION_KEYS, date.fromisoformat
+        ends, text, number = _ENDS_BY_NAME, _TEXT, _NUMBER
+        append = good.append
+        for i, row in enumerate(rows):
+            try:
+                kind, sources, targets = ends[row["kind"]]
+                source, target = row["source"], row["target"]
+                get = row.get
+                strength, since, until, rel_id = get("strength"), get("since"), get("until"), get("id")
+                role, note, provenance = get("role"), get("note"), get("provenance")
+                if (
+                    (batch_kind(source) or kind_of(source)) in sources
+                    and (batch_kind(target) or kind_of(target)) in targets
+                    and source != target
+                    and (strength is None or (type(strength) in number and 0 <= strength <= 1))
+                    and (since is None or (len(since) == 10 and day(since)))
+                    and (until is None or (len(until) == 10 and day(until) and (since is None or since <= until)))
+                    and (rel_id is None or (type(rel_id) is int and rel_id > 0))
+                    and type(role) in text
+                    and type(note) in text
+                    and type(provenance) in text
+                    and row.keys() <= keys
+                ):
+                    append(Relation(rel_id, kind, source, target, since, until, strength, role, note, provenance))
+                    continue
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass
+            bad.append(i)
+        return good, bad
+
+    def explain_relation(self, row: Any, where: str) -> None:
+        """Say everything wrong with a relation the fast path refused."""
+        if not isinstance(row, Mapping):
+            self.problem("INVALID", where, "expected an object")
+            return
+        before = len(self.problems)
+        self._unknown_keys(row, RELATION_KEYS, where)
+        kind = self._enum(row, "kind", where, _REL_KINDS)
+        if "kind" not in row:
+            self.problem("REQUIRED", f"{where}.kind", "a relation kind is required")
+        ends = []
+        for key in ("source", "target"):
+            node_id = self._text(row, key, where, required=True, limit=120)
+            node_kind = self.kind_of(node_id) if node_id else None
+            if node_id and node_kind is None:
+                self.problem("UNKNOWN_NODE", f"{where}.{key}", f"no stakeholder, meeting or area with id '{node_id}'")
+            ends.append(node_kind)
+        if row.get("source") and row.get("source") == row.get("target"):
+            self.problem("INVALID", f"{where}.target", "a relation needs two different ends")
+        source_kind, target_kind = ends
+        if kind is not None and source_kind is not None and target_kind is not None:
+            sources, targets = ENDS[kind]
+            if source_kind not in sources:
+                self.problem("KIND_MISMATCH", f"{where}.source", _ends_text(kind, "source", source_kind, sources))
+            if target_kind not in targets:
+                self.problem("KIND_MISMATCH", f"{where}.target", _ends_text(kind, "target", target_kind, targets))
+        strength = row.get("strength")
+        if strength is not None and (
+            not isinstance(strength, (int, float)) or isinstance(strength, bool) or not 0 <= strength <= 1
+        ):
+            self.problem("OUT_OF_RANGE", f"{where}.strength", f"expected a number from 0 to 1, got {strength!r}")
+        since, until = self._day(row, "since", where), self._day(row, "until", where)
+        if since and until and until < since:
+            self.problem("INVALID", f"{where}.until", f"until {until} is before since {since}")
+        rel_id = row.get("id")
+        if rel_id is not None and (type(rel_id) is not int or rel_id <= 0):
+            self.problem("INVALID", f"{where}.id", f"expected a whole number above 0, got {rel_id!r}")
+        for key in ("role", "note", "provenance"):
+            self._text(row, key, where)
+        if len(self.problems) == before:  # the fast path refused something not named above
+            self.problem("INVALID", where, "invalid relation")
+
+
+def _ends_text(kind: RelationKind, end: str, got: NodeKind, allowed: Iterable[NodeKind]) -> str:
+    names = ", ".join(sorted(k.value for k in allowed))
+    return f"{kind.value} cannot have a {got.value} as its {end}; expected one of {names}"

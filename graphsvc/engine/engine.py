@@ -1,0 +1,125 @@
+"""The graph engine: a store and its projection, kept in step.
+
+All writes go through ``Engine.write``: validate, stamp, commit to the store, then apply the
+committed batch to the projection. Reads go through ``Engine.view``. If another process
+wrote to the same store, ``sync`` applies its changes from the store's change feed (or
+rebuilds when the feed says too much changed); a rebuild builds a new projection and swaps
+it in, so views that are in use keep a consistent graph.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from ..domain import Batch, Node, NodeKind, RelationKind
+from ..domain.document import Locate, batch_from_document, default_locate
+from ..domain.model import EPOCH, utcnow
+from ..domain.validate import Context
+from ..gcpause import paused_gc
+from ..store import Applied, Store
+from .projection import Projection
+from .view import BROKER, View, Viewer
+
+
+def build_projection(store: Store) -> Projection:
+    """A projection of everything in ``store``, streamed page by page."""
+    projection = Projection()
+    version = store.version()
+    projection.load(store.areas(), store.themes(), store.iter_nodes(), store.iter_edges(), version)
+    return projection
+
+
+class Engine:
+    def __init__(self, store: Store, projection: Projection | None = None):
+        self.store = store
+        self.projection = projection if projection is not None else build_projection(store)
+        self._write_lock = threading.Lock()
+
+    # -- reading ---------------------------------------------------------------------------
+    def view(
+        self,
+        viewer: Viewer = BROKER,
+        active_on: date | None = None,
+        relation_kinds: frozenset[RelationKind] | None = None,
+    ) -> View:
+        return View(self.projection, viewer, active_on, relation_kinds)
+
+    def context(self) -> Context:
+        """What validation may refer to: the nodes, areas and themes known now."""
+        nodes = self.projection.graph._node
+
+        def kind_of(node_id: str) -> NodeKind | None:
+            attrs = nodes.get(node_id)
+            return None if attrs is None else attrs["kind"]
+
+        return Context(kind_of=kind_of, areas=self.projection.areas, themes=self.projection.themes.keys())
+
+    # -- writing ---------------------------------------------------------------------------
+    def import_document(self, doc: Mapping[str, Any], locate: Locate = default_locate) -> Applied:
+        """Validate a whole import document, then write it in one transaction."""
+        with self._write_lock, paused_gc():
+            batch = batch_from_document(doc, self.context(), locate)
+            return self._commit(batch)
+
+    def write(self, batch: Batch) -> Applied:
+        """Commit a batch that is already validated (by ``Validator`` against ``context()``)."""
+        with self._write_lock:
+            return self._commit(batch)
+
+    def _commit(self, batch: Batch) -> Applied:
+        batch.nodes = [self._stamped(node) for node in batch.nodes]
+        known_before = self.projection.version
+        applied = self.store.apply(batch)
+        if applied.version == known_before + 1:
+            self._project(batch, applied)
+        else:  # another process wrote in between: take everything from the feed
+            self.sync()
+        return applied
+
+    def _stamped(self, node: Node) -> Node:
+        now = utcnow()
+        existing = self.projection.obj(node.id)
+        created = node.created_at if node.created_at != EPOCH else getattr(existing, "created_at", now)
+        updated = node.updated_at if node.updated_at != EPOCH else now
+        return replace(node, created_at=created, updated_at=updated)
+
+    def _project(self, batch: Batch, applied: Applied) -> None:
+        p = self.projection
+        for theme in batch.themes:
+            p.put_theme(theme)
+        for area in batch.areas:
+            p.put_area(area)
+        for node in batch.nodes:
+            p.put_node(node)
+        for rel in applied.numbered(batch.relations):
+            p.put_relation(rel)
+        for rel_id in batch.delete_relations:
+            p.drop_relation(rel_id)
+        for node_id in batch.delete_nodes:
+            p.drop_node(node_id)
+        p.version = applied.version
+
+    # -- keeping in step -------------------------------------------------------------------
+    def sync(self) -> bool:
+        """Apply what other processes wrote since our version; True if anything changed."""
+        changes = self.store.changes_since(self.projection.version)
+        if changes.version == self.projection.version:
+            return False
+        if changes.reload or changes.areas or changes.themes:
+            self.projection = build_projection(self.store)
+            return True
+        p = self.projection
+        for node_id in changes.deleted_nodes:
+            p.drop_node(node_id)
+        for rel_id in changes.deleted_relations:
+            p.drop_relation(rel_id)
+        for node in self.store.read_nodes(sorted(changes.nodes)).values():
+            p.put_node(node)
+        for rel in self.store.read_relations(sorted(changes.relations)).values():
+            p.put_relation(rel)
+        p.version = changes.version
+        return True

@@ -1,0 +1,77 @@
+"""Settings, declared once: each field is fed by an environment variable ``GRAPHSVC_<NAME>``
+and by the CLI flag ``--<name>`` (the flag wins). ``graphsvc serve --help`` lists them all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from .domain import ValidationError
+
+
+def default_store() -> str:
+    return str(Path(user_data_dir("graphsvc")) / "graphsvc.sqlite")
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = field(
+        default_factory=default_store,
+        metadata={
+            "doc": "SQLite file path, or a neo4j:// or bolt:// URI (default: a file in the user's data directory)"
+        },
+    )
+    neo4j_user: str | None = field(default=None, metadata={"doc": "Neo4j user (none: connect without auth)"})
+    neo4j_password: str | None = field(default=None, metadata={"doc": "Neo4j password"})
+    neo4j_database: str | None = field(default=None, metadata={"doc": "Neo4j database (default: the server's)"})
+    host: str = field(default="127.0.0.1", metadata={"doc": "address to listen on"})
+    port: int = field(default=8000, metadata={"doc": "port to listen on"})
+    demo: bool = field(default=True, metadata={"doc": "load the demo city into an empty store at start-up"})
+    cors_origins: str = field(default="", metadata={"doc": "comma-separated origins allowed by CORS ('*' for any)"})
+    max_body_bytes: int = field(default=1_000_000, metadata={"doc": "largest request body; larger gets 413"})
+    max_import_bytes: int = field(default=50_000_000, metadata={"doc": "largest importGraph request body"})
+    max_query_depth: int = field(default=12, metadata={"doc": "deepest GraphQL selection allowed"})
+    max_aliases: int = field(default=30, metadata={"doc": "most aliases in one GraphQL operation"})
+    max_tokens: int = field(default=2_000, metadata={"doc": "most tokens in one GraphQL document"})
+    max_page: int = field(default=100, metadata={"doc": "largest 'first' of a paginated list"})
+    sync_seconds: float = field(default=1.0, metadata={"doc": "how often to look for writes by other processes"})
+    log_level: str = field(default="info", metadata={"doc": "uvicorn log level"})
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, flags: Mapping[str, Any] | None = None) -> Settings:
+        """Settings from ``env`` (default: the process environment), then CLI ``flags`` on top."""
+        env = os.environ if env is None else env
+        flags = flags or {}
+        defaults = cls()
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"GRAPHSVC_{f.name.upper()}")
+            if raw is not None:
+                default = getattr(defaults, f.name)
+                values[f.name] = _parse(f.name, raw, str if default is None else type(default))
+        values.update({k: v for k, v in flags.items() if v is not None})
+        return replace(cls(), **values)
+
+    @classmethod
+    def documented(cls) -> list[tuple[str, str, str]]:
+        """(env var, flag, description) of every setting, for help texts and the README."""
+        return [(f"GRAPHSVC_{f.name.upper()}", f"--{f.name.replace('_', '-')}", f.metadata["doc"]) for f in fields(cls)]
+
+
+def _parse(name: str, raw: str, kind: type) -> Any:
+    try:
+        if kind is bool:
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(raw)
+            return raw.lower() in ("1", "true", "yes")
+        if kind in (int, float):
+            return kind(raw)
+        return raw
+    except ValueError as error:
+        raise ValidationError(f"{raw!r} is not a valid {kind.__name__}", field=f"GRAPHSVC_{name.upper()}") from error

@@ -1,0 +1,29 @@
+"""Open the store a location names: a SQLite file path, or a ``neo4j://``/``bolt://`` URI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..domain import ValidationError
+from .protocol import Store
+
+NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "bolt://", "bolt+s://")
+
+
+def open_store(location: str | Path, **options: str | None) -> Store:
+    """The store at ``location``; ``options`` are the Neo4j user, password and database."""
+    text = str(location)
+    if text.startswith(NEO4J_SCHEMES):
+        try:
+            from .neo4j import Neo4jStore
+        except ImportError as error:  # the Neo4j store is not there yet
+            raise ValidationError(f"no Neo4j store available: {error}", field="store") from error
+        return Neo4jStore(text, **options)  # type: ignore[no-any-return]
+    if "://" in text or text == ":memory:":
+        raise ValidationError(
+            f"'{text}' is not a store location: expected a SQLite file path or a neo4j:// or bolt:// URI",
+            field="store",
+        )
+    from .sqlite import SQLiteStore
+
+    return SQLiteStore(text)

@@ -1,0 +1,124 @@
+"""The store interface: the durable truth behind the in-memory projection.
+
+Every backend (SQLite embedded, Neo4j over Bolt) implements ``Store`` and passes the one
+contract suite in ``tests/test_store_contract.py``. The interface is small on purpose:
+write batches atomically, read by id, query stakeholders, stream everything, and a version
+counter with a change feed so that projections in several processes stay in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from ..domain import Area, Batch, Node, NodeKind, Relation, Review, Theme
+
+# A relation as the projection needs it: (id, kind, source, target, since, until, strength);
+# dates as ISO strings. Tuples, not objects: a rebuild streams a million of them.
+Edge = tuple[int, str, str, str, "str | None", "str | None", "float | None"]
+
+# Above this many items, a batch is recorded in the change feed as "reload everything"
+# instead of id by id: another process then rebuilds its projection.
+FEED_LIMIT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What a committed batch became: the new version, and the id its first new relation got.
+
+    A store numbers the relations without id in batch order from ``first_id`` on;
+    ``numbered`` gives them their ids.
+    """
+
+    version: int
+    first_id: int
+
+    def numbered(self, relations: Iterable[Relation]) -> Iterator[Relation]:
+        next_id = self.first_id
+        for rel in relations:
+            if rel.id is None:
+                yield rel._replace(id=next_id)
+                next_id += 1
+            else:
+                yield rel
+
+
+@dataclass(slots=True)
+class Changes:
+    """What changed after a version: ids to re-read, ids deleted. ``reload`` means too much."""
+
+    version: int
+    reload: bool = False
+    nodes: set[str] = field(default_factory=set)
+    relations: set[int] = field(default_factory=set)
+    deleted_nodes: set[str] = field(default_factory=set)
+    deleted_relations: set[int] = field(default_factory=set)
+    areas: bool = False
+    themes: bool = False
+    reviews: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderQuery:
+    kinds: frozenset[NodeKind] | None = None
+    area: str | None = None
+    theme: str | None = None
+    text: str | None = None
+    limit: int = 100
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Durable storage of the graph. Every write is one transaction: all of it or none."""
+
+    url: str  # where it is, without secrets
+
+    def apply(self, batch: Batch) -> Applied:
+        """Write a batch atomically and bump the version; relations without id get one.
+
+        Relations with an id are written first (replacing any with that id); then those
+        without, numbered in batch order after the highest id. Deleting a node deletes its
+        relations. Returns only after the commit.
+        """
+        ...
+
+    def version(self) -> int: ...
+
+    def changes_since(self, version: int) -> Changes:
+        """What changed after ``version``, folded together (``reload`` if the feed lacks it)."""
+        ...
+
+    def read_nodes(self, ids: Sequence[str]) -> dict[str, Node]: ...
+
+    def read_relations(self, ids: Sequence[int]) -> dict[int, Relation]: ...
+
+    def query(self, query: StakeholderQuery) -> list[Node]:
+        """Stakeholders by kind, area code, theme key and folded text, by name."""
+        ...
+
+    def areas(self) -> list[Area]:
+        """Every area, parents before children (``areas.tree_order``)."""
+        ...
+
+    def themes(self) -> list[Theme]: ...
+
+    def reviews(self) -> list[Review]: ...
+
+    def iter_nodes(self, page: int = 10_000) -> Iterator[list[Node]]: ...
+
+    def iter_relations(self, page: int = 50_000) -> Iterator[list[Relation]]: ...
+
+    def iter_edges(self, page: int = 100_000) -> Iterator[list[Edge]]:
+        """Relations as ``Edge`` tuples, in pages, for rebuilding a projection."""
+        ...
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Counts of nodes per kind, relations per kind and stakeholders per area code."""
+        ...
+
+    def ping(self) -> bool:
+        """Whether the store answers now."""
+        ...
+
+    def close(self) -> None: ...

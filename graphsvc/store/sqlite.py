@@ -1,0 +1,290 @@
+"""The embedded store: one SQLite file in WAL mode, one transaction per batch.
+
+A batch is written between ``BEGIN IMMEDIATE`` and ``COMMIT`` with ``synchronous=FULL``, so a
+write returns only once it is on disk and a process killed at any moment leaves every batch
+fully there or not at all. Nodes keep their kind-specific fields as a JSON record (the import
+format's), relations one row each. Big relation batches drop and rebuild the two relation
+indexes inside the same transaction, which is faster than updating them row by row.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..domain import Area, Batch, Node, Relation, Review, Theme, within
+from ..domain.areas import tree_order
+from ..domain.records import (
+    area_from_record,
+    fold,
+    node_from_record,
+    relation_from_row,
+    review_from_record,
+    search_text,
+    to_area_record,
+    to_node_record,
+    to_review_record,
+)
+from .protocol import FEED_LIMIT, Applied, Changes, Edge, StakeholderQuery
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS themes (key TEXT PRIMARY KEY, label_nl TEXT NOT NULL, label_en TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS areas (code TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, search TEXT NOT NULL, record TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind);
+CREATE TABLE IF NOT EXISTS relations (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+    since TEXT, until TEXT, strength REAL, role TEXT, note TEXT, provenance TEXT
+);
+CREATE TABLE IF NOT EXISTS reviews (
+    source TEXT NOT NULL, target TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (source, target)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (version INTEGER PRIMARY KEY, payload TEXT NOT NULL);
+"""
+RELATION_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS relations_source ON relations (source)",
+    "CREATE INDEX IF NOT EXISTS relations_target ON relations (target)",
+)
+REBUILD_INDEXES_ABOVE = 50_000
+RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance"
+
+
+class SQLiteStore:
+    """The ``Store`` on a SQLite file (``:memory:`` is refused: the store is the durable truth)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.url = str(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = self._connect()
+        with self._lock:
+            self._db.executescript(SCHEMA)
+            for statement in RELATION_INDEXES:
+                self._db.execute(statement)
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('version', 0)")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=OFF")
+        db.create_function("within", 2, within, deterministic=True)
+        return db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- writes ----------------------------------------------------------------------------
+    def apply(self, batch: Batch) -> Applied:
+        with self._transaction() as db:
+            version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0] + 1
+            db.executemany(
+                "INSERT OR REPLACE INTO themes VALUES (?, ?, ?)",
+                [(t.key, t.label_nl, t.label_en) for t in batch.themes],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO areas VALUES (?, ?)",
+                [(a.code, json.dumps(to_area_record(a))) for a in batch.areas],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?)",
+                [(n.id, n.kind.value, n.name, search_text(n), json.dumps(to_node_record(n))) for n in batch.nodes],
+            )
+            first_id = self._write_relations(db, batch.relations)
+            self._delete(db, batch)
+            db.executemany(
+                "INSERT OR REPLACE INTO reviews VALUES (?, ?, ?)",
+                [(r.source, r.target, json.dumps(to_review_record(r))) for r in batch.reviews],
+            )
+            applied = Applied(version, first_id)
+            db.execute("INSERT INTO changes VALUES (?, ?)", (version, json.dumps(_feed_entry(batch, applied))))
+            db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (version,))
+        return applied
+
+    @staticmethod
+    def _write_relations(db: sqlite3.Connection, relations: list[Relation]) -> int:
+        """Write relations with ids, then number the others (NULL id: SQLite takes max + 1)."""
+        rebuild = len(relations) > REBUILD_INDEXES_ABOVE
+        if rebuild:
+            db.execute("DROP INDEX IF EXISTS relations_source")
+            db.execute("DROP INDEX IF EXISTS relations_target")
+        insert = f"INSERT OR REPLACE INTO relations ({RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        db.executemany(insert, (rel for rel in relations if rel.id is not None))
+        first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM relations").fetchone()[0]
+        db.executemany(insert, (rel for rel in relations if rel.id is None))
+        if rebuild:
+            for statement in RELATION_INDEXES:
+                db.execute(statement)
+        return first_id
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, batch: Batch) -> None:
+        db.executemany("DELETE FROM relations WHERE id = ?", [(i,) for i in batch.delete_relations])
+        gone = [(node_id,) for node_id in batch.delete_nodes]
+        db.executemany("DELETE FROM relations WHERE source = ?", gone)
+        db.executemany("DELETE FROM relations WHERE target = ?", gone)
+        db.executemany("DELETE FROM reviews WHERE source = ? OR target = ?", [(n, n) for (n,) in gone])
+        db.executemany("DELETE FROM nodes WHERE id = ?", gone)
+
+    # -- reads -----------------------------------------------------------------------------
+    def _read(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def version(self) -> int:
+        return self._read("SELECT value FROM meta WHERE key = 'version'")[0][0]
+
+    def changes_since(self, version: int) -> Changes:
+        rows = self._read("SELECT version, payload FROM changes WHERE version > ? ORDER BY version", (version,))
+        changes = Changes(version=rows[-1][0] if rows else version)
+        if rows and rows[0][0] != version + 1:
+            changes.reload = True
+        for _, payload in rows:
+            _fold(changes, json.loads(payload))
+        return changes
+
+    def read_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        found: dict[str, Node] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for (record,) in self._read(f"SELECT record FROM nodes WHERE id IN ({marks})", chunk):
+                node = node_from_record(json.loads(record))
+                found[node.id] = node
+        return found
+
+    def read_relations(self, ids: Sequence[int]) -> dict[int, Relation]:
+        found: dict[int, Relation] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._read(f"SELECT {RELATION_COLUMNS} FROM relations WHERE id IN ({marks})", chunk):
+                found[row[0]] = relation_from_row(row)
+        return found
+
+    def query(self, query: StakeholderQuery) -> list[Node]:
+        kinds = sorted(k.value for k in (query.kinds or ()))
+        sql = ["SELECT record FROM nodes WHERE kind NOT IN ('MEETING')"]
+        params: list = []
+        if kinds:
+            sql.append(f"AND kind IN ({','.join('?' * len(kinds))})")
+            params += kinds
+        if query.area:
+            sql.append("AND EXISTS (SELECT 1 FROM json_each(record, '$.areas') a WHERE within(a.value, ?))")
+            params.append(query.area)
+        if query.theme:
+            sql.append("AND EXISTS (SELECT 1 FROM json_each(record, '$.themes') t WHERE t.value = ?)")
+            params.append(query.theme)
+        if query.text:
+            sql.append("AND instr(search, ?) > 0")
+            params.append(fold(query.text))
+        sql.append("ORDER BY name, id LIMIT ?")
+        params.append(query.limit)
+        return [node_from_record(json.loads(r)) for (r,) in self._read(" ".join(sql), params)]
+
+    def areas(self) -> list[Area]:
+        areas = [area_from_record(json.loads(r)) for (r,) in self._read("SELECT record FROM areas")]
+        return sorted(areas, key=tree_order)
+
+    def themes(self) -> list[Theme]:
+        return [Theme(*row) for row in self._read("SELECT key, label_nl, label_en FROM themes ORDER BY key")]
+
+    def reviews(self) -> list[Review]:
+        rows = self._read("SELECT record FROM reviews ORDER BY source, target")
+        return [review_from_record(json.loads(r)) for (r,) in rows]
+
+    def _pages(self, sql: str, page: int) -> Iterator[list[tuple]]:
+        """Stream a query in pages on a connection of its own (WAL: a consistent snapshot)."""
+        db = self._connect()
+        try:
+            db.execute("BEGIN")
+            cursor = db.execute(sql)
+            while rows := cursor.fetchmany(page):
+                yield rows
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    def iter_nodes(self, page: int = 10_000) -> Iterator[list[Node]]:
+        for rows in self._pages("SELECT record FROM nodes ORDER BY id", page):
+            yield [node_from_record(json.loads(r)) for (r,) in rows]
+
+    def iter_relations(self, page: int = 50_000) -> Iterator[list[Relation]]:
+        for rows in self._pages(f"SELECT {RELATION_COLUMNS} FROM relations ORDER BY id", page):
+            yield [relation_from_row(row) for row in rows]
+
+    def iter_edges(self, page: int = 100_000) -> Iterator[list[Edge]]:
+        yield from self._pages(
+            "SELECT id, kind, source, target, since, until, strength FROM relations ORDER BY id", page
+        )
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        nodes = dict(self._read("SELECT kind, count(*) FROM nodes GROUP BY kind ORDER BY kind"))
+        relations = dict(self._read("SELECT kind, count(*) FROM relations GROUP BY kind ORDER BY kind"))
+        areas = dict(
+            self._read(
+                "SELECT a.value, count(*) FROM nodes, json_each(nodes.record, '$.areas') a "
+                "WHERE nodes.kind != 'MEETING' GROUP BY a.value ORDER BY a.value"
+            )
+        )
+        return {"nodes": nodes, "relations": relations, "areas": areas}
+
+    def ping(self) -> bool:
+        try:
+            self._read("SELECT 1")
+        except sqlite3.Error:
+            return False
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _feed_entry(batch: Batch, applied: Applied) -> dict:
+    """The change-feed record of a batch: ids, or ``reload`` when there are too many."""
+    if len(batch) > FEED_LIMIT:
+        return {"reload": True}
+    return {
+        "nodes": [n.id for n in batch.nodes],
+        "relations": [r.id for r in applied.numbered(batch.relations)],
+        "deletedNodes": batch.delete_nodes,
+        "deletedRelations": batch.delete_relations,
+        "areas": bool(batch.areas),
+        "themes": bool(batch.themes),
+        "reviews": bool(batch.reviews),
+    }
+
+
+def _fold(changes: Changes, entry: dict) -> None:
+    if entry.get("reload"):
+        changes.reload = True
+        return
+    changes.nodes.update(entry["nodes"])
+    changes.relations.update(entry["relations"])
+    changes.deleted_nodes.update(entry["deletedNodes"])
+    changes.deleted_relations.update(entry["deletedRelations"])
+    changes.nodes.difference_update(entry["deletedNodes"])
+    changes.relations.difference_update(entry["deletedRelations"])
+    changes.areas |= entry["areas"]
+    changes.themes |= entry["themes"]
+    changes.reviews |= entry["reviews"]

@@ -1,0 +1,78 @@
+"""The ``graphsvc`` console command, run as a user runs it: a real process on a real file."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+GRAPHSVC = str(Path(sys.executable).with_name("graphsvc"))
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [GRAPHSVC, *args], capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})}
+    )
+
+
+@pytest.fixture(scope="module")
+def city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("city") / "city.json"
+    result = run("generate", "--stakeholders", "20000", "--relations", "300000", "--seed", "3", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_import_stats_export_round_trip(tmp_path: Path):
+    from graphsvc.resources import seed_path
+
+    store = str(tmp_path / "g.sqlite")
+    imported = run("import", "--quiet", "--store", store, str(seed_path()))
+    assert imported.returncode == 0, imported.stderr
+    assert "imported" in imported.stdout
+    stats = json.loads(run("stats", "--json", env={"GRAPHSVC_STORE": store}).stdout)
+    assert stats["version"] == 1 and stats["nodes"]["WIJKPARTNER"] > 5
+    out = tmp_path / "out.json"
+    assert run("export", "--store", store, "--out", str(out)).returncode == 0
+    exported = json.loads(out.read_text())
+    assert sum(stats["relations"].values()) == len(exported["relations"])
+    graphml = run("export", "--store", store, "--format", "graphml")
+    assert graphml.stdout.startswith("<?xml")
+
+
+def test_errors_are_one_line_each_and_exit_non_zero(tmp_path: Path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"stakeholders": [{"id": "x", "kind": "ROBOT", "name": "X"}]}))
+    result = run("import", "--quiet", "--store", str(tmp_path / "g.sqlite"), str(bad))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "graphsvc: error: bad.json:stakeholders[0].kind: 'ROBOT' is not one of INITIATIVE, MEETING, "
+        "MUNICIPALITY_ROLE, ORGANISATION, RESIDENT, WIJKPARTNER"
+    ]
+    missing = run("import", "--quiet", "--store", str(tmp_path / "g.sqlite"), str(tmp_path / "nope.json"))
+    assert missing.returncode == 2 and "nope.json: cannot read the file" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    url = run("stats", "--store", "http://example.org/db")
+    assert url.returncode == 2 and "not a store location" in url.stderr
+
+
+def test_a_process_killed_during_an_import_leaves_all_or_nothing(tmp_path: Path, city_file: Path):
+    total = len(json.loads(city_file.read_text())["relations"])
+    outcomes = set()
+    for delay in (0.8, 1.6, 2.4, 3.2):
+        store = str(tmp_path / f"kill-{delay}.sqlite")
+        process = subprocess.Popen([GRAPHSVC, "import", "--quiet", "--store", store, str(city_file)])
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        stats = json.loads(run("stats", "--json", "--store", store).stdout)
+        count = sum(stats["relations"].values())
+        assert count in (0, total), f"killed after {delay}s: {count} of {total} relations"
+        outcomes.add(count)
+    assert 0 in outcomes, "at least one kill landed before the commit"

@@ -1,0 +1,108 @@
+"""The domain's rules: CBS codes, relation ends, and errors that name the field and what was expected."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphsvc.domain import AreaLevel, NodeKind, RelationKind, ValidationError
+from graphsvc.domain.areas import Area, check_area, within
+from graphsvc.domain.document import batch_from_document
+from graphsvc.domain.kinds import fits
+
+AREAS = [
+    {"code": "GM0344", "name": "Utrecht", "level": "MUNICIPALITY", "cbsYear": 2020},
+    {"code": "WK034403", "name": "Overvecht", "level": "DISTRICT", "parent": "GM0344", "cbsYear": 2020},
+    {"code": "BU03440311", "name": "Taag- en Rubicondreef e.o.", "level": "NEIGHBOURHOOD", "parent": "WK034403"},
+]
+THEMES = [{"key": "care", "labelNl": "zorg", "labelEn": "care"}]
+
+
+def doc(**sections) -> dict:
+    return {"format": "graphsvc/1", "themes": THEMES, "areas": AREAS, **sections}
+
+
+def problems_of(document: dict) -> dict[str, str]:
+    with pytest.raises(ValidationError) as caught:
+        batch_from_document(document)
+    return {p.field: p.code for p in caught.value.problems}
+
+
+def test_cbs_codes_nest_by_their_digits():
+    assert check_area(Area("BU03440311", "Taag", AreaLevel.NEIGHBOURHOOD, "WK034403")) == []
+    wrong_parent = check_area(Area("BU03440311", "Taag", AreaLevel.NEIGHBOURHOOD, "WK034404"))
+    assert [p.field for p in wrong_parent] == ["area.parent"]
+    assert "WK034403" in wrong_parent[0].message
+    assert check_area(Area("WK34403", "x", AreaLevel.DISTRICT, "GM0344"))[0].code == "INVALID_CODE"
+    assert within("BU03440311", "GM0344") and not within("BU03440311", "WK034404")
+
+
+def test_relation_kinds_fit_their_ends():
+    assert fits(RelationKind.MEMBER_OF, NodeKind.RESIDENT, NodeKind.INITIATIVE)
+    assert not fits(RelationKind.LIVES_IN, NodeKind.RESIDENT, NodeKind.INITIATIVE)
+
+
+def test_a_valid_document_becomes_one_batch():
+    batch = batch_from_document(
+        doc(
+            stakeholders=[
+                {"id": "oke-nu", "kind": "INITIATIVE", "name": "Oké Nu", "themes": ["care"], "areas": ["BU03440311"]},
+                {"id": "res-1", "kind": "RESIDENT", "name": "Fatima B.", "areas": ["BU03440311"]},
+            ],
+            relations=[{"kind": "MEMBER_OF", "source": "res-1", "target": "oke-nu", "since": "2019-01-29"}],
+        )
+    )
+    assert [n.id for n in batch.nodes] == ["oke-nu", "res-1"]
+    resident = batch.nodes[1]
+    assert resident.visibility.value == "BROKERS", "residents are visible to brokers unless said otherwise"
+    assert batch.relations[0].since == "2019-01-29"
+
+
+def test_every_bad_row_is_reported_with_its_field():
+    found = problems_of(
+        doc(
+            stakeholders=[
+                {"id": "a", "kind": "SPACESHIP", "name": "A"},
+                {"id": "b", "kind": "ORGANISATION", "name": "B", "areas": ["BU9"], "visibility": "PUBLIC"},
+                {"id": "c", "kind": "RESIDENT", "name": "C"},
+                {"id": "d", "kind": "INITIATIVE", "name": "D", "themes": ["astrology"]},
+                {"id": "e", "kind": "INITIATIVE", "name": "E"},
+            ],
+            relations=[
+                {"kind": "KNOWS", "source": "c", "target": "e", "strength": 1.5},
+                {"kind": "KNOWS", "source": "c", "target": "e", "since": "2020-01-01", "until": "2019-01-01"},
+                {"kind": "LIVES_IN", "source": "c", "target": "e"},
+                {"kind": "KNOWS", "source": "c", "target": "nobody"},
+            ],
+        )
+    )
+    assert found == {
+        "stakeholders[0].kind": "INVALID",
+        "stakeholders[1].areas": "UNKNOWN_AREA",
+        "stakeholders[1].visibility": "NOT_APPLICABLE",
+        "stakeholders[3].themes": "UNKNOWN_THEME",
+        "relations[0].strength": "OUT_OF_RANGE",
+        "relations[1].until": "INVALID",
+        "relations[2].target": "KIND_MISMATCH",
+        "relations[3].target": "UNKNOWN_NODE",
+    }
+
+
+def test_bad_area_codes_and_parents_are_named():
+    found = problems_of(
+        {
+            "areas": [
+                {"code": "GM0344", "name": "Utrecht", "level": "MUNICIPALITY"},
+                {"code": "WK99", "name": "Nowhere", "level": "DISTRICT", "parent": "GM0344"},
+                {"code": "WK036201", "name": "Randwijck", "level": "DISTRICT", "parent": "GM0344"},
+            ]
+        }
+    )
+    assert found == {"areas[1].code": "INVALID_CODE", "areas[2].parent": "INVALID"}
+
+
+def test_messages_say_what_was_expected():
+    with pytest.raises(ValidationError) as caught:
+        batch_from_document(doc(relations=[{"kind": "KNOWS", "source": "x", "target": "y", "strength": "high"}]))
+    messages = {p.field: p.message for p in caught.value.problems}
+    assert messages["relations[0].strength"] == "expected a number from 0 to 1, got 'high'"
+    assert "no stakeholder, meeting or area with id 'x'" in messages["relations[0].source"]

@@ -1,0 +1,96 @@
+"""Import and export through files: round trips, CSV lists, GraphML, and all-or-nothing imports."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import jsonschema
+import networkx as nx
+import pytest
+
+from graphsvc.domain import ValidationError
+from graphsvc.engine import Engine
+from graphsvc.interchange.files import export_document, read_files, write_graphml
+from graphsvc.resources import schema_path
+from graphsvc.store import open_store
+
+
+def import_files(store_path: Path, *paths: Path) -> Engine:
+    engine = Engine(open_store(store_path))
+    doc, sources = read_files(paths)
+    engine.import_document(doc, sources.locate)
+    return engine
+
+
+def test_import_then_export_gives_back_the_document(tmp_path: Path, demo_doc: dict):
+    first = Engine(open_store(tmp_path / "a.sqlite"))
+    first.import_document(demo_doc)
+    exported = export_document(first.store)
+    second = Engine(open_store(tmp_path / "b.sqlite"))
+    second.import_document(exported)
+    assert export_document(second.store) == exported
+    assert len(exported["stakeholders"]) == len(demo_doc["stakeholders"])
+    assert len(exported["relations"]) == len(demo_doc["relations"])
+    original = {s["id"]: s for s in demo_doc["stakeholders"]}
+    for record in exported["stakeholders"]:
+        for key, value in original[record["id"]].items():
+            assert record.get(key, [] if isinstance(value, list) else None) == value, (record["id"], key)
+
+
+def test_a_bad_file_reports_every_bad_row_and_writes_nothing(tmp_path: Path, small_city: dict):
+    broken = json.loads(json.dumps(small_city))
+    broken["relations"][3]["strength"] = 7
+    broken["relations"][40]["kind"] = "LOVES"
+    broken["stakeholders"][5]["areas"] = ["BU99999999"]
+    path = tmp_path / "city.json"
+    path.write_text(json.dumps(broken))
+    with pytest.raises(ValidationError) as caught:
+        import_files(tmp_path / "g.sqlite", path)
+    fields = {p.field for p in caught.value.problems}
+    assert {
+        "city.json:relations[3].strength",
+        "city.json:relations[40].kind",
+        "city.json:stakeholders[5].areas",
+    } <= fields
+    store = open_store(tmp_path / "g.sqlite")
+    assert store.version() == 0 and store.counts()["nodes"] == {}
+
+
+def test_csv_lists_import_with_their_row_numbers(tmp_path: Path, demo_doc: dict):
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps({"themes": demo_doc["themes"], "areas": demo_doc["areas"]}))
+    people = tmp_path / "stakeholders.csv"
+    with people.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "kind", "name", "themes", "areas", "capacity"])
+        writer.writerow(["buurtteam-x", "WIJKPARTNER", "Buurtteam X", "care;welfare", "WK034403", "4"])
+        writer.writerow(["moestuin", "INITIATIVE", "Buurtmoestuin", "living_environment", "BU03440311", ""])
+    ties = tmp_path / "relations.csv"
+    ties.write_text("kind,source,target,strength\nWORKS_ON,buurtteam-x,moestuin,0.7\nKNOWS,buurtteam-x,moestuin,lots\n")
+    with pytest.raises(ValidationError) as caught:
+        import_files(tmp_path / "c.sqlite", base, people, ties)
+    assert [str(p) for p in caught.value.problems] == ["relations.csv:3.strength: expected a number, got 'lots'"]
+    ties.write_text("kind,source,target,strength\nWORKS_ON,buurtteam-x,moestuin,0.7\n")
+    engine = import_files(tmp_path / "c.sqlite", base, people, ties)
+    dock = engine.store.read_nodes(["buurtteam-x"])["buurtteam-x"]
+    assert dock.themes == ("care", "welfare") and dock.capacity == 4
+    assert engine.projection.relation_count == 1
+
+
+def test_graphml_export_opens_in_networkx(tmp_path: Path, demo_engine: Engine):
+    out = tmp_path / "demo.graphml"
+    with out.open("wb") as handle:
+        write_graphml(demo_engine.store, handle)
+    graph = nx.read_graphml(out)
+    assert graph.number_of_edges() == demo_engine.projection.relation_count
+    assert graph.nodes["dock-utrecht"]["kind"] == "WIJKPARTNER"
+
+
+def test_the_json_schema_accepts_what_graphsvc_writes(tmp_path: Path, demo_engine: Engine, small_city: dict):
+    schema = json.loads(schema_path("import.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    for doc in (export_document(demo_engine.store), small_city):
+        assert [e.message for e in validator.iter_errors(doc)][:3] == []
+    assert list(validator.iter_errors({"stakeholders": [{"id": "x", "kind": "ROBOT", "name": "X"}]}))

@@ -1,0 +1,132 @@
+"""The store contract: every backend passes these, against a real database.
+
+The ``store`` fixture runs each test once per backend (SQLite file; Neo4j over Bolt once
+that store exists), so the layers above can rely on one behaviour.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from graphsvc.domain import Area, AreaLevel, Batch, Node, NodeKind, Relation, RelationKind, Theme, Visibility
+from graphsvc.store import StakeholderQuery, Store
+
+UTRECHT = [
+    Area("GM0344", "Utrecht", AreaLevel.MUNICIPALITY, None, 2020),
+    Area("WK034403", "Overvecht", AreaLevel.DISTRICT, "GM0344", 2020),
+    Area("BU03440311", "Taag- en Rubicondreef e.o.", AreaLevel.NEIGHBOURHOOD, "WK034403", 2020),
+]
+CARE = Theme("care", "zorg", "care")
+
+
+def seeded(store: Store) -> Store:
+    store.apply(
+        Batch(
+            themes=[CARE],
+            areas=UTRECHT,
+            nodes=[
+                Node("dock", NodeKind.WIJKPARTNER, "DOCK", themes=("care",), areas=("WK034403",), capacity=5),
+                Node("oke-nu", NodeKind.INITIATIVE, "Oké Nu", themes=("care",), areas=("BU03440311",)),
+                Node("res-1", NodeKind.RESIDENT, "Fatima B.", areas=("BU03440311",), visibility=Visibility.BROKERS),
+            ],
+            relations=[
+                Relation(None, RelationKind.WORKS_ON, "dock", "oke-nu", since="2019-01-29", strength=0.8),
+                Relation(None, RelationKind.MEMBER_OF, "res-1", "oke-nu", role="treasurer"),
+                Relation(None, RelationKind.LIVES_IN, "res-1", "BU03440311"),
+            ],
+        )
+    )
+    return store
+
+
+def all_relations(store: Store) -> list[Relation]:
+    return [rel for page in store.iter_relations() for rel in page]
+
+
+def test_a_batch_is_written_and_read_back(store: Store):
+    seeded(store)
+    nodes = store.read_nodes(["dock", "oke-nu", "nobody"])
+    assert set(nodes) == {"dock", "oke-nu"}
+    assert nodes["oke-nu"].name == "Oké Nu" and nodes["dock"].capacity == 5
+    assert [(r.id, r.kind, r.source, r.target) for r in all_relations(store)] == [
+        (1, RelationKind.WORKS_ON, "dock", "oke-nu"),
+        (2, RelationKind.MEMBER_OF, "res-1", "oke-nu"),
+        (3, RelationKind.LIVES_IN, "res-1", "BU03440311"),
+    ]
+    assert store.read_relations([2])[2].role == "treasurer"
+    assert store.areas() == UTRECHT and store.themes() == [CARE]
+
+
+def test_new_relations_are_numbered_after_the_highest_id(store: Store):
+    seeded(store)
+    applied = store.apply(
+        Batch(
+            relations=[
+                Relation(None, RelationKind.KNOWS, "res-1", "dock"),
+                Relation(10, RelationKind.KNOWS, "dock", "res-1"),
+                Relation(None, RelationKind.SUPPORTS, "dock", "oke-nu"),
+            ]
+        )
+    )
+    assert applied.first_id == 11
+    assert [r.id for r in applied.numbered([Relation(None, RelationKind.KNOWS, "a", "b")])] == [11]
+    assert [r.id for r in all_relations(store)] == [1, 2, 3, 10, 11, 12]
+
+
+def test_writing_a_relation_id_again_replaces_it(store: Store):
+    seeded(store)
+    store.apply(Batch(relations=[Relation(2, RelationKind.MEMBER_OF, "res-1", "oke-nu", role="chair")]))
+    assert store.read_relations([2])[2].role == "chair"
+    assert len(all_relations(store)) == 3
+
+
+def test_deleting_a_node_deletes_its_relations(store: Store):
+    seeded(store)
+    store.apply(Batch(delete_nodes=["res-1"]))
+    assert store.read_nodes(["res-1"]) == {}
+    assert [r.id for r in all_relations(store)] == [1]
+    store.apply(Batch(delete_relations=[1]))
+    assert all_relations(store) == []
+
+
+def test_every_write_bumps_the_version_and_the_feed_says_what_changed(store: Store):
+    assert store.version() == 0
+    seeded(store)
+    assert store.version() == 1
+    store.apply(Batch(nodes=[Node("smo", NodeKind.WIJKPARTNER, "SMO")], delete_nodes=["res-1"]))
+    changes = store.changes_since(1)
+    assert changes.version == 2 and not changes.reload
+    assert changes.nodes == {"smo"} and changes.deleted_nodes == {"res-1"}
+    assert store.changes_since(2).version == 2
+
+
+def test_a_failing_batch_writes_nothing(store: Store):
+    seeded(store)
+    broken = Node("broken", NodeKind.ORGANISATION, None)  # type: ignore[arg-type]
+    with pytest.raises(Exception):  # noqa: B017 - each backend raises its own driver error
+        store.apply(Batch(nodes=[Node("new", NodeKind.ORGANISATION, "New"), broken]))
+    assert store.read_nodes(["new"]) == {} and store.version() == 1
+
+
+def test_stakeholders_are_queried_by_kind_area_theme_and_folded_text(store: Store):
+    seeded(store)
+    by_text = store.query(StakeholderQuery(text="oke nu"))
+    assert [n.id for n in by_text] == ["oke-nu"]
+    in_overvecht = store.query(StakeholderQuery(area="WK034403"))
+    assert [n.name for n in in_overvecht] == ["DOCK", "Fatima B.", "Oké Nu"], "ordered by name"
+    assert [n.id for n in store.query(StakeholderQuery(theme="care", kinds=frozenset({NodeKind.WIJKPARTNER})))] == [
+        "dock"
+    ]
+
+
+def test_everything_streams_in_pages_and_counts_add_up(store: Store):
+    seeded(store)
+    pages = list(store.iter_nodes(page=2))
+    assert [len(p) for p in pages] == [2, 1]
+    edges = [edge for page in store.iter_edges(page=2) for edge in page]
+    assert edges[0] == (1, "WORKS_ON", "dock", "oke-nu", "2019-01-29", None, 0.8)
+    counts = store.counts()
+    assert counts["nodes"] == {"INITIATIVE": 1, "RESIDENT": 1, "WIJKPARTNER": 1}
+    assert counts["relations"]["LIVES_IN"] == 1
+    assert counts["areas"]["BU03440311"] == 2
+    assert store.ping()
