@@ -34,10 +34,12 @@ class Settings:
     port: int = field(default=8000, metadata={"doc": "port to listen on"})
     demo: bool = field(default=True, metadata={"doc": "load the demo city into an empty store at start-up"})
     cors_origins: str = field(default="", metadata={"doc": "comma-separated origins allowed by CORS ('*' for any)"})
-    max_body_bytes: int = field(default=1_000_000, metadata={"doc": "largest request body; larger gets 413"})
-    max_import_bytes: int = field(default=50_000_000, metadata={"doc": "largest importGraph request body"})
+    max_body_bytes: int = field(
+        default=5_000_000, metadata={"doc": "largest request body (importGraph included); larger gets 413"}
+    )
     max_query_depth: int = field(default=12, metadata={"doc": "deepest GraphQL selection allowed"})
     max_aliases: int = field(default=30, metadata={"doc": "most aliases in one GraphQL operation"})
+    max_fields: int = field(default=5_000, metadata={"doc": "most fields in one operation, fragments expanded"})
     max_tokens: int = field(default=2_000, metadata={"doc": "most tokens in one GraphQL document"})
     max_page: int = field(default=100, metadata={"doc": "largest 'first' of a paginated list"})
     sync_seconds: float = field(default=1.0, metadata={"doc": "how often to look for writes by other processes"})

@@ -57,3 +57,20 @@ def city_engine(sqlite_path: Path, small_city: dict) -> Iterator[Engine]:
     engine.import_document(small_city)
     yield engine
     store.close()
+
+
+@pytest.fixture
+def api(tmp_path: Path):
+    """The GraphQL API on the demo city (loaded into an empty SQLite store at start-up)."""
+    from starlette.testclient import TestClient
+
+    from graphsvc.api.app import build_app
+    from graphsvc.settings import Settings
+
+    from .api_client import GraphQL
+
+    settings = Settings(store=str(tmp_path / "api.sqlite"), demo=True)
+    store = open_store(settings.store)
+    with TestClient(build_app(settings, store)) as client:
+        yield GraphQL(client)
+    store.close()

@@ -10,7 +10,7 @@ it in, so views that are in use keep a consistent graph.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from ..domain import Batch, Node, NodeKind, RelationKind
 from ..domain.document import Locate, batch_from_document, default_locate
 from ..domain.model import EPOCH, utcnow
-from ..domain.validate import Context
+from ..domain.validate import Context, Validator
 from ..gcpause import paused_gc
 from ..store import Applied, Store
 from .projection import Projection
@@ -63,6 +63,18 @@ class Engine:
         """Validate a whole import document, then write it in one transaction."""
         with self._write_lock, paused_gc():
             batch = batch_from_document(doc, self.context(), locate)
+            return self._commit(batch)
+
+    def edit(self, build: Callable[[Validator], Batch]) -> Applied:
+        """Build a batch with a validator over the current graph and commit it, under one lock.
+
+        ``build`` turns input records into domain values with the validator; when the validator
+        collected any problem, ``ValidationError`` is raised and nothing is written.
+        """
+        with self._write_lock:
+            validator = Validator(self.context())
+            batch = build(validator)
+            validator.raise_if_any()
             return self._commit(batch)
 
     def write(self, batch: Batch) -> Applied:

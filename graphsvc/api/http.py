@@ -1,0 +1,161 @@
+"""``/graphql`` per the GraphQL-over-HTTP spec (https://graphql.github.io/graphql-over-http/).
+
+* POST with a JSON body ``{query, variables?, operationName?}``; GET with the same as query
+  parameters (queries only: a mutation over GET gets 405). A browser asking for HTML gets GraphiQL.
+* ``Accept: application/graphql-response+json`` gets that media type, and 400 for a request
+  that never executed (parse or validation errors, bad variables); plain ``application/json``
+  gets 200 for any well-formed request, as the spec asks for older clients.
+* Malformed JSON, a body that is not an object, or a missing query: 400. Another media type:
+  415. A body above ``max_body_bytes``: 413. An Accept the server cannot answer: 406.
+* Expected errors (``GraphsvcError``) keep their message and carry ``code`` and ``field`` in
+  ``extensions``; anything else is a bug: logged with its traceback, masked for the client.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError
+
+from ..domain import GraphsvcError
+from ..engine import Engine
+from ..settings import Settings
+from .context import Context
+
+log = logging.getLogger("graphsvc.api")
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+MASKED = "Internal error: the request could not be completed"
+
+
+class RequestError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or {}
+
+
+def graphql_endpoint(schema: Any, engine: Engine, settings: Settings):
+    """The Starlette endpoint serving ``schema`` over ``engine``."""
+    graphiql = get_graphql_ide_html("graphiql")
+
+    async def endpoint(request: Request) -> Response:
+        if request.method == "GET" and _wants_html(request) and "query" not in request.query_params:
+            return HTMLResponse(graphiql)
+        try:
+            media = _negotiate(request.headers.get("accept", ""))
+            params = await _params(request, settings.max_body_bytes)
+            _refuse_mutation_over_get(request, params)
+        except RequestError as error:
+            return JSONResponse({"errors": [{"message": str(error)}]}, error.status, headers=error.headers)
+        try:
+            result = await schema.execute(
+                params["query"],
+                variable_values=params.get("variables"),
+                context_value=Context(engine, settings),
+                operation_name=params.get("operationName"),
+            )
+        except CannotGetOperationTypeError:
+            message = f"Unknown operation named '{params.get('operationName')}'."
+            return Response(
+                json.dumps({"errors": [{"message": message}]}),
+                400 if media == GRAPHQL_RESPONSE else 200,
+                media_type=media,
+            )
+        body: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            body["errors"] = [_format(error) for error in result.errors]
+        status = 400 if media == GRAPHQL_RESPONSE and result.data is None else 200
+        return Response(json.dumps(body, ensure_ascii=False, default=str), status, media_type=media)
+
+    return endpoint
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _negotiate(accept: str) -> str:
+    if not accept.strip():
+        return JSON
+    media = {part.split(";")[0].strip() for part in accept.split(",")}
+    if GRAPHQL_RESPONSE in media:
+        return GRAPHQL_RESPONSE
+    if media & {JSON, "application/*", "*/*"}:
+        return JSON
+    raise RequestError(406, f"cannot answer with {accept}; ask for {GRAPHQL_RESPONSE} or {JSON}")
+
+
+async def _params(request: Request, limit: int) -> dict[str, Any]:
+    if request.method == "GET":
+        params: dict[str, Any] = dict(request.query_params)
+        if "variables" in params:
+            params["variables"] = _json(params["variables"], "variables")
+    else:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        if content_type != JSON:
+            raise RequestError(415, f"send the request as {JSON}, not '{content_type or 'nothing'}'")
+        params = _json(await _body(request, limit), "the request body")
+        if not isinstance(params, dict):
+            raise RequestError(400, "the request body must be a JSON object with a 'query'")
+    if not isinstance(params.get("query"), str) or not params["query"].strip():
+        raise RequestError(400, "the request has no 'query' (a GraphQL document as a string)")
+    if params.get("variables") is not None and not isinstance(params["variables"], dict):
+        raise RequestError(400, "'variables' must be a JSON object")
+    if params.get("operationName") is not None and not isinstance(params["operationName"], str):
+        raise RequestError(400, "'operationName' must be a string")
+    return params
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise RequestError(413, f"the request body is over {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestError(413, f"the request body is over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _json(text: str | bytes, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise RequestError(400, f"{what} is not valid JSON: {error}") from None
+
+
+def _refuse_mutation_over_get(request: Request, params: dict[str, Any]) -> None:
+    if request.method != "GET":
+        return
+    try:
+        document = parse(params["query"])
+    except GraphQLError:
+        return  # execution reports the syntax error
+    name = params.get("operationName")
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        named = name is None or (definition.name is not None and definition.name.value == name)
+        if named and definition.operation is not OperationType.QUERY:
+            raise RequestError(405, "only queries may be sent with GET; send mutations with POST", {"Allow": "POST"})
+
+
+def _format(error: GraphQLError) -> dict[str, Any]:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return dict(error.formatted)
+    if isinstance(original, GraphsvcError):
+        formatted = dict(error.formatted)
+        formatted["extensions"] = {"code": original.code, "field": original.field}
+        return formatted
+    log.error("unexpected error at %s", error.path, exc_info=original)
+    return {"message": MASKED, "locations": error.formatted.get("locations"), "path": error.path}

@@ -1,0 +1,158 @@
+"""The mutation root: create, update and delete stakeholders, link and unlink, import a graph.
+
+Writes run in a worker thread (the store blocks) and return payloads: the changed object and
+``userErrors`` for invalid input, with nothing written when there is one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.scalars import JSON
+
+from ..domain import GraphsvcError, NotFoundError
+from ..engine import edits
+from .context import Context
+from .ids import decode, decode_relation
+from .types.node import typename_of
+from .types.payloads import (
+    DeletePayload,
+    ImportPayload,
+    LinkInput,
+    LinkPayload,
+    StakeholderInput,
+    StakeholderPatch,
+    StakeholderPayload,
+    UserError,
+)
+from .types.relation import Relation
+from .types.stakeholders import STAKEHOLDER_TYPES
+
+# Input field names where the import format's record key differs.
+RECORD_KEYS = {"key": "id", "area_codes": "areas", "source_id": "source", "target_id": "target"}
+INPUT_FIELDS = {"areas": "areaCodes", "id": "key", "source": "sourceId", "target": "targetId"}
+T = TypeVar("T")
+
+
+def to_record(values: dict[str, Any]) -> dict[str, Any]:
+    """Input values to an import-format record: enum values, ISO dates, the format's key names."""
+    record: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is strawberry.UNSET:
+            continue
+        if isinstance(value, Enum):
+            value = value.value
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        record[RECORD_KEYS.get(name, name)] = value
+    return record
+
+
+def errors_of(error: GraphsvcError) -> list[UserError]:
+    """userErrors, with the record's field names turned back into the input's (areas -> areaCodes)."""
+    found = []
+    for p in error.problems:
+        prefix, _, name = p.field.partition(".")
+        field = f"input.{INPUT_FIELDS.get(name, name)}" if prefix == "input" and name else p.field
+        found.append(UserError(field=field, message=p.message, code=p.code))
+    return found
+
+
+async def run(work: Callable[[], T]) -> T:
+    return await asyncio.to_thread(work)
+
+
+def stakeholder_key(context: Context, global_id: str, field: str = "id") -> str:
+    typename, key = decode(global_id, field)
+    if typename not in {typename_of(kind) for kind in STAKEHOLDER_TYPES}:
+        raise NotFoundError("no stakeholder you may see has that id", field=field)
+    return key
+
+
+def node_key(global_id: str, field: str) -> str:
+    return decode(global_id, field)[1]
+
+
+def stakeholder_payload(context: Context, key: str) -> StakeholderPayload:
+    node = context.engine.view(context.viewer).stakeholder(key)
+    return StakeholderPayload(stakeholder=STAKEHOLDER_TYPES[node.kind].of(node, context) if node else None)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create a stakeholder of any kind.")
+    async def create_stakeholder(self, info: strawberry.Info, input: StakeholderInput) -> StakeholderPayload:
+        context: Context = info.context
+        record = to_record(vars(input))
+        record["id"] = record.get("id") or edits.new_key(input.name)
+        try:
+            node = await run(lambda: edits.create_node(context.engine, context.view, record))
+        except GraphsvcError as error:
+            return StakeholderPayload(user_errors=errors_of(error))
+        return stakeholder_payload(context, node.id)
+
+    @strawberry.mutation(description="Change fields of a stakeholder; its kind and key stay.")
+    async def update_stakeholder(
+        self, info: strawberry.Info, id: strawberry.ID, input: StakeholderPatch
+    ) -> StakeholderPayload:
+        context: Context = info.context
+        try:
+            key = stakeholder_key(context, id)
+            changes = to_record(vars(input))
+            node = await run(lambda: edits.update_node(context.engine, context.view, key, changes))
+        except GraphsvcError as error:
+            return StakeholderPayload(user_errors=errors_of(error))
+        return stakeholder_payload(context, node.id)
+
+    @strawberry.mutation(description="Delete a stakeholder and all its relations (also how erasure is served).")
+    async def delete_stakeholder(self, info: strawberry.Info, id: strawberry.ID) -> DeletePayload:
+        context: Context = info.context
+        try:
+            key = stakeholder_key(context, id)
+            await run(lambda: edits.delete_node(context.engine, context.view, key))
+        except GraphsvcError as error:
+            return DeletePayload(user_errors=errors_of(error))
+        return DeletePayload(deleted_id=id)
+
+    @strawberry.mutation(description="Add a relation between two nodes (stakeholders, meetings or areas).")
+    async def link(self, info: strawberry.Info, input: LinkInput) -> LinkPayload:
+        context: Context = info.context
+        try:
+            record = to_record(vars(input))
+            record["source"] = node_key(input.source_id, "input.sourceId")
+            record["target"] = node_key(input.target_id, "input.targetId")
+            rel = await run(lambda: edits.link(context.engine, context.view, record))
+        except GraphsvcError as error:
+            return LinkPayload(user_errors=errors_of(error))
+        view = context.engine.view(context.viewer)
+        return LinkPayload(relation=Relation.of(view, rel.id))  # type: ignore[arg-type]
+
+    @strawberry.mutation(description="Remove a relation.")
+    async def unlink(self, info: strawberry.Info, id: strawberry.ID) -> DeletePayload:
+        context: Context = info.context
+        try:
+            rel_id = decode_relation(id)
+            await run(lambda: edits.unlink(context.engine, context.view, rel_id))
+        except GraphsvcError as error:
+            return DeletePayload(user_errors=errors_of(error))
+        return DeletePayload(deleted_id=id)
+
+    @strawberry.mutation(
+        description="Import a document in the import format (schema/import.schema.json), all or nothing."
+    )
+    async def import_graph(self, info: strawberry.Info, document: JSON) -> ImportPayload:
+        context: Context = info.context
+        if not isinstance(document, dict):
+            return ImportPayload(
+                user_errors=[UserError(field="document", message="expected a JSON object", code="INVALID")]
+            )
+        try:
+            applied = await run(lambda: context.engine.import_document(document))
+        except GraphsvcError as error:
+            return ImportPayload(user_errors=errors_of(error))
+        counts = {k: len(v) for k, v in document.items() if isinstance(v, list)}
+        return ImportPayload(counts=JSON(counts), version=applied.version)

@@ -1,0 +1,1 @@
+"""One GraphQL type (or a small family of them) per module."""

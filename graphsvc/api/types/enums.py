@@ -1,0 +1,57 @@
+"""GraphQL enums, with the Dutch terms in their descriptions.
+
+The domain's enums are registered with strawberry as they are (same names and values), so
+resolvers pass domain values straight through; StakeholderKind is the subset of node kinds
+that are stakeholders.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from ...domain import kinds
+from ...domain.kinds import AreaLevel, InitiativeStatus, RelationKind, Visibility
+
+
+@strawberry.enum(description="What kind of stakeholder (belanghebbende) a node is.")
+class StakeholderKind(Enum):
+    RESIDENT = strawberry.enum_value("RESIDENT", description="Resident (inwoner): personal data")
+    ORGANISATION = strawberry.enum_value("ORGANISATION", description="Organisation: vereniging, stichting, business...")
+    WIJKPARTNER = strawberry.enum_value("WIJKPARTNER", description="Wijkpartner: neighbourhood partner (wijkpartner)")
+    INITIATIVE = strawberry.enum_value("INITIATIVE", description="Residents' initiative (bewonersinitiatief)")
+    MUNICIPALITY_ROLE = strawberry.enum_value(
+        "MUNICIPALITY_ROLE", description="Municipality role: gebiedswethouder, contactpersoon, beleidsadviseur"
+    )
+
+    @property
+    def domain(self) -> kinds.NodeKind:
+        return kinds.NodeKind[self.name]
+
+
+strawberry.enum(
+    RelationKind,
+    description="Kind of a relation; SUPPORTS is a statement of support (steunverklaring), "
+    "ATTENDED points at a meeting (bijeenkomst), LIVES_IN and RESPONSIBLE_FOR may point at an area.",
+)
+strawberry.enum(
+    Visibility,
+    description="Who may see a resident: everyone, social brokers (sociaal makelaars), or editors only.",
+)
+strawberry.enum(InitiativeStatus, description="Where an initiative stands.")
+strawberry.enum(
+    AreaLevel,
+    description="MUNICIPALITY = gemeente (GM code), DISTRICT = wijk (WK), NEIGHBOURHOOD = buurt (BU), "
+    "WORKING_AREA = a municipality's own gebied or kern (GA code, not CBS).",
+)
+
+
+@strawberry.enum(description="Which relations of a stakeholder: those it points to, those pointing at it, or both.")
+class Direction(Enum):
+    OUT = "OUT"
+    IN = "IN"
+    BOTH = "BOTH"
+
+
+__all__ = ["AreaLevel", "Direction", "InitiativeStatus", "RelationKind", "StakeholderKind", "Visibility"]

@@ -1,0 +1,207 @@
+"""The ``Stakeholder`` interface and its five kinds: resident, organisation, wijkpartner,
+initiative and municipality role.
+
+Every field reads the node the caller's view returned; relations and neighbours go through
+the view again, so a hidden resident never shows up at the other end.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from ...domain import Node as DomainNode
+from ...domain import NodeKind
+from ..ids import encode
+from .area import Area
+from .enums import Direction, InitiativeStatus, RelationKind, StakeholderKind, Visibility
+from .node import Node, to_graphql, typename_of
+from .pagination import Connection, paginate
+from .theme import Theme
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from .relation import Relation
+
+
+@strawberry.interface(description="Anyone with a stake in a neighbourhood (belanghebbende).")
+class Stakeholder(Node):
+    key: str = strawberry.field(description="The stable id of the stakeholder in the store and import files")
+    kind: StakeholderKind
+    name: str
+    tags: list[str]
+    provenance: str | None = strawberry.field(description="Source: who or what said so")
+    created_at: datetime
+    updated_at: datetime
+    _node: strawberry.Private[DomainNode]
+
+    @classmethod
+    def of(cls, node: DomainNode, context: Context) -> Stakeholder:
+        return cls(**common_fields(node), **cls.own_fields(node, context))
+
+    @classmethod
+    def own_fields(cls, node: DomainNode, context: Context) -> dict:
+        return {}
+
+    @strawberry.field(description="Themes it works on (thema's)")
+    def themes(self, info: strawberry.Info) -> list[Theme]:
+        known = info.context.engine.projection.themes
+        return [Theme.of(known[key]) for key in self._node.themes if key in known]
+
+    @strawberry.field(description="Areas it lives, works, serves or is responsible in")
+    def areas(self, info: strawberry.Info) -> list[Area]:
+        known = info.context.engine.projection.areas
+        return [Area.of(known[code]) for code in self._node.areas if code in known]
+
+    @strawberry.field(description="Its relations to what the caller may see, oldest first.")
+    def relations(
+        self,
+        info: strawberry.Info,
+        kinds: list[RelationKind] | None = None,
+        direction: Direction = Direction.BOTH,
+        active_on: date | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Annotated[Relation, strawberry.lazy(".relation")]]:
+        from .relation import Relation
+
+        context: Context = info.context
+        view = context.view_for(active_on)
+        ids = view.relations_of(self._node.id, frozenset(kinds) if kinds else None, direction.value)
+        return paginate(ids, first, after, context.settings.max_page, lambda rel_id: Relation.of(view, rel_id))
+
+    @strawberry.field(description="Stakeholders and meetings it has a relation with, by name.")
+    def neighbours(
+        self,
+        info: strawberry.Info,
+        kinds: list[StakeholderKind] | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Node]:
+        context: Context = info.context
+        graph = context.view.graph
+        wanted = {kind.domain for kind in kinds} if kinds else None
+        found = []
+        if self._node.id in graph:
+            for neighbour in graph[self._node.id]:
+                obj = graph.nodes[neighbour]["obj"]
+                if wanted is None or obj.kind in wanted:
+                    found.append(obj)
+        found.sort(key=lambda n: (n.name, n.id))
+        return paginate(found, first, after, context.settings.max_page, lambda n: to_graphql(n, context))
+
+
+def common_fields(node: DomainNode) -> dict:
+    return {
+        "id": strawberry.ID(encode(typename_of(node.kind), node.id)),
+        "key": node.id,
+        "kind": StakeholderKind(node.kind.value),
+        "name": node.name,
+        "tags": list(node.tags),
+        "provenance": node.provenance,
+        "created_at": node.created_at,
+        "updated_at": node.updated_at,
+        "_node": node,
+    }
+
+
+@strawberry.type(description="A resident (inwoner). Personal data: shown only as far as their visibility allows.")
+class Resident(Stakeholder):
+    visibility: Visibility
+
+    @classmethod
+    def own_fields(cls, node: DomainNode, context: Context) -> dict:
+        return {"visibility": node.visibility}
+
+    @strawberry.field(description="Contact details; only editors see them, never the public or brokers.")
+    def contact(self, info: strawberry.Info) -> str | None:
+        return self._node.contact if info.context.viewer.sees_contact_details else None
+
+
+@strawberry.type(description="An organisation: vereniging, stichting, business, school, care, culture, cooperative...")
+class Organisation(Stakeholder):
+    type: str | None
+    offers: list[str] = strawberry.field(description="What it can give: SPACE, FUNDING, KNOWLEDGE, ...")
+
+    @classmethod
+    def own_fields(cls, node: DomainNode, context: Context) -> dict:
+        return {"type": node.type, "offers": list(node.offers)}
+
+
+@strawberry.type(
+    description="Wijkpartner: neighbourhood partner (wijkpartner) such as DOCK, a buurtteam or wijkbureau."
+)
+class Wijkpartner(Stakeholder):
+    type: str | None
+    offers: list[str] = strawberry.field(description="What it can give: SPACE, FUNDING, KNOWLEDGE, ...")
+    capacity: int | None = strawberry.field(description="How many initiatives it can support at once")
+
+    @classmethod
+    def own_fields(cls, node: DomainNode, context: Context) -> dict:
+        return {"type": node.type, "offers": list(node.offers), "capacity": node.capacity}
+
+
+@strawberry.type(description="A residents' initiative (bewonersinitiatief), collective, alliance or cooperative.")
+class Initiative(Stakeholder):
+    type: str | None
+    status: InitiativeStatus | None
+    needs: list[str] = strawberry.field(description="What it asks for: SPACE, FUNDING, VOLUNTEERS, ...")
+    started: date | None
+    ended: date | None
+
+    @classmethod
+    def own_fields(cls, node: DomainNode, context: Context) -> dict:
+        return {
+            "type": node.type,
+            "status": node.status,
+            "needs": list(node.needs),
+            "started": node.started,
+            "ended": node.ended,
+        }
+
+
+@strawberry.type(
+    description="A municipality role: gebiedswethouder (area alderman), contactpersoon, beleidsadviseur..."
+)
+class MunicipalityRole(Stakeholder):
+    type: str | None
+    holder: str | None = strawberry.field(description="Who holds the role, if said")
+    offers: list[str]
+
+    @classmethod
+    def own_fields(cls, node: DomainNode, context: Context) -> dict:
+        return {"type": node.type, "holder": node.holder, "offers": list(node.offers)}
+
+
+STAKEHOLDER_TYPES: dict[NodeKind, type[Stakeholder]] = {
+    NodeKind.RESIDENT: Resident,
+    NodeKind.ORGANISATION: Organisation,
+    NodeKind.WIJKPARTNER: Wijkpartner,
+    NodeKind.INITIATIVE: Initiative,
+    NodeKind.MUNICIPALITY_ROLE: MunicipalityRole,
+}
+
+
+def stakeholder_page(
+    context: Context,
+    first: int,
+    after: str | None,
+    *,
+    kinds: list[StakeholderKind] | None = None,
+    themes: list[str] | None = None,
+    area: str | None = None,
+    search: str | None = None,
+    active_on: date | None = None,
+) -> Connection[Stakeholder]:
+    """A page of the stakeholders the caller may see that match every filter, by name."""
+    view = context.view_for(active_on)
+    wanted = frozenset(kind.domain for kind in kinds) if kinds else None
+    found = [
+        node
+        for node in view.stakeholders(kinds=wanted, area=area, text=search)
+        if not themes or any(theme in node.themes for theme in themes)
+    ]
+    found.sort(key=lambda n: (n.name.casefold(), n.id))
+    return paginate(found, first, after, context.settings.max_page, lambda n: STAKEHOLDER_TYPES[n.kind].of(n, context))

@@ -1,0 +1,33 @@
+"""A small GraphQL client over Starlette's TestClient (the real ASGI app, over HTTP semantics)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from graphsvc.api.ids import encode
+
+
+class GraphQL:
+    def __init__(self, client: TestClient):
+        self.client = client
+
+    def post(self, query: str, variables: dict | None = None, **headers: str) -> Any:
+        return self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+
+    def __call__(self, query: str, variables: dict | None = None) -> dict:
+        """Run an operation that must succeed; returns ``data``."""
+        response = self.post(query, variables)
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body, body
+        return body["data"]
+
+    def errors(self, query: str, variables: dict | None = None) -> list[dict]:
+        body = self.post(query, variables).json()
+        assert body.get("errors"), body
+        return body["errors"]
+
+
+def gid(typename: str, key: str | int) -> str:
+    return encode(typename, key)

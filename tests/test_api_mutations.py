@@ -1,0 +1,153 @@
+"""Mutations: payloads with the changed object, userErrors naming the field, nothing written on error."""
+
+from __future__ import annotations
+
+from .api_client import GraphQL, gid
+
+CREATE = """
+mutation ($input: StakeholderInput!) {
+  createStakeholder(input: $input) {
+    stakeholder { id key name ... on Initiative { status needs } areas { code } }
+    userErrors { field message code }
+  }
+}
+"""
+LINK = """
+mutation ($input: LinkInput!) {
+  link(input: $input) { relation { id kind role source { id } target { id } } userErrors { field message code } }
+}
+"""
+
+
+def count(api: GraphQL) -> int:
+    return api("query { stakeholders(first: 0) { totalCount } }")["stakeholders"]["totalCount"]
+
+
+def test_create_link_update_unlink_delete(api: GraphQL):
+    before = count(api)
+    created = api(
+        CREATE,
+        {
+            "input": {
+                "kind": "INITIATIVE",
+                "key": "taalcafe-neckardreef",
+                "name": "Taalcafé Neckardreef",
+                "themes": ["education"],
+                "areaCodes": ["BU03440322"],
+                "needs": ["SPACE", "VOLUNTEERS"],
+            }
+        },
+    )["createStakeholder"]
+    assert created["userErrors"] == []
+    initiative = created["stakeholder"]
+    assert initiative["status"] == "ACTIVE" and initiative["areas"] == [{"code": "BU03440322"}]
+    assert count(api) == before + 1
+
+    linked = api(
+        LINK,
+        {
+            "input": {
+                "kind": "WORKS_ON",
+                "sourceId": gid("Wijkpartner", "dock-utrecht"),
+                "targetId": initiative["id"],
+                "since": "2026-01-05",
+                "strength": 0.6,
+                "role": "sociaal makelaar",
+            }
+        },
+    )["link"]
+    assert linked["userErrors"] == [] and linked["relation"]["role"] == "sociaal makelaar"
+
+    updated = api(
+        """mutation ($id: ID!) { updateStakeholder(id: $id, input: {status: STARTING, needs: ["FUNDING"]}) {
+            stakeholder { ... on Initiative { status needs } name } userErrors { field } } }""",
+        {"id": initiative["id"]},
+    )["updateStakeholder"]
+    assert updated["stakeholder"] == {"status": "STARTING", "needs": ["FUNDING"], "name": "Taalcafé Neckardreef"}
+
+    unlinked = api(
+        "mutation ($id: ID!) { unlink(id: $id) { deletedId userErrors { field } } }", {"id": linked["relation"]["id"]}
+    )
+    assert unlinked["unlink"]["deletedId"] == linked["relation"]["id"]
+    deleted = api("mutation ($id: ID!) { deleteStakeholder(id: $id) { deletedId } }", {"id": initiative["id"]})
+    assert deleted["deleteStakeholder"]["deletedId"] == initiative["id"]
+    assert count(api) == before
+
+
+def test_invalid_input_names_the_field_and_writes_nothing(api: GraphQL):
+    before = count(api)
+    bad = api(
+        CREATE,
+        {"input": {"kind": "ORGANISATION", "name": "X", "areaCodes": ["BU99"], "themes": ["astrology"], "capacity": 3}},
+    )["createStakeholder"]
+    assert bad["stakeholder"] is None
+    assert {(e["field"], e["code"]) for e in bad["userErrors"]} == {
+        ("input.areaCodes", "UNKNOWN_AREA"),
+        ("input.themes", "UNKNOWN_THEME"),
+        ("input.capacity", "NOT_APPLICABLE"),
+    }
+    assert count(api) == before
+    wrong_ends = api(
+        LINK,
+        {
+            "input": {
+                "kind": "LIVES_IN",
+                "sourceId": gid("Wijkpartner", "dock-utrecht"),
+                "targetId": gid("Area", "WK034403"),
+            }
+        },
+    )["link"]
+    assert wrong_ends["userErrors"] == [
+        {
+            "field": "input.sourceId",
+            "message": "LIVES_IN cannot have a WIJKPARTNER as its source; expected one of RESIDENT",
+            "code": "KIND_MISMATCH",
+        }
+    ]
+    strength = api(
+        LINK,
+        {
+            "input": {
+                "kind": "KNOWS",
+                "sourceId": gid("Wijkpartner", "dock-utrecht"),
+                "targetId": gid("Wijkpartner", "smo-utrecht"),
+                "strength": 2,
+            }
+        },
+    )["link"]
+    assert [(e["field"], e["code"]) for e in strength["userErrors"]] == [("input.strength", "OUT_OF_RANGE")]
+
+
+def test_unknown_and_hidden_ids_are_not_found(api: GraphQL):
+    for target in (gid("Resident", "res-overvecht-006"), gid("Resident", "nobody")):
+        result = api(
+            LINK, {"input": {"kind": "KNOWS", "sourceId": gid("Wijkpartner", "dock-utrecht"), "targetId": target}}
+        )
+        assert result["link"]["userErrors"] == [
+            {
+                "field": "input.targetId",
+                "message": "nothing you may see has the id given as target",
+                "code": "NOT_FOUND",
+            }
+        ]
+    for mutation in ("deleteStakeholder", "unlink"):
+        errors = api(
+            f'mutation {{ {mutation}(id: "{gid("Resident", "res-overvecht-006")}") {{ userErrors {{ code }} }} }}'
+        )
+        assert errors[mutation]["userErrors"][0]["code"] == "NOT_FOUND"
+
+
+def test_import_graph_is_all_or_nothing(api: GraphQL):
+    before = count(api)
+    document = {
+        "stakeholders": [{"id": "new-org", "kind": "ORGANISATION", "name": "Nieuwe Vereniging", "areas": ["WK034403"]}],
+        "relations": [{"kind": "MEMBER_OF", "source": "new-org", "target": "samen030", "strength": 9}],
+    }
+    query = "mutation ($d: JSON!) { importGraph(document: $d) { counts version userErrors { field code } } }"
+    failed = api(query, {"d": document})["importGraph"]
+    assert failed["userErrors"] == [{"field": "relations[0].strength", "code": "OUT_OF_RANGE"}]
+    assert count(api) == before
+    document["relations"][0]["strength"] = 0.9
+    done = api(query, {"d": document})["importGraph"]
+    assert done["userErrors"] == [] and done["counts"] == {"stakeholders": 1, "relations": 1}
+    assert count(api) == before + 1
