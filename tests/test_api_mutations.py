@@ -59,7 +59,7 @@ def test_create_link_update_unlink_delete(api: GraphQL):
     assert linked["userErrors"] == [] and linked["relation"]["role"] == "sociaal makelaar"
 
     updated = api(
-        """mutation ($id: ID!) { updateStakeholder(id: $id, input: {status: STARTING, needs: ["FUNDING"]}) {
+        """mutation ($id: ID!) { updateStakeholder(id: $id, input: {status: STARTING, needs: [FUNDING]}) {
             stakeholder { ... on Initiative { status needs } name } userErrors { field } } }""",
         {"id": initiative["id"]},
     )["updateStakeholder"]

@@ -76,3 +76,11 @@ def test_a_process_killed_during_an_import_leaves_all_or_nothing(tmp_path: Path,
         assert count in (0, total), f"killed after {delay}s: {count} of {total} relations"
         outcomes.add(count)
     assert 0 in outcomes, "at least one kill landed before the commit"
+
+
+def test_the_readme_documents_every_setting():
+    from graphsvc.settings import Settings
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for env, flag, doc in Settings.documented():
+        assert f"| `{env}` | `{flag}` | {doc} |" in readme, env

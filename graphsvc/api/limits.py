@@ -4,7 +4,9 @@ strawberry's QueryDepthLimiter and MaxAliasesLimiter re-walk a fragment at every
 small query whose fragments each spread the next twice takes exponential time (measured:
 22 fragments, 12.5 s). This rule measures each fragment once and reuses the figures at every
 spread (as ariadne's ``cost_validator`` caches per fragment), so its time is linear in the
-document while the figures it computes are those of the fully expanded query.
+document while the figures it computes are those of the fully expanded query. Introspection
+fields (``__schema``, ``__type``) do not count towards depth: clients' standard introspection
+query nests ``ofType`` thirteen deep, and the field limit still bounds it.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ class _Measure:
         for selection in node.selections if node else ():
             if isinstance(selection, FieldNode):
                 inner = self.selection_set(selection.selection_set)
-                depth = max(depth, 1 + inner.depth)
+                if not selection.name.value.startswith("__"):  # introspection nests types deeply but is bounded
+                    depth = max(depth, 1 + inner.depth)
                 aliases += (selection.alias is not None) + inner.aliases
                 fields += 1 + inner.fields
                 continue

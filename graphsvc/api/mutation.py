@@ -46,6 +46,8 @@ def to_record(values: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, Enum):
             value = value.value
+        elif isinstance(value, list):
+            value = [v.value if isinstance(v, Enum) else v for v in value]
         elif hasattr(value, "isoformat"):
             value = value.isoformat()
         record[RECORD_KEYS.get(name, name)] = value

@@ -104,7 +104,21 @@ TYPES: dict[NodeKind, frozenset[str]] = {
     ),
 }
 
-NEEDS = frozenset({"SPACE", "FUNDING", "VOLUNTEERS", "KNOWLEDGE", "CONTACTS", "PERMITS", "PUBLICITY", "MATERIALS"})
+
+class Need(StrEnum):
+    """What an initiative may need, and what a partner may offer."""
+
+    SPACE = "SPACE"  # ruimte: a place to meet or work
+    FUNDING = "FUNDING"  # subsidie, financiering
+    VOLUNTEERS = "VOLUNTEERS"  # vrijwilligers
+    KNOWLEDGE = "KNOWLEDGE"  # kennis, expertise
+    CONTACTS = "CONTACTS"  # netwerk
+    PERMITS = "PERMITS"  # vergunningen
+    PUBLICITY = "PUBLICITY"  # bekendheid
+    MATERIALS = "MATERIALS"  # materiaal
+
+
+NEEDS = frozenset(need.value for need in Need)
 
 
 class RelationKind(StrEnum):

@@ -12,7 +12,7 @@ from enum import Enum
 import strawberry
 
 from ...domain import kinds
-from ...domain.kinds import AreaLevel, InitiativeStatus, RelationKind, Visibility
+from ...domain.kinds import AreaLevel, InitiativeStatus, Need, RelationKind, Visibility
 
 
 @strawberry.enum(description="What kind of stakeholder (belanghebbende) a node is.")
@@ -41,6 +41,11 @@ strawberry.enum(
 )
 strawberry.enum(InitiativeStatus, description="Where an initiative stands.")
 strawberry.enum(
+    Need,
+    description="What an initiative needs or a partner offers: SPACE (ruimte), FUNDING (subsidie), VOLUNTEERS "
+    "(vrijwilligers), KNOWLEDGE (kennis), CONTACTS (netwerk), PERMITS (vergunningen), PUBLICITY, MATERIALS.",
+)
+strawberry.enum(
     AreaLevel,
     description="MUNICIPALITY = gemeente (GM code), DISTRICT = wijk (WK), NEIGHBOURHOOD = buurt (BU), "
     "WORKING_AREA = a municipality's own gebied or kern (GA code, not CBS).",
@@ -54,4 +59,4 @@ class Direction(Enum):
     BOTH = "BOTH"
 
 
-__all__ = ["AreaLevel", "Direction", "InitiativeStatus", "RelationKind", "StakeholderKind", "Visibility"]
+__all__ = ["AreaLevel", "Direction", "InitiativeStatus", "Need", "RelationKind", "StakeholderKind", "Visibility"]

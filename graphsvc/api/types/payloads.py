@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from ...domain import GraphsvcError
-from .enums import InitiativeStatus, RelationKind, StakeholderKind, Visibility
+from .enums import InitiativeStatus, Need, RelationKind, StakeholderKind, Visibility
 from .relation import Relation
 from .stakeholders import Stakeholder
 
@@ -39,8 +39,8 @@ class StakeholderInput:
     contact: str | None = strawberry.field(default=None, description="Residents only")
     capacity: int | None = strawberry.field(default=None, description="Wijkpartners only")
     status: InitiativeStatus | None = strawberry.field(default=None, description="Initiatives only; default ACTIVE")
-    needs: list[str] = strawberry.field(default_factory=list, description="Initiatives only")
-    offers: list[str] = strawberry.field(default_factory=list, description="Partners only")
+    needs: list[Need] = strawberry.field(default_factory=list, description="Initiatives only")
+    offers: list[Need] = strawberry.field(default_factory=list, description="Partners only")
     started: date | None = None
     ended: date | None = None
     holder: str | None = strawberry.field(default=None, description="Municipality roles only")
@@ -58,8 +58,8 @@ class StakeholderPatch:
     contact: str | None = strawberry.UNSET
     capacity: int | None = strawberry.UNSET
     status: InitiativeStatus | None = strawberry.UNSET
-    needs: list[str] | None = strawberry.UNSET
-    offers: list[str] | None = strawberry.UNSET
+    needs: list[Need] | None = strawberry.UNSET
+    offers: list[Need] | None = strawberry.UNSET
     started: date | None = strawberry.UNSET
     ended: date | None = strawberry.UNSET
     holder: str | None = strawberry.UNSET

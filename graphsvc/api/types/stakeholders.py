@@ -16,7 +16,7 @@ from ...domain import Node as DomainNode
 from ...domain import NodeKind
 from ..ids import encode
 from .area import Area
-from .enums import Direction, InitiativeStatus, RelationKind, StakeholderKind, Visibility
+from .enums import Direction, InitiativeStatus, Need, RelationKind, StakeholderKind, Visibility
 from .node import Node, to_graphql, typename_of
 from .pagination import Connection, paginate
 from .theme import Theme
@@ -123,11 +123,11 @@ class Resident(Stakeholder):
 @strawberry.type(description="An organisation: vereniging, stichting, business, school, care, culture, cooperative...")
 class Organisation(Stakeholder):
     type: str | None
-    offers: list[str] = strawberry.field(description="What it can give: SPACE, FUNDING, KNOWLEDGE, ...")
+    offers: list[Need] = strawberry.field(description="What it can give")
 
     @classmethod
     def own_fields(cls, node: DomainNode, context: Context) -> dict:
-        return {"type": node.type, "offers": list(node.offers)}
+        return {"type": node.type, "offers": [Need(o) for o in node.offers]}
 
 
 @strawberry.type(
@@ -135,19 +135,19 @@ class Organisation(Stakeholder):
 )
 class Wijkpartner(Stakeholder):
     type: str | None
-    offers: list[str] = strawberry.field(description="What it can give: SPACE, FUNDING, KNOWLEDGE, ...")
+    offers: list[Need] = strawberry.field(description="What it can give")
     capacity: int | None = strawberry.field(description="How many initiatives it can support at once")
 
     @classmethod
     def own_fields(cls, node: DomainNode, context: Context) -> dict:
-        return {"type": node.type, "offers": list(node.offers), "capacity": node.capacity}
+        return {"type": node.type, "offers": [Need(o) for o in node.offers], "capacity": node.capacity}
 
 
 @strawberry.type(description="A residents' initiative (bewonersinitiatief), collective, alliance or cooperative.")
 class Initiative(Stakeholder):
     type: str | None
     status: InitiativeStatus | None
-    needs: list[str] = strawberry.field(description="What it asks for: SPACE, FUNDING, VOLUNTEERS, ...")
+    needs: list[Need] = strawberry.field(description="What it asks for")
     started: date | None
     ended: date | None
 
@@ -156,7 +156,7 @@ class Initiative(Stakeholder):
         return {
             "type": node.type,
             "status": node.status,
-            "needs": list(node.needs),
+            "needs": [Need(n) for n in node.needs],
             "started": node.started,
             "ended": node.ended,
         }
@@ -168,11 +168,11 @@ class Initiative(Stakeholder):
 class MunicipalityRole(Stakeholder):
     type: str | None
     holder: str | None = strawberry.field(description="Who holds the role, if said")
-    offers: list[str]
+    offers: list[Need]
 
     @classmethod
     def own_fields(cls, node: DomainNode, context: Context) -> dict:
-        return {"type": node.type, "holder": node.holder, "offers": list(node.offers)}
+        return {"type": node.type, "holder": node.holder, "offers": [Need(o) for o in node.offers]}
 
 
 STAKEHOLDER_TYPES: dict[NodeKind, type[Stakeholder]] = {
