@@ -3,6 +3,8 @@ stakeholders, and contact details are never served to a broker."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from .api_client import GraphQL, gid
@@ -67,3 +69,26 @@ def test_private_residents_are_no_neighbour_and_at_no_end_of_a_relation(api: Gra
 def test_contact_details_are_never_served_to_brokers(api: GraphQL):
     data = api("query { stakeholders(kinds: [RESIDENT], first: 100) { nodes { ... on Resident { contact } } } }")
     assert {n["contact"] for n in data["stakeholders"]["nodes"]} == {None}
+
+
+def test_no_path_runs_through_a_private_resident(api: GraphQL, demo_doc: dict):
+    kinds = {s["id"]: s["kind"] for s in demo_doc["stakeholders"]}
+    typename = {k: "".join(part.capitalize() for part in v.split("_")) for k, v in kinds.items()}
+    query = """query ($a: ID!, $b: ID!) { connectionPaths(from: $a, to: $b, maxHops: 3, first: 10) {
+        nodes { ... on Stakeholder { key } } } }"""
+    checked = 0
+    for private in PRIVATE:
+        around = sorted(
+            {r["target"] for r in demo_doc["relations"] if r["source"] == private and r["target"] in kinds}
+            | {r["source"] for r in demo_doc["relations"] if r["target"] == private and r["source"] in kinds}
+        )
+        visible = [key for key in around if key not in PRIVATE]
+        for a, b in pairwise(visible):
+            data = api(query, {"a": gid(typename[a], a), "b": gid(typename[b], b)})
+            assert not keys_in(data) & set(PRIVATE), (a, b)
+            checked += 1
+    assert checked > 0, "some pairs are joined through a private resident in the full graph"
+    hidden = api.errors(query, {"a": gid("Resident", PRIVATE[0]), "b": gid("Wijkpartner", "dock-utrecht")})
+    missing = api.errors(query, {"a": gid("Resident", "nobody"), "b": gid("Wijkpartner", "dock-utrecht")})
+    assert hidden[0]["extensions"] == missing[0]["extensions"] == {"code": "NOT_FOUND", "field": "from"}
+    assert hidden[0]["message"].replace(PRIVATE[0], "nobody") == missing[0]["message"], "hidden looks like missing"

@@ -39,6 +39,18 @@ def check_create_and_link(data: dict) -> None:
     assert data["link"]["relation"]["role"] == "sociaal makelaar"
 
 
+def check_connection_paths(data: dict) -> None:
+    paths = data["connectionPaths"]
+    assert 1 <= len(paths) <= 3
+    lengths = [p["length"] for p in paths]
+    assert lengths == sorted(lengths) and lengths[0] == 4
+    for path in paths:
+        assert path["nodes"][0]["key"] == "res-overvecht-057" and path["nodes"][-1]["key"] == "dock-utrecht"
+        assert len(path["hops"]) == path["length"] and all(hop["relations"] for hop in path["hops"])
+    same_length = [p["strength"] for p in paths if p["length"] == lengths[0]]
+    assert same_length == sorted(same_length, reverse=True), "strongest ties first among equal lengths"
+
+
 CHECKS: dict[str, Callable[[dict], None]] = {
     name.removeprefix("check_"): check for name, check in globals().items() if name.startswith("check_")
 }

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
+from ..analysis.paths import connection_paths
 from ..domain import Node as DomainNode
 from ..domain import NotFoundError, ValidationError
 from ..domain.areas import level_of
 from .context import Context
 from .ids import decode, decode_relation
 from .types.area import Area
-from .types.enums import AreaLevel, StakeholderKind
+from .types.enums import AreaLevel, RelationKind, StakeholderKind
 from .types.node import Node, maybe_graphql, to_graphql, typename_of
 from .types.pagination import Connection, paginate
+from .types.path import ConnectionPath
 from .types.relation import Relation
 from .types.stakeholders import Stakeholder, stakeholder_page
 from .types.theme import Theme
 
 MAX_NODES = 100
+MAX_HOPS = 6
+MAX_PATHS = 10
 
 
 def resolve_node(context: Context, global_id: str) -> Node | None:
@@ -45,6 +50,19 @@ def resolve_node(context: Context, global_id: str) -> Node | None:
     if not isinstance(obj, DomainNode) or typename_of(obj.kind) != typename:
         return None
     return to_graphql(obj, context)
+
+
+def check_range(field: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ValidationError(f"{field} must be from {low} to {high}, got {value}", field=field)
+
+
+def node_key(global_id: str, field: str) -> str:
+    """The store key of a stakeholder or meeting ID (areas, themes and relations are no path ends)."""
+    typename, key = decode(global_id, field)
+    if typename in ("Area", "Theme", "Relation"):
+        raise NotFoundError(f"'{global_id}' is not a stakeholder or meeting", field=field)
+    return key
 
 
 def check_area_code(code: str, field: str) -> None:
@@ -119,6 +137,30 @@ class Query:
             key=lambda a: a.code,
         )
         return paginate(found, first, after, info.context.settings.max_page, Area.of)
+
+    @strawberry.field(
+        description="The shortest ways two stakeholders are connected, up to maxHops hops: fewest hops first, and "
+        "among equal lengths the strongest ties first. weighted: true makes strong, recent ties count as shorter "
+        "(the warmest introductions). Paths never run through anyone you may not see."
+    )
+    def connection_paths(
+        self,
+        info: strawberry.Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID,
+        max_hops: int = 4,
+        first: int = 3,
+        relation_kinds: list[RelationKind] | None = None,
+        active_on: date | None = None,
+        weighted: bool = False,
+    ) -> list[ConnectionPath]:
+        check_range("maxHops", max_hops, 1, MAX_HOPS)
+        check_range("first", first, 1, MAX_PATHS)
+        context: Context = info.context
+        view = context.view_for(active_on, relation_kinds)
+        source, target = node_key(from_, "from"), node_key(to, "to")
+        paths = connection_paths(view, source, target, max_hops=max_hops, first=first, weighted=weighted)
+        return [ConnectionPath.of(path, view) for path in paths]
 
     @strawberry.field(description="The theme vocabulary, by key.")
     def themes(self, info: strawberry.Info) -> list[Theme]:

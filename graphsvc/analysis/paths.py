@@ -1,0 +1,243 @@
+"""How two stakeholders are connected: the shortest (or warmest) ways, each hop with its relations.
+
+The search is bounded by ``max_hops``: it first collects the *region* of nodes that can lie on a
+path of at most ``max_hops`` hops (two BFS balls of radius ceil(max_hops / 2), networkx's
+``single_source_shortest_path_length``), then runs Yen's k shortest simple paths
+(``nx.shortest_simple_paths``; Yen 1971) on that small graph only. A hidden node is not in the
+view's network, so no path runs through one.
+
+Hop costs (the path's cost is their sum):
+
+* plain: ``1 + (1 - strength) / (max_hops + 1)``: fewer hops always win, and among paths of the
+  same length the one with the strongest ties (highest mean strength) comes first;
+* warm (``weighted=True``): ``1 - 0.5 * strength * recency``: a strong, current tie costs half a
+  hop, so a path of three warm ties can beat one of two cold ties (Granovetter 1973: strong ties
+  are the ones that carry an introduction). Strength is the strongest visible relation between
+  the two (unknown: 0.5); recency as in ``network.Tie``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice, pairwise
+from statistics import fmean
+
+import networkx as nx
+
+from ..domain import NodeKind
+from ..engine import View
+from .network import Ball, Network, Tie, network
+
+MAX_CANDIDATES = 50  # paths Yen may produce before the search gives up looking for more
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step of a path: the two nodes and every visible relation between them."""
+
+    source: str
+    target: str
+    relation_ids: tuple[int, ...]
+    strength: float
+    recency: float
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """A simple path: its node ids in order and one ``Hop`` per step."""
+
+    nodes: tuple[str, ...]
+    hops: tuple[Hop, ...]
+    strength: float  # mean tie strength over the hops
+    weakest: float  # the weakest tie on the path
+    cost: float  # the sum of the hop costs it was ranked by
+
+    @property
+    def length(self) -> int:
+        return len(self.hops)
+
+
+def connection_paths(
+    view: View, source: str, target: str, max_hops: int = 4, first: int = 3, weighted: bool = False
+) -> tuple[Path, ...]:
+    """Up to ``first`` simple paths of at most ``max_hops`` hops from ``source`` to ``target``, best first.
+
+    Unknown and hidden ids raise the same ``NotFoundError``. Plain: shortest first, strongest
+    ties first among equal lengths; weighted: warmest first (see the module's costs).
+    """
+    net = network(view)
+    net.require(source, "from")
+    net.require(target, "to")
+    return tuple(search(net, source, target, max_hops, weighted, first))
+
+
+def search(net: Network, source: str, target: str, max_hops: int, weighted: bool, wanted: int) -> list[Path]:
+    """The ``wanted`` best paths of at most ``max_hops`` hops, widening the region hop by hop.
+
+    With ``h`` hops allowed, the best paths found are final once there are enough of them and no
+    longer path could beat the last: plain, a longer path always costs more; warm, a path of
+    more than ``h`` hops costs at least ``(h + 1) / 2``.
+    """
+    if source == target or max_hops < 1 or wanted < 1:
+        return []
+    radius = (max_hops + 1) // 2
+    near = Ball(net, (source,), radius), Ball(net, (target,), radius)
+    closest = min(
+        (i + j for i, ring in enumerate(near[0].rings) for j, other in enumerate(near[1].rings) if ring & other),
+        default=max_hops,
+    )
+    ties = _TieMemo(net)
+    cost = _cost(ties, weighted, max_hops)
+    paths: list[Path] = []
+    for hops in range(max(closest, 1), max_hops + 1):
+        region = path_region(net, near, hops)
+        if target not in region:
+            continue
+        paths = list(islice(_yen(induced(net, region), source, target, hops, cost, ties), wanted))
+        if len(paths) == wanted and (not weighted or paths[-1].cost <= (hops + 1) / 2):
+            break
+    return paths
+
+
+class _TieMemo(dict[tuple[str, str], Tie]):
+    """Ties asked for during one search, each computed once."""
+
+    def __init__(self, net: Network):
+        super().__init__()
+        self.net = net
+
+    def __call__(self, u: str, v: str) -> Tie:
+        found = self.get((u, v))
+        if found is None:
+            found = self[u, v] = self[v, u] = self.net.tie(u, v)
+        return found
+
+
+def _yen(
+    graph: nx.Graph, source: str, target: str, hops: int, cost: Callable[[str, str], float], tie: _TieMemo
+) -> Iterator[Path]:
+    """Paths of at most ``hops`` hops in cost order (Yen's algorithm, as networkx implements it)."""
+    found = nx.shortest_simple_paths(graph, source, target, weight=lambda u, v, _: cost(u, v))
+    for nodes in islice(_until_none_left(found), MAX_CANDIDATES):
+        total = sum(cost(u, v) for u, v in pairwise(nodes))
+        if len(nodes) - 1 <= hops:
+            yield _path(nodes, tie, total)
+        elif total > hops:
+            return  # every later path costs more, so it has more than ``hops`` hops
+
+
+def _until_none_left(paths: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The paths networkx yields, ending quietly where it raises ``NetworkXNoPath``."""
+    try:
+        yield from paths
+    except nx.NetworkXNoPath:
+        return
+
+
+def _cost(tie: Callable[[str, str], Tie], weighted: bool, max_hops: int) -> Callable[[str, str], float]:
+    if weighted:
+        return lambda u, v: 1.0 - 0.5 * tie(u, v).warmth
+    step = 1.0 / (max_hops + 1)
+    return lambda u, v: 1.0 + (1.0 - tie(u, v).strength) * step
+
+
+def _path(nodes: list[str], tie: _TieMemo, cost: float) -> Path:
+    hops = []
+    for u, v in pairwise(nodes):
+        t = tie(u, v)
+        hops.append(Hop(u, v, t.relation_ids, t.strength, t.recency))
+    strengths = [h.strength for h in hops]
+    return Path(tuple(nodes), tuple(hops), round(fmean(strengths), 4), min(strengths), round(cost, 4))
+
+
+def path_region(net: Network, near: tuple[Ball, Ball], max_hops: int) -> set[str]:
+    """Every node that can lie on a path of at most ``max_hops`` hops between the balls' centres.
+
+    A node at distance ``i`` from one end of such a path is within ``max_hops - i`` of the other.
+    The balls (radius r >= max_hops / 2) know the distances up to r; one a ball does not know is
+    at least r + 1, and whether it is exactly r + 1 is one look at the node's neighbours (this
+    keeps most of a hub's thousands of neighbours out). The result is a small superset: that look
+    may use a tie the view hides by day or kind, which the search on the region then leaves out.
+    """
+    adj = net.projection.graph._adj
+    region: set[str] = set()
+    for this, other in (near, near[::-1]):
+        for i, ring in enumerate(this.rings):
+            for across in other.rings[: max_hops - i + 1]:
+                region |= ring & across
+            beyond = max_hops - i - other.radius  # how far past the other ball the node may lie
+            if beyond > 1:
+                region |= ring - other.nodes
+            elif beyond == 1:
+                region.update(u for u in ring - other.nodes if not adj[u].keys().isdisjoint(other.nodes))
+    return region
+
+
+def induced(net: Network, nodes: Iterable[str]) -> nx.Graph:
+    """A plain graph of ``nodes`` (all visible) and the visible edges among them, built cheaply.
+
+    Each node's adjacency or the node set is scanned, whichever is smaller, so a hub in the set
+    costs the set's size, not its degree.
+    """
+    members = set(nodes)
+    adj, hidden = net.projection.graph._adj, net.hidden_pairs
+    graph = nx.Graph()
+    graph.add_nodes_from(members)
+    graph.add_edges_from(
+        (u, v)
+        for u in members
+        for v in (members.intersection(adj[u]) if len(adj[u]) > len(members) else adj[u])
+        if u < v and v in members and (u, v) not in hidden
+    )
+    return graph
+
+
+@dataclass(frozen=True, slots=True)
+class Introduction:
+    """A way to reach a partner: the path from a member and the linker who can make the introduction."""
+
+    member: str
+    linker: str  # the first stakeholder after the member (the member when it knows the partner itself)
+    path: Path
+
+
+MAX_INTRODUCTIONS = 3
+_TRIED = 12  # nearest neighbours of the partner tried as the last step
+
+
+def introductions(net: Network, members: Ball, partner: str) -> tuple[Introduction, ...]:
+    """Up to three warm introductions from the members (ring 0 of ``members``) to ``partner``.
+
+    Each path walks back from the partner ring by ring through the warmest visible tie, so it is
+    a shortest path; they are tried through the partner's warmest ties first, one per linker.
+    """
+    hops = members.hops(partner)
+    if hops is None:
+        hops = members.radius + 1
+    ties = _TieMemo(net)
+    found: dict[str, Introduction] = {}
+    for last in _warmest(net, ties, partner, members.rings[hops - 1])[:_TRIED]:
+        nodes = [partner, last]
+        for ring in reversed(members.rings[: hops - 1]):
+            before = _warmest(net, ties, nodes[-1], ring)
+            if not before:
+                break
+            nodes.append(before[0])
+        if len(nodes) != hops + 1:
+            continue
+        nodes.reverse()
+        path = _path(nodes, ties, sum(1.0 - 0.5 * ties(u, v).warmth for u, v in pairwise(nodes)))
+        linker = next((n for n in nodes[1:-1] if net.kind(n) is not NodeKind.MEETING), nodes[0])
+        found.setdefault(linker, Introduction(nodes[0], linker, path))
+        if len(found) == MAX_INTRODUCTIONS:
+            break
+    return tuple(sorted(found.values(), key=lambda i: (i.path.cost, i.linker)))
+
+
+def _warmest(net: Network, ties: _TieMemo, node: str, ring: set[str]) -> list[str]:
+    """The neighbours of ``node`` in ``ring`` over visible ties, warmest tie first."""
+    adj = net.projection.graph._adj[node]
+    near = ring.intersection(adj) if len(ring) < len(adj) else [v for v in adj if v in ring]
+    visible = [v for v in near if (node, v) not in net.hidden_pairs]
+    return sorted(visible, key=lambda v: (-ties(node, v).warmth, v))
