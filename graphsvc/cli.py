@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .domain import GraphsvcError
+from .domain import GraphsvcError, ValidationError
 from .settings import Settings
 from .store import Store, open_store
 
@@ -120,6 +120,52 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 @command
+def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
+    from .analysis.recommend import context_for, recommend_many, reviewed_pairs
+    from .domain import NodeKind
+    from .engine import Engine
+    from .interchange.suggestions import write_suggestions
+
+    with store_of(settings) as store:
+        engine = Engine(store)
+        view = engine.view()
+        if args.area not in engine.projection.areas:
+            raise ValidationError(f"no area with code {args.area}", field="--area")
+        kinds = frozenset(NodeKind(k) for k in args.kinds.split(",")) if args.kinds else None
+        sources = [
+            n.id for n in view.stakeholders(kinds=kinds, area=args.area) if not args.theme or args.theme in n.themes
+        ]
+        context = context_for(view)
+        with tqdm(total=len(sources), desc="recommend", unit="stakeholder", disable=args.quiet) as bar:
+            lists = recommend_many(context, sources, top=args.top, rejected=reviewed_pairs(view), progress=bar.update)
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            count = write_suggestions(lists, view, args.format, out)
+    print(f"wrote {count} suggestions for {len(lists)} of {len(sources)} stakeholders in {args.area} to {args.out}")
+    return 0
+
+
+@command
+def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from .analysis.evaluation import PROTOCOLS, evaluate, table
+    from .interchange.classic import classic_document
+    from .interchange.files import export_document, read_files
+
+    if args.network:
+        doc = classic_document(args.network)
+    elif args.file:
+        doc, _ = read_files([args.file])
+    else:
+        with store_of(settings) as store:
+            doc = export_document(store)
+    results = {protocol: evaluate(doc, protocol, seed=args.seed, max_sources=args.sources) for protocol in PROTOCOLS}
+    if args.json:
+        print(json.dumps({p: {m: s.row() for m, s in by.items()} for p, by in results.items()}, indent=1))
+    else:
+        print(table(results))
+    return 0
+
+
+@command
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .api.server import serve
 
@@ -149,6 +195,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("stats", parents=[common], help="counts per kind, relation kind and area")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = commands.add_parser(
+        "recommend", parents=[common], help="collaboration suggestions for every stakeholder of an area"
+    )
+    p.add_argument("--area", required=True, help="CBS code, e.g. WK034403")
+    p.add_argument("--theme", help="only stakeholders working on this theme key")
+    p.add_argument("--kinds", help="comma-separated stakeholder kinds (default: all)")
+    p.add_argument("--top", type=int, default=5, help="suggestions per stakeholder")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--out", required=True)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = commands.add_parser(
+        "evaluate", parents=[common], help="offline evaluation of the recommender against baselines"
+    )
+    p.add_argument("file", nargs="?", help="an import document (default: the store's graph)")
+    p.add_argument("--network", choices=("karate", "davis", "florentine"), help="a real network networkx ships")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--sources", type=int, default=300, help="at most this many stakeholders ranked per protocol")
+    p.add_argument("--json", action="store_true")
 
     p = commands.add_parser(
         "serve", parents=[common], help="serve the GraphQL API (loads the demo into an empty store)"

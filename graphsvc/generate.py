@@ -3,7 +3,7 @@
 One municipality ("Synthstad", ``GM0999``: no real municipality has that code), 10 districts,
 80 neighbourhoods. Degrees are heavy-tailed (each stakeholder has a Pareto "reach" that
 makes it a likely target), most ties are local (80% in the same buurt, 15% in the same
-wijk), and themes cluster per district. The same seed gives the same city, byte for byte.
+wijk), themes cluster per district, and half the ties join stakeholders who share a theme. The same seed gives the same city, byte for byte.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ KIND_SHARES = (
     (NodeKind.MUNICIPALITY_ROLE, 0.03),
 )
 LOCALITY = (0.80, 0.15)  # same buurt, same wijk; the rest anywhere in the city
+THEME_TIES = 0.5  # the share of ties drawn among stakeholders who share a theme
 START, END = date(2015, 1, 1), date(2026, 6, 30)
 NEEDS = ("SPACE", "FUNDING", "VOLUNTEERS", "KNOWLEDGE", "CONTACTS", "PERMITS")
 
@@ -158,31 +159,30 @@ def _meetings(rng, count, buurten, favourites):
 
 
 def _relations(rng, count, nodes, home, reach, buurten):
-    """Relations with local, heavy-tailed targets; each pair's kind fits its ends."""
-    members: list[list[int]] = [[] for _ in buurten]
-    for i, b in enumerate(home):
-        members[b].append(i)
-    per_buurt = [list(accumulate(reach[i] for i in m)) for m in members]
-    per_wijk: dict[int, tuple[list[int], list[float]]] = {}
-    for d in range(DISTRICTS):
-        ids = [
-            i for b in range(d * NEIGHBOURHOODS_PER_DISTRICT, (d + 1) * NEIGHBOURHOODS_PER_DISTRICT) for i in members[b]
-        ]
-        per_wijk[d] = (ids, list(accumulate(reach[i] for i in ids)))
-    everyone = (list(range(len(nodes))), list(accumulate(reach)))
+    """Relations with local, heavy-tailed targets, half of them between stakeholders who share a
+    theme (homophily); each pair's kind fits its ends."""
+    scopes = (
+        lambda i: ("buurt", home[i]),
+        lambda i: ("wijk", home[i] // NEIGHBOURHOODS_PER_DISTRICT),
+        lambda i: ("city", 0),
+    )
+    pools: dict[tuple, list[int]] = {}
+    for i, node in enumerate(nodes):
+        for scope_of in scopes:
+            pools.setdefault(scope_of(i), []).append(i)
+            for theme in node["themes"]:
+                pools.setdefault((*scope_of(i), theme), []).append(i)
+    weights = {key: list(accumulate(reach[i] for i in ids)) for key, ids in pools.items()}
     kinds = [NodeKind(n["kind"]) for n in nodes]
     between = _kinds_between()
     rels: list[dict[str, Any]] = []
     while len(rels) < count:
         source = rng.randrange(len(nodes))
         roll = rng.random()
-        if roll < LOCALITY[0]:
-            pool = (members[home[source]], per_buurt[home[source]])
-        elif roll < LOCALITY[0] + LOCALITY[1]:
-            pool = per_wijk[home[source] // NEIGHBOURHOODS_PER_DISTRICT]
-        else:
-            pool = everyone
-        target = rng.choices(pool[0], cum_weights=pool[1])[0]
+        scope = scopes[0 if roll < LOCALITY[0] else 1 if roll < LOCALITY[0] + LOCALITY[1] else 2](source)
+        if rng.random() < THEME_TIES:
+            scope = (*scope, rng.choice(nodes[source]["themes"]))
+        target = rng.choices(pools[scope], cum_weights=weights[scope])[0]
         if target == source:
             continue
         fitting = between[kinds[source], kinds[target]]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.tools import merge_types
 
 from ..settings import Settings
 from .limits import Limits, limits_rule
 from .mutation import Mutation
 from .query import Query
+from .suggestions import SuggestionMutations, SuggestionQueries
 from .types.meeting import Meeting
 from .types.stakeholders import STAKEHOLDER_TYPES
 
@@ -26,8 +28,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     limits = Limits(depth=settings.max_query_depth, aliases=settings.max_aliases, fields=settings.max_fields)
     rule = limits_rule(limits)
     return Schema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", (Query, SuggestionQueries)),
+        mutation=merge_types("Mutation", (Mutation, SuggestionMutations)),
         types=[*STAKEHOLDER_TYPES.values(), Meeting],
         extensions=[
             lambda: MaxTokensLimiter(settings.max_tokens),

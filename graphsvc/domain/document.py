@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from .errors import ValidationError
-from .kinds import NodeKind
+from .kinds import NodeKind, RelationKind
 from .model import Batch, Review
 from .validate import Context, Validator
 
@@ -105,7 +105,10 @@ def _review(v: Validator, row: Mapping, where: str) -> Review | None:
     except (KeyError, TypeError, ValueError):
         v.problem("INVALID_DATE", f"{where}.reviewedAt", "expected an ISO 8601 timestamp")
         return None
-    relation_id = row.get("relationId")
+    relation_kind = row.get("relationKind")
+    if relation_kind is not None and relation_kind not in RelationKind.__members__:
+        v.problem("INVALID", f"{where}.relationKind", f"{relation_kind!r} is not a relation kind")
     if len(v.problems) > before:
         return None
-    return Review(str(ends[0]), str(ends[1]), row["verdict"], row.get("note"), reviewed_at, relation_id)
+    created = RelationKind(relation_kind) if relation_kind else None
+    return Review(str(ends[0]), str(ends[1]), row["verdict"], row.get("note"), reviewed_at, created)

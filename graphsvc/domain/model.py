@@ -91,7 +91,7 @@ class Review:
     verdict: str  # ACCEPTED or REJECTED
     note: str | None = None
     reviewed_at: datetime = EPOCH
-    relation_id: int | None = None
+    relation_kind: RelationKind | None = None  # the relation an acceptance created, if any
 
 
 @dataclass(slots=True)

@@ -137,8 +137,8 @@ def to_review_record(review: Review) -> dict[str, Any]:
     }
     if review.note:
         record["note"] = review.note
-    if review.relation_id:
-        record["relationId"] = review.relation_id
+    if review.relation_kind:
+        record["relationKind"] = review.relation_kind.value
     return record
 
 
@@ -149,5 +149,5 @@ def review_from_record(record: dict[str, Any]) -> Review:
         record["verdict"],
         record.get("note"),
         datetime.fromisoformat(record["reviewedAt"]),
-        record.get("relationId"),
+        RelationKind(record["relationKind"]) if record.get("relationKind") else None,
     )

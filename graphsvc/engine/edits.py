@@ -11,10 +11,13 @@ import re
 import uuid
 from typing import Any
 
-from ..domain import Batch, ConflictError, Node, NotFoundError, Relation, ValidationError
+from ..domain import Batch, ConflictError, Node, NotFoundError, Relation, RelationKind, Review, ValidationError
+from ..domain.model import utcnow
 from ..domain.records import to_node_record
 from .engine import Engine
 from .view import View
+
+REVIEW_PROVENANCE = "accepted collaboration suggestion (broker's review)"
 
 
 def new_key(name: str) -> str:
@@ -89,3 +92,36 @@ def _visible(engine: Engine, key: str) -> Node:
     if not isinstance(node, Node):
         raise ValidationError("the write did not take", field="input")
     return node
+
+
+def review(
+    engine: Engine,
+    view: View,
+    source: str,
+    target: str,
+    verdict: str,
+    note: str | None = None,
+    create_relation: RelationKind | None = None,
+) -> Review:
+    """Record a broker's verdict on a suggested pair; an acceptance may create the relation at once."""
+    for key, field in ((source, "sourceId"), (target, "targetId")):
+        _stakeholder(view, key, field)
+    if create_relation is not None and verdict != "ACCEPTED":
+        raise ValidationError("only an accepted suggestion can create a relation", field="createRelation")
+    verdict_record = Review(source, target, verdict, note, utcnow(), create_relation)
+
+    def build(v):
+        batch = Batch(reviews=[verdict_record])
+        if create_relation is not None:
+            record = {
+                "kind": create_relation.value,
+                "source": source,
+                "target": target,
+                "provenance": REVIEW_PROVENANCE,
+            }
+            rel = v.relation(record, "createRelation")
+            batch.relations = [rel] if rel else []
+        return batch
+
+    engine.edit(build)
+    return verdict_record

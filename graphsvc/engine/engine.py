@@ -29,7 +29,7 @@ def build_projection(store: Store) -> Projection:
     """A projection of everything in ``store``, streamed page by page."""
     projection = Projection()
     version = store.version()
-    projection.load(store.areas(), store.themes(), store.iter_nodes(), store.iter_edges(), version)
+    projection.load(store.areas(), store.themes(), store.iter_nodes(), store.iter_edges(), version, store.reviews())
     return projection
 
 
@@ -113,6 +113,8 @@ class Engine:
             p.drop_relation(rel_id)
         for node_id in batch.delete_nodes:
             p.drop_node(node_id)
+        for review in batch.reviews:
+            p.put_review(review)
         p.version = applied.version
 
     # -- keeping in step -------------------------------------------------------------------
@@ -133,5 +135,7 @@ class Engine:
             p.put_node(node)
         for rel in self.store.read_relations(sorted(changes.relations)).values():
             p.put_relation(rel)
+        if changes.reviews:
+            p.reviews = {(r.source, r.target): r for r in self.store.reviews()}
         p.version = changes.version
         return True

@@ -26,7 +26,7 @@ from datetime import date
 
 import networkx as nx
 
-from ..domain import Area, Node, NodeKind, Relation, RelationKind, Theme, ValidationError
+from ..domain import Area, Node, NodeKind, Relation, RelationKind, Review, Theme, ValidationError
 from ..domain.kinds import RELATION_BY_CODE, RELATION_CODES
 from ..domain.records import fold, search_text
 from ..gcpause import paused_gc
@@ -63,6 +63,7 @@ class Projection:
         self.target: list[str | None] = []
         self.relation_count = 0
         self.version = 0
+        self.reviews: dict[tuple[str, str], Review] = {}  # (source, target) -> a broker's verdict
 
     # -- building ------------------------------------------------------------------------
     def load(
@@ -72,6 +73,7 @@ class Projection:
         node_pages: Iterable[list[Node]],
         edge_pages: Iterable[list[Edge]],
         version: int,
+        reviews: Iterable[Review] = (),
     ) -> None:
         """Build from a store's streams, page by page, with the collector off meanwhile."""
         with paused_gc():
@@ -84,6 +86,8 @@ class Projection:
                     self.put_node(node)
             for edges in edge_pages:
                 self._add_edges(edges)
+            for review in reviews:
+                self.put_review(review)
             self.version = version
         gc.collect()
         gc.freeze()  # long-lived objects: keep them out of every later collection
@@ -145,6 +149,13 @@ class Projection:
             attrs["kind"], attrs["obj"] = node.kind, node
         self.search[node_id] = search_text(node)
 
+    def put_review(self, review: Review) -> None:
+        self.reviews[review.source, review.target] = review
+
+    def reviewed(self, u: str, v: str) -> Review | None:
+        """The verdict on the pair, whichever way round it was given."""
+        return self.reviews.get((u, v)) or self.reviews.get((v, u))
+
     def put_relation(self, rel: Relation) -> None:
         if rel.id is None:
             raise ValueError("a relation needs its store id before it is projected")
@@ -177,6 +188,8 @@ class Projection:
                 self.drop_relation(rel_id)
         self.graph.remove_node(node_id)
         self.search.pop(node_id, None)
+        for pair in [pair for pair in self.reviews if node_id in pair]:
+            del self.reviews[pair]
 
     # -- reading ---------------------------------------------------------------------------
     def obj(self, node_id: str) -> Node | Area | None:

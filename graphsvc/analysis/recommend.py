@@ -1,0 +1,446 @@
+"""Collaboration recommendations: pairs of stakeholders who do not work together yet and should meet.
+
+For one stakeholder, candidates are the stakeholders two steps away in the network and those
+that share a theme in the same wijk; pairs already linked, rejected before, or of kinds that
+are not suggested to each other are left out. Each candidate's score is a weighted sum of
+evidence, every part in 0..1, so the parts of an explanation add up to the score:
+
+* network: Adamic-Adar over common contacts (Adamic & Adar 2003) and personalized PageRank
+  from the stakeholder (Haveliwala 2002), each scaled by its best value among the candidates;
+* content: shared themes (Jaccard), area proximity through the area tree (same buurt > same
+  wijk > same gemeente), the fit of one side's offers to the other's needs, meetings both
+  attended, and how recent the ties through common contacts are;
+* load: a partner's free capacity (a wijkpartner at or over its capacity gets nothing here).
+
+Lists for many stakeholders at once (``recommend_many``) also spread the load: a partner is
+suggested at most ``per_partner`` times in one list, so one hub does not receive every
+initiative of a district.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+
+from ..domain import Node, NodeKind, RelationKind, Visibility
+from ..engine import View
+from .linkpred import Adjacency
+from .network import network
+
+_R, _O, _W, _I, _M = (
+    NodeKind.RESIDENT,
+    NodeKind.ORGANISATION,
+    NodeKind.WIJKPARTNER,
+    NodeKind.INITIATIVE,
+    NodeKind.MUNICIPALITY_ROLE,
+)
+# Which kinds are suggested to which: initiatives to partners and to each other, organisations
+# to municipality roles and wijkpartners, public residents to initiatives.
+SUGGESTED: dict[NodeKind, frozenset[NodeKind]] = {
+    _I: frozenset({_W, _O, _M, _I, _R}),
+    _W: frozenset({_I, _O}),
+    _O: frozenset({_I, _M, _W}),
+    _M: frozenset({_I, _O}),
+    _R: frozenset({_I}),
+}
+SMALL_GRAPH = 2_000
+SUPPORT_KINDS = frozenset({RelationKind.WORKS_ON, RelationKind.SUPPORTS, RelationKind.COORDINATES, RelationKind.FUNDS})
+HALF_LIFE_DAYS = 2 * 365
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each part of the evidence counts; they sum to 1.
+
+    Chosen with ``graphsvc evaluate`` on a synthetic city of another seed than the one the
+    model card reports: the network parts and area proximity carry most of the signal.
+    """
+
+    common_contacts: float = 0.25
+    pagerank: float = 0.25
+    themes: float = 0.10
+    area: float = 0.20
+    needs: float = 0.05
+    meetings: float = 0.05
+    recency: float = 0.05
+    capacity: float = 0.05
+
+    def items(self) -> list[tuple[str, float]]:
+        return list(vars(self).items())
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    weight: float
+    value: float
+    reason: str
+
+    @property
+    def contribution(self) -> float:
+        return self.weight * self.value
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    source: str
+    target: str
+    score: float
+    parts: tuple[Part, ...]
+    sentence: str
+    common_contacts: tuple[str, ...] = ()
+    path: tuple[str, ...] = ()  # the best introduction path, source first
+    linker: str | None = None  # who can make the introduction (the second node of the path)
+
+
+@dataclass
+class Context:
+    """What scoring one source needs, computed once per graph version and viewer."""
+
+    view: View
+    adjacency: Adjacency
+    graph: nx.Graph
+    load: dict[str, int] = field(default_factory=dict)
+    local: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (wijk, theme) -> stakeholders
+
+
+def make_context(view: View) -> Context:
+    """Everything scoring needs for one view, over the network's precomputed filters."""
+    graph = network(view).graph
+    return Context(view, Adjacency.of_graph(graph), graph, partner_load(view, graph), local_index(graph))
+
+
+def local_index(graph: nx.Graph) -> dict[tuple[str, str], list[str]]:
+    """Stakeholders by (wijk, theme), for finding those who share a theme nearby without a scan."""
+    index: dict[tuple[str, str], list[str]] = {}
+    for node_id, attrs in graph.nodes(data=True):
+        node = attrs["obj"]
+        for district in {_district(code) for code in node.areas}:
+            for theme in node.themes:
+                index.setdefault((district, theme), []).append(node_id)
+    return index
+
+
+def partner_load(view: View, graph: nx.Graph) -> dict[str, int]:
+    """How many initiatives each stakeholder currently works on, supports, coordinates or funds."""
+    p = view.projection
+    load: Counter[str] = Counter()
+    for u, v in graph.edges():
+        for rel_id in view.edge_relations(u, v):
+            if p.relation_kind(rel_id) in SUPPORT_KINDS and graph.nodes[p.target[rel_id]]["kind"] is _I:
+                load[p.source[rel_id]] += 1  # type: ignore[index]
+    return dict(load)
+
+
+def suggestable(node: Node) -> bool:
+    """Residents are suggested only when their visibility is PUBLIC: a suggestion list travels."""
+    return node.kind is not _R or node.visibility is Visibility.PUBLIC
+
+
+def candidates(
+    context: Context,
+    source: str,
+    rejected: frozenset[tuple[str, str]] = frozenset(),
+    policy: Mapping[NodeKind, frozenset[NodeKind]] | None = SUGGESTED,
+) -> list[str]:
+    """Stakeholders two steps away or sharing a theme in the same wijk, of kinds suggested to ``source``.
+
+    ``policy`` says which kinds are suggested to which; None (for evaluation) allows every
+    node, and on a small graph (at most ``SMALL_GRAPH`` nodes) ranks all of them, as link
+    prediction studies do.
+    """
+    graph = context.graph
+    node: Node = graph.nodes[source]["obj"]
+    if policy is None and len(context.adjacency.nodes) <= SMALL_GRAPH:
+        pool = set(context.adjacency.nodes)
+    else:
+        pool = set(context.adjacency.two_hop(source))
+        for district in {_district(code) for code in node.areas}:
+            for theme in node.themes:
+                pool.update(context.local.get((district, theme), ()))
+    wanted = None if policy is None else policy.get(node.kind, frozenset())
+    found = []
+    for other_id in pool:
+        other = graph.nodes[other_id]["obj"] if other_id in graph else None
+        if other is None or other_id == source or graph.has_edge(source, other_id):
+            continue
+        if wanted is not None and (other.kind not in wanted or not suggestable(other)):
+            continue
+        if (source, other_id) in rejected or (other_id, source) in rejected:
+            continue
+        found.append(other_id)
+    return sorted(found)
+
+
+def recommend(
+    context: Context,
+    source: str,
+    first: int = 10,
+    weights: Weights = DEFAULT_WEIGHTS,
+    rejected: frozenset[tuple[str, str]] = frozenset(),
+    kinds: frozenset[NodeKind] | None = None,
+) -> list[Suggestion]:
+    """The best ``first`` suggestions for ``source``, best first, each with its explanation."""
+    pool = [
+        c for c in candidates(context, source, rejected) if kinds is None or context.graph.nodes[c]["kind"] in kinds
+    ]
+    best = sorted(score(context, source, pool, weights), key=lambda s: (-s.total, s.target))[:first]
+    return [with_path(context, explain(context, s, weights)) for s in best]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate's evidence and total, before it is put into words."""
+
+    source: str
+    target: str
+    total: float
+    values: dict[str, float]
+    contacts: tuple[str, ...]
+
+
+def score(context: Context, source: str, pool: Sequence[str], weights: Weights = DEFAULT_WEIGHTS) -> list[Scored]:
+    """The evidence for every candidate of ``source``, and its weighted total."""
+    if not pool:
+        return []
+    network_scores = context.adjacency.neighbourhood_scores(source, pool)
+    adamic = _scaled(network_scores["adamic_adar"])
+    pagerank_raw = context.adjacency.personalized_pagerank(source, pool)
+    pagerank = _scaled(np.array([pagerank_raw[c] for c in pool]))
+    me: Node = context.graph.nodes[source]["obj"]
+    weighted = weights.items()
+    found = []
+    for k, other_id in enumerate(pool):
+        other: Node = context.graph.nodes[other_id]["obj"]
+        contacts = tuple(_common_contacts(context, source, other_id))
+        values = {
+            "common_contacts": float(adamic[k]),
+            "pagerank": float(pagerank[k]),
+            "themes": _jaccard(me.themes, other.themes),
+            "area": area_proximity(me.areas, other.areas),
+            "needs": _needs_fit(me, other),
+            "meetings": 1 - 0.5 ** _shared_meetings(context, contacts),
+            "recency": _recency(context, source, other_id, contacts),
+            "capacity": _free_capacity(context, other),
+        }
+        total = sum(weight * values[name] for name, weight in weighted)
+        found.append(Scored(source, other_id, total, values, contacts))
+    return found
+
+
+def explain(context: Context, scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> Suggestion:
+    """A scored candidate in words: each part with its weight and reason, and one sentence."""
+    me: Node = context.graph.nodes[scored.source]["obj"]
+    other: Node = context.graph.nodes[scored.target]["obj"]
+    parts = tuple(
+        Part(
+            name,
+            weight,
+            round(scored.values[name], 4),
+            _reason(name, scored.values[name], me, other, scored.contacts, context),
+        )
+        for name, weight in weights.items()
+    )
+    total = round(sum(part.contribution for part in parts), 4)
+    sentence = _sentence(me, other, parts, scored.contacts, context)
+    return Suggestion(scored.source, scored.target, total, parts, sentence, scored.contacts)
+
+
+def with_path(context: Context, suggestion: Suggestion) -> Suggestion:
+    """The suggestion with its shortest introduction path and the linker on it (None if unconnected)."""
+    try:
+        path = tuple(nx.bidirectional_shortest_path(context.graph, suggestion.source, suggestion.target))
+    except nx.NetworkXNoPath:
+        return suggestion
+    linker = path[1] if len(path) > 2 else None
+    return Suggestion(**{**vars(suggestion), "path": path, "linker": linker})
+
+
+def recommend_many(
+    context: Context,
+    sources: Iterable[str],
+    top: int = 5,
+    per_partner: int = 3,
+    weights: Weights = DEFAULT_WEIGHTS,
+    rejected: frozenset[tuple[str, str]] = frozenset(),
+    progress: Callable[[int], object] = lambda done: None,
+) -> dict[str, list[Suggestion]]:
+    """Suggestions for many stakeholders at once, spreading the load over partners.
+
+    All pairs are ranked together, best first; a pair is kept while its source has fewer than
+    ``top`` and its target has been suggested fewer than ``per_partner`` times (raised to a
+    wijkpartner's free capacity when that is larger).
+    """
+    pool: list[Scored] = []
+    for source in sources:
+        if source in context.graph:
+            found = score(context, source, candidates(context, source, rejected), weights)
+            found.sort(key=lambda s: -s.total)
+            pool += found[: top * 4]
+        progress(1)
+    pool.sort(key=lambda s: (-s.total, s.source, s.target))
+    given: Counter[str] = Counter()
+    per_source: dict[str, list[Scored]] = {}
+    for scored in pool:
+        target: Node = context.graph.nodes[scored.target]["obj"]
+        limit = max(per_partner, _free_slots(context, target))
+        chosen = per_source.setdefault(scored.source, [])
+        if len(chosen) < top and given[scored.target] < limit:
+            chosen.append(scored)
+            given[scored.target] += 1
+    return {
+        source: [with_path(context, explain(context, s, weights)) for s in found]
+        for source, found in per_source.items()
+    }
+
+
+# -- evidence ---------------------------------------------------------------------------------
+def area_proximity(mine: Sequence[str], theirs: Sequence[str]) -> float:
+    """1 for a shared buurt, 0.6 for a shared wijk, 0.3 for a shared gemeente, else 0 (codes nest).
+
+    >>> area_proximity(["BU03440311"], ["WK034403"]), area_proximity(["BU03440311"], ["BU03440342"])
+    (0.6, 0.6)
+    """
+    best = 0.0
+    for a in mine:
+        for b in theirs:
+            if a == b:
+                return 1.0
+            if a[2:8] == b[2:8] and len(a) >= 8 and len(b) >= 8:
+                best = max(best, 0.6)
+            elif a[2:6] == b[2:6]:
+                best = max(best, 0.3)
+    return best
+
+
+def _district(code: str) -> str:
+    return code[2:8] if len(code) >= 8 and code[:2] in ("WK", "BU") else code[2:6]
+
+
+def _jaccard(a: Sequence[str], b: Sequence[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+
+
+def _needs_fit(me: Node, other: Node) -> float:
+    """The share of one side's needs that the other offers (whichever way is an initiative's)."""
+    needs, offers = (me.needs, other.offers) if me.needs else (other.needs, me.offers)
+    return len(set(needs) & set(offers)) / len(set(needs)) if needs else 0.0
+
+
+def _common_contacts(context: Context, u: str, v: str) -> list[str]:
+    """Common neighbours of ``u`` and ``v``, best connected first."""
+    a = context.adjacency
+    shared = np.intersect1d(a.neighbours(u), a.neighbours(v), assume_unique=True)
+    return [a.nodes[i] for i in shared[np.argsort(-a.degree[shared], kind="stable")].tolist()]
+
+
+def _shared_meetings(context: Context, contacts: Sequence[str]) -> int:
+    nodes = context.view.projection.graph._node
+    return sum(1 for c in contacts if nodes[c]["kind"] is NodeKind.MEETING)
+
+
+def _recency(context: Context, u: str, v: str, contacts: Sequence[str]) -> float:
+    """How recent the ties through common contacts are: 1 if one still holds, halving every two years
+    after the last one ended (0.5 for an ended tie when the view has no day)."""
+    view, p = context.view, context.view.projection
+    day = view.active_on.toordinal() if view.active_on else None
+    best = 0.0
+    for c in contacts[:20]:
+        for a, b in ((u, c), (c, v)):
+            for rel_id in view.edge_relations(a, b):
+                until = p.until[rel_id]
+                if until == 0 or (day is not None and until >= day):
+                    return 1.0
+                best = max(best, 0.5 if day is None else 0.5 ** ((day - until) / HALF_LIFE_DAYS))
+    return best
+
+
+def _free_capacity(context: Context, node: Node) -> float:
+    if node.capacity is None:
+        return 1.0 if node.kind is not NodeKind.WIJKPARTNER else 0.5
+    if node.capacity == 0:
+        return 0.0
+    return max(0.0, 1 - context.load.get(node.id, 0) / node.capacity)
+
+
+def _free_slots(context: Context, node: Node) -> int:
+    return max(0, (node.capacity or 0) - context.load.get(node.id, 0))
+
+
+def _scaled(values: np.ndarray) -> np.ndarray:
+    top = float(values.max()) if len(values) else 0.0
+    return values / top if top > 0 else np.zeros_like(values, dtype=np.float64)
+
+
+# -- words ------------------------------------------------------------------------------------
+def _name(context: Context, node_id: str) -> str:
+    return context.graph.nodes[node_id]["obj"].name
+
+
+def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[str], context: Context) -> str:
+    if name == "common_contacts":
+        if not contacts:
+            return "no common contacts"
+        named = ", ".join(_name(context, c) for c in contacts[:2])
+        return f"{len(contacts)} shared contact{'s' * (len(contacts) != 1)}, among them {named}"
+    if name == "pagerank":
+        return (
+            "often reached in a walk over the network from here"
+            if value > 0.5
+            else "seldom reached in a walk from here"
+        )
+    if name == "themes":
+        shared = sorted(set(me.themes) & set(other.themes))
+        return f"both work on {', '.join(shared)}" if shared else "no shared themes"
+    if name == "area":
+        return {1.0: "same buurt", 0.6: "same wijk", 0.3: "same gemeente"}.get(value, "different municipalities")
+    if name == "needs":
+        return "offers what is needed" if value > 0 else "no offer meets a need"
+    if name == "meetings":
+        return "met at the same meeting" if value > 0 else "no shared meeting"
+    if name == "recency":
+        return "the ties between them are current" if value >= 1 else "the ties between them are old or absent"
+    if name == "capacity":
+        if other.capacity is None:
+            return "no capacity recorded"
+        return f"supports {context.load.get(other.id, 0)} of {other.capacity} initiatives it can"
+    return ""
+
+
+def _sentence(me: Node, other: Node, parts: Sequence[Part], contacts: Sequence[str], context: Context) -> str:
+    """One plain sentence from the strongest evidence, e.g. 'both work on care in the same wijk; 3 shared contacts, among them DOCK'."""
+    by_name = {p.name: p for p in parts}
+    phrases = []
+    shared = sorted(set(me.themes) & set(other.themes))
+    if shared:
+        where = {1.0: " in the same buurt", 0.6: " in the same wijk"}.get(by_name["area"].value, "")
+        phrases.append(f"both work on {' and '.join(shared[:2])}{where}")
+    if contacts:
+        phrases.append(by_name["common_contacts"].reason)
+    if by_name["needs"].value > 0:
+        phrases.append("one offers what the other needs")
+    if by_name["meetings"].value > 0:
+        phrases.append("they met at the same meeting")
+    return "; ".join(phrases) or "close in the network"
+
+
+def context_for(view: View) -> Context:
+    """The scoring context of this view's graph version and viewer, built once and shared."""
+    held = network(view).memo
+    context = held.get("recommend")
+    if context is None:
+        context = held["recommend"] = make_context(view)
+    return context
+
+
+def reviewed_pairs(view: View) -> frozenset[tuple[str, str]]:
+    """Pairs a broker has judged already (accepted or rejected): they are not suggested again."""
+    return frozenset(view.projection.reviews)

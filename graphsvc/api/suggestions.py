@@ -1,0 +1,132 @@
+"""Collaboration suggestions over GraphQL: for one stakeholder or a whole area, reviewed by a broker."""
+
+from __future__ import annotations
+
+import asyncio
+
+import strawberry
+
+from ..analysis.recommend import context_for, recommend, recommend_many, reviewed_pairs
+from ..domain import GraphsvcError, NodeKind, ValidationError, within
+from ..engine import View, edits
+from .context import Context
+from .ids import decode
+from .mutation import errors_of
+from .query import check_area_code
+from .types.enums import RelationKind, StakeholderKind
+from .types.pagination import Connection, check_first, paginate
+from .types.payloads import UserError
+from .types.suggestion import CollaborationSuggestion, SuggestionReview, SuggestionVerdict
+
+MAX_AREA_SOURCES = 500  # more stakeholders than this in one area list: use `graphsvc recommend`
+PER_SOURCE_IN_AREA = 3
+
+
+@strawberry.type
+class ReviewPayload:
+    review: SuggestionReview | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _fits(view: View, key: str, area: str | None, theme: str | None) -> bool:
+    node = view.stakeholder(key)
+    if node is None:
+        return False
+    return (theme is None or theme in node.themes) and (area is None or any(within(c, area) for c in node.areas))
+
+
+@strawberry.type
+class SuggestionQueries:
+    @strawberry.field(
+        description="Pairs who do not work together yet and should meet, best first, each with its explanation. "
+        "With forId: suggestions for that stakeholder (kinds, theme and areaCode filter whom). Without: for every "
+        "stakeholder of the kinds (default: initiatives) in areaCode on the theme, at most three each, spread so "
+        "that no partner receives every initiative."
+    )
+    def collaboration_suggestions(
+        self,
+        info: strawberry.Info,
+        for_id: strawberry.ID | None = None,
+        area_code: str | None = None,
+        theme: str | None = None,
+        kinds: list[StakeholderKind] | None = None,
+        first: int = 10,
+        after: str | None = None,
+    ) -> Connection[CollaborationSuggestion]:
+        context: Context = info.context
+        check_first(first, context.settings.max_page)
+        if area_code is not None:
+            check_area_code(area_code, "areaCode")
+        view = context.view
+        wanted = frozenset(k.domain for k in kinds) if kinds else None
+        scoring = context_for(view)
+        rejected = reviewed_pairs(view)
+        if for_id is not None:
+            key = decode(for_id, "forId")[1]
+            if view.stakeholder(key) is None or key not in scoring.graph:
+                raise ValidationError("no stakeholder you may see has that id", field="forId")
+            found = recommend(scoring, key, first=context.settings.max_page, rejected=rejected, kinds=wanted)
+            found = [s for s in found if _fits(view, s.target, area_code, theme)]
+        elif area_code is not None:
+            sources = [
+                n.id for n in view.stakeholders(kinds=wanted or frozenset({NodeKind.INITIATIVE}), area=area_code)
+            ]
+            sources = [s for s in sources if theme is None or _fits(view, s, None, theme)]
+            if len(sources) > MAX_AREA_SOURCES:
+                raise ValidationError(
+                    f"{len(sources)} stakeholders in {area_code}: narrow it down with theme or kinds, or use "
+                    f"'graphsvc recommend' (at most {MAX_AREA_SOURCES} here)",
+                    field="areaCode",
+                )
+            lists = recommend_many(scoring, sources, top=PER_SOURCE_IN_AREA, rejected=rejected)
+            found = sorted((s for found in lists.values() for s in found), key=lambda s: (-s.score, s.source, s.target))
+        else:
+            raise ValidationError("give forId (one stakeholder) or areaCode (an area)", field="forId")
+        return paginate(found, first, after, context.settings.max_page, lambda s: CollaborationSuggestion.of(s, view))
+
+    @strawberry.field(
+        description="Verdicts brokers gave on suggestions, newest first; areaCode keeps those with an end there."
+    )
+    def suggestion_reviews(
+        self, info: strawberry.Info, area_code: str | None = None, first: int = 20, after: str | None = None
+    ) -> Connection[SuggestionReview]:
+        context: Context = info.context
+        if area_code is not None:
+            check_area_code(area_code, "areaCode")
+        view = context.view
+        found = [
+            r
+            for r in view.projection.reviews.values()
+            if view.stakeholder(r.source)
+            and view.stakeholder(r.target)
+            and (area_code is None or _fits(view, r.source, area_code, None) or _fits(view, r.target, area_code, None))
+        ]
+        found.sort(key=lambda r: (r.reviewed_at, r.source, r.target), reverse=True)
+        return paginate(found, first, after, context.settings.max_page, lambda r: SuggestionReview.of(r, view))
+
+
+@strawberry.type
+class SuggestionMutations:
+    @strawberry.mutation(
+        description="Accept or reject a suggested pair. A rejected pair is never suggested again; an accepted one "
+        "can become a relation in the same call (createRelation), with the review as its provenance."
+    )
+    async def review_suggestion(
+        self,
+        info: strawberry.Info,
+        source_id: strawberry.ID,
+        target_id: strawberry.ID,
+        verdict: SuggestionVerdict,
+        note: str | None = None,
+        create_relation: RelationKind | None = None,
+    ) -> ReviewPayload:
+        context: Context = info.context
+        try:
+            source = decode(source_id, "sourceId")[1]
+            target = decode(target_id, "targetId")[1]
+            review = await asyncio.to_thread(
+                edits.review, context.engine, context.view, source, target, verdict.value, note, create_relation
+            )
+        except GraphsvcError as error:
+            return ReviewPayload(user_errors=errors_of(error))
+        return ReviewPayload(review=SuggestionReview.of(review, context.engine.view(context.viewer)))
