@@ -27,6 +27,7 @@ import networkx as nx
 import numpy as np
 
 from ..domain import Node, NodeKind, RelationKind, Visibility
+from ..domain.kinds import RELATION_CODES
 from ..engine import View
 from .linkpred import Adjacency
 from .network import network
@@ -113,29 +114,36 @@ class Context:
 
 def make_context(view: View) -> Context:
     """Everything scoring needs for one view, over the network's precomputed filters."""
-    graph = network(view).graph
-    return Context(view, Adjacency.of_graph(graph), graph, partner_load(view, graph), local_index(graph))
+    net = network(view)
+    p = view.projection
+    keep = [r for r in p.relation_ids() if view.relation_visible(r)] if net.hidden_pairs else p.relation_ids()
+    adjacency = Adjacency.of_relations(net.nodes, p.source, p.target, keep)
+    return Context(view, adjacency, net.graph, partner_load(view, net.nodes), local_index(view, net.nodes))
 
 
-def local_index(graph: nx.Graph) -> dict[tuple[str, str], list[str]]:
-    """Stakeholders by (wijk, theme), for finding those who share a theme nearby without a scan."""
+def local_index(view: View, visible: frozenset[str]) -> dict[tuple[str, str], list[str]]:
+    """Visible stakeholders by (wijk, theme), for finding those who share a theme nearby without a scan."""
     index: dict[tuple[str, str], list[str]] = {}
-    for node_id, attrs in graph.nodes(data=True):
-        node = attrs["obj"]
+    nodes = view.projection.graph._node
+    for node_id in visible:
+        node = nodes[node_id]["obj"]
         for district in {_district(code) for code in node.areas}:
             for theme in node.themes:
                 index.setdefault((district, theme), []).append(node_id)
     return index
 
 
-def partner_load(view: View, graph: nx.Graph) -> dict[str, int]:
-    """How many initiatives each stakeholder currently works on, supports, coordinates or funds."""
+def partner_load(view: View, visible: frozenset[str]) -> dict[str, int]:
+    """How many visible initiatives each stakeholder currently works on, supports, coordinates or funds."""
     p = view.projection
+    codes = {RELATION_CODES[kind] for kind in SUPPORT_KINDS}
+    nodes = p.graph._node
     load: Counter[str] = Counter()
-    for u, v in graph.edges():
-        for rel_id in view.edge_relations(u, v):
-            if p.relation_kind(rel_id) in SUPPORT_KINDS and graph.nodes[p.target[rel_id]]["kind"] is _I:
-                load[p.source[rel_id]] += 1  # type: ignore[index]
+    for rel_id in p.relation_ids():
+        if p.kind[rel_id] in codes and view.relation_visible(rel_id):
+            source, target = p.source[rel_id], p.target[rel_id]
+            if source in visible and target in visible and nodes[target]["kind"] is _I:
+                load[source] += 1  # type: ignore[index]
     return dict(load)
 
 
@@ -191,7 +199,8 @@ def recommend(
     pool = [
         c for c in candidates(context, source, rejected) if kinds is None or context.graph.nodes[c]["kind"] in kinds
     ]
-    best = sorted(score(context, source, pool, weights), key=lambda s: (-s.total, s.target))[:first]
+    scored = score(context, source, pool, weights, keep=max(20 * first, 200))
+    best = sorted(scored, key=lambda s: (-s.total, s.target))[:first]
     return [with_path(context, explain(context, s, weights)) for s in best]
 
 
@@ -206,8 +215,19 @@ class Scored:
     contacts: tuple[str, ...]
 
 
-def score(context: Context, source: str, pool: Sequence[str], weights: Weights = DEFAULT_WEIGHTS) -> list[Scored]:
-    """The evidence for every candidate of ``source``, and its weighted total."""
+def score(
+    context: Context,
+    source: str,
+    pool: Sequence[str],
+    weights: Weights = DEFAULT_WEIGHTS,
+    keep: int | None = None,
+) -> list[Scored]:
+    """The evidence for the candidates of ``source``, and the weighted totals.
+
+    The cheap parts are computed for every candidate; the ones that walk the shared contacts
+    (meetings, recency) only for the ``keep`` best by the cheap parts (all when None): they
+    weigh 0.1 together, so the best of a few thousand candidates stay the best.
+    """
     if not pool:
         return []
     network_scores = context.adjacency.neighbourhood_scores(source, pool)
@@ -215,22 +235,27 @@ def score(context: Context, source: str, pool: Sequence[str], weights: Weights =
     pagerank_raw = context.adjacency.personalized_pagerank(source, pool)
     pagerank = _scaled(np.array([pagerank_raw[c] for c in pool]))
     me: Node = context.graph.nodes[source]["obj"]
-    weighted = weights.items()
-    found = []
+    nodes = context.view.projection.graph._node
+    cheap = []
     for k, other_id in enumerate(pool):
-        other: Node = context.graph.nodes[other_id]["obj"]
-        contacts = tuple(_common_contacts(context, source, other_id))
+        other: Node = nodes[other_id]["obj"]
         values = {
             "common_contacts": float(adamic[k]),
             "pagerank": float(pagerank[k]),
             "themes": _jaccard(me.themes, other.themes),
             "area": area_proximity(me.areas, other.areas),
             "needs": _needs_fit(me, other),
-            "meetings": 1 - 0.5 ** _shared_meetings(context, contacts),
-            "recency": _recency(context, source, other_id, contacts),
             "capacity": _free_capacity(context, other),
         }
-        total = sum(weight * values[name] for name, weight in weighted)
+        cheap.append((sum(getattr(weights, name) * value for name, value in values.items()), other_id, values))
+    if keep is not None and len(cheap) > keep:
+        cheap = sorted(cheap, key=lambda c: -c[0])[:keep]
+    found = []
+    for partial, other_id, values in cheap:
+        contacts = tuple(_common_contacts(context, source, other_id))
+        values["meetings"] = 1 - 0.5 ** _shared_meetings(context, contacts)
+        values["recency"] = _recency(context, source, other_id, contacts)
+        total = partial + weights.meetings * values["meetings"] + weights.recency * values["recency"]
         found.append(Scored(source, other_id, total, values, contacts))
     return found
 
@@ -281,7 +306,7 @@ def recommend_many(
     pool: list[Scored] = []
     for source in sources:
         if source in context.graph:
-            found = score(context, source, candidates(context, source, rejected), weights)
+            found = score(context, source, candidates(context, source, rejected), weights, keep=20 * top)
             found.sort(key=lambda s: -s.total)
             pool += found[: top * 4]
         progress(1)
