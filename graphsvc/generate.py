@@ -64,7 +64,7 @@ def generate_city(stakeholders: int, relations: int | None = None, seed: int = 1
     relations = stakeholders * 10 if relations is None else relations
     areas, buurten = _areas()
     themes = [t.key for t in DEFAULT_THEMES]
-    favourites = {wijk: rng.sample(themes, 3) for wijk in {b[:8].replace("BU", "WK") for b in buurten}}
+    favourites = {wijk: rng.sample(themes, 3) for wijk in sorted({"WK" + b[2:8] for b in buurten})}
     nodes, home, reach = _stakeholders(rng, stakeholders, buurten, favourites, themes)
     meetings = _meetings(rng, max(1, stakeholders // 500), buurten, favourites)
     rels = _relations(rng, relations, nodes, home, reach, buurten)

@@ -51,6 +51,67 @@ def check_connection_paths(data: dict) -> None:
     assert same_length == sorted(same_length, reverse=True), "strongest ties first among equal lengths"
 
 
+def stakeholder_keys(nodes: list[dict]) -> list[str]:
+    return [n["key"] for n in nodes if n and "key" in n]
+
+
+def check_match_partners(data: dict) -> None:
+    matches = data["matchPartners"]
+    assert matches and all(
+        m["partner"]["__typename"] in ("Wijkpartner", "Organisation", "MunicipalityRole") for m in matches
+    )
+    scores = [m["score"] for m in matches if not m["linkedAlready"]]
+    assert scores == sorted(scores, reverse=True)
+    best = matches[0]
+    assert {p["name"] for p in best["parts"]} == {"theme", "area", "offer", "proximity", "load", "track_record"}
+    assert next(p for p in best["parts"] if p["name"] == "theme")["value"] > 0, "a partner on care"
+    assert any(m["introductions"] for m in matches), "someone can introduce at least one partner"
+
+
+def check_introducers(data: dict) -> None:
+    found = data["introducers"]
+    assert found and found[0]["pathCount"] >= 1 and 0 < found[0]["share"] <= 1
+    keys = [i["stakeholder"]["key"] for i in found]
+    assert "res-overvecht-057" not in keys and "dock-utrecht" not in keys, "the ends introduce no one"
+
+
+def check_brokers_and_groups(data: dict) -> None:
+    brokers = data["brokers"]["brokers"]
+    assert {b["stakeholder"]["key"] for b in brokers[:3]} & {"samen030", "dock-utrecht"}, "the city's known bridges"
+    groups = data["communities"]
+    assert len(groups["communities"]) >= 2 and groups["modularity"] > 0.3
+
+
+def check_coverage_gaps(data: dict) -> None:
+    gaps = data["coverageGaps"]
+    assert len(gaps) == 10, "every buurt of Overvecht"
+    missing = [g["missing"] for g in gaps]
+    assert missing == sorted(missing, reverse=True)
+    business_park = next(g for g in gaps if g["area"]["code"] == "BU03440333")
+    assert business_park["residentsOrganisations"] == [] and business_park["missing"] == max(missing)
+
+
+def check_ego_network(data: dict) -> None:
+    ego = data["egoNetwork"]
+    hops = [n["hops"] for n in ego["nodes"]]
+    assert hops[0] == 0 and set(hops) <= {0, 1, 2} and 1 in hops
+    ids = {n["node"]["id"] for n in ego["nodes"]}
+    assert all(r["source"]["id"] in ids and r["target"]["id"] in ids for r in ego["relations"])
+
+
+def check_collaboration_suggestions(data: dict) -> None:
+    found = data["collaborationSuggestions"]["nodes"]
+    assert found and found[0]["explanation"]
+    for s in found:
+        assert abs(sum(p["weight"] * p["value"] for p in s["parts"]) - s["score"]) < 2e-3
+
+
+def check_review_suggestion(data: dict) -> None:
+    result = data["reviewSuggestion"]
+    assert result["userErrors"] == [] and result["review"]["verdict"] == "ACCEPTED"
+    assert result["review"]["relationKind"] == "PARTNERS_WITH"
+
+
 CHECKS: dict[str, Callable[[dict], None]] = {
     name.removeprefix("check_"): check for name, check in globals().items() if name.startswith("check_")
 }

@@ -1,12 +1,12 @@
 """Who can introduce two stakeholders: those on the most short, strong paths between them.
 
-The warmest simple paths of at most ``max_hops`` hops (``paths.search`` with warm costs, at
-most ``PATHS_CONSIDERED`` of them) each carry a weight of ``1 / cost``: a two-hop path over
-strong, current ties weighs 1, the same path over weak ties half that. A stakeholder's share is
-the weight of the paths through it over the weight of all paths found: the pair-dependency of
-betweenness centrality (Brandes 2001) restricted to short, warm paths, so that the person who
-sits on most of the good ways between the two ranks first. Meetings are passed through but not
-named as introducers.
+The warmest simple paths of at most ``max_hops`` hops and at most one hop longer than the
+shortest (``paths.search`` with warm costs, at most ``PATHS_CONSIDERED`` of them) each carry a
+weight of ``1 / cost``: a two-hop path over strong, current ties weighs 1, the same path over
+weak ties half that. A stakeholder's share is the weight of the paths through it over the weight
+of all paths found: the pair-dependency of betweenness centrality (Brandes 2001) restricted to
+short, warm paths, so that the person who sits on most of the good ways between the two ranks
+first. Meetings are passed through but not named as introducers.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .network import network
 from .paths import Path, search
 
 PATHS_CONSIDERED = 20
+SLACK = 1  # paths at most one hop longer than the shortest
 PATHS_SHOWN = 3  # per introducer
 
 
@@ -42,7 +43,7 @@ def introducers(view: View, source: str, target: str, max_hops: int = 4, first: 
     net = network(view)
     net.require(source, "from")
     net.require(target, "to")
-    paths = search(net, source, target, max_hops, weighted=True, wanted=PATHS_CONSIDERED)
+    paths = search(net, source, target, max_hops, weighted=True, wanted=PATHS_CONSIDERED, slack=SLACK)
     weight = {p: 1.0 / max(p.cost, 1e-9) for p in paths}
     total = sum(weight.values())
     through: dict[str, list[Path]] = defaultdict(list)

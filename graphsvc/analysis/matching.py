@@ -1,16 +1,17 @@
 """Which partners fit a (new) residents' initiative, why, and who can introduce them.
 
-A match's score is the weighted mean of six parts, each 0..1 with a one-sentence reason: theme
-fit, area fit through the area tree, the partner's offers against the initiative's needs,
-network proximity to the initiative's members, the partner's load against its capacity, and its
-track record with initiatives on these themes. Content parts follow content-based recommenders
-(Lops et al. 2011); proximity and introductions follow the idea that ties carry introductions
-(Granovetter 1973). Every part is explained; the broker decides.
+A match's score is the weighted mean of six parts, each 0..1 with a one-sentence reason
+(``match_parts``): theme fit, area fit through the area tree, the partner's offers against the
+initiative's needs, network proximity to the initiative's members, the partner's load against
+its capacity, and its track record with initiatives on these themes. Content parts follow
+content-based recommenders (Lops et al. 2011); proximity and introductions follow the idea that
+ties carry introductions (Granovetter 1973). Every part is explained; the broker decides.
 
-Only partners (wijkpartners, organisations, municipality roles) in the initiative's municipality
-that share a theme with it, or that work in or around its area, are candidates (``Catalogue``).
-They are scored cheaply first and exactly in order of their best possible score, which stops as
-soon as no remaining candidate can enter the top ``first`` (branch and bound).
+Candidates are the partners (wijkpartners, organisations, municipality roles) that share a theme
+with the initiative and either work in or around its area (the area, what lies under it, its
+district and municipality, its sibling buurten) or sit within two steps of its members. They are
+ranked by branch and bound: cheap parts first, in order of the best score each can still reach,
+stopping as soon as none left can enter the top ``first``.
 """
 
 from __future__ import annotations
@@ -19,29 +20,16 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from ..domain import InitiativeStatus, Node, NodeKind, NotFoundError, RelationKind, ValidationError
-from ..domain.kinds import NEEDS, PARTNER_KINDS, RELATION_CODES
+from ..domain import Node, NodeKind, NotFoundError, RelationKind, ValidationError
+from ..domain.kinds import NEEDS, PARTNER_KINDS
 from ..engine import View
-from .catalogue import Catalogue, area_fit, catalogue
+from .catalogue import Catalogue, catalogue
+from .match_parts import PROXIMITY_HOPS, Parts
 from .network import Ball, Network, network
 from .paths import Introduction, introductions
 
-PROXIMITY_HOPS = 3  # members further than this from a partner count as not connected
 MEMBERSHIP = frozenset({RelationKind.MEMBER_OF, RelationKind.FOUNDED, RelationKind.COORDINATES})
-WORK_WITH = frozenset(
-    {
-        RelationKind.SUPPORTS,
-        RelationKind.WORKS_ON,
-        RelationKind.COORDINATES,
-        RelationKind.FUNDS,
-        RelationKind.PARTNERS_WITH,
-        RelationKind.CONTACT_FOR,
-        RelationKind.RESPONSIBLE_FOR,
-    }
-)
-_WORK_CODES = frozenset(RELATION_CODES[k] for k in WORK_WITH)
-RUNNING = frozenset({InitiativeStatus.IDEA, InitiativeStatus.STARTING, InitiativeStatus.ACTIVE})
-TRACK_RECORD_FULL = 3  # initiatives on these themes for a full track-record score
+_CHEAP = ("theme", "area", "offer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +73,12 @@ class InitiativeDraft:
         p = view.projection
         ends = {e for r in view.relations_of(initiative_id, MEMBERSHIP) for e in (p.source[r], p.target[r]) if e}
         members = sorted(ends - {initiative_id})
-        return cls(node.name, node.themes, _main_area(node), node.needs, tuple(members), initiative_id)  # type: ignore[arg-type]
+        area = _main_area(node)
+        if area is None:
+            raise ValidationError(
+                f"initiative '{initiative_id}' names no area to match partners around", field="initiative"
+            )
+        return cls(node.name, node.themes, area, node.needs, tuple(members), initiative_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,17 +112,23 @@ def match_partners(
     and without introductions; they do not count towards ``first``.
     """
     net = network(view)
-    _check(net, draft)
+    _check(net, draft, weights)
     wanted = frozenset(kinds or PARTNER_KINDS) & PARTNER_KINDS
     linked = _linked(view, draft)
     members = [m for m in draft.members if m not in linked] or ([draft.initiative_id] if draft.initiative_id else [])
-    scorer = _Scorer(net, draft, weights, Ball(net, members, PROXIMITY_HOPS - 1) if members else None)
-    ranked = scorer.best(_candidates(catalogue(net), draft, wanted, linked), first, linked)
-    return tuple(scorer.match(node, parts, node.id in linked) for node, parts in ranked)
+    ball = Ball(net, members, PROXIMITY_HOPS - 1) if members else None
+    parts = Parts(net, draft.area, draft.themes, draft.needs, ball)
+    weight = {f.name: float(getattr(weights, f.name)) for f in fields(weights)}
+    candidates = _candidates(catalogue(net), draft, wanted, ball.nodes if ball else set())
+    ranked = _best(parts, weight, candidates, max(first, 0), linked)
+    return tuple(_match(net, parts, weight, node, score, node.id in linked, ball) for score, node in ranked)
 
 
-def _check(net: Network, draft: InitiativeDraft) -> None:
+def _check(net: Network, draft: InitiativeDraft, weights: Weights) -> None:
     p = net.projection
+    values = [getattr(weights, f.name) for f in fields(weights)]
+    if min(values) < 0 or sum(values) <= 0:
+        raise ValidationError("weights are at least 0 and not all 0", field="weights")
     if draft.area not in p.areas:
         raise ValidationError(f"unknown area code '{draft.area}'", field="area")
     unknown = [t for t in draft.themes if t not in p.themes]
@@ -139,6 +138,8 @@ def _check(net: Network, draft: InitiativeDraft) -> None:
         raise ValidationError(f"needs are some of {', '.join(sorted(NEEDS))}", field="needs")
     for member in draft.members:
         net.require(member, "members")
+    if draft.initiative_id is not None:
+        net.require(draft.initiative_id, "initiative")
 
 
 def _linked(view: View, draft: InitiativeDraft) -> frozenset[str]:
@@ -149,193 +150,62 @@ def _linked(view: View, draft: InitiativeDraft) -> frozenset[str]:
     return frozenset(e for e in ends if e is not None and p.graph._node[e]["kind"] in PARTNER_KINDS)
 
 
-def _candidates(cat: Catalogue, draft: InitiativeDraft, kinds: frozenset[NodeKind], linked: frozenset[str]) -> dict:
-    """Partners of the wanted kinds sharing a theme in the municipality, or working in or around the area."""
+def _candidates(cat: Catalogue, draft: InitiativeDraft, kinds: frozenset[NodeKind], near: set[str]) -> list[Node]:
+    """Partners of the wanted kinds sharing a theme, in or around the area or near the members."""
+    around = set(cat.around(draft.area))
     municipality = cat.municipality(draft.area)
     found: dict[str, Node] = {}
-    pools = [cat.by_theme.get((municipality, t), ()) for t in draft.themes]
-    pools += [cat.by_area.get(code, ()) for code in cat.around(draft.area)]
-    for pool in pools:
-        for node in pool:
-            if node.kind in kinds:
+    for theme in draft.themes:
+        for node in cat.by_theme.get((municipality, theme), ()):
+            if node.kind in kinds and (node.id in near or not around.isdisjoint(node.areas)):
                 found[node.id] = node
-    return found
+    return list(found.values())
 
 
-class _Scorer:
-    """Scores candidates part by part, the cheap parts first."""
-
-    def __init__(self, net: Network, draft: InitiativeDraft, weights: Weights, members: Ball | None):
-        self.net, self.draft, self.members = net, draft, members
-        self.weights = {f.name: getattr(weights, f.name) for f in fields(weights)}
-        self.total = sum(self.weights.values()) or 1.0
-        self.themes = frozenset(draft.themes)
-
-    def best(self, candidates: dict[str, Node], first: int, linked: frozenset[str]) -> list[tuple[Node, dict]]:
-        """The top ``first`` unlinked candidates, and linked ones ranking among them (branch and bound).
-
-        Candidates come in order of theme fit; each is scored part by part, cheap parts first,
-        and dropped as soon as its best reachable score falls below the ``first``-th best so far.
-        """
-        order = sorted(((self._theme(n), n) for n in candidates.values()), key=lambda c: (-c[0][0], c[1].id))
-        top: list[float] = []  # min-heap of the best unlinked scores so far
-        scored: list[tuple[float, Node, dict]] = []
-        for theme, node in order:
-            parts = {"theme": theme}
-            if self._beaten(parts, top, first):
-                break  # later candidates fit the themes no better
-            parts["area"], parts["offer"] = self._area(node), self._offer(node)
-            if self._beaten(parts, top, first):
-                continue
-            parts["load"], parts["track_record"] = self._work(node)
-            if self._beaten(parts, top, first):
-                continue
-            parts["proximity"] = self._proximity(node)
-            score = self._score(parts)
-            scored.append((score, node, parts))
-            if node.id not in linked:
-                heapq.heappush(top, score)
-                if len(top) > first:
-                    heapq.heappop(top)
-        return _ranked(scored, first, linked, top[0] if len(top) >= first else 0.0)
-
-    def _beaten(self, parts: dict[str, tuple[float, str]], top: list[float], first: int) -> bool:
-        """Whether even full marks on the parts not yet known leave the candidate below the top."""
-        if len(top) < first:
-            return False
-        best = sum(weight * parts[name][0] if name in parts else weight for name, weight in self.weights.items())
-        return best / self.total < top[0]
-
-    def _score(self, parts: dict[str, tuple[float, str]]) -> float:
-        return sum(self.weights[name] * value for name, (value, _) in parts.items()) / self.total
-
-    # -- the parts ---------------------------------------------------------------------------
-    def _theme(self, node: Node) -> tuple[float, str]:
-        shared = sorted(self.themes.intersection(node.themes))
-        if not self.themes:
-            return 0.0, "the initiative names no themes"
-        if not shared:
-            return 0.0, f"works on {_listing(node.themes) or 'no listed themes'}, none of the initiative's themes"
-        return len(shared) / len(self.themes), f"works on {_listing(shared)} ({_share(shared, self.themes, 'theme')})"
-
-    def _area(self, node: Node) -> tuple[float, str]:
-        fit = area_fit(self.net.projection.areas, self.draft.area, node.areas)
-        return fit.value, fit.reason
-
-    def _offer(self, node: Node) -> tuple[float, str]:
-        needs = sorted(set(self.draft.needs))
-        if not needs:
-            return 0.5, "the initiative named no needs"
-        given = [n for n in needs if n in node.offers]
-        if not given:
-            return 0.0, f"offers none of what it needs ({_listing(needs).lower()})"
-        return len(given) / len(needs), f"offers {_listing(given).lower()} ({_share(given, needs, 'need')})"
-
-    def _work(self, node: Node) -> tuple[tuple[float, str], tuple[float, str]]:
-        """Load (running initiatives it works with now, against capacity) and track record."""
-        now, on_theme = work_with_initiatives(self.net, node.id, self.themes)
-        if node.capacity:
-            load = (
-                max(0.0, 1.0 - len(now) / node.capacity),
-                f"works with {_count(len(now), 'running initiative')} now, against a capacity of {node.capacity}",
-            )
-        else:
-            load = (0.5, f"works with {_count(len(now), 'running initiative')} now; its capacity is not known")
-        if not on_theme:
-            track = (0.0, "no earlier work with initiatives on these themes")
-        else:
-            names = _listing([self.net.projection.obj(i).name for i in on_theme[:2]])  # type: ignore[union-attr]
-            track = (
-                min(1.0, len(on_theme) / TRACK_RECORD_FULL),
-                f"has worked with {_count(len(on_theme), 'initiative')} on these themes, such as {names}",
-            )
-        return load, track
-
-    def _proximity(self, node: Node) -> tuple[float, str]:
-        hops = self._hops(node.id)
-        if hops is None:
-            return 0.0, f"no tie within {PROXIMITY_HOPS} steps of the initiative's members"
-        value = (PROXIMITY_HOPS + 1 - hops) / PROXIMITY_HOPS
-        return value, f"{_count(hops, 'step')} from the initiative's members"
-
-    def _hops(self, node_id: str) -> int | None:
-        if self.members is None:
-            return None
-        found = self.members.hops(node_id)
-        if found is not None:
-            return found
-        adj, hidden = self.net.projection.graph._adj, self.net.hidden_pairs
-        last = self.members.rings[-1]
-        near = (
-            last.intersection(adj[node_id]) if len(adj[node_id]) > len(last) else (x for x in adj[node_id] if x in last)
-        )
-        return PROXIMITY_HOPS if any((node_id, x) not in hidden for x in near) else None
-
-    def match(self, node: Node, parts: dict[str, tuple[float, str]], linked: bool) -> PartnerMatch:
-        score = self._score(parts)
-        explained = tuple(
-            ScorePart(name, self.weights[name], round(parts[name][0], 4), parts[name][1]) for name in self.weights
-        )
-        intros = () if linked or self.members is None else introductions(self.net, self.members, node.id)
-        return PartnerMatch(node.id, node.kind, round(score, 4), explained, linked, intros)
-
-
-def _ranked(
-    scored: list[tuple[float, Node, dict]], first: int, linked: frozenset[str], cutoff: float
-) -> list[tuple[Node, dict]]:
+def _best(
+    parts: Parts, weight: dict[str, float], candidates: list[Node], first: int, linked: frozenset[str]
+) -> list[tuple[float, Node]]:
+    """The top ``first`` unlinked candidates and the linked ones scoring as high (branch and bound)."""
+    total = sum(weight.values()) or 1.0
+    rest = sum(w for name, w in weight.items() if name not in _CHEAP)
+    cheap = {n.id: sum(weight[name] * value for name, value in _cheap(parts, n)) for n in candidates}
+    top: list[float] = []  # min-heap of the best unlinked scores so far
+    scored: list[tuple[float, Node]] = []
+    for node in sorted(candidates, key=lambda n: (-cheap[n.id], n.id)):
+        known = cheap[node.id] + weight["proximity"] * parts.proximity(node)
+        if len(top) >= first and (cheap[node.id] + rest) / total < top[0]:
+            break  # no candidate left can reach the top
+        if len(top) >= first and (known + rest - weight["proximity"]) / total < top[0]:
+            continue
+        score = (known + weight["load"] * parts.load(node) + weight["track_record"] * parts.track_record(node)) / total
+        scored.append((score, node))
+        if node.id not in linked:
+            heapq.heappush(top, score)
+            if len(top) > first:
+                heapq.heappop(top)
+    cutoff = top[0] if len(top) >= first else 0.0
     kept, suggested = [], 0
-    for score, node, parts in sorted(scored, key=lambda s: (-s[0], s[1].id)):
-        if node.id in linked:
-            if score >= cutoff:
-                kept.append((node, parts))
-        elif suggested < first:
-            kept.append((node, parts))
+    for score, node in sorted(scored, key=lambda s: (-s[0], s[1].id)):
+        if node.id in linked and score >= cutoff:
+            kept.append((score, node))
+        elif node.id not in linked and suggested < first:
+            kept.append((score, node))
             suggested += 1
     return kept
 
 
-def work_with_initiatives(net: Network, partner: str, themes: frozenset[str]) -> tuple[list[str], list[str]]:
-    """Initiatives ``partner`` works with now (running, tie holding), and those on ``themes`` ever."""
-    p, view = net.projection, net.view
-    now, on_theme = [], []
-    for other in p.graph._adj[partner]:
-        attrs = p.graph._node[other]
-        if attrs["kind"] is not NodeKind.INITIATIVE or other not in net.nodes:
-            continue
-        ties = [r for r in p.edge_relations(partner, other) if p.kind[r] in _WORK_CODES and view.relation_visible(r)]
-        if not ties:
-            continue
-        initiative: Node = attrs["obj"]
-        if initiative.status in RUNNING and any(net.recency(r) == 1.0 for r in ties):
-            now.append(other)
-        if themes.intersection(initiative.themes):
-            on_theme.append(other)
-    return sorted(now), sorted(on_theme)
+def _cheap(parts: Parts, node: Node) -> list[tuple[str, float]]:
+    return [("theme", parts.theme(node)), ("area", parts.area_fit(node).value), ("offer", parts.offer(node))]
+
+
+def _match(
+    net: Network, parts: Parts, weight: dict[str, float], node: Node, score: float, linked: bool, ball: Ball | None
+) -> PartnerMatch:
+    explained = parts.explain(node)
+    shown = tuple(ScorePart(name, weight[name], round(explained[name][0], 4), explained[name][1]) for name in weight)
+    intros = () if linked or ball is None else introductions(net, ball, node.id)
+    return PartnerMatch(node.id, node.kind, round(score, 4), shown, linked, intros)
 
 
 def _main_area(node: Node) -> str | None:
     return min(node.areas, key=lambda code: (not code.startswith("BU"), not code.startswith("WK"), code), default=None)
-
-
-def _share(part: list[str], whole: Iterable[str], noun: str) -> str:
-    """
-    >>> _share(["care"], ["care"], "theme"), _share(["SPACE"], ["SPACE", "FUNDING"], "need")
-    ("all of the initiative's themes", "1 of the initiative's 2 needs")
-    """
-    total = len(set(whole))
-    return (
-        f"all of the initiative's {noun}s" if len(part) == total else f"{len(part)} of the initiative's {total} {noun}s"
-    )
-
-
-def _count(n: int, noun: str) -> str:
-    """
-    >>> _count(1, "step"), _count(3, "running initiative")
-    ('1 step', '3 running initiatives')
-    """
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _listing(items: Iterable[str]) -> str:
-    words = [w.replace("_", " ") for w in items]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""

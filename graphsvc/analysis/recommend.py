@@ -410,6 +410,12 @@ def _name(context: Context, node_id: str) -> str:
     return context.graph.nodes[node_id]["obj"].name
 
 
+def _labels(context: Context, keys: Iterable[str]) -> list[str]:
+    """English labels of theme keys, sorted (the key where the vocabulary lacks it)."""
+    themes = context.view.projection.themes
+    return sorted(themes[k].label_en if k in themes else k for k in keys)
+
+
 def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[str], context: Context) -> str:
     if name == "common_contacts":
         if not contacts:
@@ -423,7 +429,7 @@ def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[s
             else "seldom reached in a walk from here"
         )
     if name == "themes":
-        shared = sorted(set(me.themes) & set(other.themes))
+        shared = _labels(context, set(me.themes) & set(other.themes))
         return f"both work on {', '.join(shared)}" if shared else "no shared themes"
     if name == "area":
         return {1.0: "same buurt", 0.6: "same wijk", 0.3: "same gemeente"}.get(value, "different municipalities")
@@ -444,7 +450,7 @@ def _sentence(me: Node, other: Node, parts: Sequence[Part], contacts: Sequence[s
     """One plain sentence from the strongest evidence, e.g. 'both work on care in the same wijk; 3 shared contacts, among them DOCK'."""
     by_name = {p.name: p for p in parts}
     phrases = []
-    shared = sorted(set(me.themes) & set(other.themes))
+    shared = _labels(context, set(me.themes) & set(other.themes))
     if shared:
         where = {1.0: " in the same buurt", 0.6: " in the same wijk"}.get(by_name["area"].value, "")
         phrases.append(f"both work on {' and '.join(shared[:2])}{where}")

@@ -21,6 +21,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ..analysis import MEASURES
+from ..analysis.brokers import warm as warm_brokers
+from ..analysis.communities import warm as warm_communities
 from ..engine import Engine
 from ..resources import seed_path
 from ..settings import Settings
@@ -64,7 +67,10 @@ def build_app(settings: Settings, store: Store) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         task = asyncio.create_task(_keep_in_step(engine, settings.sync_seconds))
+        warm_measures(engine)
+        stop_watching = MEASURES.watch(lambda: engine.projection)
         yield
+        stop_watching.set()
         task.cancel()
 
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
@@ -79,6 +85,14 @@ def build_app(settings: Settings, store: Store) -> Starlette:
     )
     app.state.engine = engine
     return app
+
+
+def warm_measures(engine: Engine) -> None:
+    """Start computing the city-wide brokers and communities in the background, so that the
+    first request on a big graph finds them (they are recomputed after every write)."""
+    view = engine.view()
+    warm_brokers(view)
+    warm_communities(view)
 
 
 async def _keep_in_step(engine: Engine, seconds: float) -> None:

@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 from ..settings import Settings
 from .limits import Limits, limits_rule
 from .mutation import Mutation
+from .intelligence import IntelligenceQueries
 from .query import Query
 from .suggestions import SuggestionMutations, SuggestionQueries
 from .types.meeting import Meeting
@@ -28,7 +29,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     limits = Limits(depth=settings.max_query_depth, aliases=settings.max_aliases, fields=settings.max_fields)
     rule = limits_rule(limits)
     return Schema(
-        query=merge_types("Query", (Query, SuggestionQueries)),
+        query=merge_types("Query", (Query, IntelligenceQueries, SuggestionQueries)),
         mutation=merge_types("Mutation", (Mutation, SuggestionMutations)),
         types=[*STAKEHOLDER_TYPES.values(), Meeting],
         extensions=[

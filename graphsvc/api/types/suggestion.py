@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 
+from ...analysis.matching import ScorePart as MatchPart
 from ...analysis.recommend import Part, Suggestion
 from ...domain import Review
 from ...engine import View
@@ -30,12 +31,13 @@ class ScorePart:
     reason: str
 
     @classmethod
-    def of(cls, part: Part) -> ScorePart:
+    def of(cls, part: Part | MatchPart) -> ScorePart:
+        """From a recommendation's or a partner match's part (both: name, weight, value, reason)."""
         return cls(
             name=part.name,
             weight=part.weight,
             value=part.value,
-            contribution=round(part.contribution, 4),
+            contribution=round(part.weight * part.value, 4),
             reason=part.reason,
         )
 

@@ -1,0 +1,122 @@
+"""Matching partners to an initiative on the demo city: answers a social broker would agree with."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphsvc.analysis import DEFAULT_WEIGHTS, InitiativeDraft, Weights, match_partners
+from graphsvc.domain import NodeKind, NotFoundError, ValidationError, within
+from graphsvc.domain.kinds import PARTNER_KINDS
+from graphsvc.engine import Engine
+from graphsvc.store import open_store
+
+PRIVATE = {"res-overvecht-006", "res-overvecht-034", "res-overvecht-071", "res-overvecht-098"}
+CARE_IN_NECKARDREEF = InitiativeDraft(
+    "Zorgcafé Neckardreef", ("care",), "BU03440322", ("SPACE", "VOLUNTEERS"), ("res-overvecht-057",)
+)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_doc: dict) -> Engine:
+    engine = Engine(open_store(tmp_path_factory.mktemp("demo") / "graph.sqlite"))
+    engine.import_document(demo_doc)
+    return engine
+
+
+def serves_overvecht_on_care(engine: Engine, partner: str) -> bool:
+    node = engine.view().stakeholder(partner)
+    assert node is not None
+    overvecht = any(within(code, "WK034403") or code in ("WK034403", "GM0344") for code in node.areas)
+    return overvecht and "care" in node.themes
+
+
+def test_a_care_initiative_in_overvecht_is_matched_to_care_partners_serving_overvecht(demo: Engine):
+    matches = match_partners(demo.view(), CARE_IN_NECKARDREEF)
+    assert len(matches) == 5
+    assert all(serves_overvecht_on_care(demo, m.partner) for m in matches)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    assert {m.kind for m in matches} <= PARTNER_KINDS
+    assert {"buurtteam-overvecht-zuid", "buurtteam-overvecht-noord"} <= {m.partner for m in matches[:3]}
+
+
+def test_each_match_explains_its_score_in_six_weighted_parts(demo: Engine):
+    for match in match_partners(demo.view(), CARE_IN_NECKARDREEF):
+        names = [p.name for p in match.parts]
+        assert names == ["theme", "area", "offer", "proximity", "load", "track_record"]
+        assert all(0 <= p.value <= 1 and p.reason and p.weight == getattr(DEFAULT_WEIGHTS, p.name) for p in match.parts)
+        mean = sum(p.weight * p.value for p in match.parts) / sum(p.weight for p in match.parts)
+        assert match.score == pytest.approx(mean, abs=1e-3)
+    zuid = next(m for m in match_partners(demo.view(), CARE_IN_NECKARDREEF) if m.partner == "buurtteam-overvecht-zuid")
+    area = next(p for p in zuid.parts if p.name == "area")
+    assert area.value == 1.0 and "Neckardreef" in area.reason
+
+
+def test_introductions_start_at_a_member_and_name_the_linker(demo: Engine):
+    view = demo.view()
+    matches = match_partners(view, CARE_IN_NECKARDREEF)
+    introduced = [m for m in matches if m.introductions]
+    assert introduced, "the member reaches some of the partners within three steps"
+    for match in introduced:
+        proximity = next(p for p in match.parts if p.name == "proximity")
+        for intro in match.introductions:
+            path = intro.path
+            assert path.nodes[0] == "res-overvecht-057" == intro.member and path.nodes[-1] == match.partner
+            assert intro.linker == (path.nodes[1] if path.length > 1 else intro.member)
+            assert all(set(h.relation_ids) == set(view.edge_relations(h.source, h.target)) for h in path.hops)
+            assert proximity.value == pytest.approx((4 - path.length) / 3, abs=1e-3)
+
+
+def test_an_existing_initiative_is_matched_without_suggesting_its_partners_again(demo: Engine):
+    view = demo.view()
+    draft = InitiativeDraft.of(view, "oke-nu")
+    assert draft.themes == ("welfare", "care", "social_cohesion") and draft.members
+    matches = match_partners(view, draft, first=3)
+    linked = [m for m in matches if m.linked_already]
+    suggested = [m for m in matches if not m.linked_already]
+    assert len(suggested) == 3 and linked, "Oke Nu's own partners rank high and are marked"
+    tied = {r for r in view.relations_of("oke-nu") for r in (view.projection.source[r], view.projection.target[r])}
+    assert all(m.partner in tied for m in linked) and not any(m.partner in tied for m in suggested)
+    assert all(not m.introductions for m in linked)
+
+
+def test_private_residents_appear_nowhere_and_cannot_be_members(demo: Engine):
+    view = demo.view()
+    for area in ("BU03440322", "BU03440312"):
+        draft = InitiativeDraft("x", ("care", "welfare"), area, (), ("res-overvecht-057", "res-overvecht-033"))
+        for match in match_partners(view, draft, first=10):
+            assert match.partner not in PRIVATE
+            assert all(PRIVATE.isdisjoint(i.path.nodes) for i in match.introductions)
+    with pytest.raises(NotFoundError):
+        match_partners(view, InitiativeDraft("x", ("care",), "BU03440322", (), ("res-overvecht-006",)))
+
+
+def test_the_weights_and_the_kinds_steer_the_ranking(demo: Engine):
+    view = demo.view()
+    only_area = Weights(theme=0, area=1, offer=0, proximity=0, load=0, track_record=0)
+    assert match_partners(view, CARE_IN_NECKARDREEF, only_area, first=1)[0].partner == "buurtteam-overvecht-zuid"
+    roles = match_partners(view, CARE_IN_NECKARDREEF, kinds=[NodeKind.MUNICIPALITY_ROLE])
+    assert roles and all(m.kind is NodeKind.MUNICIPALITY_ROLE for m in roles)
+
+
+def test_branch_and_bound_finds_the_same_top_as_scoring_everyone(demo: Engine):
+    view = demo.view()
+    for draft in (CARE_IN_NECKARDREEF, InitiativeDraft.of(view, "buurtkamer-zambesi")):
+        everyone = [m for m in match_partners(view, draft, first=1000) if not m.linked_already]
+        top = [m for m in match_partners(view, draft, first=5) if not m.linked_already]
+        assert [m.score for m in top] == [m.score for m in everyone[:5]]
+
+
+def test_bad_drafts_are_refused(demo: Engine):
+    view = demo.view()
+    with pytest.raises(ValidationError):
+        match_partners(view, InitiativeDraft("x", ("care",), "BU99999999"))
+    with pytest.raises(ValidationError):
+        match_partners(view, InitiativeDraft("x", ("no-such-theme",), "BU03440322"))
+    with pytest.raises(ValidationError):
+        match_partners(view, InitiativeDraft("x", ("care",), "BU03440322", ("MONEY",)))
+    with pytest.raises(ValidationError):
+        match_partners(view, CARE_IN_NECKARDREEF, Weights(theme=-1))
+    with pytest.raises(NotFoundError):
+        InitiativeDraft.of(view, "dock-utrecht")
+    with pytest.raises(NotFoundError):
+        match_partners(view, InitiativeDraft("x", ("care",), "BU03440322", initiative_id="no-such-initiative"))

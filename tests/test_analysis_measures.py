@@ -1,0 +1,93 @@
+"""The cache of global measures: fresh, stale while recomputing, pending on a big graph, refreshed after writes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from graphsvc.analysis import brokers, communities
+from graphsvc.analysis.brokers import warm
+from graphsvc.analysis.measures import Measures
+from graphsvc.domain import Batch, Node, NodeKind, NotFoundError, Relation, RelationKind, ValidationError
+from graphsvc.engine import Engine
+from graphsvc.store import open_store
+
+from .networks import engine_of, florentine_document
+
+
+def add_family(engine: Engine, name: str, *partners: str) -> None:
+    engine.write(
+        Batch(
+            nodes=[Node(name, NodeKind.ORGANISATION, name.title())],
+            relations=[Relation(None, RelationKind.PARTNERS_WITH, name, p) for p in partners],
+        )
+    )
+
+
+def test_a_small_graph_is_computed_on_first_request_then_served_stale_while_recomputed(tmp_path: Path):
+    engine = engine_of(florentine_document, tmp_path)
+    cache = Measures()
+    first = brokers(engine.view(), cache=cache)
+    assert first.freshness.version == engine.projection.version and not first.freshness.stale
+    assert brokers(engine.view(), cache=cache) == first, "the second request is answered from the cache"
+    add_family(engine, "pucci-bis", "pucci", "medici")
+    stale = brokers(engine.view(), cache=cache)
+    assert stale.freshness.stale and stale.brokers == first.brokers
+    cache.wait()
+    fresh = brokers(engine.view(), cache=cache)
+    assert fresh.freshness.version == engine.projection.version and not fresh.freshness.stale
+    assert fresh.nodes == first.nodes + 1
+    cache.close()
+
+
+def test_a_big_graph_is_never_computed_on_the_request(tmp_path: Path):
+    engine = engine_of(florentine_document, tmp_path)
+    cache = Measures(sync_nodes=0)
+    pending = communities(engine.view(), cache=cache)
+    assert pending.freshness.pending and pending.communities == ()
+    cache.wait()
+    ready = communities(engine.view(), cache=cache)
+    assert not ready.freshness.pending and ready.communities
+    warm(engine.view(), cache=cache).result()
+    assert brokers(engine.view(), cache=cache).brokers[0].id == "medici", "warmed at start: no pending answer"
+    cache.close()
+
+
+def test_unknown_areas_and_themes_are_refused(tmp_path: Path):
+    engine = engine_of(florentine_document, tmp_path)
+    with pytest.raises(NotFoundError):
+        brokers(engine.view(), area_code="WK999999", cache=Measures())
+    with pytest.raises(ValidationError):
+        communities(engine.view(), theme="no-such-theme", cache=Measures())
+
+
+def test_watch_refreshes_what_was_asked_after_a_write_in_a_worker_process(tmp_path: Path):
+    engine = engine_of(florentine_document, tmp_path)
+    cache = Measures(process_nodes=0)  # every igraph measure in the worker process
+    before = brokers(engine.view(), cache=cache)
+    stop = cache.watch(lambda: engine.projection, interval=0.05)
+    add_family(engine, "newcomers", "strozzi", "ridolfi")
+    deadline = time.monotonic() + 30
+    while cache.held(engine.view(), ("brokers", None, None)) != engine.projection.version:
+        assert time.monotonic() < deadline, "refreshed in the background within seconds"
+        time.sleep(0.05)
+    after = brokers(engine.view(), cache=cache)
+    assert (
+        not after.freshness.stale
+        and after.nodes == before.nodes + 1
+        and after.freshness.version == engine.projection.version
+    )
+    stop.set()
+    cache.close()
+
+
+def test_answers_follow_the_viewer_and_the_graph(tmp_path: Path, demo_doc: dict):
+    engine = Engine(open_store(tmp_path / "graph.sqlite"))
+    engine.import_document(demo_doc)
+    other = engine_of(florentine_document, tmp_path / "other")
+    cache = Measures()
+    demo_top = brokers(engine.view(), first=1, cache=cache).brokers[0].id
+    assert brokers(other.view(), first=1, cache=cache).brokers[0].id == "medici" != demo_top
+    cache.close()
