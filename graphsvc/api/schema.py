@@ -7,9 +7,9 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCa
 from strawberry.tools import merge_types
 
 from ..settings import Settings
+from .intelligence import IntelligenceQueries
 from .limits import Limits, limits_rule
 from .mutation import Mutation
-from .intelligence import IntelligenceQueries
 from .query import Query
 from .suggestions import SuggestionMutations, SuggestionQueries
 from .types.meeting import Meeting
