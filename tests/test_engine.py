@@ -87,3 +87,15 @@ def test_search_is_case_and_accent_insensitive(demo_engine: Engine):
     view = demo_engine.view()
     found = [n.name for n in view.stakeholders(text="oké nu")]
     assert any(name.lower().startswith("oke nu") or name.lower().startswith("oké nu") for name in found), found
+
+
+def test_relation_ids_far_above_the_rest_are_refused_before_anything_is_written(city_engine: Engine):
+    import pytest
+
+    from graphsvc.domain import ValidationError
+
+    version = city_engine.store.version()
+    with pytest.raises(ValidationError, match="relation ids are dense"):
+        city_engine.write(Batch(relations=[Relation(10**9, RelationKind.KNOWS, "s0", "s2")]))
+    assert city_engine.store.version() == version
+    assert projected_relations(city_engine) == stored_relations(city_engine)

@@ -84,6 +84,7 @@ class Engine:
 
     def _commit(self, batch: Batch) -> Applied:
         batch.nodes = [self._stamped(node) for node in batch.nodes]
+        self.projection.check_ids(batch.relations)
         known_before = self.projection.version
         applied = self.store.apply(batch)
         if applied.version == known_before + 1:
@@ -107,8 +108,7 @@ class Engine:
             p.put_area(area)
         for node in batch.nodes:
             p.put_node(node)
-        for rel in applied.numbered(batch.relations):
-            p.put_relation(rel)
+        p.put_relations(applied.numbered(batch.relations))
         for rel_id in batch.delete_relations:
             p.drop_relation(rel_id)
         for node_id in batch.delete_nodes:
@@ -133,8 +133,7 @@ class Engine:
             p.drop_relation(rel_id)
         for node in self.store.read_nodes(sorted(changes.nodes)).values():
             p.put_node(node)
-        for rel in self.store.read_relations(sorted(changes.relations)).values():
-            p.put_relation(rel)
+        p.put_relations(self.store.read_relations(sorted(changes.relations)).values())
         if changes.reviews:
             p.reviews = {(r.source, r.target): r for r in self.store.reviews()}
         p.version = changes.version

@@ -76,6 +76,7 @@ class Projection:
         reviews: Iterable[Review] = (),
     ) -> None:
         """Build from a store's streams, page by page, with the collector off meanwhile."""
+        gc.collect()  # collect what came before now, while the heap is small
         with paused_gc():
             for theme in themes:
                 self.themes[theme.key] = theme
@@ -89,7 +90,6 @@ class Projection:
             for review in reviews:
                 self.put_review(review)
             self.version = version
-        gc.collect()
         gc.freeze()  # long-lived objects: keep them out of every later collection
 
     def _grow(self, size: int) -> None:
@@ -111,6 +111,7 @@ class Projection:
         intern = sys.intern
         kind, strength, since, until = self.kind, self.strength, self.since, self.until
         source, target = self.source, self.target
+        days: dict[str | date | None, int] = {None: NO_DATE}  # a few thousand distinct days in a city
         added = 0
         for rel_id, rel_kind, u, v, start, end, weight in edges:
             if u not in adj or v not in adj:
@@ -118,13 +119,14 @@ class Projection:
             u, v = intern(u), intern(v)
             kind[rel_id] = _CODE[rel_kind]
             strength[rel_id] = math.nan if weight is None else weight
-            since[rel_id] = _ordinal(start)
-            until[rel_id] = _ordinal(end)
+            since[rel_id] = days[start] if start in days else days.setdefault(start, _ordinal(start))
+            until[rel_id] = days[end] if end in days else days.setdefault(end, _ordinal(end))
             source[rel_id], target[rel_id] = u, v
-            data = adj[u].get(v)
+            around_u = adj[u]
+            data = around_u.get(v)
             if data is None:
                 data = {"r": rel_id}
-                adj[u][v] = data
+                around_u[v] = data
                 adj[v][u] = data
             else:
                 held = data["r"]
@@ -156,14 +158,23 @@ class Projection:
         """The verdict on the pair, whichever way round it was given."""
         return self.reviews.get((u, v)) or self.reviews.get((v, u))
 
-    def put_relation(self, rel: Relation) -> None:
-        if rel.id is None:
-            raise ValueError("a relation needs its store id before it is projected")
-        if rel.id > len(self.kind) + ID_HEADROOM:
-            raise ValidationError(f"relation id {rel.id} is far above the highest one; ids are dense", field="id")
-        if rel.id < len(self.kind) and self.kind[rel.id] >= 0:
-            self.drop_relation(rel.id)
-        self._add_edges([(rel.id, rel.kind.value, rel.source, rel.target, rel.since, rel.until, rel.strength)])  # type: ignore[list-item]
+    def put_relations(self, relations: Iterable[Relation]) -> None:
+        """Project many committed relations at once (replacing any with the same id)."""
+        edges = []
+        for rel in relations:
+            if rel.id is None:
+                raise ValueError("a relation needs its store id before it is projected")
+            if rel.id < len(self.kind) and self.kind[rel.id] >= 0:
+                self.drop_relation(rel.id)
+            edges.append((rel.id, rel.kind, rel.source, rel.target, rel.since, rel.until, rel.strength))
+        self._add_edges(edges)  # type: ignore[arg-type]
+
+    def check_ids(self, relations: list[Relation]) -> None:
+        """Refuse relation ids far above the highest known one: the columns are indexed by id."""
+        given = [rel.id for rel in relations if rel.id is not None]
+        limit = len(self.kind) + len(relations) + ID_HEADROOM
+        if given and max(given) > limit:
+            raise ValidationError(f"relation ids are dense: at most {limit} here, got {max(given)}", field="id")
 
     def drop_relation(self, rel_id: int) -> None:
         if rel_id >= len(self.kind) or self.kind[rel_id] < 0:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..domain import Area, Batch, Node, Relation, Review, Theme, within
+from ..domain import Area, Batch, Node, Relation, RelationKind, Review, Theme, within
 from ..domain.areas import tree_order
 from ..domain.records import (
     area_from_record,
@@ -125,9 +125,9 @@ class SQLiteStore:
             db.execute("DROP INDEX IF EXISTS relations_source")
             db.execute("DROP INDEX IF EXISTS relations_target")
         insert = f"INSERT OR REPLACE INTO relations ({RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        db.executemany(insert, (rel for rel in relations if rel.id is not None))
+        db.executemany(insert, _rows(rel for rel in relations if rel.id is not None))
         first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM relations").fetchone()[0]
-        db.executemany(insert, (rel for rel in relations if rel.id is None))
+        db.executemany(insert, _rows(rel for rel in relations if rel.id is None))
         if rebuild:
             for statement in RELATION_INDEXES:
                 db.execute(statement)
@@ -253,6 +253,16 @@ class SQLiteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+KIND_TEXT = {kind: kind.value for kind in RelationKind}
+
+
+def _rows(relations: Iterable[Relation]) -> Iterator[tuple]:
+    """Plain rows for sqlite: it binds a plain str a quarter faster than a str enum in a named tuple."""
+    text = KIND_TEXT
+    for rel_id, kind, source, target, since, until, strength, role, note, provenance in relations:
+        yield rel_id, text[kind], source, target, since, until, strength, role, note, provenance
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
