@@ -61,7 +61,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         engine = Engine(store)
         bar.update()
         bar.set_postfix_str(f"validating and writing {sum(map(len, doc.values()))} records")
-        applied = engine.import_document(doc, sources.locate)
+        applied = engine.import_document(doc, sources.locate, project=False)
         bar.update()
     rows = {section: len(rows) for section, rows in doc.items()}
     print(f"imported {', '.join(f'{n} {s}' for s, n in rows.items())} (version {applied.version})")

@@ -99,3 +99,11 @@ def test_relation_ids_far_above_the_rest_are_refused_before_anything_is_written(
         city_engine.write(Batch(relations=[Relation(10**9, RelationKind.KNOWS, "s0", "s2")]))
     assert city_engine.store.version() == version
     assert projected_relations(city_engine) == stored_relations(city_engine)
+
+
+def test_an_import_that_is_not_projected_is_caught_up_by_sync(sqlite_path: Path, small_city: dict):
+    engine = Engine(open_store(sqlite_path))
+    engine.import_document(small_city, project=False)
+    assert engine.projection.relation_count == 0
+    assert engine.sync()
+    assert projected_relations(engine) == stored_relations(engine)

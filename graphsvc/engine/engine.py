@@ -59,11 +59,15 @@ class Engine:
         return Context(kind_of=kind_of, areas=self.projection.areas, themes=self.projection.themes.keys())
 
     # -- writing ---------------------------------------------------------------------------
-    def import_document(self, doc: Mapping[str, Any], locate: Locate = default_locate) -> Applied:
-        """Validate a whole import document, then write it in one transaction."""
+    def import_document(self, doc: Mapping[str, Any], locate: Locate = default_locate, project: bool = True) -> Applied:
+        """Validate a whole import document, then write it in one transaction.
+
+        ``project=False`` leaves the projection behind (``sync`` catches up): for a process
+        that only imports, such as ``graphsvc import``, projecting would be wasted work.
+        """
         with self._write_lock, paused_gc():
             batch = batch_from_document(doc, self.context(), locate)
-            return self._commit(batch)
+            return self._commit(batch, project)
 
     def edit(self, build: Callable[[Validator], Batch]) -> Applied:
         """Build a batch with a validator over the current graph and commit it, under one lock.
@@ -82,11 +86,13 @@ class Engine:
         with self._write_lock:
             return self._commit(batch)
 
-    def _commit(self, batch: Batch) -> Applied:
+    def _commit(self, batch: Batch, project: bool = True) -> Applied:
         batch.nodes = [self._stamped(node) for node in batch.nodes]
         self.projection.check_ids(batch.relations)
         known_before = self.projection.version
         applied = self.store.apply(batch)
+        if not project:
+            return applied
         if applied.version == known_before + 1:
             self._project(batch, applied)
         else:  # another process wrote in between: take everything from the feed
