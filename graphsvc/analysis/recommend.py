@@ -19,6 +19,7 @@ initiative of a district.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -469,6 +470,7 @@ def context_for(view: View) -> Context:
     context = held.get("recommend")
     if context is None:
         context = held["recommend"] = make_context(view)
+        gc.freeze()  # long-lived until the next write, like the network
     return context
 
 
