@@ -29,6 +29,7 @@ from ..resources import seed_path
 from ..settings import Settings
 from ..store import Store
 from .http import graphql_endpoint
+from .pages import explorer_routes
 from .schema import build_schema
 
 log = logging.getLogger("graphsvc.api")
@@ -79,6 +80,7 @@ def build_app(settings: Settings, store: Store) -> Starlette:
         routes=[
             Route("/graphql", graphql_endpoint(schema, engine, settings), methods=["GET", "POST"]),
             Route("/health", health),
+            *explorer_routes(),
         ],
         middleware=middleware if origins else [],
         lifespan=lifespan,

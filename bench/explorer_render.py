@@ -1,0 +1,158 @@
+"""First render of a 2-hop ego view in the explorer on the synthetic city (100k stakeholders, 1M relations).
+
+What it does, as a user would: ``graphsvc generate`` the city, ``graphsvc import`` it into a fresh
+SQLite store, ``graphsvc serve --demo false`` it on 127.0.0.1, then Debian's headless Chromium
+(Playwright) opens ``/?focus=<id>&depth=2`` for several stakeholders, each in a fresh browser
+context (an empty cache: the first visit a broker makes). The figure is the time from navigation
+start to the mark the page sets once the graph is laid out and painted (``performance.mark
+("graph-drawn")``, with ``<html data-graph="drawn">``). Beside it: the same egoNetwork query over
+HTTP without a browser (the API's share), and a warm reload (static files cached).
+
+    python bench/explorer_render.py                          # 100k / 1M: generating and importing take minutes
+    python bench/explorer_render.py --stakeholders 10000 --relations 100000   # a quick run
+    python bench/explorer_render.py --keep /tmp/city          # keep (and reuse) city.json and city.sqlite
+
+It prints a table, then all figures as one line of JSON (the last line of stdout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.explorer_helpers import CHROMIUM, CHROMIUM_ARGS, GRAPHSVC, serve
+
+EGO = """query($id: ID!) { egoNetwork(id: $id, hops: 2, first: 150) {
+  truncated nodes { hops node { __typename id ... on Stakeholder { name kind themes { key }
+  areas { code name level parent { code name level } } } ... on Meeting { name date } } }
+  relations { kind source { id } target { id } } } }"""
+
+
+def prepare(folder: Path, stakeholders: int, relations: int, seed: int) -> Path:
+    city, store = folder / "city.json", folder / "city.sqlite"
+    if not store.exists():
+        if not city.exists():
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    GRAPHSVC,
+                    "generate",
+                    "--stakeholders",
+                    str(stakeholders),
+                    "--relations",
+                    str(relations),
+                    "--seed",
+                    str(seed),
+                    "--out",
+                    str(city),
+                ],
+                check=True,
+            )
+            print(f"generated {city} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        started = time.perf_counter()
+        subprocess.run([GRAPHSVC, "import", "--quiet", "--store", str(store), str(city)], check=True)
+        print(f"imported into {store} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return store
+
+
+def centres(url: str, count: int) -> list[str]:
+    """Stakeholders of every kind, so that small and large neighbourhoods are both measured."""
+    ids: list[str] = []
+    for kind in ["WIJKPARTNER", "INITIATIVE", "ORGANISATION", "RESIDENT", "MUNICIPALITY_ROLE"]:
+        query = "query($k: [StakeholderKind!]) { stakeholders(kinds: $k, first: 3) { nodes { id } } }"
+        body = httpx.post(f"{url}/graphql", json={"query": query, "variables": {"k": [kind]}}, timeout=60).json()
+        ids += [n["id"] for n in body["data"]["stakeholders"]["nodes"]]
+    return ids[:count]
+
+
+def api_ms(url: str, node: str) -> float:
+    started = time.perf_counter()
+    response = httpx.post(f"{url}/graphql", json={"query": EGO, "variables": {"id": node}}, timeout=60)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert "errors" not in response.json(), response.text[:500]
+    return elapsed
+
+
+def measure(url: str, ids: list[str]) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for node in ids:
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            page = context.new_page()
+            page.goto(f"{url}/?focus={node}&depth=2")
+            page.wait_for_function("() => document.documentElement.dataset.graph === 'drawn'", timeout=120_000)
+            cold = page.evaluate("performance.getEntriesByName('graph-drawn')[0].startTime")
+            shown = page.evaluate("explorer.model.nodes.size"), page.evaluate("explorer.model.edges.size")
+            page.reload()
+            page.wait_for_function("() => document.documentElement.dataset.graph === 'drawn'", timeout=120_000)
+            warm = page.evaluate("performance.getEntriesByName('graph-drawn')[0].startTime")
+            context.close()
+            rows.append(
+                {
+                    "id": node,
+                    "nodes": shown[0],
+                    "relations": shown[1],
+                    "cold_ms": cold,
+                    "warm_ms": warm,
+                    "api_ms": api_ms(url, node),
+                }
+            )
+        browser.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stakeholders", type=int, default=100_000)
+    parser.add_argument("--relations", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--centres", type=int, default=10, help="stakeholders to put in the middle, one run each")
+    parser.add_argument("--keep", type=Path, help="folder for city.json and city.sqlite (reused when there)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as temp:
+        folder = args.keep or Path(temp)
+        folder.mkdir(parents=True, exist_ok=True)
+        store = prepare(folder, args.stakeholders, args.relations, args.seed)
+        started = time.perf_counter()
+        with serve(store, "--demo", "false", timeout=600) as url:
+            print(f"serve answered after {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            rows = measure(url, centres(url, args.centres))
+
+    print(f"{'centre':<44} {'nodes':>5} {'rels':>5} {'first render ms':>15} {'warm ms':>8} {'API ms':>7}")
+    for r in rows:
+        print(
+            f"{r['id']:<44} {r['nodes']:>5} {r['relations']:>5} {r['cold_ms']:>15.0f} {r['warm_ms']:>8.0f} {r['api_ms']:>7.1f}"
+        )
+    cold = [r["cold_ms"] for r in rows]
+    summary = {
+        "city": {"stakeholders": args.stakeholders, "relations": args.relations, "seed": args.seed},
+        "runs": len(rows),
+        "first_render_ms": {"p50": statistics.median(cold), "max": max(cold)},
+        "warm_render_ms": {"p50": statistics.median(r["warm_ms"] for r in rows)},
+        "api_ms": {"p50": statistics.median(r["api_ms"] for r in rows)},
+        "nodes": {"p50": statistics.median(r["nodes"] for r in rows), "max": max(r["nodes"] for r in rows)},
+        "rows": rows,
+    }
+    print(
+        f"first render of a 2-hop ego view: p50 {summary['first_render_ms']['p50']:.0f} ms, "
+        f"max {summary['first_render_ms']['max']:.0f} ms (warm p50 {summary['warm_render_ms']['p50']:.0f} ms, "
+        f"API alone p50 {summary['api_ms']['p50']:.1f} ms)"
+    )
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

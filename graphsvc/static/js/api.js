@@ -1,0 +1,56 @@
+// The one way the page talks to graphsvc: POST /graphql, with the API token (if any) as a Bearer header.
+const TOKEN_KEY = "graphsvc.token";
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY) || "";
+}
+
+export function setToken(value) {
+  if (value) sessionStorage.setItem(TOKEN_KEY, value);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+export class ApiError extends Error {}
+
+export async function gql(query, variables = {}) {
+  const headers = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
+  const bearer = token();
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  let response;
+  try {
+    response = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  } catch (error) {
+    throw new ApiError(`network: ${error.message}`);
+  }
+  let body;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError(`HTTP ${response.status}`);
+  }
+  if (body.errors?.length) throw new ApiError(body.errors.map((e) => e.message).join("; "));
+  if (!response.ok) throw new ApiError(`HTTP ${response.status}`);
+  return body.data;
+}
+
+// Which Query fields (and their arguments) this server has: the page offers only what exists.
+let capabilities = null;
+
+export async function loadCapabilities() {
+  const data = await gql(
+    `query Capabilities { __schema { queryType { fields { name args { name } } } } }`,
+  );
+  capabilities = new Map(data.__schema.queryType.fields.map((f) => [f.name, new Set(f.args.map((a) => a.name))]));
+  return capabilities;
+}
+
+export function has(field) {
+  return capabilities?.has(field) ?? false;
+}
+
+// Fields every node of the graph view needs.
+export const STAKEHOLDER_FIELDS = `
+  __typename id
+  ... on Stakeholder { name kind themes { key } areas { code name level parent { code name level } } }
+`;
+export const NODE_FIELDS = `${STAKEHOLDER_FIELDS} ... on Meeting { name date }`;

@@ -1,0 +1,349 @@
+// The explorer's controller: state (in the URL) -> model (from the API) -> drawing, tables, panels.
+import { gql, loadCapabilities, setToken } from "./api.js";
+import { renderChips } from "./chips.js";
+import { $, announce } from "./dom.js";
+import { exportCsv, exportPng } from "./exporting.js";
+import { GraphView } from "./graph.js";
+import { kindLabel, setLang, setThemes, t, translate } from "./i18n.js";
+import { renderLegend } from "./legend.js";
+import { expandInto, egoModel, pathsModel } from "./loaders.js";
+import { renderMirror } from "./mirror.js";
+import { GraphModel, chipValues, visible } from "./model.js";
+import * as areaPanel from "./panels/area.js";
+import * as detailsPanel from "./panels/details.js";
+import * as matchPanel from "./panels/match.js";
+import * as pathsPanel from "./panels/paths.js";
+import * as suggestionsPanel from "./panels/suggestions.js";
+import { combobox } from "./search.js";
+import { readState, writeState } from "./state.js";
+
+const PANELS = { details: detailsPanel, paths: pathsPanel, suggestions: suggestionsPanel, match: matchPanel, area: areaPanel };
+const TABS = Object.keys(PANELS);
+
+const app = {
+  state: readState(),
+  model: new GraphModel(),
+  shown: { nodes: [], edges: [], ids: new Set() },
+  modelKey: "",
+  extra: {}, // what a view's loader found besides the model (paths, matches)
+  areas: { municipalities: [], districts: [], neighbourhoods: [] },
+  themes: [],
+  views: {},
+  graph: null,
+  seq: 0,
+
+  // Change the state; push makes a new history entry (another stakeholder, another view).
+  async setState(patch, { push = false } = {}) {
+    Object.assign(this.state, patch);
+    writeState(this.state, { push });
+    await this.refresh();
+  },
+
+  // Put a stakeholder in the middle of its ego network.
+  centre(id) {
+    return this.setState(
+      { view: "ego", focus: id, sel: id, expand: [], hide: [], only: null, to: null, suggest: null, kinds: [], themes: [], wijk: [] },
+      { push: true },
+    );
+  },
+
+  async refresh({ force = false } = {}) {
+    const view = this.views[this.state.view] ?? this.views.ego;
+    const key = view.key(this.state);
+    if (force || key !== this.modelKey) {
+      const mine = ++this.seq;
+      document.documentElement.dataset.graph = "loading";
+      setBusy(true);
+      try {
+        const { model, extra } = key ? await view.load(this.state) : { model: new GraphModel(), extra: {} };
+        for (const id of this.state.expand) if (model.nodes.has(id)) await expandInto(model, id);
+        if (mine !== this.seq) return;
+        performance.mark("graph-loaded");
+        this.model = model;
+        this.extra = extra ?? {};
+        this.modelKey = key;
+        showError(null);
+        await this.graph.draw(model);
+        if (mine !== this.seq) return;
+      } catch (error) {
+        if (mine !== this.seq) return;
+        showError(error);
+        this.model = new GraphModel();
+        this.extra = {};
+        this.modelKey = "";
+        await this.graph.draw(this.model);
+      } finally {
+        if (mine === this.seq) setBusy(false);
+      }
+      this.render();
+      if (this.model.nodes.size) {
+        performance.mark("graph-drawn");
+        document.documentElement.dataset.graph = "drawn";
+      } else document.documentElement.dataset.graph = "empty";
+    } else {
+      this.render();
+      if (!this.model.nodes.size) document.documentElement.dataset.graph = "empty";
+    }
+  },
+
+  render() {
+    const s = this.state;
+    this.shown = visible(this.model, s);
+    this.graph.setVisible(this.shown.ids);
+    renderMirror($("#mirror"), this.model, this.shown, { selected: s.sel, onSelect: (id, how) => this.select(id, how) });
+    renderChips($("#chips"), chipValues(this.model, s), s, this.model.areaNames, (group, value) => this.toggleChip(group, value), () =>
+      this.setState({ kinds: [], themes: [], wijk: [] }),
+    );
+    const active = s.kinds.length + s.themes.length + s.wijk.length;
+    $("#filters-count").textContent = active ? `(${active})` : "";
+    if (active) $("#filters").open = true;
+    renderLegend($("#legend"), new Set(this.shown.nodes.map((n) => n.kind)), new Set(this.shown.edges.map((e) => e.cls).filter(Boolean)));
+    const centre = this.model.nodes.get(this.model.centre);
+    $("#view-summary").textContent = !this.model.nodes.size
+      ? ""
+      : this.model.mode === "ego" && centre
+        ? t("summary_ego", { name: centre.name, depth: s.depth, nodes: this.shown.nodes.length, edges: this.shown.edges.length })
+        : t("summary_view", { nodes: this.shown.nodes.length, edges: this.shown.edges.length });
+    $("#truncated").hidden = !this.model.truncated;
+    $("#graph-empty").hidden = this.model.nodes.size > 0;
+    $("#depth-value").textContent = String(s.depth);
+    const ego = this.model.mode === "ego" && s.view === "ego";
+    $("#depth-less").disabled = !ego || s.depth <= 1;
+    $("#depth-more").disabled = !ego || s.depth >= 3;
+    for (const id of ["#act-fit", "#act-png", "#act-csv", "#act-reset"]) $(id).disabled = !this.model.nodes.size;
+    this.graph.select(this.shown.ids.has(s.sel) ? s.sel : null);
+    this.renderTabs();
+    for (const panel of Object.values(PANELS)) panel.update?.(this);
+  },
+
+  select(id, { from } = {}) {
+    this.state.sel = id ?? null;
+    writeState(this.state);
+    this.graph.select(this.shown.ids.has(id) ? id : null);
+    for (const row of document.querySelectorAll("#mirror tr[data-id]")) {
+      const on = row.dataset.id === id;
+      row.classList.toggle("utrecht-table__row--selected", on);
+      row.querySelector("button")?.setAttribute("aria-pressed", String(on));
+    }
+    const node = this.model.nodes.get(id);
+    if (node && from !== "mirror") announce(`${node.name}, ${kindLabel(node.kind)}`);
+    detailsPanel.update(this);
+  },
+
+  toggleChip(group, value) {
+    const list = new Set(this.state[group]);
+    if (list.has(value)) list.delete(value);
+    else list.add(value);
+    return this.setState({ [group]: [...list] });
+  },
+
+  showTab(tab, { focus = false } = {}) {
+    this.state.tab = TABS.includes(tab) ? tab : "details";
+    writeState(this.state);
+    this.renderTabs();
+    PANELS[this.state.tab].update?.(this);
+    if (focus) document.getElementById(`tab-${this.state.tab}`).focus();
+  },
+
+  renderTabs() {
+    const current = TABS.includes(this.state.tab) ? this.state.tab : "details";
+    for (const tab of TABS) {
+      const button = document.getElementById(`tab-${tab}`);
+      button.setAttribute("aria-selected", String(tab === current));
+      button.tabIndex = tab === current ? 0 : -1;
+      document.getElementById(`panel-${tab}`).hidden = tab !== current;
+    }
+  },
+
+  needSelection() {
+    const id = this.state.sel;
+    if (id && this.model.nodes.has(id)) return id;
+    announce(t("nothing_selected"));
+    return null;
+  },
+};
+
+function setBusy(busy) {
+  $("#cy").setAttribute("aria-busy", String(busy));
+  if (busy) $("#view-summary").textContent = t("loading");
+}
+
+function showError(error) {
+  const box = $("#error");
+  box.hidden = !error;
+  box.textContent = error ? t("error", { message: error.message }) : "";
+}
+
+// The two views every page has: an ego network and the paths between two stakeholders.
+app.views.ego = {
+  key: (s) => (s.focus ? `ego|${s.focus}|${s.depth}` : ""),
+  load: async (s) => ({ model: await egoModel(s.focus, s.depth) }),
+};
+app.views.paths = {
+  key: (s) => (s.focus && s.to ? `paths|${s.focus}|${s.to}|${s.hops}|${s.warm ?? ""}|${s.suggest ?? ""}` : ""),
+  load: async (s) => {
+    const { model, paths } = await pathsModel(s.focus, s.to, s.hops, s.warm === "1", s.suggest === "1");
+    return { model, extra: { paths } };
+  },
+};
+
+function wireToolbar() {
+  $("#depth-less").addEventListener("click", () => app.setState({ depth: Math.max(1, app.state.depth - 1) }));
+  $("#depth-more").addEventListener("click", () => app.setState({ depth: Math.min(3, app.state.depth + 1) }));
+  $("#act-fit").addEventListener("click", () => app.graph.fit());
+  $("#act-expand").addEventListener("click", () => expand());
+  $("#act-hide").addEventListener("click", () => hide());
+  $("#act-only").addEventListener("click", () => only());
+  $("#act-reset").addEventListener("click", () => app.setState({ hide: [], only: null, kinds: [], themes: [], wijk: [] }));
+  $("#act-png").addEventListener("click", () => exportPng(app.graph));
+  $("#act-csv").addEventListener("click", () => exportCsv(app.model, app.shown));
+}
+
+async function expand() {
+  const id = app.needSelection();
+  if (!id) return;
+  const added = await expandInto(app.model, id);
+  if (!app.state.expand.includes(id)) app.state.expand.push(id);
+  writeState(app.state);
+  await app.graph.draw(app.model);
+  app.render();
+  announce(t("summary_view", { nodes: app.shown.nodes.length, edges: app.shown.edges.length }) + ` (+${added})`);
+}
+
+function hide() {
+  const id = app.needSelection();
+  if (!id) return;
+  app.setState({ hide: [...app.state.hide, id], sel: null, only: app.state.only === id ? null : app.state.only });
+}
+
+function only() {
+  const id = app.needSelection();
+  if (id) app.setState({ only: id });
+}
+
+// Keyboard on the drawing (only while it has focus): arrows choose, Enter centres, E/H/O/F act.
+function wireGraphKeys() {
+  $("#cy").addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const order = [...app.shown.nodes].sort((a, b) => (a.hops ?? 0) - (b.hops ?? 0) || a.name.localeCompare(b.name));
+    const at = order.findIndex((n) => n.id === app.state.sel);
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    const actions = {
+      ArrowRight: () => order.length && app.select(order[(at + 1) % order.length].id),
+      ArrowDown: () => order.length && app.select(order[(at + 1) % order.length].id),
+      ArrowLeft: () => order.length && app.select(order[(at - 1 + order.length) % order.length].id),
+      ArrowUp: () => order.length && app.select(order[(at - 1 + order.length) % order.length].id),
+      Enter: () => app.state.sel && app.centre(app.state.sel),
+      Escape: () => app.select(null),
+      e: expand,
+      h: hide,
+      o: only,
+      f: () => app.graph.fit(),
+      "+": () => $("#depth-more").click(),
+      "-": () => $("#depth-less").click(),
+    };
+    if (actions[key]) {
+      e.preventDefault();
+      actions[key]();
+    }
+  });
+}
+
+function wireTabs() {
+  for (const button of document.querySelectorAll('[role="tab"]')) {
+    button.addEventListener("click", () => app.showTab(button.dataset.tab));
+    button.addEventListener("keydown", (e) => {
+      const i = TABS.indexOf(button.dataset.tab);
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key];
+      if (next === undefined) return;
+      e.preventDefault();
+      app.showTab(TABS[(next + TABS.length) % TABS.length], { focus: true });
+    });
+  }
+}
+
+function wireHeader() {
+  $("#lang-switch").addEventListener("click", () => {
+    app.state.lang = app.state.lang === "en" ? "nl" : "en";
+    writeState(app.state);
+    applyLang();
+    app.graph.relabel();
+    app.render();
+  });
+  $("#token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    setToken($("#token-input").value.trim());
+    $("#token-input").value = "";
+    announce(t("token_saved"));
+    app.refresh({ force: true });
+  });
+  $("#token-clear").addEventListener("click", () => {
+    setToken("");
+    announce(t("token_cleared"));
+    app.refresh({ force: true });
+  });
+}
+
+function applyLang() {
+  setLang(app.state.lang);
+  const other = app.state.lang === "en" ? "nl" : "en";
+  $("#lang-switch").lang = other;
+  translate();
+}
+
+async function areasOf(level) {
+  const out = [];
+  let after = null;
+  for (let page = 0; page < 20; page++) {
+    const data = await gql(
+      `query Areas($level: AreaLevel!, $after: String) { areas(level: $level, first: 100, after: $after) { nodes { code name level parent { code name } } pageInfo { hasNextPage endCursor } } }`,
+      { level, after },
+    );
+    out.push(...data.areas.nodes);
+    if (!data.areas.pageInfo.hasNextPage) break;
+    after = data.areas.pageInfo.endCursor;
+  }
+  return out;
+}
+
+async function start() {
+  window.explorer = app; // for the browser tests and the benchmark
+  applyLang();
+  app.graph = new GraphView($("#cy"), { onSelect: (id) => app.select(id) });
+  wireToolbar();
+  wireGraphKeys();
+  wireTabs();
+  wireHeader();
+  combobox($("#search-input"), $("#search-list"), { onPick: (item) => app.centre(item.id), status: $("#search-status") });
+  try {
+    await loadCapabilities();
+  } catch (error) {
+    showError(error);
+  }
+  // The first drawing needs only the capabilities; themes and areas (for the panels' forms) come after it.
+  await app.refresh();
+  try {
+    const [themes, municipalities, districts, neighbourhoods, working] = await Promise.all([
+      gql(`query Themes { themes { key labelNl labelEn } }`).then((d) => d.themes),
+      areasOf("MUNICIPALITY"),
+      areasOf("DISTRICT"),
+      areasOf("NEIGHBOURHOOD"),
+      areasOf("WORKING_AREA"),
+    ]);
+    app.themes = themes;
+    setThemes(themes);
+    app.areas = { municipalities, districts: [...districts, ...working], neighbourhoods };
+  } catch (error) {
+    showError(error);
+  }
+  for (const panel of Object.values(PANELS)) panel.init?.(app);
+  await app.refresh(); // views the panels add (a match, a group, a place) load now
+  window.addEventListener("popstate", () => {
+    const lang = app.state.lang;
+    app.state = readState();
+    if (app.state.lang !== lang) applyLang();
+    app.refresh();
+  });
+}
+
+start();

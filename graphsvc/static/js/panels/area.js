@@ -1,0 +1,225 @@
+// Per area: bridges (brokers), groups (communities, which a broker can name on this computer) and
+// coverage gaps as a neighbourhood-by-theme grid; each row can be shown in the graph.
+import { NODE_FIELDS, STAKEHOLDER_FIELDS, gql, has } from "../api.js";
+import { clear, h } from "../dom.js";
+import { kindLabel, number, percent, t, themeLabel } from "../i18n.js";
+import { subgraphModel } from "../loaders.js";
+import { areaSelect, labelled, relabelThemes, themeSelect } from "./common.js";
+
+const BROKERS = `query Brokers($area: String, $theme: String) {
+  brokers(areaCode: $area, theme: $theme, first: 10) {
+    exact
+    brokers { betweenness effectiveSize constraint degree stakeholder { id ... on Stakeholder { name kind } } }
+  }
+}`;
+const COMMUNITIES = `query Communities($area: String, $theme: String) {
+  communities(areaCode: $area, theme: $theme) {
+    communities { id size themes { members theme { key } } members(first: 5) { id ... on Stakeholder { name } } }
+  }
+}`;
+const GROUP = `query Group($area: String, $theme: String) {
+  communities(areaCode: $area, theme: $theme) { communities { id members(first: 100) { ${NODE_FIELDS} } } }
+}`;
+const GAPS = `query Gaps($area: String!, $themes: [String!]) {
+  coverageGaps(areaCode: $area, themes: $themes) {
+    missing withoutInitiative withoutPartner
+    area { code name }
+    residentsOrganisations { id }
+    themes { theme initiatives { id } partners { id } }
+  }
+}`;
+const PLACE = `query Place($area: String!, $themes: [String!]) { stakeholders(areaCode: $area, themes: $themes, first: 100) { nodes { ${STAKEHOLDER_FIELDS} } } }`;
+const GROUPS_SHOWN = 12;
+
+let loadedKey = null;
+let pending = null;
+let rendered = null;
+
+export function init(app) {
+  const root = document.getElementById("panel-area");
+  root.append(h("p", { class: "utrecht-paragraph", "data-i18n": "area_intro" }, t("area_intro")));
+  app.views.group = {
+    key: (s) => (s.group !== undefined && s.aarea ? `group|${s.aarea}|${s.atheme ?? ""}|${s.group}` : ""),
+    load: async (s) => {
+      const data = await gql(GROUP, { area: s.aarea, theme: s.atheme ?? null });
+      const group = data.communities.communities.find((c) => String(c.id) === String(s.group));
+      return { model: await subgraphModel(group?.members ?? [], "group") };
+    },
+  };
+  app.views.place = {
+    key: (s) => (s.place ? `place|${s.place}|${s.atheme ?? ""}` : ""),
+    load: async (s) => {
+      const data = await gql(PLACE, { area: s.place, themes: s.atheme ? [s.atheme] : null });
+      return { model: await subgraphModel(data.stakeholders.nodes, "place") };
+    },
+  };
+  const form = h(
+    "form",
+    { class: "ex-form", id: "area-form" },
+    h("div", { class: "ex-inline" }, labelled("area-area", "area", areaSelect(app, "area-area", app.state.aarea)), labelled("area-theme", "theme", themeSelect(app, "area-theme", app.state.atheme))),
+    h("div", {}, h("button", { type: "submit", class: "utrecht-button utrecht-button--primary-action", "data-i18n": "area_show" }, t("area_show"))),
+  );
+  root.append(form, h("p", { id: "area-status", role: "status", class: "utrecht-paragraph" }), h("div", { id: "area-result" }));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const aarea = form.querySelector("#area-area").value || null;
+    app.setState({ tab: "area", aarea, atheme: form.querySelector("#area-theme").value || null });
+  });
+}
+
+async function fetchAll(vars) {
+  const ask = (field, query, v) => (has(field) ? gql(query, v).catch((error) => ({ error })) : Promise.resolve(null));
+  const [brokers, communities, gaps] = await Promise.all([
+    ask("brokers", BROKERS, vars),
+    ask("communities", COMMUNITIES, vars),
+    ask("coverageGaps", GAPS, { area: vars.area, themes: vars.theme ? [vars.theme] : null }),
+  ]);
+  return { brokers, communities, gaps };
+}
+
+export async function update(app) {
+  if (app.state.tab !== "area") return;
+  const themes = document.getElementById("area-theme");
+  if (!themes) return; // not built yet
+  relabelThemes(themes);
+  const s = app.state;
+  const result = document.getElementById("area-result");
+  const status = document.getElementById("area-status");
+  if (!s.aarea) {
+    clear(result);
+    loadedKey = null;
+    return;
+  }
+  const vars = { area: s.aarea, theme: s.atheme ?? null };
+  const key = JSON.stringify(vars);
+  if (key !== loadedKey) {
+    loadedKey = key;
+    rendered = null;
+    status.textContent = t("loading");
+    pending = fetchAll(vars);
+  }
+  const mine = pending;
+  const data = await mine;
+  if (mine !== pending) return;
+  const renderKey = `${key}|${s.lang}`;
+  if (renderKey === rendered) return;
+  rendered = renderKey;
+  status.textContent = "";
+  clear(result, bridges(app, data.brokers), groups(app, data.communities, key), gaps(app, data.gaps));
+}
+
+function section(id, titleKey, introKey, unavailableKey, body) {
+  return h(
+    "section",
+    { "aria-labelledby": `${id}-title`, id },
+    h("h3", { class: "utrecht-heading-3", id: `${id}-title` }, t(titleKey)),
+    h("p", { class: "utrecht-paragraph" }, t(body === null ? unavailableKey : introKey)),
+    body,
+  );
+}
+
+function problem(data) {
+  return data?.error ? h("p", { class: "utrecht-paragraph" }, t("error", { message: data.error.message })) : null;
+}
+
+function showButton(label, onclick) {
+  return h("button", { type: "button", class: "utrecht-button utrecht-button--secondary-action ex-small", "aria-label": `${t("show_in_graph")}: ${label}`, onclick }, t("show_in_graph"));
+}
+
+function tableOf(id, captionKey, head, rows) {
+  return h(
+    "div",
+    { class: "utrecht-table-container ex-table-scroll", tabindex: "0", role: "region", "aria-labelledby": `${id}-caption` },
+    h(
+      "table",
+      { class: "utrecht-table utrecht-table--html-table", id },
+      h("caption", { id: `${id}-caption`, class: "utrecht-table__caption" }, t(captionKey)),
+      h("thead", { class: "utrecht-table__header" }, h("tr", { class: "utrecht-table__row" }, head.map((x) => h("th", { class: "utrecht-table__header-cell", scope: "col" }, x)))),
+      h("tbody", { class: "utrecht-table__body" }, rows),
+    ),
+  );
+}
+
+function bridges(app, data) {
+  if (data === null) return section("bridges", "bridges", "bridges_intro", "bridges_unavailable", null);
+  if (data.error) return section("bridges", "bridges", "bridges_intro", "", problem(data));
+  const rows = data.brokers.brokers
+    .filter((b) => b.stakeholder)
+    .map((b) =>
+      h(
+        "tr",
+        { class: "utrecht-table__row", dataset: { id: b.stakeholder.id } },
+        h("th", { class: "utrecht-table__header-cell", scope: "row" }, b.stakeholder.name, h("br"), h("small", {}, kindLabel(b.stakeholder.kind))),
+        h("td", { class: "utrecht-table__cell" }, t("bridge_words", { pct: percent(b.betweenness), contacts: number(b.effectiveSize, 0) })),
+        h("td", { class: "utrecht-table__cell" }, showButton(b.stakeholder.name, () => app.centre(b.stakeholder.id))),
+      ),
+    );
+  return section("bridges", "bridges", "bridges_intro", "", tableOf("bridges-table", "bridges", [t("col_name"), t("col_why"), t("col_actions")], rows));
+}
+
+function groupName(key, id) {
+  return localStorage.getItem(`graphsvc.group.${key}.${id}`) ?? "";
+}
+
+function groups(app, data, key) {
+  if (data === null) return section("groups", "groups", "groups_intro", "groups_unavailable", null);
+  if (data.error) return section("groups", "groups", "groups_intro", "", problem(data));
+  const list = data.communities.communities.slice(0, GROUPS_SHOWN).map((c) => {
+    const fallback = t("group_default", { n: c.id + 1 });
+    const input = h("input", {
+      id: `group-name-${c.id}`,
+      class: "utrecht-textbox utrecht-textbox--html-input",
+      type: "text",
+      value: groupName(key, c.id),
+      placeholder: fallback,
+      onchange: (e) => {
+        const value = e.target.value.trim();
+        if (value) localStorage.setItem(`graphsvc.group.${key}.${c.id}`, value);
+        else localStorage.removeItem(`graphsvc.group.${key}.${c.id}`);
+        heading.textContent = value || fallback;
+      },
+    });
+    const heading = h("h4", { class: "ex-subtitle", id: `group-title-${c.id}` }, groupName(key, c.id) || fallback);
+    return h(
+      "li",
+      { class: "ex-group", dataset: { id: c.id, size: c.size } },
+      heading,
+      h("p", { class: "utrecht-paragraph" }, t("group_size", { n: c.size }), " · ", c.themes.map((x) => themeLabel(x.theme?.key)).join(", ")),
+      h("p", { class: "utrecht-paragraph" }, `${t("group_members")}: `, c.members.map((m) => m.name).join(", ")),
+      h(
+        "div",
+        { class: "ex-inline" },
+        h("div", { class: "utrecht-form-field" }, h("label", { class: "utrecht-form-label", for: `group-name-${c.id}` }, t("group_name", { n: c.id + 1 })), input),
+        showButton(groupName(key, c.id) || fallback, () => app.setState({ view: "group", group: String(c.id), sel: null, expand: [], hide: [], only: null }, { push: true }))),
+    );
+  });
+  return section("groups", "groups", "groups_intro", "", h("ul", { class: "ex-groups", id: "groups-list" }, list));
+}
+
+function gaps(app, data) {
+  if (data === null) return section("gaps", "gaps", "gaps_intro", "gaps_unavailable", null);
+  if (data.error) return section("gaps", "gaps", "gaps_intro", "", problem(data));
+  const found = data.coverageGaps;
+  const themes = found[0]?.themes.map((x) => x.theme) ?? [];
+  const rows = found.map((gap) => {
+    const name = gap.area?.name ?? "";
+    return h(
+      "tr",
+      { class: "utrecht-table__row", dataset: { code: gap.area?.code, missing: gap.missing } },
+      h("th", { class: "utrecht-table__header-cell", scope: "row" }, name, h("br"), h("small", {}, t("gap_missing", { n: gap.missing })), gap.residentsOrganisations.length ? null : [h("br"), h("small", {}, t("gap_no_residents_org"))]),
+      gap.themes.map((cover) => {
+        const i = cover.initiatives.length > 0;
+        const p = cover.partners.length > 0;
+        const words = `${t("gap_initiative")} ${t(i ? "gap_yes" : "gap_no")}, ${t("gap_partner")} ${t(p ? "gap_yes" : "gap_no")}`;
+        return h(
+          "td",
+          { class: `utrecht-table__cell ex-cell--${i && p ? "full" : i || p ? "half" : "none"}`, dataset: { theme: cover.theme, initiative: i, partner: p } },
+          h("span", { "aria-hidden": "true" }, `${i ? "I" : "–"} ${p ? "P" : "–"}`),
+          h("span", { class: "ex-visually-hidden" }, words),
+        );
+      }),
+      h("td", { class: "utrecht-table__cell" }, gap.area ? showButton(name, () => app.setState({ view: "place", place: gap.area.code, sel: null, expand: [], hide: [], only: null }, { push: true })) : null),
+    );
+  });
+  return section("gaps", "gaps", "gaps_intro", "", tableOf("gaps-table", "gaps", [t("neighbourhood"), ...themes.map(themeLabel), t("col_actions")], rows));
+}

@@ -1,0 +1,96 @@
+// The detail panel: the chosen stakeholder (or the one in the middle) in words, with what to do next.
+import { NODE_FIELDS, gql, has } from "../api.js";
+import { button, clear, h } from "../dom.js";
+import { kindLabel, needLabel, relationLabel, t, themeLabel } from "../i18n.js";
+import { shapeSvg } from "../kinds.js";
+
+const DETAIL = `query Detail($id: ID!) {
+  node(id: $id) {
+    ${NODE_FIELDS}
+    ... on Stakeholder { tags relations(first: 1) { totalCount } }
+    ... on Initiative { status needs started }
+    ... on Wijkpartner { type offers capacity }
+    ... on Organisation { type offers }
+    ... on MunicipalityRole { type offers holder }
+  }
+}`;
+
+const cache = new Map();
+let shownFor = null;
+
+export function init(app) {
+  document.getElementById("panel-details").append(h("div", { id: "details-body" }));
+}
+
+export async function update(app) {
+  const root = document.getElementById("details-body");
+  if (!root) return;
+  const id = app.state.sel || app.model.centre;
+  if (!id) {
+    shownFor = null;
+    clear(root, h("p", { class: "utrecht-paragraph" }, t("details_none")));
+    return;
+  }
+  const key = `${id}|${app.state.lang}|${app.modelKey}|${app.state.sel}`;
+  if (key === shownFor) return;
+  shownFor = key;
+  let node = cache.get(id);
+  if (!node) {
+    try {
+      node = (await gql(DETAIL, { id })).node;
+    } catch (error) {
+      clear(root, h("p", { class: "utrecht-paragraph" }, t("error", { message: error.message })));
+      return;
+    }
+    if (node) cache.set(id, node);
+  }
+  if (shownFor !== key) return;
+  if (!node) {
+    clear(root, h("p", { class: "utrecht-paragraph" }, t("details_none")));
+    return;
+  }
+  const kind = node.kind ?? "MEETING";
+  const rows = [
+    [t("details_kind"), h("span", { class: "ex-kind" }, shapeSvg(kind, 14), kindLabel(kind), node.type ? ` (${node.type})` : "")],
+    [t("details_themes"), (node.themes ?? []).map((x) => themeLabel(x.key)).join(", ") || t("none")],
+    [t("details_areas"), (node.areas ?? []).map((a) => `${a.name} (${a.code})`).join(", ") || t("none")],
+  ];
+  if (node.status) rows.push([t("details_status"), node.status]);
+  if (node.needs) rows.push([t("details_needs"), node.needs.map(needLabel).join(", ") || t("none")]);
+  if (node.offers) rows.push([t("details_offers"), node.offers.map(needLabel).join(", ") || t("none")]);
+  if (node.tags?.length) rows.push([t("details_tags"), node.tags.join(", ")]);
+  if (node.relations) rows.push([t("details_relations"), String(node.relations.totalCount)]);
+
+  const inView = app.shown.edges
+    .filter((e) => e.source === id || e.target === id)
+    .map((e) => {
+      const other = e.source === id ? e.target : e.source;
+      return { other, label: `${relationLabel(e.kind)} ${e.source === id ? "→" : "←"} ${app.model.nodes.get(other)?.name ?? other}` };
+    })
+    .sort((a, b) => a.label.localeCompare(b.label));
+
+  const focus = app.state.focus;
+  clear(
+    root,
+    h("h3", { class: "utrecht-heading-3", id: "details-name" }, node.name),
+    h("dl", { class: "ex-dl" }, rows.map(([dt, dd]) => [h("dt", {}, dt), h("dd", {}, dd)])),
+    h(
+      "div",
+      { class: "ex-actions" },
+      id !== focus || app.state.view !== "ego" ? button(t("centre_here"), () => app.centre(id), { class: "utrecht-button utrecht-button--primary-action" }) : null,
+      focus && id !== focus
+        ? button(t("path_to_this"), () => app.setState({ view: "paths", to: id, tab: "paths", suggest: null }, { push: true }))
+        : null,
+      node.kind === "INITIATIVE" && has("matchPartners")
+        ? button(t("match_for_this"), () => app.setState({ view: "match", mid: id, tab: "match", sel: null, expand: [], hide: [], only: null }, { push: true }))
+        : null,
+      node.kind ? button(t("suggest_for_this"), () => app.setState({ tab: "suggestions", scope: "selected", sfor: id })) : null,
+    ),
+    inView.length
+      ? [
+          h("h4", { class: "ex-subtitle" }, `${t("details_relations")} (${inView.length})`),
+          h("ul", { class: "ex-relations" }, inView.map((r) => h("li", {}, h("button", { type: "button", class: "ex-linkbutton", onclick: () => app.select(r.other) }, r.label)))),
+        ]
+      : null,
+  );
+}
