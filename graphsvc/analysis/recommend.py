@@ -28,26 +28,20 @@ import networkx as nx
 import numpy as np
 
 from ..domain import Node, NodeKind, RelationKind, Visibility
-from ..domain.kinds import RELATION_CODES
+from ..domain.kinds import RELATION_CODES, STAKEHOLDER_KINDS
 from ..engine import View
 from .linkpred import Adjacency
 from .network import network
 
-_R, _O, _W, _I, _M = (
-    NodeKind.RESIDENT,
-    NodeKind.ORGANISATION,
-    NodeKind.WIJKPARTNER,
-    NodeKind.INITIATIVE,
-    NodeKind.MUNICIPALITY_ROLE,
-)
+_INITIATIVE = NodeKind.INITIATIVE
 # Which kinds are suggested to which: initiatives to partners and to each other, organisations
 # to municipality roles and wijkpartners, public residents to initiatives.
 SUGGESTED: dict[NodeKind, frozenset[NodeKind]] = {
-    _I: frozenset({_W, _O, _M, _I, _R}),
-    _W: frozenset({_I, _O}),
-    _O: frozenset({_I, _M, _W}),
-    _M: frozenset({_I, _O}),
-    _R: frozenset({_I}),
+    _INITIATIVE: STAKEHOLDER_KINDS,
+    NodeKind.WIJKPARTNER: frozenset({_INITIATIVE, NodeKind.ORGANISATION}),
+    NodeKind.ORGANISATION: frozenset({_INITIATIVE, NodeKind.MUNICIPALITY_ROLE, NodeKind.WIJKPARTNER}),
+    NodeKind.MUNICIPALITY_ROLE: frozenset({_INITIATIVE, NodeKind.ORGANISATION}),
+    NodeKind.RESIDENT: frozenset({_INITIATIVE}),
 }
 SMALL_GRAPH = 2_000
 SUPPORT_KINDS = frozenset({RelationKind.WORKS_ON, RelationKind.SUPPORTS, RelationKind.COORDINATES, RelationKind.FUNDS})
@@ -143,14 +137,14 @@ def partner_load(view: View, visible: frozenset[str]) -> dict[str, int]:
     for rel_id in p.relation_ids():
         if p.kind[rel_id] in codes and view.relation_visible(rel_id):
             source, target = p.source[rel_id], p.target[rel_id]
-            if source in visible and target in visible and nodes[target]["kind"] is _I:
+            if source in visible and target in visible and nodes[target]["kind"] is _INITIATIVE:
                 load[source] += 1  # type: ignore[index]
     return dict(load)
 
 
 def suggestable(node: Node) -> bool:
     """Residents are suggested only when their visibility is PUBLIC: a suggestion list travels."""
-    return node.kind is not _R or node.visibility is Visibility.PUBLIC
+    return node.kind is not NodeKind.RESIDENT or node.visibility is Visibility.PUBLIC
 
 
 def candidates(
