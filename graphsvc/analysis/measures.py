@@ -142,6 +142,13 @@ class Measures:
             for future in pending:
                 future.result()
 
+    def release_workers(self) -> None:
+        """End the worker process, if any (a later computation starts a new one): a server that
+        stops must not leave it behind."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.shutdown(wait=False, cancel_futures=True)
+
     def close(self) -> None:
         """Stop the background thread and the worker process (after their current work)."""
         self._thread.shutdown(wait=True)

@@ -73,6 +73,7 @@ def build_app(settings: Settings, store: Store) -> Starlette:
         yield
         stop_watching.set()
         task.cancel()
+        MEASURES.release_workers()
 
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     middleware = [Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"])]
