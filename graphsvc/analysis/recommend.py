@@ -159,8 +159,10 @@ def candidates(
     node, and on a small graph (at most ``SMALL_GRAPH`` nodes) ranks all of them, as link
     prediction studies do.
     """
-    graph = context.graph
-    node: Node = graph.nodes[source]["obj"]
+    nodes = context.view.projection.graph._node
+    node: Node = nodes[source]["obj"]
+    index = context.adjacency.index
+    linked = {context.adjacency.nodes[j] for j in context.adjacency.neighbours(source).tolist()}
     if policy is None and len(context.adjacency.nodes) <= SMALL_GRAPH:
         pool = set(context.adjacency.nodes)
     else:
@@ -171,9 +173,9 @@ def candidates(
     wanted = None if policy is None else policy.get(node.kind, frozenset())
     found = []
     for other_id in pool:
-        other = graph.nodes[other_id]["obj"] if other_id in graph else None
-        if other is None or other_id == source or graph.has_edge(source, other_id):
+        if other_id not in index or other_id == source or other_id in linked:  # hidden, itself, or tied
             continue
+        other = nodes[other_id]["obj"]
         if wanted is not None and (other.kind not in wanted or not suggestable(other)):
             continue
         if (source, other_id) in rejected or (other_id, source) in rejected:
@@ -191,12 +193,27 @@ def recommend(
     kinds: frozenset[NodeKind] | None = None,
 ) -> list[Suggestion]:
     """The best ``first`` suggestions for ``source``, best first, each with its explanation."""
-    pool = [
-        c for c in candidates(context, source, rejected) if kinds is None or context.graph.nodes[c]["kind"] in kinds
-    ]
-    scored = score(context, source, pool, weights, keep=max(20 * first, 200))
-    best = sorted(scored, key=lambda s: (-s.total, s.target))[:first]
-    return [with_path(context, explain(context, s, weights)) for s in best]
+    best = ranked(context, source, max(20 * first, 200), weights, rejected, kinds)[:first]
+    return [suggestion(context, s, weights) for s in best]
+
+
+def ranked(
+    context: Context,
+    source: str,
+    keep: int,
+    weights: Weights = DEFAULT_WEIGHTS,
+    rejected: frozenset[tuple[str, str]] = frozenset(),
+    kinds: frozenset[NodeKind] | None = None,
+) -> list[Scored]:
+    """The ``keep`` best candidates of ``source``, scored, best first, not yet explained."""
+    nodes = context.view.projection.graph._node
+    pool = [c for c in candidates(context, source, rejected) if kinds is None or nodes[c]["kind"] in kinds]
+    return sorted(score(context, source, pool, weights, keep=keep), key=lambda s: (-s.total, s.target))
+
+
+def suggestion(context: Context, scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> Suggestion:
+    """A scored candidate explained, with its introduction path."""
+    return with_path(context, explain(context, scored, weights))
 
 
 @dataclass(frozen=True)
@@ -315,10 +332,7 @@ def recommend_many(
         if len(chosen) < top and given[scored.target] < limit:
             chosen.append(scored)
             given[scored.target] += 1
-    return {
-        source: [with_path(context, explain(context, s, weights)) for s in found]
-        for source, found in per_source.items()
-    }
+    return {source: [suggestion(context, s, weights) for s in found] for source, found in per_source.items()}
 
 
 # -- evidence ---------------------------------------------------------------------------------
@@ -358,7 +372,7 @@ def _needs_fit(me: Node, other: Node) -> float:
 def _common_contacts(context: Context, u: str, v: str) -> list[str]:
     """Common neighbours of ``u`` and ``v``, best connected first."""
     a = context.adjacency
-    shared = np.intersect1d(a.neighbours(u), a.neighbours(v), assume_unique=True)
+    shared = np.intersect1d(a.neighbours(u), a.neighbours(v), assume_unique=True)  # sorted: ties break by id
     return [a.nodes[i] for i in shared[np.argsort(-a.degree[shared], kind="stable")].tolist()]
 
 

@@ -6,7 +6,7 @@ import asyncio
 
 import strawberry
 
-from ..analysis.recommend import context_for, recommend, recommend_many, reviewed_pairs
+from ..analysis.recommend import context_for, ranked, recommend_many, reviewed_pairs, suggestion
 from ..domain import GraphsvcError, NodeKind, ValidationError, within
 from ..engine import View, edits
 from .context import Context
@@ -65,8 +65,15 @@ class SuggestionQueries:
             key = decode(for_id, "forId")[1]
             if view.stakeholder(key) is None or key not in scoring.graph:
                 raise ValidationError("no stakeholder you may see has that id", field="forId")
-            found = recommend(scoring, key, first=context.settings.max_page, rejected=rejected, kinds=wanted)
-            found = [s for s in found if _fits(view, s.target, area_code, theme)]
+            best = ranked(scoring, key, keep=context.settings.max_page, rejected=rejected, kinds=wanted)
+            best = [s for s in best if _fits(view, s.target, area_code, theme)]
+            return paginate(  # explain only the page asked for: paths cost a search each
+                best,
+                first,
+                after,
+                context.settings.max_page,
+                lambda s: CollaborationSuggestion.of(suggestion(scoring, s), view),
+            )
         elif area_code is not None:
             sources = [
                 n.id for n in view.stakeholders(kinds=wanted or frozenset({NodeKind.INITIATIVE}), area=area_code)
