@@ -1,4 +1,4 @@
-"""The ``graphsvc`` command: import, export, generate, stats, serve.
+"""The ``graphsvc`` command: import, export, generate, stats, copy, recommend, evaluate, serve.
 
 Every command takes ``--store`` (or ``GRAPHSVC_STORE``). Expected errors print as one line
 per problem and exit 2; anything unexpected prints one line and exits 1 (set
@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from .domain import GraphsvcError, ValidationError
 from .settings import Settings
-from .store import Store, open_store
+from .store import open_store
 
 MAX_PROBLEMS_SHOWN = 50
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {}
@@ -30,18 +30,15 @@ def command(func: Callable[[argparse.Namespace, Settings], int]) -> Callable[[ar
     return func
 
 
-def open_settings_store(settings: Settings) -> Store:
-    return open_store(
-        settings.store,
+@contextmanager
+def store_of(settings: Settings, location: str | None = None):
+    """The store at ``location`` (default: the settings' store), with the settings' Neo4j login; closed after."""
+    store = open_store(
+        location or settings.store,
         user=settings.neo4j_user,
         password=settings.neo4j_password,
         database=settings.neo4j_database,
     )
-
-
-@contextmanager
-def store_of(settings: Settings):
-    store = open_settings_store(settings)
     try:
         yield store
     finally:
@@ -116,6 +113,18 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{title}:")
         for name, count in counts[key].items():
             print(f"  {name:<28} {count:>9}")
+    return 0
+
+
+@command
+def cmd_copy(args: argparse.Namespace, settings: Settings) -> int:
+    from .interchange.copy import copy_store
+
+    with store_of(settings, args.source) as source, store_of(settings, args.target) as target:
+        counts = copy_store(source, target, progress=not args.quiet)
+        where = f"from {source.url} to {target.url}"
+    nodes, relations = sum(counts["nodes"].values()), sum(counts["relations"].values())
+    print(f"copied {nodes} nodes and {relations} relations {where}; counts checked")
     return 0
 
 
@@ -195,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("stats", parents=[common], help="counts per kind, relation kind and area")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = commands.add_parser("copy", help="copy the whole graph between two stores (SQLite, Neo4j); counts checked")
+    p.add_argument("--from", dest="source", required=True, help="SQLite file or neo4j:// / bolt:// URI to copy")
+    p.add_argument("--to", dest="target", required=True, help="an empty store to copy into")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = commands.add_parser(
         "recommend", parents=[common], help="collaboration suggestions for every stakeholder of an area"

@@ -4,6 +4,7 @@ and documents in the import format (a small synthetic city, the demo city)."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,15 +15,44 @@ from graphsvc.generate import generate_city
 from graphsvc.resources import seed_path
 from graphsvc.store import Store, open_store
 
-STORE_KINDS = ["sqlite"]
+from .bolt_server import BoltServer, empty_graph
+
+# SQLite; Neo4j's store on FalkorDB over Bolt; and a real Neo4j when GRAPHSVC_TEST_NEO4J_URI
+# (with GRAPHSVC_TEST_NEO4J_USER and _PASSWORD) names one: its database is emptied by the tests.
+NEO4J_URI = os.environ.get("GRAPHSVC_TEST_NEO4J_URI")
+NEO4J_USER = os.environ.get("GRAPHSVC_TEST_NEO4J_USER")
+NEO4J_PASSWORD = os.environ.get("GRAPHSVC_TEST_NEO4J_PASSWORD")
+STORE_KINDS = ["sqlite", "bolt"] + (["neo4j"] if NEO4J_URI else [])
+
+
+@pytest.fixture(scope="session")
+def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer]:
+    """A FalkorDB server speaking Bolt, started once per test session and stopped by its pid."""
+    server = BoltServer(tmp_path_factory.mktemp("falkordb"))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store of each backend; the contract suite runs once per backend."""
-    opened = open_store(tmp_path / "graph.sqlite")
-    yield opened
-    opened.close()
+    if request.param == "sqlite":
+        opened = open_store(tmp_path / "graph.sqlite")
+        yield opened
+        opened.close()
+    elif request.param == "bolt":
+        server: BoltServer = request.getfixturevalue("bolt_server")
+        server.wipe()
+        opened = open_store(server.uri)
+        yield opened
+        opened.close()
+        server.settle()
+    else:
+        empty_graph(NEO4J_URI or "", (NEO4J_USER, NEO4J_PASSWORD or "") if NEO4J_USER else None)
+        opened = open_store(NEO4J_URI or "", user=NEO4J_USER, password=NEO4J_PASSWORD)
+        yield opened
+        opened.close()
 
 
 @pytest.fixture

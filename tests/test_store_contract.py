@@ -130,3 +130,11 @@ def test_everything_streams_in_pages_and_counts_add_up(store: Store):
     assert counts["relations"]["LIVES_IN"] == 1
     assert counts["areas"]["BU03440311"] == 2
     assert store.ping()
+
+
+def test_text_with_quotes_and_backslashes_round_trips(store: Store):
+    name = "'t Buurthuis \\ \"De Sluis\" (residents' own)"
+    store.apply(Batch(nodes=[Node("sluis", NodeKind.ORGANISATION, name, tags=("it's",))]))
+    node = store.read_nodes(["sluis"])["sluis"]
+    assert (node.name, node.tags) == (name, ("it's",))
+    assert [n.id for n in store.query(StakeholderQuery(text="residents' own"))] == ["sluis"]

@@ -14,11 +14,11 @@ def open_store(location: str | Path, **options: str | None) -> Store:
     """The store at ``location``; ``options`` are the Neo4j user, password and database."""
     text = str(location)
     if text.startswith(NEO4J_SCHEMES):
-        try:
-            from .neo4j import Neo4jStore
-        except ImportError as error:  # the Neo4j store is not there yet
-            raise ValidationError(f"no Neo4j store available: {error}", field="store") from error
-        return Neo4jStore(text, **options)  # type: ignore[no-any-return]
+        from .neo4j import Neo4jStore
+
+        return Neo4jStore(
+            text, user=options.get("user"), password=options.get("password"), database=options.get("database")
+        )
     if "://" in text or text == ":memory:":
         raise ValidationError(
             f"'{text}' is not a store location: expected a SQLite file path or a neo4j:// or bolt:// URI",

@@ -1,0 +1,81 @@
+"""The API and the command line on the Neo4j store over a real Bolt server (FalkorDB): the same
+service, unchanged above the store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from graphsvc.api.app import build_app
+from graphsvc.resources import seed_path
+from graphsvc.settings import Settings
+from graphsvc.store import open_store
+
+from .api_client import GraphQL, gid
+from .bolt_server import BoltServer
+from .test_api_privacy import PRIVATE, keys_in
+from .test_cli import run
+
+
+@pytest.fixture
+def server(bolt_server: BoltServer) -> Iterator[BoltServer]:
+    """The Bolt server, emptied. FalkorDB leaves the connection after a closed one unanswered:
+    ``settle()`` after every client that closes (each command below is one)."""
+    bolt_server.wipe()
+    yield bolt_server
+    bolt_server.settle()
+
+
+def test_the_api_serves_the_demo_city_from_neo4j(server: BoltServer):
+    bolt = server.uri
+    store = open_store(bolt)
+    with TestClient(build_app(Settings(store=bolt, demo=True), store)) as client:
+        api = GraphQL(client)
+        found = api('query { stakeholders(search: "dock", kinds: [WIJKPARTNER]) { nodes { key } } }')
+        assert "dock-utrecht" in keys_in(found)
+        everyone = api("query { stakeholders(first: 100, kinds: [RESIDENT]) { totalCount nodes { key } } }")
+        assert not keys_in(everyone) & set(PRIVATE)
+        created = api(
+            """mutation { createStakeholder(input: {kind: INITIATIVE, key: "taalcafe-bolt", name: "Taalcafé",
+               themes: ["education"], areaCodes: ["BU03440322"]}) { stakeholder { id } userErrors { field } } }"""
+        )["createStakeholder"]
+        assert created["userErrors"] == []
+        linked = api(
+            "mutation ($s: ID!, $t: ID!) { link(input: {kind: WORKS_ON, sourceId: $s, targetId: $t}) { userErrors { field } } }",
+            {"s": gid("Wijkpartner", "dock-utrecht"), "t": created["stakeholder"]["id"]},
+        )
+        assert linked["link"]["userErrors"] == []
+        health = client.get("/health").json()
+        assert health["store"] == {"up": True, "kind": "Neo4jStore"}
+    store.close()
+    server.settle()
+    reopened = open_store(bolt)
+    assert "taalcafe-bolt" in reopened.read_nodes(["taalcafe-bolt"])
+    reopened.close()
+
+
+def test_the_command_line_imports_counts_and_copies_to_sqlite(server: BoltServer, tmp_path: Path):
+    bolt = server.uri
+
+    def graphsvc(*args: str) -> subprocess.CompletedProcess:
+        result = run(*args)
+        server.settle()
+        return result
+
+    imported = graphsvc("import", "--quiet", "--store", bolt, str(seed_path()))
+    assert imported.returncode == 0, imported.stderr
+    on_bolt = json.loads(graphsvc("stats", "--json", "--store", bolt).stdout)
+    target = str(tmp_path / "copy.sqlite")
+    copied = graphsvc("copy", "--quiet", "--from", bolt, "--to", target)
+    assert copied.returncode == 0, copied.stderr
+    on_sqlite = json.loads(run("stats", "--json", "--store", target).stdout)
+    assert {k: on_bolt[k] for k in ("nodes", "relations", "areas")} == {
+        k: on_sqlite[k] for k in ("nodes", "relations", "areas")
+    }
+    unreachable = run("stats", "--store", "bolt://127.0.0.1:9")
+    assert unreachable.returncode == 2 and "bolt://127.0.0.1:9" in unreachable.stderr
