@@ -14,7 +14,8 @@ def serve(settings: Settings) -> None:
         settings.store, user=settings.neo4j_user, password=settings.neo4j_password, database=settings.neo4j_database
     )
     app = build_app(settings, store)
-    print(f"graphsvc: GraphiQL at http://{settings.host}:{settings.port}/graphql (store: {store.url})", flush=True)
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"graphsvc: the explorer at {base}/ and GraphiQL at {base}/graphql (store: {store.url})", flush=True)
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False)
     finally:
