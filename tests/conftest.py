@@ -23,6 +23,7 @@ NEO4J_URI = os.environ.get("GRAPHSVC_TEST_NEO4J_URI")
 NEO4J_USER = os.environ.get("GRAPHSVC_TEST_NEO4J_USER")
 NEO4J_PASSWORD = os.environ.get("GRAPHSVC_TEST_NEO4J_PASSWORD")
 STORE_KINDS = ["sqlite", "bolt"] + (["neo4j"] if NEO4J_URI else [])
+API_STORES = ["sqlite", "bolt"]
 
 
 @pytest.fixture(scope="session")
@@ -89,9 +90,10 @@ def city_engine(sqlite_path: Path, small_city: dict) -> Iterator[Engine]:
     store.close()
 
 
-@pytest.fixture
-def api(tmp_path: Path):
-    """The GraphQL API on the demo city (loaded into an empty SQLite store at start-up)."""
+@pytest.fixture(params=API_STORES)
+def api(request: pytest.FixtureRequest, tmp_path: Path):
+    """The GraphQL API on the demo city, loaded at start-up into an empty store: every API test
+    runs once on a SQLite file and once on Neo4j's store over the Bolt server."""
     from starlette.testclient import TestClient
 
     from graphsvc.api.app import build_app
@@ -99,8 +101,17 @@ def api(tmp_path: Path):
 
     from .api_client import GraphQL
 
-    settings = Settings(store=str(tmp_path / "api.sqlite"), demo=True)
+    server: BoltServer | None = None
+    if request.param == "bolt":
+        server = request.getfixturevalue("bolt_server")
+        server.wipe()
+        location = server.uri
+    else:
+        location = str(tmp_path / "api.sqlite")
+    settings = Settings(store=location, demo=True)
     store = open_store(settings.store)
     with TestClient(build_app(settings, store)) as client:
         yield GraphQL(client)
     store.close()
+    if server is not None:
+        server.settle()

@@ -74,6 +74,9 @@ def test_the_command_line_imports_counts_and_copies_to_sqlite(server: BoltServer
     copied = graphsvc("copy", "--quiet", "--from", bolt, "--to", target)
     assert copied.returncode == 0, copied.stderr
     on_sqlite = json.loads(run("stats", "--json", "--store", target).stdout)
+    exported = tmp_path / "bolt.json"
+    assert graphsvc("export", "--store", bolt, "--out", str(exported)).returncode == 0
+    assert len(json.loads(exported.read_text())["relations"]) == sum(on_bolt["relations"].values())
     assert {k: on_bolt[k] for k in ("nodes", "relations", "areas")} == {
         k: on_sqlite[k] for k in ("nodes", "relations", "areas")
     }
