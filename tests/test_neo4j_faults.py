@@ -213,3 +213,35 @@ def test_an_unreachable_store_at_start_up_is_one_clear_error(tmp_path: Path):
     message = str(raised.value)
     assert f"bolt://127.0.0.1:{port}" in message and "secret" not in message
     assert "\n" not in message
+
+
+def test_the_api_answers_from_the_projection_while_the_database_is_down(server: BoltServer, proxy: Proxy):
+    from starlette.testclient import TestClient
+
+    from graphsvc.api.app import build_app
+    from graphsvc.settings import Settings
+
+    from .api_client import GraphQL
+
+    store = Neo4jStore(server.uri, **FAST)
+    create = """mutation ($key: String!) { createStakeholder(input: {kind: ORGANISATION, key: $key, name: "Nieuw"}) {
+        stakeholder { key } userErrors { code message } } }"""
+    try:
+        with TestClient(build_app(Settings(store=server.uri, demo=True), store)) as client:
+            api = GraphQL(client)
+            search = 'query { stakeholders(search: "dock") { totalCount } }'
+            before = api(search)
+            server.stop(save=True)
+            assert api(search) == before, "reads go on from the projection"
+            health = client.get("/health")
+            assert health.status_code == 503 and health.json()["store"]["up"] is False
+            refused = api(create, {"key": "while-down"})["createStakeholder"]
+            assert refused["stakeholder"] is None and refused["userErrors"][0]["code"] == "STORE_UNAVAILABLE"
+            assert api(search) == before, "the failed write changed nothing"
+            server.start()
+            assert client.get("/health").status_code == 200
+            done = api(create, {"key": "when-back"})["createStakeholder"]
+            assert done["userErrors"] == [] and done["stakeholder"]["key"] == "when-back"
+    finally:
+        store.close()
+        server.settle()
