@@ -150,7 +150,7 @@ class BoltServer:
     def _command(self, *args: bytes) -> None:
         """Send one command to the Redis side of the server (RESP) and wait for its answer or close."""
         request = b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(arg), arg) for arg in args)
-        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as sock:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:  # a save on a busy CI machine
             sock.sendall(request)
             sock.recv(1024)
 
