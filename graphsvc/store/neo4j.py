@@ -52,7 +52,7 @@ from ..domain.records import (
     to_review_record,
 )
 from . import cypher
-from .protocol import FEED_LIMIT, Applied, Changes, Edge, StakeholderQuery
+from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
 
 T = TypeVar("T")
 CONNECT_SECONDS = 5.0  # to open a connection (and get a free one from the pool)
@@ -176,7 +176,7 @@ class Neo4jStore:
             changes.reload = True
         for v in versions:
             first, texts = parts[v]
-            _fold(changes, json.loads("".join(texts)), first)
+            fold_change(changes, json.loads("".join(texts)), first)
         return changes
 
     def read_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
@@ -318,7 +318,7 @@ def batch_parameters(batch: Batch) -> dict[str, Any]:
         "deleteNodes": list(batch.delete_nodes),
         "deleteRelations": list(batch.delete_relations),
         "reviews": [to_review_record(review) for review in batch.reviews],
-        "payload": json.dumps(_feed_entry(batch, sorted(explicit), len(new))),
+        "payload": json.dumps(feed_entry(batch, sorted(explicit), len(new))),
     }
 
 
@@ -389,38 +389,6 @@ def _apply_once(tx: ManagedTransaction, params: dict[str, Any]) -> tuple[int, in
 
 
 # -- the change feed ------------------------------------------------------------------------------
-def _feed_entry(batch: Batch, explicit_ids: list[int], numbered: int) -> dict[str, Any]:
-    """A batch in the change feed; new relations are the ``numbered`` ids from the change's firstId."""
-    if len(batch) > FEED_LIMIT:
-        return {"reload": True}
-    return {
-        "nodes": [n.id for n in batch.nodes],
-        "relations": explicit_ids,
-        "numbered": numbered,
-        "deletedNodes": batch.delete_nodes,
-        "deletedRelations": batch.delete_relations,
-        "areas": bool(batch.areas),
-        "themes": bool(batch.themes),
-        "reviews": bool(batch.reviews),
-    }
-
-
-def _fold(changes: Changes, entry: dict[str, Any], first_id: int) -> None:
-    if entry.get("reload"):
-        changes.reload = True
-        return
-    changes.nodes.update(entry["nodes"])
-    changes.relations.update(entry["relations"])
-    changes.relations.update(range(first_id, first_id + entry["numbered"]))
-    changes.deleted_nodes.update(entry["deletedNodes"])
-    changes.deleted_relations.update(entry["deletedRelations"])
-    changes.nodes.difference_update(entry["deletedNodes"])
-    changes.relations.difference_update(entry["deletedRelations"])
-    changes.areas |= entry["areas"]
-    changes.themes |= entry["themes"]
-    changes.reviews |= entry["reviews"]
-
-
 def without_secrets(uri: str) -> str:
     """The URI without user and password: ``bolt://u:p@host:7687`` -> ``bolt://host:7687``.
 

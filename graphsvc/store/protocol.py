@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ..domain import Area, Batch, Node, NodeKind, Relation, Review, Theme
 
@@ -122,3 +122,37 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def feed_entry(batch: Batch, explicit_ids: list[int], numbered: int) -> dict[str, Any]:
+    """A batch as a change-feed entry (every backend writes the same): the ids it wrote, the count
+    of relations it numbered from the change's first id on, or ``reload`` when there are too many."""
+    if len(batch) > FEED_LIMIT:
+        return {"reload": True}
+    return {
+        "nodes": [n.id for n in batch.nodes],
+        "relations": explicit_ids,
+        "numbered": numbered,
+        "deletedNodes": batch.delete_nodes,
+        "deletedRelations": batch.delete_relations,
+        "areas": bool(batch.areas),
+        "themes": bool(batch.themes),
+        "reviews": bool(batch.reviews),
+    }
+
+
+def fold_change(changes: Changes, entry: dict[str, Any], first_id: int) -> None:
+    """Add one feed entry (whose numbered relations start at ``first_id``) to ``changes``."""
+    if entry.get("reload"):
+        changes.reload = True
+        return
+    changes.nodes.update(entry["nodes"])
+    changes.relations.update(entry["relations"])
+    changes.relations.update(range(first_id, first_id + entry["numbered"]))
+    changes.deleted_nodes.update(entry["deletedNodes"])
+    changes.deleted_relations.update(entry["deletedRelations"])
+    changes.nodes.difference_update(entry["deletedNodes"])
+    changes.relations.difference_update(entry["deletedRelations"])
+    changes.areas |= entry["areas"]
+    changes.themes |= entry["themes"]
+    changes.reviews |= entry["reviews"]

@@ -29,7 +29,7 @@ from ..domain.records import (
     to_node_record,
     to_review_record,
 )
-from .protocol import FEED_LIMIT, Applied, Changes, Edge, StakeholderQuery
+from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -113,7 +113,10 @@ class SQLiteStore:
                 [(r.source, r.target, json.dumps(to_review_record(r))) for r in batch.reviews],
             )
             applied = Applied(version, first_id)
-            db.execute("INSERT INTO changes VALUES (?, ?)", (version, json.dumps(_feed_entry(batch, applied))))
+            explicit = sorted({rel.id for rel in batch.relations if rel.id is not None})
+            entry = feed_entry(batch, explicit, len(batch.relations) - len(explicit))
+            entry["firstId"] = first_id
+            db.execute("INSERT INTO changes VALUES (?, ?)", (version, json.dumps(entry)))
             db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (version,))
         return applied
 
@@ -156,7 +159,8 @@ class SQLiteStore:
         if rows and rows[0][0] != version + 1:
             changes.reload = True
         for _, payload in rows:
-            _fold(changes, json.loads(payload))
+            entry = json.loads(payload)
+            fold_change(changes, entry, entry.get("firstId", 0))
         return changes
 
     def read_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
@@ -268,33 +272,3 @@ def _rows(relations: Iterable[Relation]) -> Iterator[tuple]:
 def _chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _feed_entry(batch: Batch, applied: Applied) -> dict:
-    """The change-feed record of a batch: ids, or ``reload`` when there are too many."""
-    if len(batch) > FEED_LIMIT:
-        return {"reload": True}
-    return {
-        "nodes": [n.id for n in batch.nodes],
-        "relations": [r.id for r in applied.numbered(batch.relations)],
-        "deletedNodes": batch.delete_nodes,
-        "deletedRelations": batch.delete_relations,
-        "areas": bool(batch.areas),
-        "themes": bool(batch.themes),
-        "reviews": bool(batch.reviews),
-    }
-
-
-def _fold(changes: Changes, entry: dict) -> None:
-    if entry.get("reload"):
-        changes.reload = True
-        return
-    changes.nodes.update(entry["nodes"])
-    changes.relations.update(entry["relations"])
-    changes.deleted_nodes.update(entry["deletedNodes"])
-    changes.deleted_relations.update(entry["deletedRelations"])
-    changes.nodes.difference_update(entry["deletedNodes"])
-    changes.relations.difference_update(entry["deletedRelations"])
-    changes.areas |= entry["areas"]
-    changes.themes |= entry["themes"]
-    changes.reviews |= entry["reviews"]
