@@ -5,18 +5,26 @@ write returns only once it is on disk and a process killed at any moment leaves 
 fully there or not at all. Nodes keep their kind-specific fields as a JSON record (the import
 format's), relations one row each. Big relation batches drop and rebuild the two relation
 indexes inside the same transaction, which is faster than updating them row by row.
+
+It talks to SQLite through apsw rather than the stdlib ``sqlite3``: binding rows is the cost of a
+big import, and ``executemany`` of 1,003,046 relation rows takes 0.64 s with apsw against 2.32 s
+with ``sqlite3`` (the same SQLite work done inside C, ``INSERT ... SELECT``, takes 0.29 s). apsw
+never begins a transaction by itself, so every ``BEGIN``/``COMMIT`` here is written out.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
+from typing import cast
 
-from ..domain import Area, Batch, Node, Relation, RelationKind, Review, Theme, within
+import apsw
+import msgspec
+
+from ..domain import Area, Batch, Node, Relation, Review, Theme, within
 from ..domain.areas import tree_order
 from ..domain.records import (
     area_from_record,
@@ -66,21 +74,25 @@ class SQLiteStore:
         self._lock = threading.Lock()
         self._db = self._connect()
         with self._lock:
-            self._db.executescript(SCHEMA)
+            self._db.execute(SCHEMA)  # apsw runs every statement of a script; each commits by itself
             for statement in RELATION_INDEXES:
                 self._db.execute(statement)
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('version', 0)")
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA foreign_keys=OFF")
-        db.create_function("within", 2, within, deterministic=True)
+    def _connect(self) -> apsw.Connection:
+        """A connection in autocommit mode; threads share it, always under ``self._lock``."""
+        db = apsw.Connection(str(self.path))
+        db.set_busy_timeout(30_000)
+        db.pragma("journal_mode", "WAL")
+        db.pragma("synchronous", "FULL")
+        db.pragma("foreign_keys", "OFF")
+        db.pragma("threads", 2)  # sorter threads: building the relation indexes of 1M rows takes 0.57 s, not 0.65
+        # within takes two str: apsw's stub types a scalar function as taking any SQLite value
+        db.create_scalar_function("within", cast("apsw.ScalarProtocol", within), 2, deterministic=True)
         return db
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[apsw.Connection]:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -93,51 +105,56 @@ class SQLiteStore:
     # -- writes ----------------------------------------------------------------------------
     def apply(self, batch: Batch) -> Applied:
         with self._transaction() as db:
-            version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0] + 1
+            version = db.execute("SELECT value FROM meta WHERE key = 'version'").get + 1
             db.executemany(
                 "INSERT OR REPLACE INTO themes VALUES (?, ?, ?)",
                 [(t.key, t.label_nl, t.label_en) for t in batch.themes],
             )
             db.executemany(
                 "INSERT OR REPLACE INTO areas VALUES (?, ?)",
-                [(a.code, json.dumps(to_area_record(a))) for a in batch.areas],
+                [(a.code, _text(to_area_record(a))) for a in batch.areas],
             )
             db.executemany(
                 "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?)",
-                [(n.id, n.kind.value, n.name, search_text(n), json.dumps(to_node_record(n))) for n in batch.nodes],
+                [(n.id, n.kind.value, n.name, search_text(n), _text(to_node_record(n))) for n in batch.nodes],
             )
             first_id = self._write_relations(db, batch.relations)
             self._delete(db, batch)
             db.executemany(
                 "INSERT OR REPLACE INTO reviews VALUES (?, ?, ?)",
-                [(r.source, r.target, json.dumps(to_review_record(r))) for r in batch.reviews],
+                [(r.source, r.target, _text(to_review_record(r))) for r in batch.reviews],
             )
             applied = Applied(version, first_id)
             explicit = sorted({rel.id for rel in batch.relations if rel.id is not None})
             entry = feed_entry(batch, explicit, len(batch.relations) - len(explicit))
             entry["firstId"] = first_id
-            db.execute("INSERT INTO changes VALUES (?, ?)", (version, json.dumps(entry)))
+            db.execute("INSERT INTO changes VALUES (?, ?)", (version, _text(entry)))
             db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (version,))
         return applied
 
     @staticmethod
-    def _write_relations(db: sqlite3.Connection, relations: list[Relation]) -> int:
-        """Write relations with ids, then number the others (NULL id: SQLite takes max + 1)."""
+    def _write_relations(db: apsw.Connection, relations: list[Relation]) -> int:
+        """Write relations with ids, then number the others (NULL id: SQLite takes max + 1).
+
+        The ``Relation`` named tuples go to apsw as they are, str enum kind and all: apsw binds a
+        tuple subclass some 15% slower than a plain tuple, but making plain tuples first costs as
+        much (1M rows: 0.95 s either way, against 0.77 s for ready-made plain tuples).
+        """
         rebuild = len(relations) > REBUILD_INDEXES_ABOVE
         if rebuild:
             db.execute("DROP INDEX IF EXISTS relations_source")
             db.execute("DROP INDEX IF EXISTS relations_target")
         insert = f"INSERT OR REPLACE INTO relations ({RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        db.executemany(insert, _rows(rel for rel in relations if rel.id is not None))
-        first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM relations").fetchone()[0]
-        db.executemany(insert, _rows(rel for rel in relations if rel.id is None))
+        db.executemany(insert, (rel for rel in relations if rel.id is not None))
+        first_id: int = db.execute("SELECT coalesce(max(id), 0) + 1 FROM relations").get
+        db.executemany(insert, (rel for rel in relations if rel.id is None))
         if rebuild:
             for statement in RELATION_INDEXES:
                 db.execute(statement)
         return first_id
 
     @staticmethod
-    def _delete(db: sqlite3.Connection, batch: Batch) -> None:
+    def _delete(db: apsw.Connection, batch: Batch) -> None:
         db.executemany("DELETE FROM relations WHERE id = ?", [(i,) for i in batch.delete_relations])
         gone = [(node_id,) for node_id in batch.delete_nodes]
         db.executemany("DELETE FROM relations WHERE source = ?", gone)
@@ -159,7 +176,7 @@ class SQLiteStore:
         if rows and rows[0][0] != version + 1:
             changes.reload = True
         for _, payload in rows:
-            entry = json.loads(payload)
+            entry = _record(payload)
             fold_change(changes, entry, entry.get("firstId", 0))
         return changes
 
@@ -168,7 +185,7 @@ class SQLiteStore:
         for chunk in _chunks(list(ids), 500):
             marks = ",".join("?" * len(chunk))
             for (record,) in self._read(f"SELECT record FROM nodes WHERE id IN ({marks})", chunk):
-                node = node_from_record(json.loads(record))
+                node = node_from_record(_record(record))
                 found[node.id] = node
         return found
 
@@ -198,10 +215,10 @@ class SQLiteStore:
             params.append(fold(query.text))
         sql.append("ORDER BY name, id LIMIT ?")
         params.append(query.limit)
-        return [node_from_record(json.loads(r)) for (r,) in self._read(" ".join(sql), params)]
+        return [node_from_record(_record(r)) for (r,) in self._read(" ".join(sql), params)]
 
     def areas(self) -> list[Area]:
-        areas = [area_from_record(json.loads(r)) for (r,) in self._read("SELECT record FROM areas")]
+        areas = [area_from_record(_record(r)) for (r,) in self._read("SELECT record FROM areas")]
         return sorted(areas, key=tree_order)
 
     def themes(self) -> list[Theme]:
@@ -209,7 +226,7 @@ class SQLiteStore:
 
     def reviews(self) -> list[Review]:
         rows = self._read("SELECT record FROM reviews ORDER BY source, target")
-        return [review_from_record(json.loads(r)) for (r,) in rows]
+        return [review_from_record(_record(r)) for (r,) in rows]
 
     def _pages(self, sql: str, page: int) -> Iterator[list[tuple]]:
         """Stream a query in pages on a connection of its own (WAL: a consistent snapshot)."""
@@ -217,7 +234,7 @@ class SQLiteStore:
         try:
             db.execute("BEGIN")
             cursor = db.execute(sql)
-            while rows := cursor.fetchmany(page):
+            while rows := list(islice(cursor, page)):
                 yield rows
             db.execute("COMMIT")
         finally:
@@ -225,7 +242,7 @@ class SQLiteStore:
 
     def iter_nodes(self, page: int = 10_000) -> Iterator[list[Node]]:
         for rows in self._pages("SELECT record FROM nodes ORDER BY id", page):
-            yield [node_from_record(json.loads(r)) for (r,) in rows]
+            yield [node_from_record(_record(r)) for (r,) in rows]
 
     def iter_relations(self, page: int = 50_000) -> Iterator[list[Relation]]:
         for rows in self._pages(f"SELECT {RELATION_COLUMNS} FROM relations ORDER BY id", page):
@@ -250,7 +267,7 @@ class SQLiteStore:
     def ping(self) -> bool:
         try:
             self._read("SELECT 1")
-        except sqlite3.Error:
+        except apsw.Error:
             return False
         return True
 
@@ -259,14 +276,12 @@ class SQLiteStore:
             self._db.close()
 
 
-KIND_TEXT = {kind: kind.value for kind in RelationKind}
+def _text(record: object) -> str:
+    """A record as JSON text (msgspec: 5x faster than ``json.dumps``; 100k node records take 0.05 s)."""
+    return msgspec.json.encode(record).decode()
 
 
-def _rows(relations: Iterable[Relation]) -> Iterator[tuple]:
-    """Plain rows for sqlite: it binds a plain str a quarter faster than a str enum in a named tuple."""
-    text = KIND_TEXT
-    for rel_id, kind, source, target, since, until, strength, role, note, provenance in relations:
-        yield rel_id, text[kind], source, target, since, until, strength, role, note, provenance
+_record = msgspec.json.decode  # JSON text back to plain dicts and lists
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
