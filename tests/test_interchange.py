@@ -58,6 +58,30 @@ def test_a_bad_file_reports_every_bad_row_and_writes_nothing(tmp_path: Path, sma
     assert store.version() == 0 and store.counts()["nodes"] == {}
 
 
+def test_rows_of_the_right_types_that_do_not_fit_the_graph_are_each_reported(tmp_path: Path, small_city: dict):
+    broken = json.loads(json.dumps(small_city))
+    knows = {"kind": "KNOWS", "source": broken["stakeholders"][0]["id"], "target": broken["stakeholders"][1]["id"]}
+    broken["relations"][1:6] = [
+        {**knows, "since": "2023-02-30"},
+        {**knows, "target": knows["source"]},
+        {**knows, "since": "2024-01-01", "until": "2023-12-31"},
+        {**knows, "target": "nobody"},
+        {**knows, "kind": "LIVES_IN"},
+    ]
+    path = tmp_path / "city.json"
+    path.write_text(json.dumps(broken))
+    with pytest.raises(ValidationError) as caught:
+        import_files(tmp_path / "g.sqlite", path)
+    assert {(p.code, p.field) for p in caught.value.problems} == {
+        ("INVALID_DATE", "city.json:relations[1].since"),
+        ("INVALID", "city.json:relations[2].target"),
+        ("INVALID", "city.json:relations[3].until"),
+        ("UNKNOWN_NODE", "city.json:relations[4].target"),
+        ("KIND_MISMATCH", "city.json:relations[5].target"),
+    }
+    assert open_store(tmp_path / "g.sqlite").version() == 0
+
+
 def test_csv_lists_import_with_their_row_numbers(tmp_path: Path, demo_doc: dict):
     base = tmp_path / "base.json"
     base.write_text(json.dumps({"themes": demo_doc["themes"], "areas": demo_doc["areas"]}))

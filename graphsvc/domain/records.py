@@ -9,12 +9,40 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import Annotated, Any
+
+import msgspec
 
 from .areas import Area
 from .kinds import AreaLevel, InitiativeStatus, NodeKind, RelationKind, Visibility
 from .model import EPOCH, Node, Relation, Review
 from .themes import Theme
+
+MAX_TEXT = 2000  # characters of a free text (a role, a note, a provenance)
+MAX_ID = 120  # characters of a node id
+_Day = Annotated[str, msgspec.Meta(min_length=10, max_length=10)]  # YYYY-MM-DD; the day itself is checked after
+_Text = Annotated[str, msgspec.Meta(max_length=MAX_TEXT)]
+_Id = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID)]
+
+
+class RelationRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, gc=False):
+    """A relation of the import format with its fields' types checked (by ``msgspec.convert``, in C).
+
+    What a field alone says is checked here; what needs the graph (the kinds of the ends) is
+    checked by ``validate.Validator.relations_fast``. The fields are in ``Relation``'s order.
+    """
+
+    id: Annotated[int, msgspec.Meta(gt=0)] | None = None
+    kind: RelationKind
+    source: _Id
+    target: _Id
+    since: _Day | None = None
+    until: _Day | None = None
+    strength: Annotated[float, msgspec.Meta(ge=0, le=1)] | None = None
+    role: _Text | None = None
+    note: _Text | None = None
+    provenance: _Text | None = None
 
 
 def fold(text: str) -> str:
@@ -38,29 +66,38 @@ def _iso(value: date | None) -> str | None:
 def to_node_record(node: Node) -> dict[str, Any]:
     """The record of a node; empty fields are left out so that records stay small."""
     record: dict[str, Any] = {"id": node.id, "kind": node.kind.value, "name": node.name}
-    optional = {
-        "themes": list(node.themes),
-        "areas": list(node.areas),
-        "tags": list(node.tags),
-        "provenance": node.provenance,
-        "type": node.type,
-        "visibility": node.visibility.value if node.visibility else None,
-        "contact": node.contact,
-        "capacity": node.capacity,
-        "status": node.status.value if node.status else None,
-        "needs": list(node.needs),
-        "offers": list(node.offers),
-        "date" if node.kind is NodeKind.MEETING else "started": _iso(node.started),
-        "ended": _iso(node.ended),
-        "holder": node.holder,
-        "place": node.place,
-    }
-    record.update((key, value) for key, value in optional.items() if value not in (None, []))
-    if node.created_at != EPOCH:
-        record["createdAt"] = node.created_at.isoformat()
-    if node.updated_at != EPOCH:
-        record["updatedAt"] = node.updated_at.isoformat()
+    for key, value in (
+        ("themes", node.themes),
+        ("areas", node.areas),
+        ("tags", node.tags),
+        ("provenance", node.provenance),
+        ("type", node.type),
+        ("visibility", node.visibility),
+        ("contact", node.contact),
+        ("capacity", node.capacity),
+        ("status", node.status),
+        ("needs", node.needs),
+        ("offers", node.offers),
+        ("date" if node.kind is NodeKind.MEETING else "started", node.started),
+        ("ended", node.ended),
+        ("holder", node.holder),
+        ("place", node.place),
+        ("createdAt", None if node.created_at == EPOCH else node.created_at),
+        ("updatedAt", None if node.updated_at == EPOCH else node.updated_at),
+    ):
+        if value is None or value == ():
+            continue
+        record[key] = _plain(value)
     return record
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON has it: lists for tuples, ISO text for dates, values for enums."""
+    if type(value) is tuple:
+        return list(value)
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    return value.value if isinstance(value, Enum) else value
 
 
 def node_from_record(record: dict[str, Any]) -> Node:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ..domain import Batch, Node, NodeKind, RelationKind
@@ -56,7 +56,11 @@ class Engine:
             attrs = nodes.get(node_id)
             return None if attrs is None else attrs["kind"]
 
-        return Context(kind_of=kind_of, areas=self.projection.areas, themes=self.projection.themes.keys())
+        def created_at(node_id: str) -> datetime | None:
+            attrs = nodes.get(node_id)
+            return None if attrs is None else getattr(attrs["obj"], "created_at", None)
+
+        return Context(kind_of, created_at, areas=self.projection.areas, themes=self.projection.themes.keys())
 
     # -- writing ---------------------------------------------------------------------------
     def import_document(self, doc: Mapping[str, Any], locate: Locate = default_locate, project: bool = True) -> Applied:
@@ -87,7 +91,9 @@ class Engine:
             return self._commit(batch)
 
     def _commit(self, batch: Batch, project: bool = True) -> Applied:
-        batch.nodes = [self._stamped(node) for node in batch.nodes]
+        batch.nodes = [
+            self._stamped(node) if EPOCH in (node.created_at, node.updated_at) else node for node in batch.nodes
+        ]
         self.projection.check_ids(batch.relations)
         known_before = self.projection.version
         applied = self.store.apply(batch)
@@ -100,6 +106,7 @@ class Engine:
         return applied
 
     def _stamped(self, node: Node) -> Node:
+        """A node built without the validator (which stamps), stamped as written now."""
         now = utcnow()
         existing = self.projection.obj(node.id)
         created = node.created_at if node.created_at != EPOCH else getattr(existing, "created_at", now)
