@@ -115,7 +115,7 @@ PHASES = {  # key: what it is (the function timed)
     "validate": "validate (batch_from_document)",
     "validate_relations": "  of which relations (relations_fast)",
     "write": "store write (SQLiteStore.apply)",
-    "write_relations": "  of which relations + indexes",
+    "write_relations": "  of which relations + indexes (node rows beside)",
     "project": "project into memory (Engine._project)",
     "close": "close the store",
     "other": "other: open store, free batch",
