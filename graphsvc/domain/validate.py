@@ -355,8 +355,10 @@ class Validator:
         wrong = self._wrong(relations)
         if wrong:
             relations = [rel for i, rel in enumerate(relations) if i not in wrong]
-        kept = set(positions) - {positions[i] for i in wrong}
-        return relations, [i for i in range(len(rows)) if i not in kept] if len(kept) < len(rows) else []
+        if len(relations) == len(rows):
+            return relations, []
+        kept = {row for i, row in enumerate(positions) if i not in wrong}
+        return relations, [i for i in range(len(rows)) if i not in kept]
 
     def _wrong(self, relations: list[Relation]) -> set[int]:
         """Positions of the relations whose ends have kinds that do not fit, that loop, or whose

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
+
+import msgspec
 
 from ..domain import Batch, Node, NodeKind, RelationKind
 from ..domain.document import Locate, batch_from_document, default_locate
@@ -111,7 +112,7 @@ class Engine:
         existing = self.projection.obj(node.id)
         created = node.created_at if node.created_at != EPOCH else getattr(existing, "created_at", now)
         updated = node.updated_at if node.updated_at != EPOCH else now
-        return replace(node, created_at=created, updated_at=updated)
+        return msgspec.structs.replace(node, created_at=created, updated_at=updated)
 
     def _project(self, batch: Batch, applied: Applied) -> None:
         p = self.projection

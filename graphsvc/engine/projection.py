@@ -28,6 +28,7 @@ import networkx as nx
 
 from ..domain import Area, Node, NodeKind, Relation, RelationKind, Review, Theme, ValidationError
 from ..domain.kinds import RELATION_BY_CODE, RELATION_CODES
+from ..domain.model import relation_ids
 from ..domain.records import fold, search_text
 from ..gcpause import paused_gc
 from ..store.protocol import Edge
@@ -171,10 +172,10 @@ class Projection:
 
     def check_ids(self, relations: list[Relation]) -> None:
         """Refuse relation ids far above the highest known one: the columns are indexed by id."""
-        given = [rel.id for rel in relations if rel.id is not None]
+        highest = max(filter(None, relation_ids(relations)), default=0)
         limit = len(self.kind) + len(relations) + ID_HEADROOM
-        if given and max(given) > limit:
-            raise ValidationError(f"relation ids are dense: at most {limit} here, got {max(given)}", field="id")
+        if highest > limit:
+            raise ValidationError(f"relation ids are dense: at most {limit} here, got {highest}", field="id")
 
     def drop_relation(self, rel_id: int) -> None:
         if rel_id >= len(self.kind) or self.kind[rel_id] < 0:
