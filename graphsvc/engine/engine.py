@@ -10,18 +10,18 @@ it in, so views that are in use keep a consistent graph.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 import msgspec
 
-from ..domain import Batch, Node, NodeKind, RelationKind
+from ..domain import Batch, Node, NodeKind, Relation, RelationKind, Review
 from ..domain.document import Locate, batch_from_document, default_locate
 from ..domain.model import EPOCH, utcnow
 from ..domain.validate import Context, Validator
 from ..gcpause import paused_gc
-from ..store import Applied, Store
+from ..store import Applied, Changes, Store
 from .projection import Projection
 from .view import BROKER, View, Viewer
 
@@ -34,11 +34,29 @@ def build_projection(store: Store) -> Projection:
     return projection
 
 
+Change = Callable[[], None]  # a change to the projection, applied by a ``Changer``
+Changer = Callable[[Change], None]
+
+
+def at_once(change: Change) -> None:
+    change()
+
+
 class Engine:
     def __init__(self, store: Store, projection: Projection | None = None):
         self.store = store
         self.projection = projection if projection is not None else build_projection(store)
         self._write_lock = threading.Lock()
+        self._change: Changer = at_once
+
+    def change_projection_with(self, changer: Changer | None) -> None:
+        """Have ``changer`` apply every change to the projection (None: at once, in the writer's thread).
+
+        Readers walk the projection's dicts unguarded, so a change must not land in the middle of a
+        walk ("dictionary changed size during iteration", or a half-applied write). The API passes
+        a changer that runs each change on its event loop's thread, where queries read.
+        """
+        self._change = changer or at_once
 
     # -- reading ---------------------------------------------------------------------------
     def view(
@@ -101,9 +119,9 @@ class Engine:
         if not project:
             return applied
         if applied.version == known_before + 1:
-            self._project(batch, applied)
+            self._change(lambda: self._project(batch, applied))
         else:  # another process wrote in between: take everything from the feed
-            self.sync()
+            self._sync()
         return applied
 
     def _stamped(self, node: Node) -> Node:
@@ -134,21 +152,35 @@ class Engine:
     # -- keeping in step -------------------------------------------------------------------
     def sync(self) -> bool:
         """Apply what other processes wrote since our version; True if anything changed."""
+        with self._write_lock:
+            return self._sync()
+
+    def _sync(self) -> bool:
+        """``sync`` under the write lock: read what changed from the store, then apply it."""
         changes = self.store.changes_since(self.projection.version)
         if changes.version == self.projection.version:
             return False
         if changes.reload or changes.areas or changes.themes:
-            self.projection = build_projection(self.store)
+            rebuilt = build_projection(self.store)  # a new object: readers keep the one they hold
+            self._change(lambda: setattr(self, "projection", rebuilt))
             return True
+        nodes = self.store.read_nodes(sorted(changes.nodes)).values()
+        relations = self.store.read_relations(sorted(changes.relations)).values()
+        reviews = self.store.reviews() if changes.reviews else None
+        self._change(lambda: self._apply(changes, nodes, relations, reviews))
+        return True
+
+    def _apply(
+        self, changes: Changes, nodes: Iterable[Node], relations: Iterable[Relation], reviews: list[Review] | None
+    ) -> None:
         p = self.projection
         for node_id in changes.deleted_nodes:
             p.drop_node(node_id)
         for rel_id in changes.deleted_relations:
             p.drop_relation(rel_id)
-        for node in self.store.read_nodes(sorted(changes.nodes)).values():
+        for node in nodes:
             p.put_node(node)
-        p.put_relations(self.store.read_relations(sorted(changes.relations)).values())
-        if changes.reviews:
-            p.reviews = {(r.source, r.target): r for r in self.store.reviews()}
+        p.put_relations(relations)
+        if reviews is not None:
+            p.reviews = {(r.source, r.target): r for r in reviews}
         p.version = changes.version
-        return True
