@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from graphsvc.analysis import DEFAULT_WEIGHTS, InitiativeDraft, Weights, match_partners
+from graphsvc.analysis.recommend import make_context, recommend
 from graphsvc.domain import NodeKind, NotFoundError, ValidationError, within
 from graphsvc.domain.kinds import PARTNER_KINDS
-from graphsvc.engine import Engine
+from graphsvc.engine import Engine, edits
 from graphsvc.store import open_store
 
 PRIVATE = {"res-overvecht-006", "res-overvecht-034", "res-overvecht-071", "res-overvecht-098"}
@@ -120,3 +121,30 @@ def test_bad_drafts_are_refused(demo: Engine):
         InitiativeDraft.of(view, "dock-utrecht")
     with pytest.raises(NotFoundError):
         match_partners(view, InitiativeDraft("x", ("care",), "BU03440322", initiative_id="no-such-initiative"))
+
+
+def part(scored, name: str):
+    return next(p for p in scored.parts if p.name == name)
+
+
+def test_a_partner_has_the_same_load_in_matches_and_in_suggestions(demo: Engine):
+    view = demo.view()
+    in_matches = {m.partner: part(m, "load") for m in match_partners(view, CARE_IN_NECKARDREEF)}
+    in_suggestions = {s.target: part(s, "capacity") for s in recommend(make_context(view), "oke-nu", first=20)}
+    shared = in_matches.keys() & in_suggestions.keys()
+    assert "buurtteam-overvecht-zuid" in shared
+    for partner in shared:
+        assert (in_matches[partner].value, in_matches[partner].reason) == (
+            in_suggestions[partner].value,
+            in_suggestions[partner].reason,
+        )
+    zuid = in_matches["buurtteam-overvecht-zuid"]
+    assert zuid.reason == "works with 1 running initiative now, against a capacity of 6"
+    assert zuid.value == pytest.approx(5 / 6, abs=1e-3)
+
+
+def test_a_partner_with_no_capacity_left_gets_nothing_for_load(demo_engine: Engine):
+    edits.update_node(demo_engine, demo_engine.view(), "buurtteam-overvecht-zuid", {"capacity": 0})
+    matches = match_partners(demo_engine.view(), CARE_IN_NECKARDREEF, first=20)
+    zuid = part(next(m for m in matches if m.partner == "buurtteam-overvecht-zuid"), "load")
+    assert zuid.value == 0.0 and zuid.reason.endswith("against a capacity of 0")

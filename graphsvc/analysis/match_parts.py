@@ -7,36 +7,14 @@ Each part is 0..1. Values are computed for every candidate that might enter the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from ..domain import InitiativeStatus, Node, NodeKind, RelationKind
-from ..domain.kinds import RELATION_CODES
+from ..domain import Node
 from .catalogue import AreaFit, area_fit
+from .load import free_capacity, load_reason, work
 from .network import Ball, Network
 
 PROXIMITY_HOPS = 3  # members further than this from a partner count as not connected
 TRACK_RECORD_FULL = 3  # initiatives on these themes for a full track-record score
-WORK_WITH = frozenset(
-    {
-        RelationKind.SUPPORTS,
-        RelationKind.WORKS_ON,
-        RelationKind.COORDINATES,
-        RelationKind.FUNDS,
-        RelationKind.PARTNERS_WITH,
-        RelationKind.CONTACT_FOR,
-        RelationKind.RESPONSIBLE_FOR,
-    }
-)
-_WORK_CODES = frozenset(RELATION_CODES[k] for k in WORK_WITH)
-RUNNING = frozenset({InitiativeStatus.IDEA, InitiativeStatus.STARTING, InitiativeStatus.ACTIVE})
-
-
-@dataclass(frozen=True, slots=True)
-class Work:
-    """The initiatives a partner works with (ties of ``WORK_WITH`` kinds that the view shows)."""
-
-    running: tuple[str, ...]  # running initiatives over a tie that holds now: its load
-    ever: tuple[Node, ...]  # every visible initiative it has such a tie with: its track record
 
 
 class Parts:
@@ -65,8 +43,7 @@ class Parts:
         return 0.0 if hops is None else (PROXIMITY_HOPS + 1 - hops) / PROXIMITY_HOPS
 
     def load(self, node: Node) -> float:
-        running = len(work(self.net, node.id).running)
-        return max(0.0, 1.0 - running / node.capacity) if node.capacity else 0.5
+        return free_capacity(self.net, node)
 
     def track_record(self, node: Node) -> float:
         return min(1.0, len(self._on_theme(node)) / TRACK_RECORD_FULL)
@@ -93,7 +70,7 @@ class Parts:
             "area": (self.area_fit(node).value, self.area_fit(node).reason),
             "offer": (self.offer(node), self._offer_reason(node)),
             "proximity": (self.proximity(node), self._proximity_reason(node)),
-            "load": (self.load(node), self._load_reason(node)),
+            "load": (self.load(node), load_reason(self.net, node)),
             "track_record": (self.track_record(node), self._track_reason(node)),
         }
 
@@ -120,44 +97,12 @@ class Parts:
             return f"no tie within {PROXIMITY_HOPS} steps of the initiative's members"
         return f"{count(hops, 'step')} from the initiative's members"
 
-    def _load_reason(self, node: Node) -> str:
-        running = count(len(work(self.net, node.id).running), "running initiative")
-        if node.capacity:
-            return f"works with {running} now, against a capacity of {node.capacity}"
-        return f"works with {running} now; its capacity is not known"
-
     def _track_reason(self, node: Node) -> str:
         on_theme = self._on_theme(node)
         if not on_theme:
             return "no earlier work with initiatives on these themes"
         names = listing(sorted(i.name for i in on_theme)[:2])
         return f"has worked with {count(len(on_theme), 'initiative')} on these themes, such as {names}"
-
-
-def work(net: Network, partner: str) -> Work:
-    """What ``partner`` works on, from one scan of its ties (kept per network: a write renews it)."""
-    held: dict[str, Work] = net.memo.setdefault("work", {})
-    found = held.get(partner)
-    if found is None:
-        found = held[partner] = _scan(net, partner)
-    return found
-
-
-def _scan(net: Network, partner: str) -> Work:
-    p, view = net.projection, net.view
-    running, ever = [], []
-    for other in p.graph._adj[partner]:
-        attrs = p.graph._node[other]
-        if attrs["kind"] is not NodeKind.INITIATIVE or other not in net.nodes:
-            continue
-        ties = [r for r in p.edge_relations(partner, other) if p.kind[r] in _WORK_CODES and view.relation_visible(r)]
-        if not ties:
-            continue
-        initiative: Node = attrs["obj"]
-        ever.append(initiative)
-        if initiative.status in RUNNING and any(net.recency(r) == 1.0 for r in ties):
-            running.append(other)
-    return Work(tuple(sorted(running)), tuple(sorted(ever, key=lambda n: n.id)))
 
 
 def share(part: list[str], whole: Iterable[str], noun: str) -> str:

@@ -10,7 +10,8 @@ evidence, every part in 0..1, so the parts of an explanation add up to the score
 * content: shared themes (Jaccard), area proximity through the area tree (same buurt > same
   wijk > same gemeente), the fit of one side's offers to the other's needs, meetings both
   attended, and how recent the ties through common contacts are;
-* load: a partner's free capacity (a wijkpartner at or over its capacity gets nothing here).
+* load: a partner's free capacity (``load.free_capacity``: a wijkpartner at or over its capacity gets
+  nothing here; one that declares none gets half).
 
 Lists for many stakeholders at once (``recommend_many``) also spread the load: a partner is
 suggested at most ``per_partner`` times in one list, so one hub does not receive every
@@ -27,11 +28,12 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from ..domain import Node, NodeKind, RelationKind, Visibility
-from ..domain.kinds import RELATION_CODES, STAKEHOLDER_KINDS
+from ..domain import Node, NodeKind, Visibility
+from ..domain.kinds import STAKEHOLDER_KINDS
 from ..engine import View
 from .linkpred import Adjacency
-from .network import network
+from .load import free_capacity, free_slots, load_reason
+from .network import Network, network
 
 _INITIATIVE = NodeKind.INITIATIVE
 # Which kinds are suggested to which: initiatives to partners and to each other, organisations
@@ -44,7 +46,6 @@ SUGGESTED: dict[NodeKind, frozenset[NodeKind]] = {
     NodeKind.RESIDENT: frozenset({_INITIATIVE}),
 }
 SMALL_GRAPH = 2_000
-SUPPORT_KINDS = frozenset({RelationKind.WORKS_ON, RelationKind.SUPPORTS, RelationKind.COORDINATES, RelationKind.FUNDS})
 HALF_LIFE_DAYS = 2 * 365
 
 
@@ -103,7 +104,7 @@ class Context:
     view: View
     adjacency: Adjacency
     graph: nx.Graph
-    load: dict[str, int] = field(default_factory=dict)
+    net: Network  # the view's network: filters, and each partner's load (``load.work``)
     local: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (wijk, theme) -> stakeholders
 
 
@@ -113,7 +114,7 @@ def make_context(view: View) -> Context:
     p = view.projection
     keep = [r for r in p.relation_ids() if view.relation_visible(r)] if net.hidden_pairs else p.relation_ids()
     adjacency = Adjacency.of_relations(net.nodes, p.source, p.target, keep)
-    return Context(view, adjacency, net.graph, partner_load(view, net.nodes), local_index(view, net.nodes))
+    return Context(view, adjacency, net.graph, net, local_index(view, net.nodes))
 
 
 def local_index(view: View, visible: frozenset[str]) -> dict[tuple[str, str], list[str]]:
@@ -126,20 +127,6 @@ def local_index(view: View, visible: frozenset[str]) -> dict[tuple[str, str], li
             for theme in node.themes:
                 index.setdefault((district, theme), []).append(node_id)
     return index
-
-
-def partner_load(view: View, visible: frozenset[str]) -> dict[str, int]:
-    """How many visible initiatives each stakeholder currently works on, supports, coordinates or funds."""
-    p = view.projection
-    codes = {RELATION_CODES[kind] for kind in SUPPORT_KINDS}
-    nodes = p.graph._node
-    load: Counter[str] = Counter()
-    for rel_id in p.relation_ids():
-        if p.kind[rel_id] in codes and view.relation_visible(rel_id):
-            source, target = p.source[rel_id], p.target[rel_id]
-            if source in visible and target in visible and nodes[target]["kind"] is _INITIATIVE:
-                load[source] += 1  # type: ignore[index]
-    return dict(load)
 
 
 def suggestable(node: Node) -> bool:
@@ -257,7 +244,7 @@ def score(
             "themes": _jaccard(me.themes, other.themes),
             "area": area_proximity(me.areas, other.areas),
             "needs": _needs_fit(me, other),
-            "capacity": _free_capacity(context, other),
+            "capacity": free_capacity(context.net, other),
         }
         cheap.append((sum(getattr(weights, name) * value for name, value in values.items()), other_id, values))
     if keep is not None and len(cheap) > keep:
@@ -327,7 +314,7 @@ def recommend_many(
     per_source: dict[str, list[Scored]] = {}
     for scored in pool:
         target: Node = context.graph.nodes[scored.target]["obj"]
-        limit = max(per_partner, _free_slots(context, target))
+        limit = max(per_partner, free_slots(context.net, target))
         chosen = per_source.setdefault(scored.source, [])
         if len(chosen) < top and given[scored.target] < limit:
             chosen.append(scored)
@@ -397,18 +384,6 @@ def _recency(context: Context, u: str, v: str, contacts: Sequence[str]) -> float
     return best
 
 
-def _free_capacity(context: Context, node: Node) -> float:
-    if node.capacity is None:
-        return 1.0 if node.kind is not NodeKind.WIJKPARTNER else 0.5
-    if node.capacity == 0:
-        return 0.0
-    return max(0.0, 1 - context.load.get(node.id, 0) / node.capacity)
-
-
-def _free_slots(context: Context, node: Node) -> int:
-    return max(0, (node.capacity or 0) - context.load.get(node.id, 0))
-
-
 def _scaled(values: np.ndarray) -> np.ndarray:
     top = float(values.max()) if len(values) else 0.0
     return values / top if top > 0 else np.zeros_like(values, dtype=np.float64)
@@ -449,9 +424,7 @@ def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[s
     if name == "recency":
         return "the ties between them are current" if value >= 1 else "the ties between them are old or absent"
     if name == "capacity":
-        if other.capacity is None:
-            return "no capacity recorded"
-        return f"supports {context.load.get(other.id, 0)} of {other.capacity} initiatives it can"
+        return load_reason(context.net, other)
     return ""
 
 

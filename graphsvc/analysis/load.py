@@ -1,0 +1,95 @@
+"""What a partner works on now: its load and its track record, one definition for every analysis.
+
+A partner's **load** is the number of running initiatives (IDEA, STARTING, ACTIVE) it works with
+over a visible tie of a working kind (``WORK_WITH``) that holds on the view's day; its **free
+capacity** sets that against the capacity a wijkpartner declares. Partner matching
+(``matching``) and collaboration suggestions (``recommend``) both score and explain load with
+these functions, so a partner has the same load wherever a broker sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain import InitiativeStatus, Node, NodeKind, RelationKind
+from ..domain.kinds import RELATION_CODES
+from .network import Network
+
+WORK_WITH = frozenset(
+    {
+        RelationKind.SUPPORTS,
+        RelationKind.WORKS_ON,
+        RelationKind.COORDINATES,
+        RelationKind.FUNDS,
+        RelationKind.PARTNERS_WITH,
+        RelationKind.CONTACT_FOR,
+        RelationKind.RESPONSIBLE_FOR,
+    }
+)
+_WORK_CODES = frozenset(RELATION_CODES[k] for k in WORK_WITH)
+RUNNING = frozenset({InitiativeStatus.IDEA, InitiativeStatus.STARTING, InitiativeStatus.ACTIVE})
+UNKNOWN_CAPACITY = 0.5  # free capacity of a partner that declares none: neither for nor against
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """The initiatives a partner works with (ties of ``WORK_WITH`` kinds that the view shows)."""
+
+    running: tuple[str, ...]  # running initiatives over a tie that holds now: its load
+    ever: tuple[Node, ...]  # every visible initiative it has such a tie with: its track record
+
+
+def work(net: Network, partner: str) -> Work:
+    """What ``partner`` works on, from one scan of its ties (kept per network: a write renews it)."""
+    held: dict[str, Work] = net.memo.setdefault("work", {})
+    found = held.get(partner)
+    if found is None:
+        found = held[partner] = _scan(net, partner)
+    return found
+
+
+def _scan(net: Network, partner: str) -> Work:
+    p, view = net.projection, net.view
+    running, ever = [], []
+    for other in p.graph._adj[partner]:
+        attrs = p.graph._node[other]
+        if attrs["kind"] is not NodeKind.INITIATIVE or other not in net.nodes:
+            continue
+        ties = [r for r in p.edge_relations(partner, other) if p.kind[r] in _WORK_CODES and view.relation_visible(r)]
+        if not ties:
+            continue
+        initiative: Node = attrs["obj"]
+        ever.append(initiative)
+        if initiative.status in RUNNING and any(net.recency(r) == 1.0 for r in ties):
+            running.append(other)
+    return Work(tuple(sorted(running)), tuple(sorted(ever, key=lambda n: n.id)))
+
+
+def load(net: Network, partner: str) -> int:
+    """The partner's load: how many running initiatives it works with now."""
+    return len(work(net, partner).running)
+
+
+def free_capacity(net: Network, node: Node) -> float:
+    """0..1: the share of its declared capacity a partner has free (0 at or over it; 0.5 when unknown)."""
+    if node.capacity is None:
+        return UNKNOWN_CAPACITY
+    if node.capacity == 0:
+        return 0.0
+    return max(0.0, 1.0 - load(net, node.id) / node.capacity)
+
+
+def free_slots(net: Network, node: Node) -> int:
+    """How many more initiatives a partner can take on by its declared capacity (0 when unknown)."""
+    return max(0, (node.capacity or 0) - load(net, node.id))
+
+
+def load_reason(net: Network, node: Node) -> str:
+    """The load in one sentence, e.g. 'works with 2 running initiatives now, against a capacity of 5'."""
+    running = load(net, node.id)
+    now = f"works with {running} running initiative{'' if running == 1 else 's'} now"
+    return (
+        f"{now}, against a capacity of {node.capacity}"
+        if node.capacity is not None
+        else f"{now}; its capacity is not known"
+    )
