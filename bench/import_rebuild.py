@@ -144,8 +144,8 @@ def import_city(city: Path, store_path: Path, floor_path: Path) -> dict[str, Any
         "relations": len(rows),
         "seconds": seconds,
         "phases": {key: phases.get(key, 0.0) for key in PHASES},
-        "floor_write": bare_sqlite_write(floor_path, rows),
-        "floor_write_apsw": bare_apsw_write(floor_path, rows),
+        "floor_write": bare_write(floor_path, rows),
+        "floor_write_apsw": bare_write(floor_path, rows, "apsw"),
     }
 
 
@@ -169,32 +169,15 @@ def relation_rows(city: Path) -> list[tuple]:
 
 
 # -- floor (a): bare sqlite ---------------------------------------------------------------------------------------
-def bare_sqlite_write(path: Path, rows: list[tuple]) -> float:
-    """Seconds for one transaction: executemany of ``rows`` into a fresh store file, then both indexes."""
+def bare_write(path: Path, rows: list[tuple], binding: str = "sqlite3") -> float:
+    """Seconds for one transaction: executemany of ``rows`` into a fresh store file, then both indexes,
+    then close; with the stdlib ``sqlite3`` or with apsw (the store's binding: 3-4x faster at binding rows)."""
     remove_store(path)
-    db = sqlite3.connect(path, isolation_level=None)
+    db: Any = sqlite3.connect(path, isolation_level=None) if binding == "sqlite3" else apsw.Connection(str(path))
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
-    db.executescript(SCHEMA)
-    insert = f"INSERT INTO relations ({RELATION_COLUMNS}) VALUES ({', '.join('?' * len(FIELDS))})"
-    start = time.perf_counter()
-    db.execute("BEGIN IMMEDIATE")
-    db.executemany(insert, rows)
-    for statement in RELATION_INDEXES:
+    for statement in SCHEMA.split(";"):
         db.execute(statement)
-    db.execute("COMMIT")
-    seconds = time.perf_counter() - start
-    db.close()
-    return seconds
-
-
-def bare_apsw_write(path: Path, rows: list[tuple]) -> float:
-    """The same with apsw, the SQLite binding the store uses (it binds rows 3-4x faster than ``sqlite3``)."""
-    remove_store(path)
-    db = apsw.Connection(str(path))
-    db.pragma("journal_mode", "WAL")
-    db.pragma("synchronous", "FULL")
-    db.execute(SCHEMA)
     insert = f"INSERT INTO relations ({RELATION_COLUMNS}) VALUES ({', '.join('?' * len(FIELDS))})"
     start = time.perf_counter()
     db.execute("BEGIN IMMEDIATE")
