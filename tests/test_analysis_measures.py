@@ -9,7 +9,7 @@ import pytest
 
 from graphsvc.analysis import brokers, communities
 from graphsvc.analysis.brokers import warm
-from graphsvc.analysis.measures import Measures
+from graphsvc.analysis.measures import Freshness, Measures
 from graphsvc.domain import Batch, Node, NodeKind, NotFoundError, Relation, RelationKind, ValidationError
 from graphsvc.engine import Engine
 from graphsvc.store import open_store
@@ -90,4 +90,23 @@ def test_answers_follow_the_viewer_and_the_graph(tmp_path: Path, demo_doc: dict)
     cache = Measures()
     demo_top = brokers(engine.view(), first=1, cache=cache).brokers[0].id
     assert brokers(other.view(), first=1, cache=cache).brokers[0].id == "medici" != demo_top
+    cache.close()
+
+
+def test_an_answer_computed_across_a_write_is_computed_again(tmp_path: Path):
+    engine = engine_of(florentine_document, tmp_path)
+    cache = Measures(sync_nodes=0)
+    runs: list[int] = []
+
+    def count_nodes(view, run) -> int:
+        runs.append(view.projection.version)
+        if len(runs) == 1:
+            add_family(engine, "pucci-bis", "pucci", "medici")  # a write lands while the graph is read
+        return view.projection.graph.number_of_nodes()
+
+    cache.warm(engine.view(), "nodes", count_nodes).result()
+    assert runs == [engine.projection.version - 1, engine.projection.version]
+    answer = cache.get(engine.view(), "nodes", count_nodes)
+    assert answer.freshness == Freshness(engine.projection.version, stale=False, pending=False)
+    assert answer.value == engine.projection.graph.number_of_nodes()
     cache.close()

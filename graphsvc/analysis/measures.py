@@ -36,6 +36,7 @@ from ..engine import Projection, View
 from .network import view_key
 
 T = TypeVar("T")
+ATTEMPTS = 3  # computations of one measure that writes may cut short before it waits for the next
 ASKED_KEPT = 32  # questions (per viewer key, area, theme) kept and refreshed after writes; the oldest go
 log = logging.getLogger(__name__)
 # compute(view, run) -> value; ``run(fn, *args)`` calls an igraph measure here or in the worker process
@@ -178,22 +179,27 @@ class Measures:
         with self._lock:
             self._queued.pop(key, None)
             held = self._entries.get(view.projection, {}).get(key)
-        version = view.projection.version
-        if held is not None and held.version == version:
+        if held is not None and held.version == view.projection.version:
             return  # computed meanwhile
-        for attempt in range(3):
+        for attempt in range(1, ATTEMPTS + 1):
+            version, writes = view.projection.version, view.projection.writes
             try:
                 value = compute(view, self._run)
-                break
-            except RuntimeError as error:  # the graph changed size under us: a write; try again
-                log.info("measure %s interrupted by a write (%s), attempt %d", key, error, attempt + 1)
-                version = view.projection.version
+            except RuntimeError:  # the graph changed size under us: a write landed
+                if view.projection.writes == writes:
+                    log.exception("measure %s failed", key)
+                    raise
+                log.info("measure %s cut short by a write; attempt %d of %d", key, attempt, ATTEMPTS)
+                continue
             except Exception:
                 log.exception("measure %s failed", key)
                 raise
-        else:
-            return
-        self._store(view, key, value, version)
+            if (writes % 2 == 0 and view.projection.writes == writes) or attempt == ATTEMPTS:
+                # no write landed while it ran; or the last try, kept under the version it began on,
+                # so that the next request finds it stale and has it computed again
+                self._store(view, key, value, version)
+                return
+            log.info("measure %s ran across a write; attempt %d of %d", key, attempt, ATTEMPTS)
 
     def _run(self, fn: Callable[..., Any], n: int, *args: Any) -> Any:
         if n <= self.process_nodes:

@@ -133,6 +133,10 @@ class Engine:
         return msgspec.structs.replace(node, created_at=created, updated_at=updated)
 
     def _project(self, batch: Batch, applied: Applied) -> None:
+        with self.projection.writing():
+            self._put(batch, applied)
+
+    def _put(self, batch: Batch, applied: Applied) -> None:
         p = self.projection
         for theme in batch.themes:
             p.put_theme(theme)
@@ -171,6 +175,12 @@ class Engine:
         return True
 
     def _apply(
+        self, changes: Changes, nodes: Iterable[Node], relations: Iterable[Relation], reviews: list[Review] | None
+    ) -> None:
+        with self.projection.writing():
+            self._put_changes(changes, nodes, relations, reviews)
+
+    def _put_changes(
         self, changes: Changes, nodes: Iterable[Node], relations: Iterable[Relation], reviews: list[Review] | None
     ) -> None:
         p = self.projection

@@ -22,6 +22,7 @@ import math
 import sys
 from array import array
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import networkx as nx
@@ -64,6 +65,7 @@ class Projection:
         self.target: list[str | None] = []
         self.relation_count = 0
         self.version = 0
+        self.writes = 0  # bumped before and after each write is applied: odd while one is under way
         self.reviews: dict[tuple[str, str], Review] = {}  # (source, target) -> a broker's verdict
 
     # -- building ------------------------------------------------------------------------
@@ -136,6 +138,16 @@ class Projection:
         self.relation_count += added
 
     # -- single changes --------------------------------------------------------------------
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Mark a write being applied, as a seqlock does: a reader that saw ``writes`` even at its
+        start and the same at its end read no write in part (``Measures`` redoes one that did)."""
+        self.writes += 1
+        try:
+            yield
+        finally:
+            self.writes += 1
+
     def put_area(self, area: Area) -> None:
         self.areas[area.code] = area
         self.graph.add_node(sys.intern(area.code), kind=NodeKind.AREA, obj=area)
