@@ -130,6 +130,7 @@ def cmd_copy(args: argparse.Namespace, settings: Settings) -> int:
 
 @command
 def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
+    from .analysis.directory import find_stakeholders
     from .analysis.recommend import context_for, recommend_many, reviewed_pairs
     from .domain import NodeKind
     from .engine import Engine
@@ -141,9 +142,8 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
         if args.area not in engine.projection.areas:
             raise ValidationError(f"no area with code {args.area}", field="--area")
         kinds = frozenset(NodeKind(k) for k in args.kinds.split(",")) if args.kinds else None
-        sources = [
-            n.id for n in view.stakeholders(kinds=kinds, area=args.area) if not args.theme or args.theme in n.themes
-        ]
+        themes = [args.theme] if args.theme else None
+        sources = [n.id for n in find_stakeholders(view, kinds=kinds, themes=themes, area=args.area)]
         context = context_for(view)
         with tqdm(total=len(sources), desc="recommend", unit="stakeholder", disable=args.quiet) as bar:
             lists = recommend_many(context, sources, top=args.top, rejected=reviewed_pairs(view), progress=bar.update)

@@ -6,6 +6,7 @@ import asyncio
 
 import strawberry
 
+from ..analysis.directory import find_stakeholders
 from ..analysis.recommend import context_for, ranked, recommend_many, reviewed_pairs, suggestion
 from ..domain import GraphsvcError, NodeKind, ValidationError, within
 from ..engine import View, edits
@@ -75,9 +76,8 @@ class SuggestionQueries:
                 lambda s: CollaborationSuggestion.of(suggestion(scoring, s), view),
             )
         elif area_code is not None:
-            sources = [
-                n.id for n in view.stakeholders(kinds=wanted or frozenset({NodeKind.INITIATIVE}), area=area_code)
-            ]
+            initiatives = wanted or frozenset({NodeKind.INITIATIVE})
+            sources = [n.id for n in find_stakeholders(view, kinds=initiatives, area=area_code)]
             sources = [s for s in sources if theme is None or _fits(view, s, None, theme)]
             if len(sources) > MAX_AREA_SOURCES:
                 raise ValidationError(

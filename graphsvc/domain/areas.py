@@ -113,6 +113,21 @@ def ancestors(code: str, areas: dict[str, Area]) -> list[str]:
     return chain
 
 
+def containers(code: str) -> tuple[str, ...]:
+    """Every code ``c`` with ``within(code, c)``: the code itself, and the municipality and district
+    its digits name (the inverse of ``within``, for indexing by area).
+
+    >>> containers("BU03440311"), containers("WK034403"), containers("GM0344")
+    (('BU03440311', 'GM0344', 'WK034403'), ('WK034403', 'GM0344'), ('GM0344',))
+    """
+    found = [code]
+    if len(code) > 6:
+        found.append("GM" + code[2:6])
+    if len(code) > 8:
+        found.append("WK" + code[2:8])
+    return tuple(found)
+
+
 def within(code: str, area_code: str) -> bool:
     """Whether the area ``code`` is ``area_code`` or lies under it, by the codes alone.
 

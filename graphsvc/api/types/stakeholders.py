@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from ...analysis.directory import find_stakeholders
 from ...domain import Node as DomainNode
 from ...domain import NodeKind
 from ..ids import encode
@@ -198,10 +199,5 @@ def stakeholder_page(
     """A page of the stakeholders the caller may see that match every filter, by name."""
     view = context.view_for(active_on)
     wanted = frozenset(kind.domain for kind in kinds) if kinds else None
-    found = [
-        node
-        for node in view.stakeholders(kinds=wanted, area=area, text=search)
-        if not themes or any(theme in node.themes for theme in themes)
-    ]
-    found.sort(key=lambda n: (n.name.casefold(), n.id))
+    found = find_stakeholders(view, kinds=wanted, themes=themes, area=area, text=search)
     return paginate(found, first, after, context.settings.max_page, lambda n: STAKEHOLDER_TYPES[n.kind].of(n, context))
