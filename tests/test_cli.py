@@ -62,6 +62,17 @@ def test_errors_are_one_line_each_and_exit_non_zero(tmp_path: Path):
     assert url.returncode == 2 and "not a store location" in url.stderr
 
 
+def test_generate_makes_the_same_city_whatever_the_hash_seed(tmp_path: Path):
+    """Seeded means the same file in every process (str hashes, and so set order, vary per process)."""
+    made = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"city-{hash_seed}.json"
+        args = ("generate", "--stakeholders", "500", "--relations", "2500", "--seed", "4", "--out", str(out))
+        assert run(*args, env={"PYTHONHASHSEED": hash_seed}).returncode == 0
+        made.append(out.read_bytes())
+    assert made[0] == made[1]
+
+
 def test_a_process_killed_during_an_import_leaves_all_or_nothing(tmp_path: Path, city_file: Path):
     total = len(json.loads(city_file.read_text())["relations"])
     outcomes = set()
