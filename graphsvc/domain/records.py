@@ -30,7 +30,7 @@ class RelationRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, g
     """A relation of the import format with its fields' types checked (by ``msgspec.convert``, in C).
 
     What a field alone says is checked here; what needs the graph (the kinds of the ends) is
-    checked by ``validate.Validator.relations_fast``. The fields are in ``Relation``'s order.
+    checked by ``relations.check_relations``. The fields are in ``Relation``'s order.
     """
 
     id: Annotated[int, msgspec.Meta(gt=0)] | None = None

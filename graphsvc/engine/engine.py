@@ -1,10 +1,12 @@
 """The graph engine: a store and its projection, kept in step.
 
-All writes go through ``Engine.write``: validate, stamp, commit to the store, then apply the
-committed batch to the projection. Reads go through ``Engine.view``. If another process
+All writes go through ``Engine.edit``, ``write`` or ``import_document``: validate, stamp, commit
+to the store, then apply the committed batch to the projection. Reads go through ``Engine.view``. If another process
 wrote to the same store, ``sync`` applies its changes from the store's change feed (or
 rebuilds when the feed says too much changed); a rebuild builds a new projection and swaps
-it in, so views that are in use keep a consistent graph.
+it in, so views that are in use keep a consistent graph. Changes to the projection are applied
+through a changer (``change_projection_with``): the API has them made on its event loop, where
+queries read, so that none lands in the middle of a query.
 """
 
 from __future__ import annotations
@@ -133,25 +135,22 @@ class Engine:
         return msgspec.structs.replace(node, created_at=created, updated_at=updated)
 
     def _project(self, batch: Batch, applied: Applied) -> None:
-        with self.projection.writing():
-            self._put(batch, applied)
-
-    def _put(self, batch: Batch, applied: Applied) -> None:
         p = self.projection
-        for theme in batch.themes:
-            p.put_theme(theme)
-        for area in batch.areas:
-            p.put_area(area)
-        for node in batch.nodes:
-            p.put_node(node)
-        p.put_relations(applied.numbered(batch.relations))
-        for rel_id in batch.delete_relations:
-            p.drop_relation(rel_id)
-        for node_id in batch.delete_nodes:
-            p.drop_node(node_id)
-        for review in batch.reviews:
-            p.put_review(review)
-        p.version = applied.version
+        with p.writing():
+            for theme in batch.themes:
+                p.put_theme(theme)
+            for area in batch.areas:
+                p.put_area(area)
+            for node in batch.nodes:
+                p.put_node(node)
+            p.put_relations(applied.numbered(batch.relations))
+            for rel_id in batch.delete_relations:
+                p.drop_relation(rel_id)
+            for node_id in batch.delete_nodes:
+                p.drop_node(node_id)
+            for review in batch.reviews:
+                p.put_review(review)
+            p.version = applied.version
 
     # -- keeping in step -------------------------------------------------------------------
     def sync(self) -> bool:
@@ -177,20 +176,15 @@ class Engine:
     def _apply(
         self, changes: Changes, nodes: Iterable[Node], relations: Iterable[Relation], reviews: list[Review] | None
     ) -> None:
-        with self.projection.writing():
-            self._put_changes(changes, nodes, relations, reviews)
-
-    def _put_changes(
-        self, changes: Changes, nodes: Iterable[Node], relations: Iterable[Relation], reviews: list[Review] | None
-    ) -> None:
         p = self.projection
-        for node_id in changes.deleted_nodes:
-            p.drop_node(node_id)
-        for rel_id in changes.deleted_relations:
-            p.drop_relation(rel_id)
-        for node in nodes:
-            p.put_node(node)
-        p.put_relations(relations)
-        if reviews is not None:
-            p.reviews = {(r.source, r.target): r for r in reviews}
-        p.version = changes.version
+        with p.writing():
+            for node_id in changes.deleted_nodes:
+                p.drop_node(node_id)
+            for rel_id in changes.deleted_relations:
+                p.drop_relation(rel_id)
+            for node in nodes:
+                p.put_node(node)
+            p.put_relations(relations)
+            if reviews is not None:
+                p.reviews = {(r.source, r.target): r for r in reviews}
+            p.version = changes.version
