@@ -106,3 +106,77 @@ def test_messages_say_what_was_expected():
     messages = {p.field: p.message for p in caught.value.problems}
     assert messages["relations[0].strength"] == "expected a number from 0 to 1, got 'high'"
     assert "no stakeholder, meeting or area with id 'x'" in messages["relations[0].source"]
+
+
+def test_relation_fields_of_the_wrong_type_are_each_named():
+    people = [{"id": "c", "kind": "RESIDENT", "name": "C"}, {"id": "e", "kind": "INITIATIVE", "name": "E"}]
+    knows = {"kind": "KNOWS", "source": "c", "target": "e"}
+    found = problems_of(
+        doc(
+            stakeholders=people,
+            relations=[
+                {**knows, "colour": "red"},
+                {**knows, "strength": True},
+                {**knows, "id": 0},
+                {**knows, "kind": None},
+                {**knows, "source": 5},
+                {**knows, "since": "2023-1-01"},
+                {"kind": "KNOWS", "source": "c"},
+                "not an object",
+                {**knows, "note": "x" * 2001},
+                {**knows, "strength": 1, "id": 7, "since": "2024-02-29"},  # valid: an int strength, a leap day
+                {**knows, "kind": ""},
+            ],
+        )
+    )
+    assert found == {
+        "relations[0].colour": "UNKNOWN_FIELD",
+        "relations[1].strength": "OUT_OF_RANGE",
+        "relations[2].id": "INVALID",
+        "relations[3].kind": "REQUIRED",
+        "relations[4].source": "INVALID",
+        "relations[5].since": "INVALID_DATE",
+        "relations[6].target": "REQUIRED",
+        "relations[7]": "INVALID",
+        "relations[8].note": "TOO_LONG",
+        "relations[10].kind": "REQUIRED",
+    }
+
+
+def test_a_stakeholder_without_a_kind_is_reported_not_dropped():
+    found = problems_of(
+        doc(stakeholders=[{"id": "x", "kind": None, "name": "X"}, {"id": "y", "kind": "", "name": "Y"}])
+    )
+    assert found == {"stakeholders[0].kind": "REQUIRED", "stakeholders[1].kind": "REQUIRED"}
+
+
+def test_fields_of_the_wrong_shape_are_reported_not_crashed_on_nor_dropped():
+    found = problems_of(
+        {
+            "areas": [
+                {"code": "GM0344", "name": "Utrecht"},
+                {"code": "GM0345", "name": ["Nowhere"], "level": "MUNICIPALITY", "cbsYear": True},
+                {"code": "GM0346", "name": "Elsewhere", "level": ["MUNICIPALITY"]},
+            ],
+            "stakeholders": [{"id": "x", "kind": "RESIDENT", "name": "X", "visibility": {"to": "all"}}],
+            "reviews": [
+                {
+                    "source": "x",
+                    "target": "x",
+                    "verdict": "ACCEPTED",
+                    "reviewedAt": "2026-01-01T00:00:00",
+                    "relationKind": ["KNOWS"],
+                }
+            ],
+        }
+    )
+    assert found == {
+        "areas[0].level": "REQUIRED",
+        "areas[1].name": "INVALID",
+        "areas[1].cbsYear": "INVALID",
+        "areas[2].level": "INVALID",
+        "stakeholders[0].visibility": "INVALID",
+        "reviews[0].source": "UNKNOWN_NODE",
+        "reviews[0].target": "UNKNOWN_NODE",
+        "reviews[0].relationKind": "INVALID",
+    }

@@ -106,7 +106,9 @@ def _review(v: Validator, row: Mapping, where: str) -> Review | None:
         v.problem("INVALID_DATE", f"{where}.reviewedAt", "expected an ISO 8601 timestamp")
         return None
     relation_kind = row.get("relationKind")
-    if relation_kind is not None and relation_kind not in RelationKind.__members__:
+    if relation_kind is not None and (
+        not isinstance(relation_kind, str) or relation_kind not in RelationKind.__members__
+    ):
         v.problem("INVALID", f"{where}.relationKind", f"{relation_kind!r} is not a relation kind")
     if len(v.problems) > before:
         return None

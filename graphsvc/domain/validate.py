@@ -173,7 +173,7 @@ class Validator:
         value = row.get(key)
         if value is None or value == "":
             return default
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             self.problem("INVALID", f"{where}.{key}", f"{value!r} is not one of {', '.join(sorted(allowed))}")
             return default
         return allowed[value]
@@ -195,19 +195,25 @@ class Validator:
         return None
 
     def area(self, row: Mapping, where: str) -> Area | None:
+        before = len(self.problems)
         level = self._enum(row, "level", where, _AREALEVEL)
+        if row.get("level") in (None, ""):
+            self.problem("REQUIRED", f"{where}.level", f"a level is required: one of {', '.join(sorted(_AREALEVEL))}")
         year = row.get("cbsYear")
-        if year is not None and not isinstance(year, int):
-            self.problem("INVALID", f"{where}.cbsYear", "expected a whole number (a year)")
+        if year is not None and (type(year) is not int or not 1990 <= year <= 2100):
+            self.problem("INVALID", f"{where}.cbsYear", f"expected a year from 1990 to 2100, got {year!r}")
             year = None
+        name = self._text(row, "name", where, limit=MAX_NAME)
+        parent = self._text(row, "parent", where, limit=MAX_ID)
         code = row.get("code")
         if not isinstance(code, str):
             self.problem("REQUIRED", f"{where}.code", "a CBS code is required")
             return None
-        area = Area(code, str(row.get("name") or ""), level or AreaLevel.NEIGHBOURHOOD, row.get("parent"), year)
-        problems = check_area(area, where) if level else []
+        area = Area(code, name or "", level or AreaLevel.NEIGHBOURHOOD, parent, year)
+        named = {p.field for p in self.problems[before:]}  # said already: not again
+        problems = [p for p in check_area(area, where) if p.field not in named] if level else []
         self.problems.extend(problems)
-        if level is None or problems:
+        if len(self.problems) > before:
             return None
         self.areas[area.code] = area
         return area
@@ -226,7 +232,7 @@ class Validator:
         self._unknown_keys(row, NODE_KEYS, where)
         node_id = self._text(row, "id", where, required=True, limit=MAX_ID)
         kind = self._enum(row, "kind", where, _KINDS)
-        if kind is None and "kind" not in row:
+        if kind is None and row.get("kind") in (None, ""):
             self.problem("REQUIRED", f"{where}.kind", f"a kind is required: one of {', '.join(sorted(_KINDS))}")
         name = self._text(row, "name", where, required=True, limit=MAX_NAME)
         themes = self._list(row, "themes", where)
@@ -326,7 +332,7 @@ class Validator:
         before = len(self.problems)
         self._unknown_keys(row, RELATION_KEYS, where)
         kind = self._enum(row, "kind", where, _REL_KINDS)
-        if "kind" not in row:
+        if row.get("kind") in (None, ""):
             self.problem("REQUIRED", f"{where}.kind", "a relation kind is required")
         ends = []
         for key in ("source", "target"):
