@@ -17,7 +17,6 @@ Algorithms read only the projection, never the store, and only through a ``View`
 
 from __future__ import annotations
 
-import gc
 import math
 import sys
 from array import array
@@ -79,8 +78,7 @@ class Projection:
         reviews: Iterable[Review] = (),
     ) -> None:
         """Build from a store's streams, page by page, with the collector off meanwhile."""
-        gc.collect()  # collect what came before now, while the heap is small
-        with paused_gc():
+        with paused_gc():  # collects what came before, and freezes what it made: long-lived objects
             for theme in themes:
                 self.themes[theme.key] = theme
             for area in areas:
@@ -93,7 +91,6 @@ class Projection:
             for review in reviews:
                 self.put_review(review)
             self.version = version
-        gc.freeze()  # long-lived objects: keep them out of every later collection
 
     def _grow(self, size: int) -> None:
         missing = size - len(self.kind)
