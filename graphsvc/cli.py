@@ -47,18 +47,15 @@ def store_of(settings: Settings, location: str | None = None):
 
 @command
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from .engine import Engine
+    from .engine import import_into
     from .interchange.files import read_files
 
-    with store_of(settings) as store, tqdm(total=3, desc="import", unit="step", disable=args.quiet) as bar:
+    with store_of(settings) as store, tqdm(total=2, desc="import", unit="step", disable=args.quiet) as bar:
         bar.set_postfix_str("reading")
         doc, sources = read_files(args.files)
         bar.update()
-        bar.set_postfix_str("loading the graph")
-        engine = Engine(store)
-        bar.update()
         bar.set_postfix_str(f"validating and writing {sum(map(len, doc.values()))} records")
-        applied = engine.import_document(doc, sources.locate, project=False)
+        applied = import_into(store, doc, sources.locate)
         bar.update()
     rows = {section: len(rows) for section, rows in doc.items()}
     print(f"imported {', '.join(f'{n} {s}' for s, n in rows.items())} (version {applied.version})")

@@ -46,6 +46,24 @@ def test_import_stats_export_round_trip(tmp_path: Path):
     assert graphml.stdout.startswith("<?xml")
 
 
+def test_a_later_import_is_checked_against_what_the_store_holds(tmp_path: Path):
+    from graphsvc.resources import seed_path
+
+    store = str(tmp_path / "g.sqlite")
+    assert run("import", "--quiet", "--store", store, str(seed_path())).returncode == 0
+    before = json.loads(run("stats", "--json", "--store", store).stdout)
+    ties = tmp_path / "ties.csv"
+    ties.write_text("kind,source,target\nWORKS_ON,dock-utrecht,oke-nu\nKNOWS,dock-utrecht,nobody\n")
+    refused = run("import", "--quiet", "--store", store, str(ties))
+    assert refused.returncode == 2
+    assert "ties.csv:3.target: no stakeholder, meeting or area with id 'nobody'" in refused.stderr
+    ties.write_text("kind,source,target\nWORKS_ON,dock-utrecht,oke-nu\n")
+    assert run("import", "--quiet", "--store", store, str(ties)).returncode == 0
+    after = json.loads(run("stats", "--json", "--store", store).stdout)
+    assert after["version"] == before["version"] + 1
+    assert sum(after["relations"].values()) == sum(before["relations"].values()) + 1
+
+
 def test_errors_are_one_line_each_and_exit_non_zero(tmp_path: Path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"stakeholders": [{"id": "x", "kind": "ROBOT", "name": "X"}]}))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
 import networkx as nx
 
 from graphsvc.domain import Batch, Node, NodeKind, Relation, RelationKind, Visibility
-from graphsvc.engine import Engine, Role, Viewer
+from graphsvc.engine import Engine, Role, Viewer, import_into
 from graphsvc.store import open_store
 
 
@@ -103,7 +104,17 @@ def test_relation_ids_far_above_the_rest_are_refused_before_anything_is_written(
 
 def test_an_import_that_is_not_projected_is_caught_up_by_sync(sqlite_path: Path, small_city: dict):
     engine = Engine(open_store(sqlite_path))
-    engine.import_document(small_city, project=False)
+    import_into(engine.store, small_city)  # as graphsvc import does, beside a running server
     assert engine.projection.relation_count == 0
     assert engine.sync()
     assert projected_relations(engine) == stored_relations(engine)
+
+
+def test_an_import_into_the_store_keeps_when_a_stakeholder_was_created(sqlite_path: Path, small_city: dict):
+    store = open_store(sqlite_path)
+    import_into(store, small_city)
+    first = store.read_nodes(["s0"])["s0"]
+    time.sleep(1.1)  # stamps are to the second
+    import_into(store, {"stakeholders": [{**small_city["stakeholders"][0], "name": "Renamed"}]})
+    again = store.read_nodes(["s0"])["s0"]
+    assert again.name == "Renamed" and again.created_at == first.created_at and again.updated_at > first.updated_at

@@ -37,6 +37,17 @@ NO_DATE = 0
 # How far past the highest known relation id a new id may lie: ids are dense (numbered by the
 # store), and the columns are indexed by id.
 ID_HEADROOM = 1_000_000
+
+
+def check_ids(relations: list[Relation], known: int) -> None:
+    """Refuse relation ids far above the ``known`` ones: a projection's columns are indexed by id,
+    so one id of a billion would make every later rebuild allocate a billion places."""
+    highest = max(filter(None, relation_ids(relations)), default=0)
+    limit = known + len(relations) + ID_HEADROOM
+    if highest > limit:
+        raise ValidationError(f"relation ids are dense: at most {limit} here, got {highest}", field="id")
+
+
 _CODE = {kind.value: code for kind, code in RELATION_CODES.items()}
 
 
@@ -181,10 +192,7 @@ class Projection:
 
     def check_ids(self, relations: list[Relation]) -> None:
         """Refuse relation ids far above the highest known one: the columns are indexed by id."""
-        highest = max(filter(None, relation_ids(relations)), default=0)
-        limit = len(self.kind) + len(relations) + ID_HEADROOM
-        if highest > limit:
-            raise ValidationError(f"relation ids are dense: at most {limit} here, got {highest}", field="id")
+        check_ids(relations, len(self.kind))
 
     def drop_relation(self, rel_id: int) -> None:
         if rel_id >= len(self.kind) or self.kind[rel_id] < 0:
