@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 from graphsvc.domain import Batch, Node, NodeKind, Relation, RelationKind, Visibility
 from graphsvc.engine import Engine, Role, Viewer, import_into
@@ -118,3 +119,15 @@ def test_an_import_into_the_store_keeps_when_a_stakeholder_was_created(sqlite_pa
     import_into(store, {"stakeholders": [{**small_city["stakeholders"][0], "name": "Renamed"}]})
     again = store.read_nodes(["s0"])["s0"]
     assert again.name == "Renamed" and again.created_at == first.created_at and again.updated_at > first.updated_at
+
+
+def test_an_import_into_the_store_takes_ids_up_to_its_highest_and_no_further(sqlite_path: Path, small_city: dict):
+    from graphsvc.domain import ValidationError
+
+    store = open_store(sqlite_path)
+    knows = {"kind": "KNOWS", "source": "s0", "target": "s1"}
+    import_into(store, {**small_city, "relations": [{**knows, "id": 1_000_000}]})
+    import_into(store, {"relations": [{**knows, "id": 1_500_000}]})  # within reach of the highest: as the API takes
+    assert store.next_relation_id() == 1_500_001
+    with pytest.raises(ValidationError, match="relation ids are dense"):
+        import_into(store, {"relations": [{**knows, "id": 5_000_000}]})

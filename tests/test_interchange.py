@@ -118,3 +118,26 @@ def test_the_json_schema_accepts_what_graphsvc_writes(tmp_path: Path, demo_engin
     for doc in (export_document(demo_engine.store), small_city):
         assert [e.message for e in validator.iter_errors(doc)][:3] == []
     assert list(validator.iter_errors({"stakeholders": [{"id": "x", "kind": "ROBOT", "name": "X"}]}))
+
+
+def test_text_that_is_not_unicode_is_reported_where_it_stands(tmp_path: Path, small_city: dict):
+    broken = json.loads(json.dumps(small_city))
+    broken["stakeholders"][2]["name"] = "Buurt\ud800huis"  # a lone surrogate: JSON writes it as \ud800
+    broken["stakeholders"][3]["tags"] = ["ok", "\udfff"]
+    broken["relations"][4]["note"] = "met \ud83d"
+    broken["areas"][0]["name"] = "\ud800"
+    path = tmp_path / "city.json"
+    path.write_text(json.dumps(broken))  # ASCII, with the escapes; msgspec refuses it, json.loads takes it
+    with pytest.raises(ValidationError) as caught:
+        import_files(tmp_path / "g.sqlite", path)
+    found = {(p.field, p.code) for p in caught.value.problems}
+    assert {
+        ("city.json:stakeholders[2].name", "INVALID"),
+        ("city.json:stakeholders[3].tags", "INVALID"),
+        ("city.json:relations[4].note", "INVALID"),
+        ("city.json:areas[0].name", "INVALID"),
+    } <= found
+    assert all(
+        "not Unicode" in p.message for p in caught.value.problems if p.field.endswith((".name", ".tags", ".note"))
+    )
+    assert open_store(tmp_path / "g.sqlite").version() == 0

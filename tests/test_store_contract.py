@@ -71,6 +71,7 @@ def test_new_relations_are_numbered_after_the_highest_id(store: Store):
     assert applied.first_id == 11
     assert [r.id for r in applied.numbered([Relation(None, RelationKind.KNOWS, "a", "b")])] == [11]
     assert [r.id for r in all_relations(store)] == [1, 2, 3, 10, 11, 12]
+    assert store.next_relation_id() == 13
 
 
 def test_writing_a_relation_id_again_replaces_it(store: Store):

@@ -7,6 +7,7 @@ through ``validate.Validator`` instead.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 from enum import Enum
@@ -43,6 +44,22 @@ class RelationRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, g
     role: _Text | None = None
     note: _Text | None = None
     provenance: _Text | None = None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def not_unicode(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (JSON's ``"\\ud800"``): no Unicode text, and no store
+    can keep it.
+
+    >>> not_unicode("Oké"), not_unicode("x" + chr(0xD800))
+    (False, True)
+    """
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+NOT_UNICODE = "text with a lone surrogate (such as \\ud800) is not Unicode"
 
 
 def fold(text: str) -> str:

@@ -29,7 +29,7 @@ from .kinds import (
     Visibility,
 )
 from .model import Node, Relation, utcnow
-from .records import MAX_ID, MAX_TEXT, RelationRecord
+from .records import MAX_ID, MAX_TEXT, NOT_UNICODE, RelationRecord, not_unicode
 from .relations import check_relations, is_day
 from .themes import Theme, check_theme
 
@@ -126,6 +126,8 @@ class Validator:
             return None
         if len(value) > limit:
             self.problem("TOO_LONG", f"{where}.{key}", f"at most {limit} characters, got {len(value)}")
+        if not_unicode(value):
+            self.problem("INVALID", f"{where}.{key}", NOT_UNICODE)
         return value
 
     def _list(self, row: Mapping, key: str, where: str) -> tuple[str, ...]:
@@ -135,6 +137,8 @@ class Validator:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             self.problem("INVALID", f"{where}.{key}", "expected a list of strings")
             return ()
+        if any(map(not_unicode, value)):
+            self.problem("INVALID", f"{where}.{key}", NOT_UNICODE)
         return tuple(dict.fromkeys(value))  # drop repeats, keep order
 
     def _date(self, row: Mapping, key: str, where: str) -> date | None:
@@ -188,6 +192,11 @@ class Validator:
     def theme(self, row: Mapping, where: str) -> Theme | None:
         theme = Theme(str(row.get("key", "")), str(row.get("labelNl", "")), str(row.get("labelEn", "")))
         problems = check_theme(theme, where)
+        problems += [
+            Problem("INVALID", f"{where}.{key}", NOT_UNICODE)
+            for key in ("labelNl", "labelEn")
+            if not_unicode(str(row.get(key, "")))
+        ]
         self.problems.extend(problems)
         if not problems:
             self.themes.add(theme.key)

@@ -51,9 +51,9 @@ def import_into(store: Store, doc: Mapping[str, Any], locate: Locate = default_l
         return None if node is None else node.created_at
 
     context = Context(kind_of, created_at, {a.code: a for a in store.areas()}, [t.key for t in store.themes()])
-    with paused_gc():
+    with paused_gc(freeze=True):  # a process that only imports
         batch = batch_from_document(doc, context, locate)
-        check_ids(batch.relations, known=sum(store.counts()["relations"].values()))
+        check_ids(batch.relations, known=store.next_relation_id())
         return store.apply(batch)
 
 

@@ -89,7 +89,7 @@ class Projection:
         reviews: Iterable[Review] = (),
     ) -> None:
         """Build from a store's streams, page by page, with the collector off meanwhile."""
-        with paused_gc():  # collects what came before, and freezes what it made: long-lived objects
+        with paused_gc(freeze=True):  # what it makes is long-lived: kept out of every later collection
             for theme in themes:
                 self.themes[theme.key] = theme
             for area in areas:

@@ -128,7 +128,7 @@ def _decode_json(raw: bytes, name: str) -> Any:
     so that validation reports every bad row, and JSON's own rules and errors stay the standard
     library's (NaN, a byte-order mark, line numbers).
     """
-    with paused_gc():  # millions of new objects, none of them garbage
+    with paused_gc(freeze=True):  # millions of new objects, none of them garbage, kept until imported
         try:
             typed = _TYPED.decode(raw)
             return {key: value for key in typed.__struct_fields__ if (value := getattr(typed, key)) is not UNSET}

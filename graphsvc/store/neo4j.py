@@ -166,6 +166,10 @@ class Neo4jStore:
         rows = self._rows(cypher.VERSION)
         return rows[0]["version"] if rows else 0
 
+    def next_relation_id(self) -> int:
+        rows = self._rows(cypher.VERSION)
+        return rows[0]["nextId"] if rows else 1
+
     def changes_since(self, version: int) -> Changes:
         parts: dict[int, tuple[int, list[str]]] = {}
         for row in self._rows(cypher.CHANGES_SINCE, after=version, slice=FEED_SLICE):

@@ -85,6 +85,10 @@ class Store(Protocol):
 
     def version(self) -> int: ...
 
+    def next_relation_id(self) -> int:
+        """The id a new relation would get now: above every relation id the store holds."""
+        ...
+
     def changes_since(self, version: int) -> Changes:
         """What changed after ``version``, folded together (``reload`` if the feed lacks it)."""
         ...
