@@ -103,9 +103,12 @@ class Context:
 
     view: View
     adjacency: Adjacency
-    graph: nx.Graph
-    net: Network  # the view's network: filters, and each partner's load (``load.work``)
+    net: Network  # the view's network: its graph, filters, and each partner's load (``load.work``)
     local: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (wijk, theme) -> stakeholders
+
+    @property
+    def graph(self) -> nx.Graph:
+        return self.net.graph
 
 
 def make_context(view: View) -> Context:
@@ -114,7 +117,7 @@ def make_context(view: View) -> Context:
     p = view.projection
     keep = [r for r in p.relation_ids() if view.relation_visible(r)] if net.hidden_pairs else p.relation_ids()
     adjacency = Adjacency.of_relations(net.nodes, p.source, p.target, keep)
-    return Context(view, adjacency, net.graph, net, local_index(view, net.nodes))
+    return Context(view, adjacency, net, local_index(view, net.nodes))
 
 
 def local_index(view: View, visible: frozenset[str]) -> dict[tuple[str, str], list[str]]:

@@ -88,6 +88,17 @@ class Context:
     areas: Mapping[str, Area] = field(default_factory=dict)
     themes: Iterable[str] = ()
 
+    @classmethod
+    def over(cls, node: Callable[[str], object], areas: Mapping[str, Area], themes: Iterable[str]) -> Context:
+        """A context whose stored nodes are looked up by id with ``node`` (a ``Node``, or anything
+        else when there is none: areas are known by ``areas``)."""
+        return cls(
+            kind_of=lambda node_id: getattr(node(node_id), "kind", None),
+            created_at=lambda node_id: getattr(node(node_id), "created_at", None),
+            areas=areas,
+            themes=themes,
+        )
+
 
 class Validator:
     """Collects problems while converting records; ``raise_if_any`` ends a validation run."""
