@@ -46,7 +46,7 @@ def build_bare_app(store: Store) -> Starlette:
         return JSONResponse({"id": body["id"], "name": node.name, "kind": node.kind.value})
 
     async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "nodes": engine.projection.graph.number_of_nodes()})
+        return JSONResponse({"status": "ok", "nodes": len(engine.view())})
 
     return Starlette(routes=[Route("/lookup", lookup, methods=["POST"]), Route("/health", health)])
 

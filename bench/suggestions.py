@@ -7,14 +7,14 @@ generated and imported with the ``graphsvc`` CLI by ``bench/api_http.py``'s ``pr
    over HTTP (``POST /graphql``, 127.0.0.1) against ``graphsvc serve --demo false`` (one uvicorn worker, pinned to
    the first CPU; this process to the second), at 1 connection: sequential requests from this process, each of
    ``--ids`` random visible stakeholders of kinds INITIATIVE, WIJKPARTNER and ORGANISATION asked once. The first
-   request after start-up builds the scoring context (``recommend.context_for``: the sparse adjacency, partner load,
+   request after start-up builds the scoring context (``recommend.scoring_for``: the sparse adjacency, partner load,
    local index), so it is made for another stakeholder, timed on its own ("first request") and left out of the
    percentiles. Every answer is checked (status 200, no errors). Figures: p50, p99, max, and the server's CPU time
    per request (from /proc). Target: p99 <= 200 ms. Beside it, in-process without HTTP for the same stakeholders,
    ``recommend.recommend`` as the API calls it, so that the GraphQL/HTTP share can be read off.
 2. ``graphsvc recommend --store city.sqlite --area WK099900 --top 5 --out x.csv`` (every stakeholder of a district,
    ~10k at the default size) in a subprocess: wall time and stakeholders/s. Then, in this process, on
-   ``recommend.context_for(Engine(open_store(path)).view())``: the same ``recommend_many`` call the CLI makes, timed
+   ``recommend.scoring_for(Engine(open_store(path)).view())``: the same ``recommend_many`` call the CLI makes, timed
    on its own, and the plain Adamic-Adar ranking of the same candidates for the same stakeholders
    (``recommend.candidates(context, source)``, ``context.adjacency.neighbourhood_scores(source, pool)["adamic_adar"]``
    and a sort), with the ratio recommender/AA (the cost of the other evidence, explanations and paths).
@@ -179,9 +179,9 @@ def in_process(store_path: Path, area: str, top: int, ids: list[str]) -> dict[st
     store = open_store(store_path)
     try:
         result["load_s"], view = timed("in process: loading the projection", lambda: Engine(store).view())
-        result["context_s"], context = timed("building the scoring context", lambda: rec.context_for(view))
+        result["context_s"], context = timed("building the scoring context", lambda: rec.scoring_for(view))
         rejected = rec.reviewed_pairs(view)
-        sources = [n.id for n in view.stakeholders(area=area)]  # as `graphsvc recommend` picks them (no --kinds)
+        sources = [n.id for n in view.search(area=area)]  # as `graphsvc recommend` picks them (no --kinds)
         result["sources"] = len(sources)
         _, aa = timed(
             f"plain Adamic-Adar for {len(sources)} stakeholders", lambda: adamic_adar(context, sources, rejected, top)

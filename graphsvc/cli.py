@@ -127,8 +127,7 @@ def cmd_copy(args: argparse.Namespace, settings: Settings) -> int:
 
 @command
 def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
-    from .analysis.directory import find_stakeholders
-    from .analysis.recommend import context_for, recommend_many, reviewed_pairs
+    from .analysis.recommend import recommend_many, reviewed_pairs, scoring_for
     from .domain import NodeKind
     from .engine import Engine
     from .interchange.suggestions import write_suggestions
@@ -136,12 +135,12 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
     with store_of(settings) as store:
         engine = Engine(store)
         view = engine.view()
-        if args.area not in engine.projection.areas:
+        if args.area not in view.areas:
             raise ValidationError(f"no area with code {args.area}", field="--area")
         kinds = frozenset(NodeKind(k) for k in args.kinds.split(",")) if args.kinds else None
         themes = [args.theme] if args.theme else None
-        sources = [n.id for n in find_stakeholders(view, kinds=kinds, themes=themes, area=args.area)]
-        context = context_for(view)
+        sources = [n.id for n in view.search(kinds=kinds, themes=themes, area=args.area)]
+        context = scoring_for(view)
         with tqdm(total=len(sources), desc="recommend", unit="stakeholder", disable=args.quiet) as bar:
             lists = recommend_many(context, sources, top=args.top, rejected=reviewed_pairs(view), progress=bar.update)
         with open(args.out, "w", encoding="utf-8", newline="") as out:

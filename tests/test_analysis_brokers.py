@@ -67,7 +67,7 @@ def test_demo_brokers_per_area_and_theme_leave_private_residents_out(tmp_path: P
     engine.import_document(demo_doc)
     cache = Measures()
     city = brokers(engine.view(), first=5, cache=cache)
-    assert city.brokers[0].id in {"samen030", "dock-utrecht"} and city.freshness.version == engine.projection.version
+    assert city.brokers[0].id in {"samen030", "dock-utrecht"} and city.freshness.version == engine.version
     care = brokers(engine.view(), area_code="WK034403", theme="care", first=100, cache=cache)
     view = engine.view()
     for broker in care.brokers:

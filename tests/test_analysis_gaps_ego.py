@@ -69,7 +69,7 @@ def test_an_ego_network_holds_the_visible_neighbourhood_and_its_relations(demo: 
     assert {n.id: n.hops for n in ego.nodes} == expected
     kept = set(expected)
     assert {r.id for r in ego.relations} == {
-        r for u in kept for v in view.graph[u] if v in kept for r in view.edge_relations(u, v)
+        r for u in kept for v in view.graph[u] if v in kept for r in view.relations(u, v)
     }
     assert PRIVATE.isdisjoint(n.id for n in ego.nodes)
     with pytest.raises(NotFoundError):
@@ -80,7 +80,7 @@ def test_an_ego_network_is_bounded_and_filtered_by_kind(demo: Engine):
     view = demo.view()
     small = ego_network(view, "dock-utrecht", hops=2, first=10)
     assert small.truncated and len(small.nodes) == 11 and {n.hops for n in small.nodes} == {0, 1}
-    strengths = [max(view.strength(r) for r in view.edge_relations("dock-utrecht", n.id)) for n in small.nodes[1:]]
+    strengths = [view.tie("dock-utrecht", n.id).strength for n in small.nodes[1:]]
     assert strengths == sorted(strengths, reverse=True), "the strongest ties first"
     partners = ego_network(view, "dock-utrecht", hops=2, kinds=[NodeKind.WIJKPARTNER, NodeKind.ORGANISATION])
     assert all(n.kind in (NodeKind.WIJKPARTNER, NodeKind.ORGANISATION) for n in partners.nodes)

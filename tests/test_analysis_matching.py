@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graphsvc.analysis import DEFAULT_WEIGHTS, InitiativeDraft, Weights, match_partners
-from graphsvc.analysis.recommend import make_context, recommend
+from graphsvc.analysis.recommend import make_scoring, recommend
 from graphsvc.domain import NodeKind, NotFoundError, ValidationError, within
 from graphsvc.domain.kinds import PARTNER_KINDS
 from graphsvc.engine import Engine, edits
@@ -63,7 +63,7 @@ def test_introductions_start_at_a_member_and_name_the_linker(demo: Engine):
             path = intro.path
             assert path.nodes[0] == "res-overvecht-057" == intro.member and path.nodes[-1] == match.partner
             assert intro.linker == (path.nodes[1] if path.length > 1 else intro.member)
-            assert all(set(h.relation_ids) == set(view.edge_relations(h.source, h.target)) for h in path.hops)
+            assert all(set(h.relation_ids) == set(view.relations(h.source, h.target)) for h in path.hops)
             assert proximity.value == pytest.approx((4 - path.length) / 3, abs=1e-3)
 
 
@@ -75,7 +75,7 @@ def test_an_existing_initiative_is_matched_without_suggesting_its_partners_again
     linked = [m for m in matches if m.linked_already]
     suggested = [m for m in matches if not m.linked_already]
     assert len(suggested) == 3 and linked, "Oke Nu's own partners rank high and are marked"
-    tied = {r for r in view.relations_of("oke-nu") for r in (view.projection.source[r], view.projection.target[r])}
+    tied = {end for r in view.relations_of("oke-nu") for end in (r.source, r.target)}
     assert all(m.partner in tied for m in linked) and not any(m.partner in tied for m in suggested)
     assert all(not m.introductions for m in linked)
 
@@ -130,7 +130,7 @@ def part(scored, name: str):
 def test_a_partner_has_the_same_load_in_matches_and_in_suggestions(demo: Engine):
     view = demo.view()
     in_matches = {m.partner: part(m, "load") for m in match_partners(view, CARE_IN_NECKARDREEF)}
-    in_suggestions = {s.target: part(s, "capacity") for s in recommend(make_context(view), "oke-nu", first=20)}
+    in_suggestions = {s.target: part(s, "capacity") for s in recommend(make_scoring(view), "oke-nu", first=20)}
     shared = in_matches.keys() & in_suggestions.keys()
     assert "buurtteam-overvecht-zuid" in shared
     for partner in shared:

@@ -11,7 +11,7 @@ from graphsvc.analysis import brokers, communities
 from graphsvc.analysis.brokers import warm
 from graphsvc.analysis.measures import Freshness, Measures
 from graphsvc.domain import Batch, Node, NodeKind, NotFoundError, Relation, RelationKind, ValidationError
-from graphsvc.engine import Engine
+from graphsvc.engine import Engine, Role, Viewer
 from graphsvc.store import open_store
 
 from .networks import engine_of, florentine_document
@@ -30,14 +30,14 @@ def test_a_small_graph_is_computed_on_first_request_then_served_stale_while_reco
     engine = engine_of(florentine_document, tmp_path)
     cache = Measures()
     first = brokers(engine.view(), cache=cache)
-    assert first.freshness.version == engine.projection.version and not first.freshness.stale
+    assert first.freshness.version == engine.version and not first.freshness.stale
     assert brokers(engine.view(), cache=cache) == first, "the second request is answered from the cache"
     add_family(engine, "pucci-bis", "pucci", "medici")
     stale = brokers(engine.view(), cache=cache)
     assert stale.freshness.stale and stale.brokers == first.brokers
     cache.wait()
     fresh = brokers(engine.view(), cache=cache)
-    assert fresh.freshness.version == engine.projection.version and not fresh.freshness.stale
+    assert fresh.freshness.version == engine.version and not fresh.freshness.stale
     assert fresh.nodes == first.nodes + 1
     cache.close()
 
@@ -67,18 +67,14 @@ def test_watch_refreshes_what_was_asked_after_a_write_in_a_worker_process(tmp_pa
     engine = engine_of(florentine_document, tmp_path)
     cache = Measures(process_nodes=0)  # every igraph measure in the worker process
     before = brokers(engine.view(), cache=cache)
-    stop = cache.watch(lambda: engine.projection, interval=0.05)
+    stop = cache.watch(engine, interval=0.05)
     add_family(engine, "newcomers", "strozzi", "ridolfi")
     deadline = time.monotonic() + 30
-    while cache.held(engine.view(), ("brokers", None, None)) != engine.projection.version:
+    while cache.held(engine.view(), ("brokers", None, None)) != engine.version:
         assert time.monotonic() < deadline, "refreshed in the background within seconds"
         time.sleep(0.05)
     after = brokers(engine.view(), cache=cache)
-    assert (
-        not after.freshness.stale
-        and after.nodes == before.nodes + 1
-        and after.freshness.version == engine.projection.version
-    )
+    assert not after.freshness.stale and after.nodes == before.nodes + 1 and after.freshness.version == engine.version
     stop.set()
     cache.close()
 
@@ -87,26 +83,33 @@ def test_answers_follow_the_viewer_and_the_graph(tmp_path: Path, demo_doc: dict)
     engine = Engine(open_store(tmp_path / "graph.sqlite"))
     engine.import_document(demo_doc)
     other = engine_of(florentine_document, tmp_path / "other")
-    cache = Measures()
+    cache, other_cache = Measures(), Measures()  # each app has its own
     demo_top = brokers(engine.view(), first=1, cache=cache).brokers[0].id
-    assert brokers(other.view(), first=1, cache=cache).brokers[0].id == "medici" != demo_top
+    assert brokers(other.view(), first=1, cache=other_cache).brokers[0].id == "medici" != demo_top
+    assert brokers(engine.view(Viewer(Role.PUBLIC)), first=1, cache=cache).freshness.version == engine.version
     cache.close()
+    other_cache.close()
 
 
-def test_an_answer_computed_across_a_write_is_computed_again(tmp_path: Path):
+def test_an_answer_is_kept_under_the_version_it_was_computed_on(tmp_path: Path):
     engine = engine_of(florentine_document, tmp_path)
     cache = Measures(sync_nodes=0)
     runs: list[int] = []
 
     def count_nodes(view, run) -> int:
-        runs.append(view.projection.version)
+        runs.append(view.version)
         if len(runs) == 1:
-            add_family(engine, "pucci-bis", "pucci", "medici")  # a write lands while the graph is read
-        return view.projection.graph.number_of_nodes()
+            add_family(engine, "pucci-bis", "pucci", "medici")  # a write lands while the view is read
+        return len(view)
 
-    cache.warm(engine.view(), "nodes", count_nodes).result()
-    assert runs == [engine.projection.version - 1, engine.projection.version]
+    first_view = engine.view()
+    cache.warm(first_view, "nodes", count_nodes).result()
+    stale = cache.get(engine.view(), "nodes", count_nodes)
+    assert stale.freshness == Freshness(first_view.version, stale=True, pending=False)
+    assert stale.value == len(first_view), "computed on the version it began on, not a mix"
+    cache.wait()
     answer = cache.get(engine.view(), "nodes", count_nodes)
-    assert answer.freshness == Freshness(engine.projection.version, stale=False, pending=False)
-    assert answer.value == engine.projection.graph.number_of_nodes()
+    assert runs == [engine.version - 1, engine.version]
+    assert answer.freshness == Freshness(engine.version, stale=False, pending=False)
+    assert answer.value == len(engine.view()) == len(first_view) + 1
     cache.close()

@@ -11,7 +11,6 @@ import networkx as nx
 import pytest
 
 from graphsvc.analysis import connection_paths, introducers
-from graphsvc.analysis.network import network
 from graphsvc.domain import Batch, NotFoundError, Relation, RelationKind
 from graphsvc.engine import Engine, Role, Viewer
 from graphsvc.store import open_store
@@ -43,7 +42,7 @@ def test_a_resident_reaches_dock_in_four_hops_over_visible_relations(demo: Engin
         assert path.nodes[0] == "res-overvecht-057" and path.nodes[-1] == "dock-utrecht"
         for hop, (u, v) in zip(path.hops, pairwise(path.nodes), strict=True):
             assert (hop.source, hop.target) == (u, v)
-            assert set(hop.relation_ids) == set(view.edge_relations(u, v)) and hop.relation_ids
+            assert set(hop.relation_ids) == set(view.relations(u, v)) and hop.relation_ids
 
 
 def test_among_equal_lengths_the_strongest_ties_come_first(demo: Engine):
@@ -166,19 +165,7 @@ def test_ended_ties_count_on_their_day_only(tmp_path: Path):
     assert 0 < cooled.recency < 1, "an ended tie is still a path without a day, but a cooler one"
 
 
-def test_the_network_is_the_views_graph(demo: Engine):
-    for view in (
-        demo.view(),
-        demo.view(Viewer(Role.PUBLIC)),
-        demo.view(active_on=date(2016, 1, 1)),
-        demo.view(relation_kinds=frozenset({RelationKind.KNOWS, RelationKind.MEMBER_OF})),
-    ):
-        net = network(view)
-        assert set(net.graph) == set(view.graph)
-        assert {frozenset(e) for e in net.graph.edges()} == {frozenset(e) for e in view.graph.edges()}
-
-
-def test_a_write_gives_a_new_network(tmp_path: Path, demo_doc: dict):
+def test_a_write_gives_a_new_view(tmp_path: Path, demo_doc: dict):
     engine = Engine(open_store(tmp_path / "graph.sqlite"))
     engine.import_document(demo_doc)
     before = connection_paths(engine.view(), "res-overvecht-057", "dock-utrecht")[0].length

@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from graphsvc.domain import ValidationError
-from graphsvc.engine import Engine
+from graphsvc.engine import Engine, Role, Viewer
 from graphsvc.interchange.files import export_document, read_files, write_graphml
 from graphsvc.resources import schema_path
 from graphsvc.store import open_store
@@ -100,7 +100,7 @@ def test_csv_lists_import_with_their_row_numbers(tmp_path: Path, demo_doc: dict)
     engine = import_files(tmp_path / "c.sqlite", base, people, ties)
     dock = engine.store.read_nodes(["buurtteam-x"])["buurtteam-x"]
     assert dock.themes == ("care", "welfare") and dock.capacity == 4
-    assert engine.projection.relation_count == 1
+    assert engine.view().relation_count() == 1
 
 
 def test_graphml_export_opens_in_networkx(tmp_path: Path, demo_engine: Engine):
@@ -108,7 +108,7 @@ def test_graphml_export_opens_in_networkx(tmp_path: Path, demo_engine: Engine):
     with out.open("wb") as handle:
         write_graphml(demo_engine.store, handle)
     graph = nx.read_graphml(out)
-    assert graph.number_of_edges() == demo_engine.projection.relation_count
+    assert graph.number_of_edges() == demo_engine.view(Viewer(Role.ADMIN)).relation_count()
     assert graph.nodes["dock-utrecht"]["kind"] == "WIJKPARTNER"
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from graphsvc.analysis.evaluation import METHODS, evaluate, split
-from graphsvc.analysis.recommend import context_for, recommend, recommend_many
+from graphsvc.analysis.recommend import recommend, recommend_many, scoring_for
 from graphsvc.domain.document import batch_from_document
 from graphsvc.engine import Engine
 from graphsvc.interchange.classic import NETWORKS, classic_document
@@ -17,11 +17,11 @@ from .test_cli import run
 
 def test_suggestions_leave_out_linked_rejected_and_private(demo_engine: Engine):
     view = demo_engine.view()
-    context = context_for(view)
+    context = scoring_for(view)
     suggestions = recommend(context, "oke-nu", first=20)
     assert suggestions
     for s in suggestions:
-        assert not demo_engine.projection.graph.has_edge("oke-nu", s.target)
+        assert not demo_engine.view().adjacent("oke-nu", s.target)
         target = view.stakeholder(s.target)
         assert target is not None and (target.kind.value != "RESIDENT" or target.visibility.value == "PUBLIC")
     rejected = frozenset({("oke-nu", suggestions[0].target)})
@@ -30,8 +30,8 @@ def test_suggestions_leave_out_linked_rejected_and_private(demo_engine: Engine):
 
 def test_lists_for_an_area_do_not_send_everyone_to_one_hub(city_engine: Engine):
     view = city_engine.view()
-    context = context_for(view)
-    sources = [n.id for n in view.stakeholders(area="WK099900")]
+    context = scoring_for(view)
+    sources = [n.id for n in view.search(area="WK099900")]
     lists = recommend_many(context, sources, top=3, per_partner=3)
     given: dict[str, int] = {}
     for found in lists.values():

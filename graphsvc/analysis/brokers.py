@@ -22,7 +22,6 @@ from ..domain import NodeKind
 from ..engine import View
 from . import igraphs
 from .measures import MEASURES, Freshness, Measures, check_scope
-from .network import network
 
 KEPT = 1000  # brokers kept per answer: the API asks for the first few
 
@@ -69,13 +68,12 @@ def warm(view: View, area_code: str | None = None, theme: str | None = None, cac
 
 def _compute(area_code: str | None, theme: str | None) -> Callable[[View, Callable[..., Any]], BrokerReport]:
     def compute(view: View, run: Callable[..., Any]) -> BrokerReport:
-        net = network(view)
-        snap = igraphs.snapshot(net, area_code, theme)
+        snap = igraphs.snapshot(view, area_code, theme)
         n = len(snap.ids)
         between, holes = run(igraphs.broker_measures, n, snap.edges)
         ranked = []
         for i, node_id in enumerate(snap.ids):
-            kind = net.kind(node_id)
+            kind = view.kind(node_id)
             if kind is NodeKind.MEETING:
                 continue
             ranked.append(
@@ -90,7 +88,7 @@ def _compute(area_code: str | None, theme: str | None) -> Callable[[View, Callab
                 )
             )
         ranked.sort(key=lambda b: (-b.betweenness, b.constraint, b.id))
-        done = Freshness(view.projection.version, False, False)
+        done = Freshness(view.version, False, False)
         kept = tuple(ranked[:KEPT])
         return BrokerReport(kept, n, len(snap.edges) // 2, between.sources == 0, between.sources, done)
 

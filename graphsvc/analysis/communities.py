@@ -22,7 +22,6 @@ from ..domain import NodeKind
 from ..engine import View
 from . import igraphs
 from .measures import MEASURES, Freshness, Measures, check_scope
-from .network import Network, network
 
 MAIN_THEMES = 3
 BRIDGES_PER_PAIR = 3
@@ -82,29 +81,28 @@ def warm(view: View, area_code: str | None = None, theme: str | None = None, cac
 
 def _compute(area_code: str | None, theme: str | None) -> Callable[[View, Callable[..., Any]], CommunityReport]:
     def compute(view: View, run: Callable[..., Any]) -> CommunityReport:
-        net = network(view)
-        snap = igraphs.snapshot(net, area_code, theme)
+        snap = igraphs.snapshot(view, area_code, theme)
         partition: igraphs.Partition = run(igraphs.leiden, len(snap.ids), snap.edges)
-        group = _numbered(net, snap, partition.membership)
-        found = _communities(net, snap, group)
-        bridges = _bridges(net, snap, group, {c.id for c in found})
-        done = Freshness(view.projection.version, False, False)
+        group = _numbered(view, snap, partition.membership)
+        found = _communities(view, snap, group)
+        bridges = _bridges(snap, group, {c.id for c in found})
+        done = Freshness(view.version, False, False)
         return CommunityReport(found, bridges, round(partition.modularity, 4), "leiden-modularity", igraphs.SEED, done)
 
     return compute
 
 
-def _numbered(net: Network, snap: igraphs.Snapshot, membership: tuple[int, ...]) -> dict[str, int]:
+def _numbered(view: View, snap: igraphs.Snapshot, membership: tuple[int, ...]) -> dict[str, int]:
     """Stakeholder -> community number, numbered by size (largest 0), then by smallest member id."""
     members: dict[int, list[str]] = defaultdict(list)
     for node_id, label in zip(snap.ids, membership, strict=True):
-        if net.kind(node_id) is not NodeKind.MEETING:
+        if view.kind(node_id) is not NodeKind.MEETING:
             members[label].append(node_id)
     order = sorted(members.values(), key=lambda m: (-len(m), m[0]))
     return {node_id: number for number, group in enumerate(order) for node_id in group}
 
 
-def _communities(net: Network, snap: igraphs.Snapshot, group: dict[str, int]) -> tuple[Community, ...]:
+def _communities(view: View, snap: igraphs.Snapshot, group: dict[str, int]) -> tuple[Community, ...]:
     degree = Counter(snap.ids[i] for i in snap.edges)
     members: dict[int, list[str]] = defaultdict(list)
     for node_id, number in group.items():
@@ -114,13 +112,13 @@ def _communities(net: Network, snap: igraphs.Snapshot, group: dict[str, int]) ->
         ids = sorted(members[number], key=lambda n: (-degree[n], n))
         if len(ids) < 2:
             continue
-        themes = Counter(t for n in ids for t in net.projection.graph._node[n]["obj"].themes)
+        themes = Counter(t for n in ids for t in view.node(n).themes)  # type: ignore[union-attr]
         main = tuple(ThemeShare(t, c) for t, c in sorted(themes.items(), key=lambda tc: (-tc[1], tc[0]))[:MAIN_THEMES])
         found.append(Community(number, len(ids), main, tuple(ids)))
     return tuple(found)
 
 
-def _bridges(net: Network, snap: igraphs.Snapshot, group: dict[str, int], listed: set[int]) -> tuple[Bridge, ...]:
+def _bridges(snap: igraphs.Snapshot, group: dict[str, int], listed: set[int]) -> tuple[Bridge, ...]:
     reach: Counter[tuple[str, int]] = Counter()
     for i, j in snap.pairs:
         u, v = snap.ids[i], snap.ids[j]

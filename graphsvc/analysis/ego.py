@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from ..domain import NodeKind, RelationKind
 from ..engine import View
-from .network import Network, network
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,51 +44,43 @@ def ego_network(
     view: View, node_id: str, hops: int = 1, kinds: Iterable[NodeKind] | None = None, first: int = 100
 ) -> EgoNetwork:
     """The nodes within ``hops`` of ``node_id`` (at most ``first`` besides it) and their relations."""
-    net = network(view)
-    net.require(node_id)
+    view.require(node_id)
     wanted = frozenset(kinds) if kinds else None
     kept: dict[str, int] = {node_id: 0}
     truncated = False
     ring = [node_id]
     for distance in range(1, hops + 1):
-        reached = _next_ring(net, ring, kept, wanted)
+        reached = _next_ring(view, ring, kept, wanted)
         room = max(first, 0) + 1 - len(kept)
-        ordered = _order(net, node_id, reached, distance, kept)
+        ordered = _order(view, node_id, reached, distance, kept)
         truncated = truncated or len(ordered) > room
         ring = ordered[:room]
         kept.update(dict.fromkeys(ring, distance))
         if not ring or len(ordered) > room:
             break
-    nodes = tuple(EgoNode(n, net.kind(n), h) for n, h in kept.items())
-    return EgoNetwork(node_id, nodes, _relations(net, kept), truncated)
+    nodes = tuple(EgoNode(n, view.kind(n), h) for n, h in kept.items())
+    return EgoNetwork(node_id, nodes, _relations(view, kept), truncated)
 
 
-def _next_ring(net: Network, ring: list[str], kept: dict[str, int], wanted: frozenset[NodeKind] | None) -> Counter:
+def _next_ring(view: View, ring: list[str], kept: dict[str, int], wanted: frozenset[NodeKind] | None) -> Counter:
     """Visible nodes tied to ``ring`` and not kept yet, with how many ties they have into ``ring``."""
-    adj, hidden = net.projection.graph._adj, net.hidden_pairs
     reached: Counter[str] = Counter()
     for u in ring:
-        reached.update(v for v in adj[u] if v in net.nodes and v not in kept and (u, v) not in hidden)
+        reached.update(v for v in view.neighbours(u) if v not in kept)
     if wanted is not None:
-        for v in [v for v in reached if net.kind(v) not in wanted]:
+        for v in [v for v in reached if view.kind(v) not in wanted]:
             del reached[v]
     return reached
 
 
-def _order(net: Network, centre: str, reached: Counter, distance: int, kept: dict[str, int]) -> list[str]:
+def _order(view: View, centre: str, reached: Counter, distance: int, kept: dict[str, int]) -> list[str]:
     """The first ring by tie strength, later rings by ties into the previous ring; then by id."""
     if distance == 1:
-        return sorted(reached, key=lambda v: (-net.strength(centre, v), v))
+        return sorted(reached, key=lambda v: (-view.weigh(centre, v)[0], v))
     return sorted(reached, key=lambda v: (-reached[v], v))
 
 
-def _relations(net: Network, kept: dict[str, int]) -> tuple[EgoRelation, ...]:
-    p, view = net.projection, net.view
-    adj, members = p.graph._adj, set(kept)
-    found = []
-    for u in members:
-        near = members.intersection(adj[u]) if len(adj[u]) > len(members) else [v for v in adj[u] if v in members]
-        for v in near:
-            if u < v:
-                found += [r for r in p.edge_relations(u, v) if view.relation_visible(r)]
-    return tuple(EgoRelation(r, p.relation_kind(r), p.source[r] or "", p.target[r] or "") for r in sorted(found))
+def _relations(view: View, kept: dict[str, int]) -> tuple[EgoRelation, ...]:
+    found = sorted(r for u, v in view.edges_among(kept) for r in view.relations(u, v))
+    facts = [view.relation(r) for r in found]
+    return tuple(EgoRelation(f.id, f.kind, f.source, f.target) for f in facts if f is not None)

@@ -22,8 +22,8 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 from ..domain import Relation
 from ..domain.document import batch_from_document
-from ..engine import Projection, Role, View, Viewer
-from .recommend import DEFAULT_WEIGHTS, Context, Weights, candidates, make_context, score
+from ..engine import Role, View, Viewer, view_in_memory
+from .recommend import DEFAULT_WEIGHTS, Scoring, Weights, candidates, make_scoring, score
 
 KS = (5, 10, 20)
 METHODS = ("recommender", "common_neighbours", "adamic_adar", "resource_allocation", "preferential_attachment")
@@ -63,12 +63,8 @@ def split(relations: list[Relation], protocol: str, seed: int, fraction: float =
 
 
 def training_view(doc: Mapping[str, Any], kept: list[Relation]) -> View:
-    """A view over a projection built in memory from the document's nodes and the kept relations."""
-    batch = batch_from_document(doc)
-    projection = Projection()
-    edges = [(i + 1, r.kind.value, r.source, r.target, r.since, r.until, r.strength) for i, r in enumerate(kept)]
-    projection.load(batch.areas, batch.themes, [batch.nodes], [edges], version=1)  # type: ignore[list-item]
-    return View(projection, EVERYONE)
+    """A view of the document's nodes and the kept relations, held in memory."""
+    return view_in_memory(batch_from_document(doc), kept, EVERYONE)
 
 
 def evaluate(
@@ -81,7 +77,7 @@ def evaluate(
     """Scores of the recommender and each baseline under one protocol, on one document."""
     relations = batch_from_document(doc).relations
     kept, hidden = split(relations, protocol, seed)
-    context = make_context(training_view(doc, kept))
+    context = make_scoring(training_view(doc, kept))
     truth = _hidden_pairs(context, hidden)
     sources = sorted(truth)
     if len(sources) > max_sources:
@@ -95,7 +91,7 @@ def evaluate(
     return {method: _scores(found) for method, found in rankings.items()}
 
 
-def _hidden_pairs(context: Context, hidden: list[Relation]) -> dict[str, set[str]]:
+def _hidden_pairs(context: Scoring, hidden: list[Relation]) -> dict[str, set[str]]:
     """For each stakeholder, the hidden partners it is not also linked to in what was kept."""
     graph = context.graph
     truth: dict[str, set[str]] = {}
@@ -107,7 +103,7 @@ def _hidden_pairs(context: Context, hidden: list[Relation]) -> dict[str, set[str
     return truth
 
 
-def _method_scores(context: Context, source: str, pool: list[str], weights: Weights) -> dict[str, list[float]]:
+def _method_scores(context: Scoring, source: str, pool: list[str], weights: Weights) -> dict[str, list[float]]:
     if not pool:
         return {m: [] for m in METHODS}
     network = context.adjacency.neighbourhood_scores(source, pool)

@@ -19,7 +19,6 @@ from ..domain import AreaLevel, InitiativeStatus, Node, NodeKind, NotFoundError,
 from ..domain.areas import ancestors
 from ..engine import View
 from .catalogue import Catalogue, catalogue
-from .network import network
 
 ACTIVE = frozenset({InitiativeStatus.ACTIVE, InitiativeStatus.STARTING})
 RESIDENTS_ORGANISATION_TYPES = frozenset({"ASSOCIATION", "COMMUNITY_CENTRE"})
@@ -47,12 +46,11 @@ class NeighbourhoodGap:
 
 def coverage_gaps(view: View, area_code: str, themes: tuple[str, ...] | None = None) -> tuple[NeighbourhoodGap, ...]:
     """Every neighbourhood under ``area_code`` with what it lacks per theme, most missing first."""
-    net = network(view)
-    cat = catalogue(net)
+    cat = catalogue(view)
     if area_code not in cat.areas:
         raise NotFoundError(f"no area with code '{area_code}'", field="areaCode")
-    wanted = tuple(sorted(net.projection.themes)) if themes is None else tuple(themes)
-    unknown = [t for t in wanted if t not in net.projection.themes]
+    wanted = tuple(sorted(view.themes)) if themes is None else tuple(themes)
+    unknown = [t for t in wanted if t not in view.themes]
     if unknown:
         raise ValidationError(f"unknown theme '{unknown[0]}'", field="themes")
     found = [_gap(cat, code, wanted) for code in neighbourhoods(cat, area_code)]

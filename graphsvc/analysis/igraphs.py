@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 import igraph as ig
 
-from ..domain import Node, within
-from .network import Network
+from ..engine import View
 
 EXACT_WORK = 20_000_000  # vertices x edges up to which betweenness is exact (well under a second)
 SAMPLE_SOURCES = 64  # sources for sampled betweenness (about 2 s at 100k nodes / 870k ties), in batches
@@ -42,37 +41,21 @@ class Snapshot:
         return zip(it, it, strict=True)
 
 
-def snapshot(net: Network, area_code: str | None = None, theme: str | None = None) -> Snapshot:
-    """The stakeholders and meetings of ``net`` in ``area_code`` (and under it) on ``theme``, with their ties.
+def snapshot(view: View, area_code: str | None = None, theme: str | None = None) -> Snapshot:
+    """The stakeholders and meetings of ``view`` in ``area_code`` (and under it) on ``theme``, with their ties.
 
-    Kept in the network's memo: brokers and communities of the same version share it.
+    Kept with the view: brokers and communities of the same version share it.
     """
-    key = ("snapshot", area_code, theme)
-    found = net.memo.get(key)
-    if found is None:
-        found = net.memo[key] = _snapshot(net, area_code, theme)
-    return found  # type: ignore[no-any-return]
+    return view.remember(("snapshot", area_code, theme), lambda: _snapshot(view, area_code, theme))  # type: ignore[no-any-return]
 
 
-def _snapshot(net: Network, area_code: str | None, theme: str | None) -> Snapshot:
-    nodes = net.projection.graph._node
-    chosen = sorted(n for n in net.nodes if _fits(nodes[n]["obj"], area_code, theme))
+def _snapshot(view: View, area_code: str | None, theme: str | None) -> Snapshot:
+    chosen = sorted(n for n in view.nodes if view.node(n).in_scope(area_code, theme))  # type: ignore[union-attr]
     index = {n: i for i, n in enumerate(chosen)}
-    adj, hidden = net.projection.graph._adj, net.hidden_pairs
     edges = array("i")
-    for u, i in index.items():
-        for v in adj[u]:
-            j = index.get(v, -1)
-            if j > i and (not hidden or (u, v) not in hidden):
-                edges.append(i)
-                edges.append(j)
+    for u, v in view.edges_among(chosen):  # u < v, so index[u] < index[v]
+        edges.extend((index[u], index[v]))
     return Snapshot(tuple(chosen), edges)
-
-
-def _fits(node: Node, area_code: str | None, theme: str | None) -> bool:
-    if theme is not None and theme not in node.themes:
-        return False
-    return area_code is None or any(within(code, area_code) for code in node.areas)
 
 
 def _graph(n: int, edges: array) -> ig.Graph:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from ..domain import NodeKind
 from ..engine import View
-from .network import network
 from .paths import Path, search
 
 PATHS_CONSIDERED = 20
@@ -40,22 +39,21 @@ def introducers(view: View, source: str, target: str, max_hops: int = 4, first: 
 
     Unknown and hidden ids raise the same ``NotFoundError``; no path means no introducers.
     """
-    net = network(view)
-    net.require(source, "from")
-    net.require(target, "to")
-    paths = search(net, source, target, max_hops, weighted=True, wanted=PATHS_CONSIDERED, slack=SLACK)
+    view.require(source, "from")
+    view.require(target, "to")
+    paths = search(view, source, target, max_hops, weighted=True, wanted=PATHS_CONSIDERED, slack=SLACK)
     weight = {p: 1.0 / max(p.cost, 1e-9) for p in paths}
     total = sum(weight.values())
     through: dict[str, list[Path]] = defaultdict(list)
     for path in paths:
         for node in path.nodes[1:-1]:
-            if net.kind(node) is not NodeKind.MEETING:
+            if view.kind(node) is not NodeKind.MEETING:
                 through[node].append(path)
     ranked = sorted(through.items(), key=lambda item: (-sum(weight[p] for p in item[1]), item[0]))
     return tuple(
         Introducer(
             node,
-            net.kind(node),
+            view.kind(node),
             round(sum(weight[p] for p in on) / total, 4),
             len(on),
             tuple(on[:PATHS_SHOWN]),

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain import InitiativeStatus, Node, NodeKind, RelationKind
-from ..domain.kinds import RELATION_CODES
-from .network import Network
+from ..engine import View
 
 WORK_WITH = frozenset(
     {
@@ -26,7 +25,6 @@ WORK_WITH = frozenset(
         RelationKind.RESPONSIBLE_FOR,
     }
 )
-_WORK_CODES = frozenset(RELATION_CODES[k] for k in WORK_WITH)
 RUNNING = frozenset({InitiativeStatus.IDEA, InitiativeStatus.STARTING, InitiativeStatus.ACTIVE})
 UNKNOWN_CAPACITY = 0.5  # free capacity of a partner that declares none: neither for nor against
 
@@ -39,54 +37,52 @@ class Work:
     ever: tuple[Node, ...]  # every visible initiative it has such a tie with: its track record
 
 
-def work(net: Network, partner: str) -> Work:
-    """What ``partner`` works on, from one scan of its ties (kept per network: a write renews it)."""
-    held: dict[str, Work] = net.memo.setdefault("work", {})
+def work(view: View, partner: str) -> Work:
+    """What ``partner`` works on, from one scan of its ties (kept with the view: a write renews it)."""
+    held: dict[str, Work] = view.remember("work", dict)
     found = held.get(partner)
     if found is None:
-        found = held[partner] = _scan(net, partner)
+        found = held[partner] = _scan(view, partner)
     return found
 
 
-def _scan(net: Network, partner: str) -> Work:
-    p, view = net.projection, net.view
+def _scan(view: View, partner: str) -> Work:
     running, ever = [], []
-    for other in p.graph._adj[partner]:
-        attrs = p.graph._node[other]
-        if attrs["kind"] is not NodeKind.INITIATIVE or other not in net.nodes:
+    for other in view.neighbours(partner):
+        if view.kind(other) is not NodeKind.INITIATIVE:
             continue
-        ties = [r for r in p.edge_relations(partner, other) if p.kind[r] in _WORK_CODES and view.relation_visible(r)]
+        ties = view.relations(partner, other, WORK_WITH)
         if not ties:
             continue
-        initiative: Node = attrs["obj"]
+        initiative: Node = view.node(other)  # type: ignore[assignment]
         ever.append(initiative)
-        if initiative.status in RUNNING and any(net.recency(r) == 1.0 for r in ties):
+        if initiative.status in RUNNING and any(view.recency(r) == 1.0 for r in ties):
             running.append(other)
     return Work(tuple(sorted(running)), tuple(sorted(ever, key=lambda n: n.id)))
 
 
-def load(net: Network, partner: str) -> int:
+def load(view: View, partner: str) -> int:
     """The partner's load: how many running initiatives it works with now."""
-    return len(work(net, partner).running)
+    return len(work(view, partner).running)
 
 
-def free_capacity(net: Network, node: Node) -> float:
+def free_capacity(view: View, node: Node) -> float:
     """0..1: the share of its declared capacity a partner has free (0 at or over it; 0.5 when unknown)."""
     if node.capacity is None:
         return UNKNOWN_CAPACITY
     if node.capacity == 0:
         return 0.0
-    return max(0.0, 1.0 - load(net, node.id) / node.capacity)
+    return max(0.0, 1.0 - load(view, node.id) / node.capacity)
 
 
-def free_slots(net: Network, node: Node) -> int:
+def free_slots(view: View, node: Node) -> int:
     """How many more initiatives a partner can take on by its declared capacity (0 when unknown)."""
-    return max(0, (node.capacity or 0) - load(net, node.id))
+    return max(0, (node.capacity or 0) - load(view, node.id))
 
 
-def load_reason(net: Network, node: Node) -> str:
+def load_reason(view: View, node: Node) -> str:
     """The load in one sentence, e.g. 'works with 2 running initiatives now, against a capacity of 5'."""
-    running = load(net, node.id)
+    running = load(view, node.id)
     now = f"works with {running} running initiative{'' if running == 1 else 's'} now"
     return (
         f"{now}, against a capacity of {node.capacity}"

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..domain import Node
-from .catalogue import AreaFit, area_fit
+from ..engine import View
+from .ball import Ball
+from .evidence import AreaFit, area_fit, describe_area_fit, needs_fit, theme_fit
 from .load import free_capacity, load_reason, work
-from .network import Ball, Network
 
 PROXIMITY_HOPS = 3  # members further than this from a partner count as not connected
 TRACK_RECORD_FULL = 3  # initiatives on these themes for a full track-record score
@@ -20,30 +21,30 @@ TRACK_RECORD_FULL = 3  # initiatives on these themes for a full track-record sco
 class Parts:
     """The parts of one draft's matches; ``members`` is the ball around its members (or None)."""
 
-    def __init__(self, net: Network, area: str, themes: Iterable[str], needs: Iterable[str], members: Ball | None):
-        self.net, self.area, self.members = net, area, members
+    def __init__(self, view: View, area: str, themes: Iterable[str], needs: Iterable[str], members: Ball | None):
+        self.view, self.area, self.members = view, area, members
         self.themes, self.needs = frozenset(themes), frozenset(needs)
         self._areas: dict[tuple[str, ...], AreaFit] = {}
 
     # -- values --------------------------------------------------------------------------------
     def theme(self, node: Node) -> float:
-        return len(self.themes.intersection(node.themes)) / len(self.themes) if self.themes else 0.0
+        return theme_fit(self.themes, node.themes)
 
     def area_fit(self, node: Node) -> AreaFit:
         found = self._areas.get(node.areas)
         if found is None:
-            found = self._areas[node.areas] = area_fit(self.net.projection.areas, self.area, node.areas)
+            found = self._areas[node.areas] = area_fit(self.view.areas, self.area, node.areas)
         return found
 
     def offer(self, node: Node) -> float:
-        return len(self.needs.intersection(node.offers)) / len(self.needs) if self.needs else 0.5
+        return needs_fit(self.needs, node.offers)
 
     def proximity(self, node: Node) -> float:
         hops = self.hops(node.id)
         return 0.0 if hops is None else (PROXIMITY_HOPS + 1 - hops) / PROXIMITY_HOPS
 
     def load(self, node: Node) -> float:
-        return free_capacity(self.net, node)
+        return free_capacity(self.view, node)
 
     def track_record(self, node: Node) -> float:
         return min(1.0, len(self._on_theme(node)) / TRACK_RECORD_FULL)
@@ -55,22 +56,20 @@ class Parts:
         found = self.members.hops(node_id)
         if found is not None:
             return found
-        adj, hidden, last = self.net.projection.graph._adj[node_id], self.net.hidden_pairs, self.members.rings[-1]
-        near = last.intersection(adj) if len(adj) > len(last) else (x for x in adj if x in last)
-        return PROXIMITY_HOPS if any((node_id, x) not in hidden for x in near) else None
+        return PROXIMITY_HOPS if self.view.neighbours_in(node_id, self.members.rings[-1]) else None
 
     def _on_theme(self, node: Node) -> list[Node]:
-        return [i for i in work(self.net, node.id).ever if self.themes.intersection(i.themes)]
+        return [i for i in work(self.view, node.id).ever if self.themes.intersection(i.themes)]
 
     # -- reasons -------------------------------------------------------------------------------
     def explain(self, node: Node) -> dict[str, tuple[float, str]]:
         """Every part's value with a one-sentence reason."""
         return {
             "theme": (self.theme(node), self._theme_reason(node)),
-            "area": (self.area_fit(node).value, self.area_fit(node).reason),
+            "area": (self.area_fit(node).value, describe_area_fit(self.view.areas, self.area_fit(node))),
             "offer": (self.offer(node), self._offer_reason(node)),
             "proximity": (self.proximity(node), self._proximity_reason(node)),
-            "load": (self.load(node), load_reason(self.net, node)),
+            "load": (self.load(node), load_reason(self.view, node)),
             "track_record": (self.track_record(node), self._track_reason(node)),
         }
 

@@ -23,9 +23,9 @@ from dataclasses import dataclass, fields
 from ..domain import Node, NodeKind, NotFoundError, RelationKind, ValidationError
 from ..domain.kinds import NEEDS, PARTNER_KINDS
 from ..engine import View
+from .ball import Ball
 from .catalogue import Catalogue, catalogue
 from .match_parts import PROXIMITY_HOPS, Parts
-from .network import Ball, Network, network
 from .paths import Introduction, introductions
 
 MEMBERSHIP = frozenset({RelationKind.MEMBER_OF, RelationKind.FOUNDED, RelationKind.COORDINATES})
@@ -70,9 +70,7 @@ class InitiativeDraft:
         node = view.stakeholder(initiative_id)
         if node is None or node.kind is not NodeKind.INITIATIVE:
             raise NotFoundError(f"no initiative with id '{initiative_id}'", field="initiative")
-        p = view.projection
-        ends = {e for r in view.relations_of(initiative_id, MEMBERSHIP) for e in (p.source[r], p.target[r]) if e}
-        members = sorted(ends - {initiative_id})
+        members = sorted(_ends(view, initiative_id, MEMBERSHIP) - {initiative_id})
         area = _main_area(node)
         if area is None:
             raise ValidationError(
@@ -111,43 +109,45 @@ def match_partners(
     Partners already tied to it that rank among them are listed too, marked ``linked_already``
     and without introductions; they do not count towards ``first``.
     """
-    net = network(view)
-    _check(net, draft, weights)
+    _check(view, draft, weights)
     wanted = frozenset(kinds or PARTNER_KINDS) & PARTNER_KINDS
     linked = _linked(view, draft)
     members = [m for m in draft.members if m not in linked] or ([draft.initiative_id] if draft.initiative_id else [])
-    ball = Ball(net, members, PROXIMITY_HOPS - 1) if members else None
-    parts = Parts(net, draft.area, draft.themes, draft.needs, ball)
+    ball = Ball(view, members, PROXIMITY_HOPS - 1) if members else None
+    parts = Parts(view, draft.area, draft.themes, draft.needs, ball)
     weight = {f.name: float(getattr(weights, f.name)) for f in fields(weights)}
-    candidates = _candidates(catalogue(net), draft, wanted, ball.nodes if ball else set())
+    candidates = _candidates(catalogue(view), draft, wanted, ball.nodes if ball else set())
     ranked = _best(parts, weight, candidates, max(first, 0), linked)
-    return tuple(_match(net, parts, weight, node, score, node.id in linked, ball) for score, node in ranked)
+    return tuple(_match(view, parts, weight, node, score, node.id in linked, ball) for score, node in ranked)
 
 
-def _check(net: Network, draft: InitiativeDraft, weights: Weights) -> None:
-    p = net.projection
+def _check(view: View, draft: InitiativeDraft, weights: Weights) -> None:
     values = [getattr(weights, f.name) for f in fields(weights)]
     if min(values) < 0 or sum(values) <= 0:
         raise ValidationError("weights are at least 0 and not all 0", field="weights")
-    if draft.area not in p.areas:
+    if draft.area not in view.areas:
         raise ValidationError(f"unknown area code '{draft.area}'", field="area")
-    unknown = [t for t in draft.themes if t not in p.themes]
+    unknown = [t for t in draft.themes if t not in view.themes]
     if unknown:
         raise ValidationError(f"unknown theme '{unknown[0]}'", field="themes")
     if any(n not in NEEDS for n in draft.needs):
         raise ValidationError(f"needs are some of {', '.join(sorted(NEEDS))}", field="needs")
     for member in draft.members:
-        net.require(member, "members")
+        view.require(member, "members")
     if draft.initiative_id is not None:
-        net.require(draft.initiative_id, "initiative")
+        view.require(draft.initiative_id, "initiative")
 
 
 def _linked(view: View, draft: InitiativeDraft) -> frozenset[str]:
     if draft.initiative_id is None:
         return frozenset()
-    p = view.projection
-    ends = {e for r in view.relations_of(draft.initiative_id) for e in (p.source[r], p.target[r])}
-    return frozenset(e for e in ends if e is not None and p.graph._node[e]["kind"] in PARTNER_KINDS)
+    ends = _ends(view, draft.initiative_id)
+    return frozenset(e for e in ends if e in view and view.kind(e) in PARTNER_KINDS)
+
+
+def _ends(view: View, node_id: str, kinds: frozenset[RelationKind] | None = None) -> set[str]:
+    """Both ends of the visible relations of ``node_id`` (of ``kinds``)."""
+    return {end for f in view.relations_of(node_id, kinds) for end in (f.source, f.target)}
 
 
 def _candidates(cat: Catalogue, draft: InitiativeDraft, kinds: frozenset[NodeKind], near: set[str]) -> list[Node]:
@@ -199,11 +199,11 @@ def _cheap(parts: Parts, node: Node) -> list[tuple[str, float]]:
 
 
 def _match(
-    net: Network, parts: Parts, weight: dict[str, float], node: Node, score: float, linked: bool, ball: Ball | None
+    view: View, parts: Parts, weight: dict[str, float], node: Node, score: float, linked: bool, ball: Ball | None
 ) -> PartnerMatch:
     explained = parts.explain(node)
     shown = tuple(ScorePart(name, weight[name], round(explained[name][0], 4), explained[name][1]) for name in weight)
-    intros = () if linked or ball is None else introductions(net, ball, node.id)
+    intros = () if linked or ball is None else introductions(view, ball, node.id)
     return PartnerMatch(node.id, node.kind, round(score, 4), shown, linked, intros)
 
 

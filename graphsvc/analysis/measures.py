@@ -14,8 +14,7 @@ viewer key (role, day, relation kinds), and answers every request from it. The r
 
 The background thread builds the snapshot (Python, in slices of the GIL, so the API keeps
 answering) and runs the igraph measures of graphs above ``process_nodes`` nodes in a worker
-process (igraph holds the GIL while it computes). Answers belong to one ``Projection`` object:
-after ``Engine.sync`` rebuilds the projection, the first request starts afresh.
+process (igraph holds the GIL while it computes). Answers are kept by graph version.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -31,9 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from ..domain import NotFoundError, ValidationError
-from ..domain.kinds import RELATION_BY_CODE
-from ..engine import Projection, View
-from .network import view_key
+from ..engine import Engine, View
 
 T = TypeVar("T")
 ATTEMPTS = 3  # computations of one measure that writes may cut short before it waits for the next
@@ -69,7 +65,7 @@ class Measures:
 
     def __init__(self, sync_nodes: int = 20_000, process_nodes: int = 20_000):
         self.sync_nodes, self.process_nodes = sync_nodes, process_nodes
-        self._entries: weakref.WeakKeyDictionary[Projection, dict[Hashable, _Entry]] = weakref.WeakKeyDictionary()
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._asked: OrderedDict[Hashable, tuple[View, Compute]] = OrderedDict()  # to refresh after writes
         self._queued: dict[Hashable, Future] = {}  # submitted and not started yet
         self._futures: list[Future] = []
@@ -79,14 +75,14 @@ class Measures:
 
     def get(self, view: View, question: Hashable, compute: Compute) -> Measured:
         """The answer to ``question`` for ``view`` by the rule above; ``compute`` makes a new one."""
-        key = (view_key(view), question)
-        version = view.projection.version
+        key = (view.key, question)
+        version = view.version
         with self._lock:
             self._remember(key, view, compute)
-            entry = self._entries.get(view.projection, {}).get(key)
+            entry = self._entries.get(key)
         if entry is not None and entry.version == version:
             return Measured(entry.value, Freshness(entry.version, False, False))
-        if entry is None and view.projection.graph.number_of_nodes() <= self.sync_nodes:
+        if entry is None and len(view) <= self.sync_nodes:
             value = compute(view, _here)
             self._store(view, key, value, version)
             return Measured(value, Freshness(version, False, False))
@@ -98,39 +94,41 @@ class Measures:
     def held(self, view: View, question: Hashable) -> int | None:
         """The graph version of the answer held for ``question``, without asking for one."""
         with self._lock:
-            entry = self._entries.get(view.projection, {}).get((view_key(view), question))
+            entry = self._entries.get((view.key, question))
         return None if entry is None else entry.version
 
     def warm(self, view: View, question: Hashable, compute: Compute) -> Future:
         """Start computing ``question`` for ``view`` in the background (e.g. at start)."""
-        key = (view_key(view), question)
+        key = (view.key, question)
         with self._lock:
             self._remember(key, view, compute)
         return self._refresh(key, view, compute)
 
-    def watch(self, projection: Callable[[], Projection], interval: float = 1.0) -> threading.Event:
-        """Refresh every question asked so far whenever ``projection()`` has a new version.
+    def watch(self, engine: Engine, interval: float = 1.0) -> threading.Event:
+        """Refresh every question asked so far whenever ``engine`` has a new graph version.
 
-        ``projection`` is e.g. ``lambda: engine.projection``; set the returned event to stop.
+        Set the returned event to stop.
         """
         stop = threading.Event()
 
         def loop() -> None:
             seen = -1
             while not stop.wait(interval):
-                current = projection()
-                if current.version != seen:
-                    seen = current.version
-                    self.refresh_all(current)
+                if engine.version != seen:
+                    seen = engine.version
+                    self.refresh_all(engine)
 
         threading.Thread(target=loop, name="graphsvc-measures-watch", daemon=True).start()
         return stop
 
-    def refresh_all(self, projection: Projection) -> list[Future]:
-        """Recompute every question asked so far on ``projection`` (in the background)."""
+    def refresh_all(self, engine: Engine) -> list[Future]:
+        """Recompute every question asked so far on ``engine``'s current graph (in the background)."""
         with self._lock:
             asked = list(self._asked.items())
-        return [self._refresh(key, _same_view(view, projection), compute) for key, (view, compute) in asked]
+        return [
+            self._refresh(key, engine.view(view.viewer, view.active_on, view.relation_kinds), compute)
+            for key, (view, compute) in asked
+        ]
 
     def wait(self) -> None:
         """Block until every background computation started so far has finished (for tests and tools)."""
@@ -178,28 +176,20 @@ class Measures:
     def _compute(self, key: Hashable, view: View, compute: Compute) -> None:
         with self._lock:
             self._queued.pop(key, None)
-            held = self._entries.get(view.projection, {}).get(key)
-        if held is not None and held.version == view.projection.version:
+            held = self._entries.get(key)
+        if held is not None and held.version == view.version:
             return  # computed meanwhile
         for attempt in range(1, ATTEMPTS + 1):
-            version, writes = view.projection.version, view.projection.writes
             try:
                 value = compute(view, self._run)
             except RuntimeError:  # the graph changed size under us: a write landed
-                if view.projection.writes == writes:
-                    log.exception("measure %s failed", key)
-                    raise
                 log.info("measure %s cut short by a write; attempt %d of %d", key, attempt, ATTEMPTS)
                 continue
             except Exception:
                 log.exception("measure %s failed", key)
                 raise
-            if (writes % 2 == 0 and view.projection.writes == writes) or attempt == ATTEMPTS:
-                # no write landed while it ran; or the last try, kept under the version it began on,
-                # so that the next request finds it stale and has it computed again
-                self._store(view, key, value, version)
-                return
-            log.info("measure %s ran across a write; attempt %d of %d", key, attempt, ATTEMPTS)
+            self._store(view, key, value, view.version)
+            return
 
     def _run(self, fn: Callable[..., Any], n: int, *args: Any) -> Any:
         if n <= self.process_nodes:
@@ -210,31 +200,23 @@ class Measures:
 
     def _store(self, view: View, key: Hashable, value: Any, version: int) -> None:
         with self._lock:
-            held = self._entries.setdefault(view.projection, {})
-            old = held.get(key)
+            old = self._entries.get(key)
             if old is None or old.version <= version:
-                held[key] = _Entry(value, version)
-            while len(held) > ASKED_KEPT:
-                held.pop(next(iter(held)))
+                self._entries[key] = _Entry(value, version)
+            while len(self._entries) > ASKED_KEPT:
+                self._entries.popitem(last=False)
 
 
 def check_scope(view: View, area_code: str | None, theme: str | None) -> None:
     """An unknown area is not found; an unknown theme is invalid (as everywhere in the API)."""
-    if area_code is not None and area_code not in view.projection.areas:
+    if area_code is not None and area_code not in view.areas:
         raise NotFoundError(f"no area with code '{area_code}'", field="areaCode")
-    if theme is not None and theme not in view.projection.themes:
+    if theme is not None and theme not in view.themes:
         raise ValidationError(f"unknown theme '{theme}'", field="theme")
 
 
 def _here(fn: Callable[..., Any], *args: Any) -> Any:
     return fn(*args)
-
-
-def _same_view(view: View, projection: Projection) -> View:
-    """The same viewer, day and relation kinds on another projection."""
-    codes = getattr(view, "_codes", None)
-    kinds = frozenset(RELATION_BY_CODE[c] for c in codes) if codes else None
-    return View(projection, view.viewer, view.active_on, kinds)
 
 
 MEASURES = Measures()

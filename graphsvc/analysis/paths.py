@@ -14,13 +14,13 @@ Hop costs (the path's cost is their sum):
 * warm (``weighted=True``): ``1 - 0.5 * strength * recency``: a strong, current tie costs half a
   hop, so a path of three warm ties can beat one of two cold ties (Granovetter 1973: strong ties
   are the ones that carry an introduction). Strength is the strongest visible relation between
-  the two (unknown: 0.5); recency as in ``network.Tie``.
+  the two (unknown: 0.5); recency as in ``View.tie`` (``timeline.recency``).
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from statistics import fmean
@@ -29,7 +29,7 @@ import igraph as ig
 
 from ..domain import NodeKind
 from ..engine import View
-from .network import Ball, Network, network
+from .ball import Ball
 
 MAX_CANDIDATES = 50  # paths Yen may produce before the search gives up looking for more
 
@@ -68,14 +68,13 @@ def connection_paths(
     Unknown and hidden ids raise the same ``NotFoundError``. Plain: shortest first, strongest
     ties first among equal lengths; weighted: warmest first (see the module's costs).
     """
-    net = network(view)
-    net.require(source, "from")
-    net.require(target, "to")
-    return tuple(search(net, source, target, max_hops, weighted, first))
+    view.require(source, "from")
+    view.require(target, "to")
+    return tuple(search(view, source, target, max_hops, weighted, first))
 
 
 def search(
-    net: Network, source: str, target: str, max_hops: int, weighted: bool, wanted: int, slack: int | None = None
+    view: View, source: str, target: str, max_hops: int, weighted: bool, wanted: int, slack: int | None = None
 ) -> list[Path]:
     """The ``wanted`` best paths of at most ``max_hops`` hops, widening the region hop by hop.
 
@@ -88,21 +87,21 @@ def search(
         return []
     radius = (max_hops + 1) // 2
     near = (
-        Ball(net, (source,), radius, frozenset({target}), exact=False),
-        Ball(net, (target,), radius, frozenset({source}), exact=False),
+        Ball(view, (source,), radius, frozenset({target})),
+        Ball(view, (target,), radius, frozenset({source})),
     )
     closest = min(
         (i + j for i, ring in enumerate(near[0].rings) for j, other in enumerate(near[1].rings) if ring & other),
         default=max_hops,
     )
-    ties = _TieMemo(net)
+    ties = _TieMemo(view)
     cost = _cost(ties, weighted, max_hops)
     widest = max_hops if slack is None else min(max_hops, max(closest, 1) + slack)
     paths: list[Path] = []
     for hops in range(max(closest, 1), widest + 1):
-        region = path_region(net, near, hops)
+        region = path_region(view, near, hops)
         if target in region:
-            paths = _yen(net, sorted(region), source, target, hops, cost, ties, wanted)
+            paths = _yen(view, sorted(region), source, target, hops, cost, ties, wanted)
         if len(paths) == wanted and (not weighted or paths[-1].cost <= (hops + 1) / 2):
             break
     return paths
@@ -111,19 +110,19 @@ def search(
 class _TieMemo(dict[tuple[str, str], tuple[float, float]]):
     """(strength, warmth) of the ties asked for during one search, each computed once."""
 
-    def __init__(self, net: Network):
+    def __init__(self, view: View):
         super().__init__()
-        self.net = net
+        self.view = view
 
     def __call__(self, u: str, v: str) -> tuple[float, float]:
         found = self.get((u, v))
         if found is None:
-            found = self[u, v] = self[v, u] = self.net.weigh(u, v)
+            found = self[u, v] = self[v, u] = self.view.weigh(u, v)
         return found
 
 
 def _yen(
-    net: Network,
+    view: View,
     region: list[str],
     source: str,
     target: str,
@@ -138,7 +137,7 @@ def _yen(
     ``MAX_CANDIDATES``) until enough short ones are among them.
     """
     index = {node: i for i, node in enumerate(region)}
-    edges = induced(net, region)
+    edges = view.edges_among(region)
     graph = ig.Graph(n=len(region), edges=[(index[u], index[v]) for u, v in edges])
     weights = [cost(u, v) for u, v in edges]
     asked = min(MAX_CANDIDATES, 2 * wanted + 3)
@@ -150,7 +149,7 @@ def _yen(
             )
         short = [[region[i] for i in p] for p in found if len(p) - 1 <= hops][:wanted]
         if len(short) == wanted or len(found) < asked or asked == MAX_CANDIDATES:
-            return [path_of(net, nodes, sum(cost(u, v) for u, v in pairwise(nodes))) for nodes in short]
+            return [path_of(view, nodes, sum(cost(u, v) for u, v in pairwise(nodes))) for nodes in short]
         asked = min(MAX_CANDIDATES, 2 * asked)
 
 
@@ -161,27 +160,25 @@ def _cost(tie: _TieMemo, weighted: bool, max_hops: int) -> Callable[[str, str], 
     return lambda u, v: 1.0 + (1.0 - tie(u, v)[0]) * step
 
 
-def path_of(net: Network, nodes: list[str], cost: float) -> Path:
-    """A ``Path`` over ``nodes`` (adjacent in the network), with each hop's relations and tie measures."""
+def path_of(view: View, nodes: list[str], cost: float) -> Path:
+    """A ``Path`` over ``nodes`` (adjacent in the view), with each hop's relations and tie measures."""
     hops = []
     for u, v in pairwise(nodes):
-        t = net.tie(u, v)
+        t = view.tie(u, v)
         hops.append(Hop(u, v, t.relation_ids, t.strength, t.recency))
     strengths = [h.strength for h in hops]
     return Path(tuple(nodes), tuple(hops), round(fmean(strengths), 4), min(strengths), round(cost, 4))
 
 
-def path_region(net: Network, near: tuple[Ball, Ball], max_hops: int) -> set[str]:
+def path_region(view: View, near: tuple[Ball, Ball], max_hops: int) -> set[str]:
     """Every node that can lie on a path of at most ``max_hops`` hops between the balls' centres.
 
     A node at distance ``i`` from one end of such a path is within ``max_hops - i`` of the other
     (not counting ways back through the first end). The balls (radius r >= max_hops / 2, each
     avoiding the other end) know the distances up to r; one a ball does not know is
     at least r + 1, and whether it is exactly r + 1 is one look at the node's neighbours (this
-    keeps most of a hub's thousands of neighbours out). The result is a small superset: that look
-    may use a tie the view hides by day or kind, which the search on the region then leaves out.
+    keeps most of a hub's thousands of neighbours out).
     """
-    adj = net.projection.graph._adj
     region: set[str] = set()
     for this, other in (near, near[::-1]):
         beside = other.nodes - this.rings[0]  # the way on may not run back through this end
@@ -192,23 +189,8 @@ def path_region(net: Network, near: tuple[Ball, Ball], max_hops: int) -> set[str
             if beyond > 1:
                 region |= ring - other.nodes
             elif beyond == 1:
-                region.update(u for u in ring - other.nodes if not adj[u].keys().isdisjoint(beside))
+                region.update(u for u in ring - other.nodes if view.neighbours_in(u, beside))
     return region
-
-
-def induced(net: Network, nodes: Iterable[str]) -> list[tuple[str, str]]:
-    """The visible edges among ``nodes`` (all visible), each once, built cheaply.
-
-    Each node's adjacency or the node set is scanned, whichever is smaller, so a hub in the set
-    costs the set's size, not its degree.
-    """
-    members = set(nodes)
-    adj, hidden = net.projection.graph._adj, net.hidden_pairs
-    edges = []
-    for u in sorted(members):
-        near = members.intersection(adj[u]) if len(adj[u]) > len(members) else adj[u]
-        edges += sorted((u, v) for v in near if u < v and v in members and (u, v) not in hidden)
-    return edges
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +206,7 @@ MAX_INTRODUCTIONS = 3
 _TRIED = 12  # nearest neighbours of the partner tried as the last step
 
 
-def introductions(net: Network, members: Ball, partner: str) -> tuple[Introduction, ...]:
+def introductions(view: View, members: Ball, partner: str) -> tuple[Introduction, ...]:
     """Up to three warm introductions from the members (ring 0 of ``members``) to ``partner``.
 
     Each path walks back from the partner ring by ring through the warmest visible tie, so it is
@@ -233,29 +215,26 @@ def introductions(net: Network, members: Ball, partner: str) -> tuple[Introducti
     hops = members.hops(partner)
     if hops is None:
         hops = members.radius + 1
-    ties = _TieMemo(net)
+    ties = _TieMemo(view)
     found: dict[str, Introduction] = {}
-    for last in _warmest(net, ties, partner, members.rings[hops - 1])[:_TRIED]:
+    for last in _warmest(view, ties, partner, members.rings[hops - 1])[:_TRIED]:
         nodes = [partner, last]
         for ring in reversed(members.rings[: hops - 1]):
-            before = _warmest(net, ties, nodes[-1], ring)
+            before = _warmest(view, ties, nodes[-1], ring)
             if not before:
                 break
             nodes.append(before[0])
         if len(nodes) != hops + 1:
             continue
         nodes.reverse()
-        path = path_of(net, nodes, sum(1.0 - 0.5 * ties(u, v)[1] for u, v in pairwise(nodes)))
-        linker = next((n for n in nodes[1:-1] if net.kind(n) is not NodeKind.MEETING), nodes[0])
+        path = path_of(view, nodes, sum(1.0 - 0.5 * ties(u, v)[1] for u, v in pairwise(nodes)))
+        linker = next((n for n in nodes[1:-1] if view.kind(n) is not NodeKind.MEETING), nodes[0])
         found.setdefault(linker, Introduction(nodes[0], linker, path))
         if len(found) == MAX_INTRODUCTIONS:
             break
     return tuple(sorted(found.values(), key=lambda i: (i.path.cost, i.linker)))
 
 
-def _warmest(net: Network, ties: _TieMemo, node: str, ring: set[str]) -> list[str]:
+def _warmest(view: View, ties: _TieMemo, node: str, ring: set[str]) -> list[str]:
     """The neighbours of ``node`` in ``ring`` over visible ties, warmest tie first."""
-    adj = net.projection.graph._adj[node]
-    near = ring.intersection(adj) if len(ring) < len(adj) else [v for v in adj if v in ring]
-    visible = [v for v in near if (node, v) not in net.hidden_pairs]
-    return sorted(visible, key=lambda v: (-ties(node, v)[1], v))
+    return sorted(view.neighbours_in(node, ring), key=lambda v: (-ties(node, v)[1], v))

@@ -7,9 +7,9 @@ evidence, every part in 0..1, so the parts of an explanation add up to the score
 
 * network: Adamic-Adar over common contacts (Adamic & Adar 2003) and personalized PageRank
   from the stakeholder (Haveliwala 2002), each scaled by its best value among the candidates;
-* content: shared themes (Jaccard), area proximity through the area tree (same buurt > same
-  wijk > same gemeente), the fit of one side's offers to the other's needs, meetings both
-  attended, and how recent the ties through common contacts are;
+* content (``evidence``, as partner matching has it): theme fit, area fit through the area
+  tree, the fit of one side's offers to the other's needs, meetings both attended, and how
+  recent the ties through common contacts are (``timeline.recency``);
 * load: a partner's free capacity (``load.free_capacity``: a wijkpartner at or over its capacity gets
   nothing here; one that declares none gets half).
 
@@ -20,7 +20,6 @@ initiative of a district.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,11 +28,12 @@ import networkx as nx
 import numpy as np
 
 from ..domain import Node, NodeKind, Visibility
+from ..domain.areas import district
 from ..domain.kinds import STAKEHOLDER_KINDS
 from ..engine import View
+from .evidence import describe_area_fit, mutual_area_fit, needs_fit, theme_fit
 from .linkpred import Adjacency
 from .load import free_capacity, free_slots, load_reason
-from .network import Network, network
 
 _INITIATIVE = NodeKind.INITIATIVE
 # Which kinds are suggested to which: initiatives to partners and to each other, organisations
@@ -46,7 +46,6 @@ SUGGESTED: dict[NodeKind, frozenset[NodeKind]] = {
     NodeKind.RESIDENT: frozenset({_INITIATIVE}),
 }
 SMALL_GRAPH = 2_000
-HALF_LIFE_DAYS = 2 * 365
 
 
 @dataclass(frozen=True)
@@ -98,38 +97,38 @@ class Suggestion:
 
 
 @dataclass
-class Context:
+class Scoring:
     """What scoring one source needs, computed once per graph version and viewer."""
 
     view: View
     adjacency: Adjacency
-    net: Network  # the view's network: its graph, filters, and each partner's load (``load.work``)
     local: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (wijk, theme) -> stakeholders
 
     @property
     def graph(self) -> nx.Graph:
-        return self.net.graph
+        return self.view.graph
 
 
-def make_context(view: View) -> Context:
-    """Everything scoring needs for one view, over the network's precomputed filters."""
-    net = network(view)
-    p = view.projection
-    keep = [r for r in p.relation_ids() if view.relation_visible(r)] if net.hidden_pairs else p.relation_ids()
-    adjacency = Adjacency.of_relations(net.nodes, p.source, p.target, keep)
-    return Context(view, adjacency, net, local_index(view, net.nodes))
+def make_scoring(view: View) -> Scoring:
+    """Everything scoring needs for one view: its ties as a sparse matrix, and who works where."""
+    adjacency = Adjacency.of_ties(view.nodes, view.edges_among(view.nodes))
+    return Scoring(view, adjacency, local_index(view))
 
 
-def local_index(view: View, visible: frozenset[str]) -> dict[tuple[str, str], list[str]]:
+def local_index(view: View) -> dict[tuple[str, str], list[str]]:
     """Visible stakeholders by (wijk, theme), for finding those who share a theme nearby without a scan."""
     index: dict[tuple[str, str], list[str]] = {}
-    nodes = view.projection.graph._node
-    for node_id in visible:
-        node = nodes[node_id]["obj"]
-        for district in {_district(code) for code in node.areas}:
+    for node_id in view.nodes:
+        node: Node = view.node(node_id)  # type: ignore[assignment]
+        for wijk in _districts(view, node):
             for theme in node.themes:
-                index.setdefault((district, theme), []).append(node_id)
+                index.setdefault((wijk, theme), []).append(node_id)
     return index
+
+
+def _districts(view: View, node: Node) -> set[str]:
+    """The wijken a stakeholder names or lies in (the code itself above wijk level)."""
+    return {district(code, view.areas) or code for code in node.areas}
 
 
 def suggestable(node: Node) -> bool:
@@ -138,7 +137,7 @@ def suggestable(node: Node) -> bool:
 
 
 def candidates(
-    context: Context,
+    context: Scoring,
     source: str,
     rejected: frozenset[tuple[str, str]] = frozenset(),
     policy: Mapping[NodeKind, frozenset[NodeKind]] | None = SUGGESTED,
@@ -149,23 +148,23 @@ def candidates(
     node, and on a small graph (at most ``SMALL_GRAPH`` nodes) ranks all of them, as link
     prediction studies do.
     """
-    nodes = context.view.projection.graph._node
-    node: Node = nodes[source]["obj"]
+    view = context.view
+    node: Node = view.node(source)  # type: ignore[assignment]
     index = context.adjacency.index
     linked = {context.adjacency.nodes[j] for j in context.adjacency.neighbours(source).tolist()}
     if policy is None and len(context.adjacency.nodes) <= SMALL_GRAPH:
         pool = set(context.adjacency.nodes)
     else:
         pool = set(context.adjacency.two_hop(source))
-        for district in {_district(code) for code in node.areas}:
+        for wijk in _districts(view, node):
             for theme in node.themes:
-                pool.update(context.local.get((district, theme), ()))
+                pool.update(context.local.get((wijk, theme), ()))
     wanted = None if policy is None else policy.get(node.kind, frozenset())
     found = []
     for other_id in pool:
         if other_id not in index or other_id == source or other_id in linked:  # hidden, itself, or tied
             continue
-        other = nodes[other_id]["obj"]
+        other: Node = view.node(other_id)  # type: ignore[assignment]
         if wanted is not None and (other.kind not in wanted or not suggestable(other)):
             continue
         if (source, other_id) in rejected or (other_id, source) in rejected:
@@ -175,7 +174,7 @@ def candidates(
 
 
 def recommend(
-    context: Context,
+    context: Scoring,
     source: str,
     first: int = 10,
     weights: Weights = DEFAULT_WEIGHTS,
@@ -188,7 +187,7 @@ def recommend(
 
 
 def ranked(
-    context: Context,
+    context: Scoring,
     source: str,
     keep: int,
     weights: Weights = DEFAULT_WEIGHTS,
@@ -196,12 +195,12 @@ def ranked(
     kinds: frozenset[NodeKind] | None = None,
 ) -> list[Scored]:
     """The ``keep`` best candidates of ``source``, scored, best first, not yet explained."""
-    nodes = context.view.projection.graph._node
-    pool = [c for c in candidates(context, source, rejected) if kinds is None or nodes[c]["kind"] in kinds]
+    view = context.view
+    pool = [c for c in candidates(context, source, rejected) if kinds is None or view.kind(c) in kinds]
     return sorted(score(context, source, pool, weights, keep=keep), key=lambda s: (-s.total, s.target))
 
 
-def suggestion(context: Context, scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> Suggestion:
+def suggestion(context: Scoring, scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> Suggestion:
     """A scored candidate explained, with its introduction path."""
     return with_path(context, explain(context, scored, weights))
 
@@ -218,7 +217,7 @@ class Scored:
 
 
 def score(
-    context: Context,
+    context: Scoring,
     source: str,
     pool: Sequence[str],
     weights: Weights = DEFAULT_WEIGHTS,
@@ -236,18 +235,18 @@ def score(
     adamic = _scaled(network_scores["adamic_adar"])
     pagerank_raw = context.adjacency.personalized_pagerank(source, pool)
     pagerank = _scaled(np.array([pagerank_raw[c] for c in pool]))
-    me: Node = context.graph.nodes[source]["obj"]
-    nodes = context.view.projection.graph._node
+    view = context.view
+    me: Node = view.node(source)  # type: ignore[assignment]
     cheap = []
     for k, other_id in enumerate(pool):
-        other: Node = nodes[other_id]["obj"]
+        other: Node = view.node(other_id)  # type: ignore[assignment]
         values = {
             "common_contacts": float(adamic[k]),
             "pagerank": float(pagerank[k]),
-            "themes": _jaccard(me.themes, other.themes),
-            "area": area_proximity(me.areas, other.areas),
+            "themes": theme_fit(me.themes, other.themes),
+            "area": mutual_area_fit(view.areas, me.areas, other.areas).value,
             "needs": _needs_fit(me, other),
-            "capacity": free_capacity(context.net, other),
+            "capacity": free_capacity(view, other),
         }
         cheap.append((sum(getattr(weights, name) * value for name, value in values.items()), other_id, values))
     if keep is not None and len(cheap) > keep:
@@ -262,10 +261,10 @@ def score(
     return found
 
 
-def explain(context: Context, scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> Suggestion:
+def explain(context: Scoring, scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> Suggestion:
     """A scored candidate in words: each part with its weight and reason, and one sentence."""
-    me: Node = context.graph.nodes[scored.source]["obj"]
-    other: Node = context.graph.nodes[scored.target]["obj"]
+    me: Node = context.view.node(scored.source)  # type: ignore[assignment]
+    other: Node = context.view.node(scored.target)  # type: ignore[assignment]
     parts = tuple(
         Part(
             name,
@@ -280,7 +279,7 @@ def explain(context: Context, scored: Scored, weights: Weights = DEFAULT_WEIGHTS
     return Suggestion(scored.source, scored.target, total, parts, sentence, scored.contacts)
 
 
-def with_path(context: Context, suggestion: Suggestion) -> Suggestion:
+def with_path(context: Scoring, suggestion: Suggestion) -> Suggestion:
     """The suggestion with its shortest introduction path and the linker on it (None if unconnected)."""
     try:
         path = tuple(nx.bidirectional_shortest_path(context.graph, suggestion.source, suggestion.target))
@@ -291,7 +290,7 @@ def with_path(context: Context, suggestion: Suggestion) -> Suggestion:
 
 
 def recommend_many(
-    context: Context,
+    context: Scoring,
     sources: Iterable[str],
     top: int = 5,
     per_partner: int = 3,
@@ -316,8 +315,8 @@ def recommend_many(
     given: Counter[str] = Counter()
     per_source: dict[str, list[Scored]] = {}
     for scored in pool:
-        target: Node = context.graph.nodes[scored.target]["obj"]
-        limit = max(per_partner, free_slots(context.net, target))
+        target: Node = context.view.node(scored.target)  # type: ignore[assignment]
+        limit = max(per_partner, free_slots(context.view, target))
         chosen = per_source.setdefault(scored.source, [])
         if len(chosen) < top and given[scored.target] < limit:
             chosen.append(scored)
@@ -326,64 +325,31 @@ def recommend_many(
 
 
 # -- evidence ---------------------------------------------------------------------------------
-def area_proximity(mine: Sequence[str], theirs: Sequence[str]) -> float:
-    """1 for a shared buurt, 0.6 for a shared wijk, 0.3 for a shared gemeente, else 0 (codes nest).
-
-    >>> area_proximity(["BU03440311"], ["WK034403"]), area_proximity(["BU03440311"], ["BU03440342"])
-    (0.6, 0.6)
-    """
-    best = 0.0
-    for a in mine:
-        for b in theirs:
-            if a == b:
-                return 1.0
-            if a[2:8] == b[2:8] and len(a) >= 8 and len(b) >= 8:
-                best = max(best, 0.6)
-            elif a[2:6] == b[2:6]:
-                best = max(best, 0.3)
-    return best
-
-
-def _district(code: str) -> str:
-    return code[2:8] if len(code) >= 8 and code[:2] in ("WK", "BU") else code[2:6]
-
-
-def _jaccard(a: Sequence[str], b: Sequence[str]) -> float:
-    sa, sb = set(a), set(b)
-    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
-
-
 def _needs_fit(me: Node, other: Node) -> float:
-    """The share of one side's needs that the other offers (whichever way is an initiative's)."""
-    needs, offers = (me.needs, other.offers) if me.needs else (other.needs, me.offers)
-    return len(set(needs) & set(offers)) / len(set(needs)) if needs else 0.0
+    """``evidence.needs_fit`` of the side that names needs (an initiative's, usually) against the other's offers."""
+    return needs_fit(me.needs, other.offers) if me.needs else needs_fit(other.needs, me.offers)
 
 
-def _common_contacts(context: Context, u: str, v: str) -> list[str]:
+def _common_contacts(context: Scoring, u: str, v: str) -> list[str]:
     """Common neighbours of ``u`` and ``v``, best connected first."""
     a = context.adjacency
     shared = np.intersect1d(a.neighbours(u), a.neighbours(v), assume_unique=True)  # sorted: ties break by id
     return [a.nodes[i] for i in shared[np.argsort(-a.degree[shared], kind="stable")].tolist()]
 
 
-def _shared_meetings(context: Context, contacts: Sequence[str]) -> int:
-    nodes = context.view.projection.graph._node
-    return sum(1 for c in contacts if nodes[c]["kind"] is NodeKind.MEETING)
+def _shared_meetings(context: Scoring, contacts: Sequence[str]) -> int:
+    return sum(1 for c in contacts if context.view.kind(c) is NodeKind.MEETING)
 
 
-def _recency(context: Context, u: str, v: str, contacts: Sequence[str]) -> float:
-    """How recent the ties through common contacts are: 1 if one still holds, halving every two years
-    after the last one ended (0.5 for an ended tie when the view has no day)."""
-    view, p = context.view, context.view.projection
-    day = view.active_on.toordinal() if view.active_on else None
+def _recency(context: Scoring, u: str, v: str, contacts: Sequence[str]) -> float:
+    """How recent the ties through common contacts are: the warmest ``View.tie`` recency among them."""
+    view = context.view
     best = 0.0
     for c in contacts[:20]:
         for a, b in ((u, c), (c, v)):
-            for rel_id in view.edge_relations(a, b):
-                until = p.until[rel_id]
-                if until == 0 or (day is not None and until >= day):
-                    return 1.0
-                best = max(best, 0.5 if day is None else 0.5 ** ((day - until) / HALF_LIFE_DAYS))
+            best = max(best, view.tie(a, b).recency)
+            if best >= 1.0:
+                return 1.0
     return best
 
 
@@ -393,17 +359,18 @@ def _scaled(values: np.ndarray) -> np.ndarray:
 
 
 # -- words ------------------------------------------------------------------------------------
-def _name(context: Context, node_id: str) -> str:
-    return context.graph.nodes[node_id]["obj"].name
+def _name(context: Scoring, node_id: str) -> str:
+    node = context.view.node(node_id)
+    return node.name if node is not None else node_id
 
 
-def _labels(context: Context, keys: Iterable[str]) -> list[str]:
+def _labels(context: Scoring, keys: Iterable[str]) -> list[str]:
     """English labels of theme keys, sorted (the key where the vocabulary lacks it)."""
-    themes = context.view.projection.themes
+    themes = context.view.themes
     return sorted(themes[k].label_en if k in themes else k for k in keys)
 
 
-def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[str], context: Context) -> str:
+def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[str], context: Scoring) -> str:
     if name == "common_contacts":
         if not contacts:
             return "no common contacts"
@@ -419,7 +386,7 @@ def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[s
         shared = _labels(context, set(me.themes) & set(other.themes))
         return f"both work on {', '.join(shared)}" if shared else "no shared themes"
     if name == "area":
-        return {1.0: "same buurt", 0.6: "same wijk", 0.3: "same gemeente"}.get(value, "different municipalities")
+        return describe_area_fit(context.view.areas, mutual_area_fit(context.view.areas, me.areas, other.areas))
     if name == "needs":
         return "offers what is needed" if value > 0 else "no offer meets a need"
     if name == "meetings":
@@ -427,17 +394,19 @@ def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[s
     if name == "recency":
         return "the ties between them are current" if value >= 1 else "the ties between them are old or absent"
     if name == "capacity":
-        return load_reason(context.net, other)
+        return load_reason(context.view, other)
     return ""
 
 
-def _sentence(me: Node, other: Node, parts: Sequence[Part], contacts: Sequence[str], context: Context) -> str:
+def _sentence(me: Node, other: Node, parts: Sequence[Part], contacts: Sequence[str], context: Scoring) -> str:
     """One plain sentence from the strongest evidence, e.g. 'both work on care in the same wijk; 3 shared contacts, among them DOCK'."""
     by_name = {p.name: p for p in parts}
     phrases = []
     shared = _labels(context, set(me.themes) & set(other.themes))
     if shared:
-        where = {1.0: " in the same buurt", 0.6: " in the same wijk"}.get(by_name["area"].value, "")
+        fit = mutual_area_fit(context.view.areas, me.areas, other.areas)
+        place = context.view.areas.get(fit.area or "")
+        where = f" in {place.name}" if fit.code == "SAME_AREA" and place is not None else ""
         phrases.append(f"both work on {' and '.join(shared[:2])}{where}")
     if contacts:
         phrases.append(by_name["common_contacts"].reason)
@@ -448,16 +417,11 @@ def _sentence(me: Node, other: Node, parts: Sequence[Part], contacts: Sequence[s
     return "; ".join(phrases) or "close in the network"
 
 
-def context_for(view: View) -> Context:
+def scoring_for(view: View) -> Scoring:
     """The scoring context of this view's graph version and viewer, built once and shared."""
-    held = network(view).memo
-    context = held.get("recommend")
-    if context is None:
-        context = held["recommend"] = make_context(view)
-        gc.freeze()  # long-lived until the next write, like the network
-    return context
+    return view.remember("recommend", lambda: make_scoring(view))  # type: ignore[no-any-return]
 
 
 def reviewed_pairs(view: View) -> frozenset[tuple[str, str]]:
     """Pairs a broker has judged already (accepted or rejected): they are not suggested again."""
-    return frozenset(view.projection.reviews)
+    return frozenset((r.source, r.target) for r in view.reviews())

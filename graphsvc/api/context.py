@@ -1,9 +1,10 @@
 """What every resolver gets: the engine, the caller's view, and the request's DataLoaders.
 
-The view is made once per request from the caller (a ``Viewer``); every resolver reads the
-graph through it or through ``view_for`` (the same caller on a past day or over some relation
-kinds), never through the projection or the store directly. This is where tokens and roles
-will decide who the caller is.
+``view`` is the caller's view of the current graph version (the engine makes it once per version
+and caller, and shares it); every resolver reads the graph through it or through ``view_for``
+(the same caller on a past day or over some relation kinds), never through the store directly.
+After a mutation, the next resolver's ``view`` is the new version's. This is where tokens and
+roles will decide who the caller is.
 """
 
 from __future__ import annotations
@@ -24,17 +25,18 @@ class Context:
     engine: Engine
     settings: Settings
     viewer: Viewer = BROKER
-    view: View = field(init=False)
     relations: DataLoader[int, Relation | None] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.view = self.engine.view(self.viewer)
         self.relations = DataLoader(load_fn=self._load_relations)
+
+    @property
+    def view(self) -> View:
+        """The caller's view of the current graph version."""
+        return self.engine.view(self.viewer)
 
     def view_for(self, active_on: date | None = None, relation_kinds: list[RelationKind] | None = None) -> View:
         """The caller's view as it stood on ``active_on`` and over ``relation_kinds`` (all when None)."""
-        if active_on is None and not relation_kinds:
-            return self.view
         kinds = frozenset(relation_kinds) if relation_kinds else None
         return self.engine.view(self.viewer, active_on, kinds)
 

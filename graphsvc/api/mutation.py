@@ -75,8 +75,12 @@ def stakeholder_key(context: Context, global_id: str, field: str = "id") -> str:
     return key
 
 
-def node_key(global_id: str, field: str) -> str:
-    return decode(global_id, field)[1]
+def end_key(global_id: str, field: str) -> str:
+    """The store key of a relation's end: a stakeholder, meeting or area ID (not a theme or relation)."""
+    typename, key = decode(global_id, field)
+    if typename in ("Theme", "Relation"):
+        raise NotFoundError(f"'{global_id}' is not a stakeholder, meeting or area", field=field)
+    return key
 
 
 def stakeholder_payload(context: Context, key: str) -> StakeholderPayload:
@@ -125,13 +129,14 @@ class Mutation:
         context: Context = info.context
         try:
             record = to_record(vars(input))
-            record["source"] = node_key(input.source_id, "input.sourceId")
-            record["target"] = node_key(input.target_id, "input.targetId")
+            record["source"] = end_key(input.source_id, "input.sourceId")
+            record["target"] = end_key(input.target_id, "input.targetId")
             rel = await run(lambda: edits.link(context.engine, context.view, record))
         except GraphsvcError as error:
             return LinkPayload(user_errors=errors_of(error))
-        view = context.engine.view(context.viewer)
-        return LinkPayload(relation=Relation.of(view, rel.id))  # type: ignore[arg-type]
+        view = context.view
+        facts = view.relation(rel.id)  # type: ignore[arg-type]
+        return LinkPayload(relation=None if facts is None else Relation.of(view, facts))
 
     @strawberry.mutation(description="Remove a relation.")
     async def unlink(self, info: strawberry.Info, id: strawberry.ID) -> DeletePayload:

@@ -35,17 +35,13 @@ def resolve_node(context: Context, global_id: str) -> Node | None:
         return None
     view = context.view
     if typename == "Area":
-        return maybe_graphql(view.node(key), context) if key in view.projection.areas else None
+        return maybe_graphql(view.node(key), context) if key in view.areas else None
     if typename == "Theme":
-        theme = view.projection.themes.get(key)
+        theme = view.themes.get(key)
         return Theme.of(theme) if theme else None
     if typename == "Relation":
-        rel_id = decode_relation(global_id)
-        p = view.projection
-        visible = rel_id < len(p.kind) and p.kind[rel_id] >= 0 and view.relation_visible(rel_id)
-        if not visible or view.node(p.source[rel_id]) is None or view.node(p.target[rel_id]) is None:  # type: ignore[arg-type]
-            return None
-        return Relation.of(view, rel_id)
+        facts = view.relation(decode_relation(global_id))
+        return None if facts is None else Relation.of(view, facts)
     obj = view.node(key)
     if not isinstance(obj, DomainNode) or typename_of(obj.kind) != typename:
         return None
@@ -114,7 +110,7 @@ class Query:
     @strawberry.field(description="An area by CBS code (GM0344, WK034403, BU03440311); null when unknown.")
     def area(self, info: strawberry.Info, code: str) -> Area | None:
         check_area_code(code, "code")
-        found = info.context.engine.projection.areas.get(code)
+        found = info.context.view.areas.get(code)
         return Area.of(found) if found else None
 
     @strawberry.field(description="Areas by level and/or parent code, by code.")
@@ -131,7 +127,7 @@ class Query:
         found = sorted(
             (
                 a
-                for a in info.context.engine.projection.areas.values()
+                for a in info.context.view.areas.values()
                 if (level is None or a.level == level) and (parent_code is None or a.parent == parent_code)
             ),
             key=lambda a: a.code,
@@ -164,4 +160,4 @@ class Query:
 
     @strawberry.field(description="The theme vocabulary, by key.")
     def themes(self, info: strawberry.Info) -> list[Theme]:
-        return [Theme.of(t) for _, t in sorted(info.context.engine.projection.themes.items())]
+        return [Theme.of(t) for _, t in sorted(info.context.view.themes.items())]

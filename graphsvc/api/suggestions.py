@@ -6,9 +6,8 @@ import asyncio
 
 import strawberry
 
-from ..analysis.directory import find_stakeholders
-from ..analysis.recommend import context_for, ranked, recommend_many, reviewed_pairs, suggestion
-from ..domain import GraphsvcError, NodeKind, ValidationError, within
+from ..analysis.recommend import ranked, recommend_many, reviewed_pairs, scoring_for, suggestion
+from ..domain import GraphsvcError, NodeKind, ValidationError
 from ..engine import View, edits
 from .context import Context
 from .ids import decode
@@ -31,9 +30,7 @@ class ReviewPayload:
 
 def _fits(view: View, key: str, area: str | None, theme: str | None) -> bool:
     node = view.stakeholder(key)
-    if node is None:
-        return False
-    return (theme is None or theme in node.themes) and (area is None or any(within(c, area) for c in node.areas))
+    return node is not None and node.in_scope(area, theme)
 
 
 @strawberry.type
@@ -60,7 +57,7 @@ class SuggestionQueries:
             check_area_code(area_code, "areaCode")
         view = context.view
         wanted = frozenset(k.domain for k in kinds) if kinds else None
-        scoring = context_for(view)
+        scoring = scoring_for(view)
         rejected = reviewed_pairs(view)
         if for_id is not None:
             key = decode(for_id, "forId")[1]
@@ -77,7 +74,7 @@ class SuggestionQueries:
             )
         elif area_code is not None:
             initiatives = wanted or frozenset({NodeKind.INITIATIVE})
-            sources = [n.id for n in find_stakeholders(view, kinds=initiatives, area=area_code)]
+            sources = [n.id for n in view.search(kinds=initiatives, area=area_code)]
             sources = [s for s in sources if theme is None or _fits(view, s, None, theme)]
             if len(sources) > MAX_AREA_SOURCES:
                 raise ValidationError(
@@ -103,10 +100,8 @@ class SuggestionQueries:
         view = context.view
         found = [
             r
-            for r in view.projection.reviews.values()
-            if view.stakeholder(r.source)
-            and view.stakeholder(r.target)
-            and (area_code is None or _fits(view, r.source, area_code, None) or _fits(view, r.target, area_code, None))
+            for r in view.reviews()
+            if (area_code is None or _fits(view, r.source, area_code, None) or _fits(view, r.target, area_code, None))
         ]
         found.sort(key=lambda r: (r.reviewed_at, r.source, r.target), reverse=True)
         return paginate(found, first, after, context.settings.max_page, lambda r: SuggestionReview.of(r, view))

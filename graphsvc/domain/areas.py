@@ -11,6 +11,7 @@ classification its code comes from. A municipality's own working areas (``gebied
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import Problem
@@ -103,7 +104,7 @@ def tree_order(area: Area) -> tuple[int, str]:
     return DEPTH[area.level], area.code
 
 
-def ancestors(code: str, areas: dict[str, Area]) -> list[str]:
+def ancestors(code: str, areas: Mapping[str, Area]) -> list[str]:
     """The chain of parent codes of ``code``, nearest first, as far as ``areas`` knows it."""
     chain = []
     area = areas.get(code)
@@ -111,6 +112,21 @@ def ancestors(code: str, areas: dict[str, Area]) -> list[str]:
         chain.append(area.parent)
         area = areas.get(area.parent)
     return chain
+
+
+def municipality(code: str, areas: Mapping[str, Area]) -> str:
+    """The municipality an area lies in, by the tree (itself for a municipality; the code when unknown)."""
+    chain = ancestors(code, areas)
+    return chain[-1] if chain else code
+
+
+def district(code: str, areas: Mapping[str, Area]) -> str | None:
+    """The district (wijk) an area lies in or is, by the tree; None above or outside districts."""
+    for found in (code, *ancestors(code, areas)):
+        area = areas.get(found)
+        if area is not None and area.level is AreaLevel.DISTRICT:
+            return found
+    return None
 
 
 def containers(code: str) -> tuple[str, ...]:

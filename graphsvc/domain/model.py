@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import msgspec
 
+from .areas import within
 from .kinds import InitiativeStatus, NodeKind, RelationKind, Visibility
 
 
@@ -56,6 +57,10 @@ class Node(msgspec.Struct, frozen=True, gc=False):
 
     def is_stakeholder(self) -> bool:
         return self.kind not in (NodeKind.MEETING, NodeKind.AREA)
+
+    def in_scope(self, area: str | None = None, theme: str | None = None) -> bool:
+        """Whether it works on ``theme`` and names an area in or under ``area`` (None: any)."""
+        return (theme is None or theme in self.themes) and (area is None or any(within(c, area) for c in self.areas))
 
 
 class Relation(NamedTuple):

@@ -1,7 +1,19 @@
 """The graph engine: the in-memory networkx projection kept in step with the store."""
 
-from .engine import Engine, build_projection, import_into
+from .engine import Engine, build_projection, import_into, view_in_memory
 from .projection import Projection
-from .view import BROKER, Role, View, Viewer
+from .view import BROKER, RelationFacts, Role, Tie, View, Viewer
 
-__all__ = ["BROKER", "Engine", "Projection", "Role", "View", "Viewer", "build_projection", "import_into"]
+__all__ = [
+    "BROKER",
+    "Engine",
+    "Projection",
+    "RelationFacts",
+    "Role",
+    "Tie",
+    "View",
+    "Viewer",
+    "build_projection",
+    "import_into",
+    "view_in_memory",
+]

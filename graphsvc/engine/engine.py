@@ -4,7 +4,8 @@ All writes go through ``Engine.edit``, ``write`` or ``import_document``: validat
 to the store, then apply the committed batch to the projection. Reads go through ``Engine.view``. If another process
 wrote to the same store, ``sync`` applies its changes from the store's change feed (or
 rebuilds when the feed says too much changed); a rebuild builds a new projection and swaps
-it in, so views that are in use keep a consistent graph. Changes to the projection are applied
+it in. ``Engine.view`` makes each caller's ``View`` once per graph version and shares it until a
+write supersedes that version; then the views, and everything analyses kept with them, are freed. Changes to the projection are applied
 through a changer (``change_projection_with``): the API has them made on its event loop, where
 queries read, so that none lands in the middle of a query.
 """
@@ -12,7 +13,8 @@ queries read, so that none lands in the middle of a query.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -36,6 +38,15 @@ def build_projection(store: Store) -> Projection:
     return projection
 
 
+def view_in_memory(batch: Batch, relations: Iterable[Relation], viewer: Viewer = BROKER) -> View:
+    """A view of a graph held only in memory: ``batch``'s areas, themes and nodes with ``relations``
+    numbered 1, 2, ... (for evaluating on a part of a graph; nothing is stored)."""
+    projection = Projection()
+    edges = [(i, r.kind.value, r.source, r.target, r.since, r.until, r.strength) for i, r in enumerate(relations, 1)]
+    projection.load(batch.areas, batch.themes, [batch.nodes], [edges], version=1)  # type: ignore[list-item]
+    return View(projection, viewer)
+
+
 def import_into(store: Store, doc: Mapping[str, Any], locate: Locate = default_locate) -> Applied:
     """Validate an import document against what ``store`` holds and write it in one transaction,
     without a projection: for a process that only imports (``graphsvc import``). Reading the nodes,
@@ -56,12 +67,18 @@ def at_once(change: Change) -> None:
     change()
 
 
+VIEWS_KEPT = 16  # views of the current version kept for reuse: one per live (viewer, day, kinds)
+
+
 class Engine:
     def __init__(self, store: Store, projection: Projection | None = None):
         self.store = store
         self.projection = projection if projection is not None else build_projection(store)
         self._write_lock = threading.Lock()
         self._change: Changer = at_once
+        self._views: OrderedDict[Hashable, View] = OrderedDict()  # of ``_views_of``, newest last
+        self._views_of: tuple[Projection, int] | None = None
+        self._views_lock = threading.Lock()
 
     def change_projection_with(self, changer: Changer | None) -> None:
         """Have ``changer`` apply every change to the projection (None: at once, in the writer's thread).
@@ -73,13 +90,39 @@ class Engine:
         self._change = changer or at_once
 
     # -- reading ---------------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        """The graph version the projection holds (the store's, as of the last write or sync)."""
+        return self.projection.version
+
     def view(
         self,
         viewer: Viewer = BROKER,
         active_on: date | None = None,
         relation_kinds: frozenset[RelationKind] | None = None,
     ) -> View:
-        return View(self.projection, viewer, active_on, relation_kinds)
+        """The caller's view of the current graph version: made on first use, shared until a write.
+
+        Call it where changes to the projection are applied (the API's event loop), so that no
+        change lands while a view is made.
+        """
+        key = (viewer, active_on, relation_kinds or None, date.today())
+        projection = self.projection
+        current = (projection, projection.version)
+        with self._views_lock:
+            if self._views_of != current:
+                self._views, self._views_of = OrderedDict(), current  # the old views go with their version
+            found = self._views.get(key)
+            if found is not None:
+                self._views.move_to_end(key)
+                return found
+        made = View(projection, viewer, active_on, relation_kinds or None)
+        with self._views_lock:
+            if self._views_of == current:
+                made = self._views.setdefault(key, made)
+                while len(self._views) > VIEWS_KEPT:
+                    self._views.popitem(last=False)
+        return made
 
     def context(self) -> Context:
         """What validation may refer to: the nodes, areas and themes known now."""
@@ -148,6 +191,7 @@ class Engine:
             for review in batch.reviews:
                 p.put_review(review)
             p.version = applied.version
+        self._forget_views()
 
     # -- keeping in step -------------------------------------------------------------------
     def sync(self) -> bool:
@@ -162,7 +206,12 @@ class Engine:
             return False
         if changes.reload or changes.areas or changes.themes:
             rebuilt = build_projection(self.store)  # a new object: readers keep the one they hold
-            self._change(lambda: setattr(self, "projection", rebuilt))
+
+            def swap() -> None:
+                self.projection = rebuilt
+                self._forget_views()
+
+            self._change(swap)
             return True
         nodes = self.store.read_nodes(sorted(changes.nodes)).values()
         relations = self.store.read_relations(sorted(changes.relations)).values()
@@ -185,3 +234,9 @@ class Engine:
             if reviews is not None:
                 p.reviews = {(r.source, r.target): r for r in reviews}
             p.version = changes.version
+        self._forget_views()
+
+    def _forget_views(self) -> None:
+        """Drop the views of a superseded version, and all analyses kept with them."""
+        with self._views_lock:
+            self._views, self._views_of = OrderedDict(), None

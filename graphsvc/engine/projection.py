@@ -11,8 +11,8 @@ per relation (measured in ``bench/import_rebuild.py``):
   (date ordinals, 0 when open) and ``source``/``target`` (the same str objects as the node
   keys). Direction, role and note are read from these or from the store when asked.
 
-Algorithms read only the projection, never the store, and only through a ``View``
-(``engine.view``), which hides what the caller may not see.
+The representation stays inside ``engine/``: resolvers and algorithms read the graph only
+through a ``View`` (``engine.view``), which hides what the caller may not see.
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ from datetime import date
 
 import networkx as nx
 
-from ..domain import Area, Node, NodeKind, Relation, RelationKind, Review, Theme, ValidationError
-from ..domain.kinds import RELATION_BY_CODE, RELATION_CODES
+from ..domain import Area, Node, NodeKind, Relation, Review, Theme, ValidationError
+from ..domain.kinds import RELATION_CODES
 from ..domain.model import relation_ids
-from ..domain.records import fold, search_text
+from ..domain.records import search_text
+from ..domain.timeline import NO_DATE
 from ..gcpause import paused_gc
 from ..store.protocol import Edge
 
-NO_DATE = 0
 # How far past the highest known relation id a new id may lie: ids are dense (numbered by the
 # store), and the columns are indexed by id.
 ID_HEADROOM = 1_000_000
@@ -229,11 +229,5 @@ class Projection:
         held = self.graph._adj[u][v]["r"]
         return held if isinstance(held, tuple) else (held,)
 
-    def relation_kind(self, rel_id: int) -> RelationKind:
-        return RELATION_BY_CODE[self.kind[rel_id]]
-
     def relation_ids(self) -> Iterator[int]:
         return (i for i, code in enumerate(self.kind) if code >= 0)
-
-    def matches_text(self, node_id: str, text: str) -> bool:
-        return fold(text) in self.search.get(node_id, "")

@@ -1,25 +1,40 @@
-"""The caller's view: the one place that decides what a caller may see of the graph.
+"""The caller's view: the one place that decides what a caller may see of the graph, and the only way to it.
 
-Every query and algorithm gets a ``View`` and nothing else, so what a caller may not see is
-never in the graph it works on (a path through a hidden resident is never found, rather than
-found and removed). A hidden node is answered exactly like a missing one. Roles and tokens
-(public, broker, editor, admin; scoped per municipality) plug in here through ``Viewer``.
+A ``View`` is one viewer's view of one graph version, optionally as it stood on a day and over
+some relation kinds. The engine makes one per (version, viewer, day, relation kinds) and shares
+it between requests until a write supersedes the version (``Engine.view``). On making it, the view
+decides once which nodes the viewer may see and which node pairs it hides all ties of, and keeps
+the answers in sets; every read after that is a set lookup. Resolvers and algorithms read the
+graph only through its methods: nothing outside ``engine/`` touches networkx or the projection.
+
+What a viewer may not see is never in the graph a question is answered on (a path through a
+hidden resident is never found, rather than found and removed), and a hidden node is answered
+exactly like a missing one. Roles and tokens (public, broker, editor, admin) plug in through
+``Viewer``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import networkx as nx
 
-from ..domain import Area, Node, NodeKind, RelationKind, Visibility, within
-from ..domain.kinds import RELATION_CODES, STAKEHOLDER_KINDS
+from ..domain import Area, Node, NodeKind, NotFoundError, RelationKind, Review, Theme, Visibility
+from ..domain.areas import containers
+from ..domain.kinds import RELATION_BY_CODE, RELATION_CODES, STAKEHOLDER_KINDS
 from ..domain.records import fold
-from .projection import NO_DATE, Projection
+from ..domain.timeline import NO_DATE, holds, ordinal, recency
+from .projection import Projection
+
+UNKNOWN_STRENGTH = 0.5  # the strength of a tie nobody rated: neither weak nor strong
 
 
 class Role(StrEnum):
@@ -54,11 +69,38 @@ class Viewer:
 BROKER = Viewer(Role.BROKER)
 
 
-class View:
-    """What one viewer may see, optionally as it stood on ``active_on`` and over some relation kinds.
+class RelationFacts(NamedTuple):
+    """What the projection knows of one relation (role, note and provenance are in the store)."""
 
-    ``graph`` is a networkx view of the stakeholders and meetings (areas left out: every
-    resident of a buurt two hops apart would make every path meaningless); algorithms take it.
+    id: int
+    kind: RelationKind
+    source: str
+    target: str
+    strength: float | None  # None when unknown
+    since: date | None
+    until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tie:
+    """What joins two adjacent nodes in a view: the visible relations and how warm they are."""
+
+    relation_ids: tuple[int, ...]
+    strength: float  # the strongest visible relation's strength (unknown: 0.5)
+    recency: float  # the recency of the warmest relation, 0..1 (``timeline.recency``)
+
+    @property
+    def warmth(self) -> float:
+        return self.strength * self.recency
+
+
+class View:
+    """What one viewer may see of one graph version, on ``active_on`` (None: any day) and over
+    ``relation_kinds`` (None: all). Made by ``Engine.view``; read through its methods.
+
+    The network (``nodes``, ``neighbours``, ``graph``, ...) holds the stakeholders and meetings:
+    areas are answered by ``node`` and ``areas`` but are not in it (every resident of a buurt two
+    hops apart would make every path meaningless).
     """
 
     def __init__(
@@ -68,69 +110,156 @@ class View:
         active_on: date | None = None,
         relation_kinds: frozenset[RelationKind] | None = None,
     ):
-        self.projection = projection
+        self._p = projection
         self.viewer = viewer
         self.active_on = active_on
-        self._day = active_on.toordinal() if active_on else None
+        self.relation_kinds = relation_kinds
+        self.version = projection.version
+        self.day = (active_on or date.today()).toordinal()  # the day recency is measured on
+        self._on = active_on.toordinal() if active_on else None  # the day visibility is decided on
         self._codes = frozenset(RELATION_CODES[k] for k in relation_kinds) if relation_kinds else None
-        self.graph = nx.subgraph_view(projection.graph, filter_node=self._in_network, filter_edge=self._edge_visible)
+        self.memo: dict[Hashable, Any] = {}  # answers analyses derive from this view, kept with it
+        self._memo_lock = threading.RLock()
+        nodes = projection.graph._node
+        self.nodes: frozenset[str] = frozenset(
+            n for n, attrs in nodes.items() if attrs["kind"] is not NodeKind.AREA and self._sees(attrs["obj"])
+        )
+        self._hidden = self._hidden_pairs()
+        self._graph: nx.Graph | None = None
 
-    # -- filters ---------------------------------------------------------------------------
-    def visible(self, node_id: str) -> bool:
+    @property
+    def key(self) -> Hashable:
+        """What decides this view's contents besides the graph: viewer, day and relation kinds."""
+        return (self.viewer, self.active_on, self._codes)
+
+    # -- the rule ------------------------------------------------------------------------------
+    def _sees(self, obj: Node | Area) -> bool:
         """Whether the viewer may see this node (areas always; meetings and stakeholders by rules)."""
-        attrs = self.projection.graph._node.get(node_id)
-        if attrs is None:
-            return False
-        obj = attrs["obj"]
-        if attrs["kind"] is NodeKind.AREA:
+        if isinstance(obj, Area):
             return True
         if not self.viewer.may_see(obj):
             return False
-        if self._day is not None and obj.kind is NodeKind.INITIATIVE:
-            started, ended = obj.started, obj.ended
-            if (started and started.toordinal() > self._day) or (ended and ended.toordinal() < self._day):
-                return False
+        if self._on is not None and obj.kind is NodeKind.INITIATIVE:
+            return holds(ordinal(obj.started), ordinal(obj.ended), self._on)
         return True
 
-    def _in_network(self, node_id: str) -> bool:
-        return self.projection.graph._node[node_id]["kind"] is not NodeKind.AREA and self.visible(node_id)
-
-    def relation_visible(self, rel_id: int) -> bool:
-        p = self.projection
+    def _shows(self, rel_id: int) -> bool:
+        """Whether the relation passes the view's kinds and day (its ends are decided by ``_sees``)."""
+        p = self._p
         if self._codes is not None and p.kind[rel_id] not in self._codes:
             return False
-        if self._day is not None:
-            since, until = p.since[rel_id], p.until[rel_id]
-            if (since != NO_DATE and since > self._day) or (until != NO_DATE and until < self._day):
-                return False
-        return True
+        return self._on is None or holds(p.since[rel_id], p.until[rel_id], self._on)
 
-    def _edge_visible(self, u: str, v: str) -> bool:
-        return any(self.relation_visible(r) for r in self.projection.edge_relations(u, v))
+    def _hidden_pairs(self) -> frozenset[tuple[str, str]]:
+        """Adjacent node pairs all of whose relations the view hides (only with a day or relation kinds)."""
+        if self._on is None and self._codes is None:
+            return frozenset()
+        p = self._p
+        source, target = p.source, p.target
+        pairs: list[tuple[str, str]] = []
+        for rel_id in p.relation_ids():
+            if self._shows(rel_id):
+                continue
+            u, v = source[rel_id] or "", target[rel_id] or ""  # a live relation has both ends
+            if not any(self._shows(r) for r in p.edge_relations(u, v)):
+                pairs += ((u, v), (v, u))
+        return frozenset(pairs)
 
-    # -- reads -----------------------------------------------------------------------------
+    # -- nodes ---------------------------------------------------------------------------------
     def node(self, node_id: str) -> Node | Area | None:
-        """The node, or None when it does not exist or the viewer may not see it."""
-        return self.projection.obj(node_id) if self.visible(node_id) else None
+        """The node or area, or None when it does not exist or the viewer may not see it."""
+        attrs = self._p.graph._node.get(node_id)
+        if attrs is None:
+            return None
+        obj: Node | Area = attrs["obj"]
+        if isinstance(obj, Area):
+            return obj
+        return obj if node_id in self.nodes and self._sees(obj) else None
 
     def stakeholder(self, node_id: str) -> Node | None:
         obj = self.node(node_id)
         return obj if isinstance(obj, Node) and obj.kind in STAKEHOLDER_KINDS else None
 
-    def edge_relations(self, u: str, v: str) -> list[int]:
-        return [r for r in self.projection.edge_relations(u, v) if self.relation_visible(r)]
+    def require(self, node_id: str, field: str = "id") -> str:
+        """``node_id`` if it is a stakeholder or meeting the viewer may see, else ``NotFoundError``
+        (a hidden node is answered exactly like a missing one)."""
+        if node_id not in self.nodes:
+            raise NotFoundError(f"no stakeholder or meeting with id '{node_id}'", field=field)
+        return node_id
+
+    def kind(self, node_id: str) -> NodeKind:
+        """The kind of a node in the view's network."""
+        kind: NodeKind = self._p.graph._node[node_id]["kind"]
+        return kind
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.nodes
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    # -- ties ----------------------------------------------------------------------------------
+    def _adjacent(self, node_id: str) -> Mapping[str, Any]:
+        return self._p.graph._adj.get(node_id, {})
+
+    def neighbours(self, node_id: str) -> set[str]:
+        """The nodes tied to ``node_id`` by a tie the view shows."""
+        found = set(self.nodes.intersection(self._adjacent(node_id)))
+        if self._hidden:
+            found = {v for v in found if (node_id, v) not in self._hidden}
+        return found
+
+    def neighbours_in(self, node_id: str, among: set[str] | frozenset[str]) -> list[str]:
+        """The neighbours of ``node_id`` in ``among``, at the cost of the smaller of the two."""
+        near = self._adjacent(node_id).keys() & among  # a dict view's & walks the smaller side
+        return [v for v in near if v in self.nodes and (node_id, v) not in self._hidden]
+
+    def reach(self, frontier: Iterable[str], avoid: frozenset[str] = frozenset()) -> set[str]:
+        """Every node one tie away from ``frontier`` (not through the nodes in ``avoid``): one step of
+        a breadth-first search, in set algebra at C speed when the view hides no ties."""
+        adj = self._p.graph._adj
+        if not self._hidden:
+            reached: set[str] = set().union(*(adj.get(u, {}).keys() for u in frontier if u not in avoid))
+            return set(self.nodes.intersection(reached))
+        return {v for u in frontier if u not in avoid for v in self.neighbours(u)}
+
+    def adjacent(self, u: str, v: str) -> bool:
+        """Whether ``u`` and ``v`` are joined by a tie the view shows."""
+        return u in self.nodes and v in self.nodes and v in self._adjacent(u) and (u, v) not in self._hidden
+
+    def edges_among(self, nodes: Iterable[str]) -> list[tuple[str, str]]:
+        """The ties the view shows among ``nodes``, each once as (u, v) with u < v, sorted.
+
+        Each node's adjacency or the node set is scanned, whichever is smaller, so a hub in the
+        set costs the set's size, not its degree.
+        """
+        members = self.nodes.intersection(nodes)
+        edges = []
+        for u in sorted(members):
+            around = self._adjacent(u)
+            near = members.intersection(around) if len(around) > len(members) else around
+            edges += sorted((u, v) for v in near if u < v and v in members and (u, v) not in self._hidden)
+        return edges
+
+    def relations(self, u: str, v: str, kinds: frozenset[RelationKind] | None = None) -> list[int]:
+        """Ids of the relations the view shows between ``u`` and ``v`` (of ``kinds``; all when None)."""
+        if not self.adjacent(u, v):
+            return []
+        p = self._p
+        codes = None if kinds is None else {RELATION_CODES[k] for k in kinds}
+        return [r for r in p.edge_relations(u, v) if self._shows(r) and (codes is None or p.kind[r] in codes)]
 
     def relations_of(
         self, node_id: str, kinds: frozenset[RelationKind] | None = None, direction: str = "BOTH"
-    ) -> list[int]:
-        """Ids of the visible relations of a node, to visible ends, ordered by id."""
-        p = self.projection
-        if not self.visible(node_id):
+    ) -> list[RelationFacts]:
+        """The relations of a node the view shows, to ends it shows (areas too), ordered by id."""
+        if self.node(node_id) is None:
             return []
-        codes = frozenset(RELATION_CODES[k] for k in kinds) if kinds else None
+        p = self._p
+        codes = None if kinds is None else {RELATION_CODES[k] for k in kinds}
         found = []
-        for neighbour in p.graph._adj[node_id]:
-            if not self.visible(neighbour):
+        for neighbour in self._adjacent(node_id):
+            if self.node(neighbour) is None:
                 continue
             for rel_id in p.edge_relations(node_id, neighbour):
                 if codes is not None and p.kind[rel_id] not in codes:
@@ -138,33 +267,160 @@ class View:
                 outgoing = p.source[rel_id] == node_id
                 if (direction == "OUT" and not outgoing) or (direction == "IN" and outgoing):
                     continue
-                if self.relation_visible(rel_id):
+                if self._shows(rel_id):
                     found.append(rel_id)
-        return sorted(found)
+        return [facts for facts in map(self.relation, sorted(found)) if facts is not None]
 
-    def strength(self, rel_id: int, default: float = 0.5) -> float:
-        value = self.projection.strength[rel_id]
-        return default if math.isnan(value) else value
+    def relation(self, rel_id: int) -> RelationFacts | None:
+        """The relation, or None when it does not exist or the view hides it or one of its ends."""
+        p = self._p
+        if not 0 <= rel_id < len(p.kind) or p.kind[rel_id] < 0 or not self._shows(rel_id):
+            return None
+        source, target = p.source[rel_id] or "", p.target[rel_id] or ""
+        if self.node(source) is None or self.node(target) is None:
+            return None
+        strength = p.strength[rel_id]
+        since, until = p.since[rel_id], p.until[rel_id]
+        return RelationFacts(
+            rel_id,
+            RELATION_BY_CODE[p.kind[rel_id]],
+            source,
+            target,
+            None if math.isnan(strength) else round(strength, 4),
+            None if since == NO_DATE else date.fromordinal(since),
+            None if until == NO_DATE else date.fromordinal(until),
+        )
 
-    def stakeholders(
+    def relation_count(self) -> int:
+        """How many relations the view shows (counted once per view)."""
+        return self.remember("relation count", self._count_relations)  # type: ignore[no-any-return]
+
+    def _count_relations(self) -> int:
+        p = self._p
+        return sum(
+            1
+            for r in p.relation_ids()
+            if self._shows(r) and self.node(p.source[r] or "") is not None and self.node(p.target[r] or "") is not None
+        )
+
+    # -- how warm a tie is ---------------------------------------------------------------------
+    def recency(self, rel_id: int) -> float:
+        """``timeline.recency`` of a relation on the view's day (its ``active_on``, or today)."""
+        return recency(self._p.since[rel_id], self._p.until[rel_id], self.day)
+
+    def _strength(self, rel_id: int) -> float:
+        value = self._p.strength[rel_id]
+        return UNKNOWN_STRENGTH if math.isnan(value) else value
+
+    def tie(self, u: str, v: str) -> Tie:
+        """The visible relations between adjacent ``u`` and ``v`` and their warmth."""
+        ids = tuple(self.relations(u, v))
+        measured = [(self._strength(r), self.recency(r)) for r in ids]
+        if not measured:
+            return Tie(ids, UNKNOWN_STRENGTH, 1.0)
+        warmest = max(measured, key=lambda m: m[0] * m[1])
+        return Tie(ids, round(max(s for s, _ in measured), 4), round(warmest[1], 4))
+
+    def weigh(self, u: str, v: str) -> tuple[float, float]:
+        """(strength, warmth) of the tie between adjacent ``u`` and ``v``: ``tie`` without the object, for searches."""
+        p = self._p
+        strongest, warmest = -1.0, 0.0
+        for rel_id in p.edge_relations(u, v):
+            if not self._shows(rel_id):
+                continue
+            s = self._strength(rel_id)
+            strongest, warmest = max(strongest, s), max(warmest, s * self.recency(rel_id))
+        return (strongest, warmest) if strongest >= 0 else (UNKNOWN_STRENGTH, UNKNOWN_STRENGTH)
+
+    # -- areas, themes, reviews ----------------------------------------------------------------
+    @property
+    def areas(self) -> Mapping[str, Area]:
+        """Every area by CBS code (areas are public)."""
+        return MappingProxyType(self._p.areas)
+
+    @property
+    def themes(self) -> Mapping[str, Theme]:
+        return MappingProxyType(self._p.themes)
+
+    def reviewed(self, u: str, v: str) -> Review | None:
+        """A broker's verdict on the pair, whichever way round it was given (both ends visible)."""
+        if u not in self.nodes or v not in self.nodes:
+            return None
+        return self._p.reviewed(u, v)
+
+    def reviews(self) -> list[Review]:
+        """The verdicts on pairs the viewer can see both ends of."""
+        return [r for (u, v), r in self._p.reviews.items() if u in self.nodes and v in self.nodes]
+
+    # -- finding stakeholders ------------------------------------------------------------------
+    def search(
         self,
-        kinds: frozenset[NodeKind] | None = None,
-        area: str | None = None,
-        theme: str | None = None,
         text: str | None = None,
-    ) -> Iterator[Node]:
-        """Visible stakeholders matching every filter given; text is case- and accent-insensitive."""
-        needle = fold(text) if text else None
-        wanted = kinds or STAKEHOLDER_KINDS
-        search = self.projection.search
-        for node_id, attrs in self.projection.graph._node.items():
-            if attrs["kind"] not in wanted or not self.visible(node_id):
-                continue
-            node = attrs["obj"]
-            if theme is not None and theme not in node.themes:
-                continue
-            if area is not None and not any(within(code, area) for code in node.areas):
-                continue
-            if needle is not None and needle not in search[node_id]:
-                continue
-            yield node
+        kinds: frozenset[NodeKind] | None = None,
+        themes: Iterable[str] | None = None,
+        area: str | None = None,
+    ) -> list[Node]:
+        """Visible stakeholders matching every filter given, by name (ignoring case) and id.
+
+        ``text``: in the name or tags, ignoring case and accents; ``themes``: any of them;
+        ``area``: a code it names lies in or under it (``areas.within``). Answered from an index
+        made once per view: the stakeholders in name order and, per area code, those in or under it.
+        """
+        by_name, rank = self._by_name()
+        ranks: Iterable[int] | None = None
+        if area is not None:
+            ranks = self._in_area().get(area, [])
+        if text:
+            needle = fold(text)
+            hits = sorted(rank[n] for n, words in self._p.search.items() if needle in words and n in rank)
+            ranks = hits if ranks is None else sorted(set(hits).intersection(ranks))
+        candidates = by_name if ranks is None else [by_name[i] for i in ranks]
+        wanted = set(themes or ())
+        return [
+            node
+            for node in candidates
+            if (kinds is None or node.kind in kinds) and (not wanted or not wanted.isdisjoint(node.themes))
+        ]
+
+    def _by_name(self) -> tuple[list[Node], dict[str, int]]:
+        def make() -> tuple[list[Node], dict[str, int]]:
+            nodes = self._p.graph._node
+            found = (nodes[n]["obj"] for n in self.nodes if nodes[n]["kind"] in STAKEHOLDER_KINDS)
+            by_name = sorted(found, key=lambda node: (node.name.casefold(), node.id))
+            return by_name, {node.id: i for i, node in enumerate(by_name)}
+
+        return self.remember("by name", make)  # type: ignore[no-any-return]
+
+    def _in_area(self) -> dict[str, list[int]]:
+        def make() -> dict[str, list[int]]:
+            found: defaultdict[str, list[int]] = defaultdict(list)
+            for i, node in enumerate(self._by_name()[0]):
+                for container in {c for named in node.areas for c in containers(named)}:
+                    found[container].append(i)  # i rises: every list is in name order
+            return dict(found)
+
+        return self.remember("in area", make)  # type: ignore[no-any-return]
+
+    # -- for algorithms ------------------------------------------------------------------------
+    @property
+    def graph(self) -> nx.Graph:
+        """The view's network as a read-only networkx graph, for algorithms that take one (filtered
+        by set lookups; node data is not part of the vocabulary: ask ``node``)."""
+        if self._graph is None:
+            hidden = self._hidden
+            edges: Callable[..., bool] = (lambda u, v: (u, v) not in hidden) if hidden else nx.filters.no_filter
+            self._graph = nx.subgraph_view(self._p.graph, filter_node=self.nodes.__contains__, filter_edge=edges)
+        return self._graph
+
+    def remember(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per view and kept with it until a write supersedes it.
+
+        The engine drops the view when a write supersedes its version, and all it remembers with it.
+        """
+        found = self.memo.get(key)
+        if found is None:
+            with self._memo_lock:
+                found = self.memo.get(key)
+                if found is None:
+                    found = self.memo[key] = make()
+        return found

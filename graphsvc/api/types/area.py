@@ -37,12 +37,12 @@ class Area(Node):
 
     @strawberry.field(description="The area this one lies in (none for a municipality).")
     def parent(self, info: strawberry.Info) -> Area | None:
-        parent = info.context.engine.projection.areas.get(self._area.parent or "")
+        parent = info.context.view.areas.get(self._area.parent or "")
         return Area.of(parent) if parent else None
 
     @strawberry.field(description="The areas directly under this one, by code.")
     def children(self, info: strawberry.Info) -> list[Area]:
-        areas = info.context.engine.projection.areas.values()
+        areas = info.context.view.areas.values()
         return [Area.of(a) for a in sorted(areas, key=lambda a: a.code) if a.parent == self.code]
 
     @strawberry.field(description="Stakeholders active in this area or any area under it, by name.")

@@ -154,7 +154,7 @@ class ThemeShare:
 
     @strawberry.field
     def theme(self, info: strawberry.Info) -> Theme | None:
-        found = info.context.engine.projection.themes.get(self._key)
+        found = info.context.view.themes.get(self._key)
         return Theme.of(found) if found else None
 
 
@@ -262,7 +262,7 @@ class NeighbourhoodGap:
 
     @strawberry.field
     def area(self, info: strawberry.Info) -> Area | None:
-        found = self._view.projection.areas.get(self._gap.code)
+        found = self._view.areas.get(self._gap.code)
         return Area.of(found) if found else None
 
     @strawberry.field(
@@ -302,7 +302,7 @@ class EgoNetwork:
 
     @strawberry.field(description="The relations among the nodes")
     def relations(self) -> list[Relation]:
-        return [Relation.of(self._view, r.id) for r in self._ego.relations]
+        return Relation.all_of(self._view, [r.id for r in self._ego.relations])
 
 
 @strawberry.input(description="An initiative to match: the id of an existing one, or a draft of a new one.")

@@ -20,7 +20,7 @@ class Meeting(Node):
     date: date | None
     place: str | None
     theme_keys: list[str] = strawberry.field(description="Keys of the themes it was about")
-    _node: strawberry.Private[DomainNode]
+    _meeting: strawberry.Private[DomainNode]
 
     @classmethod
     def of(cls, node: DomainNode) -> Meeting:
@@ -31,14 +31,13 @@ class Meeting(Node):
             date=node.started,
             place=node.place,
             theme_keys=list(node.themes),
-            _node=node,
+            _meeting=node,
         )
 
     @strawberry.field(description="Stakeholders who attended, by name (as far as the caller may see them).")
     def attendees(self, info: strawberry.Info, first: int = 20, after: str | None = None) -> Connection[Node]:
         context = info.context
         view = context.view
-        p = view.projection
-        ids = view.relations_of(self.key, frozenset({RelationKind.ATTENDED}))
-        people = sorted((view.node(p.source[i]) for i in ids), key=lambda n: (n.name, n.id))  # type: ignore[union-attr]
+        found = (view.node(f.source) for f in view.relations_of(self.key, frozenset({RelationKind.ATTENDED})))
+        people = sorted((n for n in found if n is not None), key=lambda n: (n.name, n.id))
         return paginate(people, first, after, context.settings.max_page, lambda n: to_graphql(n, context))

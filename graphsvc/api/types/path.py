@@ -20,15 +20,15 @@ class Hop:
 
     @strawberry.field
     def source(self, info: strawberry.Info) -> Node:
-        return to_graphql(self._view.projection.obj(self._hop.source), info.context)  # type: ignore[arg-type]
+        return to_graphql(self._view.node(self._hop.source), info.context)  # type: ignore[arg-type]
 
     @strawberry.field
     def target(self, info: strawberry.Info) -> Node:
-        return to_graphql(self._view.projection.obj(self._hop.target), info.context)  # type: ignore[arg-type]
+        return to_graphql(self._view.node(self._hop.target), info.context)  # type: ignore[arg-type]
 
     @strawberry.field
     def relations(self) -> list[Relation]:
-        return [Relation.of(self._view, rel_id) for rel_id in self._hop.relation_ids]
+        return Relation.all_of(self._view, list(self._hop.relation_ids))
 
 
 @strawberry.type(description="A way two stakeholders are connected: its nodes in order and a hop per step.")
@@ -47,7 +47,7 @@ class ConnectionPath:
 
     @strawberry.field(description="The stakeholders (and meetings) on the path, from first to last.")
     def nodes(self, info: strawberry.Info) -> list[Node]:
-        return [to_graphql(self._view.projection.obj(n), info.context) for n in self._path.nodes]  # type: ignore[arg-type]
+        return [to_graphql(self._view.node(n), info.context) for n in self._path.nodes]  # type: ignore[arg-type]
 
     @strawberry.field
     def hops(self) -> list[Hop]:

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import strawberry
 
-from ...engine import View
-from ...engine.projection import NO_DATE
+from ...engine import RelationFacts, View
 from ..ids import encode
 from .enums import RelationKind
 from .node import Node, maybe_graphql
-
-
-def _day(ordinal: int) -> date | None:
-    return None if ordinal == NO_DATE else date.fromordinal(ordinal)
 
 
 @strawberry.type(description="A relation from source to target: MEMBER_OF, KNOWS, SUPPORTS (steunverklaring), ...")
@@ -30,21 +24,25 @@ class Relation(Node):
     _view: strawberry.Private[View]
 
     @classmethod
-    def of(cls, view: View, rel_id: int) -> Relation:
-        """A relation from the projection's columns; role, note and provenance load from the store."""
-        p = view.projection
-        strength = p.strength[rel_id]
+    def of(cls, view: View, facts: RelationFacts) -> Relation:
+        """A relation as the view knows it; role, note and provenance load from the store."""
         return cls(
-            id=strawberry.ID(encode("Relation", rel_id)),
-            key=rel_id,
-            kind=p.relation_kind(rel_id),
-            since=_day(p.since[rel_id]),
-            until=_day(p.until[rel_id]),
-            strength=None if math.isnan(strength) else round(strength, 4),
-            _source=p.source[rel_id],  # type: ignore[arg-type]
-            _target=p.target[rel_id],  # type: ignore[arg-type]
+            id=strawberry.ID(encode("Relation", facts.id)),
+            key=facts.id,
+            kind=facts.kind,
+            since=facts.since,
+            until=facts.until,
+            strength=facts.strength,
+            _source=facts.source,
+            _target=facts.target,
             _view=view,
         )
+
+    @classmethod
+    def all_of(cls, view: View, ids: list[int]) -> list[Relation]:
+        """The relations of ``ids`` the view shows, in order."""
+        found = (view.relation(rel_id) for rel_id in ids)
+        return [cls.of(view, facts) for facts in found if facts is not None]
 
     @strawberry.field(description="Where the relation starts (the member, the founder, the supporter, ...).")
     def source(self, info: strawberry.Info) -> Node | None:

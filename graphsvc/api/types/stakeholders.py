@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from ...analysis.directory import find_stakeholders
 from ...domain import Node as DomainNode
 from ...domain import NodeKind
 from ..ids import encode
@@ -36,7 +35,7 @@ class Stakeholder(Node):
     provenance: str | None = strawberry.field(description="Source: who or what said so")
     created_at: datetime
     updated_at: datetime
-    _node: strawberry.Private[DomainNode]
+    _stakeholder: strawberry.Private[DomainNode]
 
     @classmethod
     def of(cls, node: DomainNode, context: Context) -> Stakeholder:
@@ -48,13 +47,13 @@ class Stakeholder(Node):
 
     @strawberry.field(description="Themes it works on (thema's)")
     def themes(self, info: strawberry.Info) -> list[Theme]:
-        known = info.context.engine.projection.themes
-        return [Theme.of(known[key]) for key in self._node.themes if key in known]
+        known = info.context.view.themes
+        return [Theme.of(known[key]) for key in self._stakeholder.themes if key in known]
 
     @strawberry.field(description="Areas it lives, works, serves or is responsible in")
     def areas(self, info: strawberry.Info) -> list[Area]:
-        known = info.context.engine.projection.areas
-        return [Area.of(known[code]) for code in self._node.areas if code in known]
+        known = info.context.view.areas
+        return [Area.of(known[code]) for code in self._stakeholder.areas if code in known]
 
     @strawberry.field(description="Its relations to what the caller may see, oldest first.")
     def relations(
@@ -70,8 +69,8 @@ class Stakeholder(Node):
 
         context: Context = info.context
         view = context.view_for(active_on)
-        ids = view.relations_of(self._node.id, frozenset(kinds) if kinds else None, direction.value)
-        return paginate(ids, first, after, context.settings.max_page, lambda rel_id: Relation.of(view, rel_id))
+        found = view.relations_of(self._stakeholder.id, frozenset(kinds) if kinds else None, direction.value)
+        return paginate(found, first, after, context.settings.max_page, lambda facts: Relation.of(view, facts))
 
     @strawberry.field(description="Stakeholders and meetings it has a relation with, by name.")
     def neighbours(
@@ -82,15 +81,13 @@ class Stakeholder(Node):
         after: str | None = None,
     ) -> Connection[Node]:
         context: Context = info.context
-        graph = context.view.graph
+        view = context.view
         wanted = {kind.domain for kind in kinds} if kinds else None
-        found = []
-        if self._node.id in graph:
-            for neighbour in graph[self._node.id]:
-                obj = graph.nodes[neighbour]["obj"]
-                if wanted is None or obj.kind in wanted:
-                    found.append(obj)
-        found.sort(key=lambda n: (n.name, n.id))
+        near = (view.node(n) for n in view.neighbours(self._stakeholder.id))
+        found = sorted(
+            (n for n in near if isinstance(n, DomainNode) and (wanted is None or n.kind in wanted)),
+            key=lambda n: (n.name, n.id),
+        )
         return paginate(found, first, after, context.settings.max_page, lambda n: to_graphql(n, context))
 
 
@@ -104,7 +101,7 @@ def common_fields(node: DomainNode) -> dict:
         "provenance": node.provenance,
         "created_at": node.created_at,
         "updated_at": node.updated_at,
-        "_node": node,
+        "_stakeholder": node,
     }
 
 
@@ -118,7 +115,7 @@ class Resident(Stakeholder):
 
     @strawberry.field(description="Contact details; only editors see them, never the public or brokers.")
     def contact(self, info: strawberry.Info) -> str | None:
-        return self._node.contact if info.context.viewer.sees_contact_details else None
+        return self._stakeholder.contact if info.context.viewer.sees_contact_details else None
 
 
 @strawberry.type(description="An organisation: vereniging, stichting, business, school, care, culture, cooperative...")
@@ -199,5 +196,5 @@ def stakeholder_page(
     """A page of the stakeholders the caller may see that match every filter, by name."""
     view = context.view_for(active_on)
     wanted = frozenset(kind.domain for kind in kinds) if kinds else None
-    found = find_stakeholders(view, kinds=wanted, themes=themes, area=area, text=search)
+    found = view.search(search, kinds=wanted, themes=themes, area=area)
     return paginate(found, first, after, context.settings.max_page, lambda n: STAKEHOLDER_TYPES[n.kind].of(n, context))

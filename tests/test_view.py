@@ -1,0 +1,143 @@
+"""The caller's view: what it shows, how it finds stakeholders, and that the engine shares and frees it."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from datetime import date
+
+import networkx as nx
+import pytest
+
+from graphsvc.domain import Batch, NodeKind, Relation, RelationKind, Visibility, within
+from graphsvc.domain.records import fold
+from graphsvc.engine import Engine, View, edits
+from graphsvc.engine.view import Role, Viewer
+
+VIEWS = {
+    "broker": {},
+    "public": {"viewer": Viewer(Role.PUBLIC)},
+    "on 2016-01-01": {"active_on": date(2016, 1, 1)},
+    "knows and member of": {"relation_kinds": frozenset({RelationKind.KNOWS, RelationKind.MEMBER_OF})},
+}
+
+
+def without_the_hidden(doc: dict, viewer: Viewer) -> nx.Graph:
+    """The demo city's stakeholders and meetings, with every resident the viewer may not see deleted."""
+    hidden = {
+        s["id"]
+        for s in doc["stakeholders"]
+        if s["kind"] == "RESIDENT" and Visibility(s.get("visibility", "PRIVATE")) not in viewer_sees(viewer)
+    }
+    graph = nx.Graph()
+    graph.add_nodes_from(s["id"] for s in [*doc["stakeholders"], *doc.get("meetings", [])] if s["id"] not in hidden)
+    graph.add_edges_from(
+        (r["source"], r["target"]) for r in doc["relations"] if r["source"] in graph and r["target"] in graph
+    )
+    return graph
+
+
+def viewer_sees(viewer: Viewer) -> frozenset[Visibility]:
+    from graphsvc.engine.view import SEES_RESIDENTS
+
+    return SEES_RESIDENTS[viewer.role]
+
+
+@pytest.mark.parametrize("role", [Role.PUBLIC, Role.BROKER, Role.EDITOR])
+def test_a_views_graph_is_the_graph_with_the_hidden_deleted(demo_engine: Engine, demo_doc: dict, role: Role):
+    view = demo_engine.view(Viewer(role))
+    expected = without_the_hidden(demo_doc, Viewer(role))
+    assert set(view.graph) == set(expected) == set(view.nodes)
+    assert {frozenset(e) for e in view.graph.edges()} == {frozenset(e) for e in expected.edges()}
+    assert view.edges_among(view.nodes) == sorted(tuple(sorted(e)) for e in expected.edges())
+
+
+@pytest.mark.parametrize("asked", list(VIEWS.values()), ids=list(VIEWS))
+def test_neighbours_reach_and_ties_agree_with_the_views_graph(demo_engine: Engine, asked: dict):
+    view = demo_engine.view(**asked)
+    for node in sorted(view.nodes)[::7]:
+        assert view.neighbours(node) == set(view.graph[node])
+        assert view.reach([node]) == set(view.graph[node])
+        for other in view.neighbours(node):
+            assert view.adjacent(node, other) and view.relations(node, other)
+            assert view.tie(node, other).relation_ids == tuple(view.relations(node, other))
+
+
+ASKED = [
+    {},
+    {"text": "buurtteam"},
+    {"text": "OKÉ"},
+    {"kinds": frozenset({NodeKind.WIJKPARTNER, NodeKind.ORGANISATION})},
+    {"themes": ["care", "youth"]},
+    {"area": "WK034403"},
+    {"area": "BU03440322", "kinds": frozenset({NodeKind.RESIDENT})},
+    {"area": "GM0344", "themes": ["care"], "text": "overvecht"},
+    {"area": "WK999999"},
+    {"text": "no such stakeholder"},
+]
+
+
+def by_hand(view: View, text=None, kinds=None, themes=None, area=None) -> list[str]:
+    """``View.search`` spelled out over every node the view shows."""
+    found = []
+    for node_id in view.nodes:
+        node = view.stakeholder(node_id)
+        if node is None or (kinds and node.kind not in kinds) or (themes and not set(themes) & set(node.themes)):
+            continue
+        if area and not any(within(code, area) for code in node.areas):
+            continue
+        if text and fold(text) not in fold(" ".join([node.name, *node.tags])):
+            continue
+        found.append(node)
+    return [n.id for n in sorted(found, key=lambda n: (n.name.casefold(), n.id))]
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ASKED,
+    ids=lambda asked: (
+        ",".join(f"{k}={sorted(v) if isinstance(v, frozenset) else v}" for k, v in asked.items()) or "all"
+    ),
+)
+@pytest.mark.parametrize("view_asked", list(VIEWS.values())[:3], ids=list(VIEWS)[:3])
+def test_search_finds_what_the_view_shows(demo_engine: Engine, asked: dict, view_asked: dict):
+    view = demo_engine.view(**view_asked)
+    assert [n.id for n in view.search(**asked)] == by_hand(view, **asked)
+
+
+def test_private_residents_are_never_found(demo_engine: Engine, demo_doc: dict):
+    private = {s["id"] for s in demo_doc["stakeholders"] if s.get("visibility") == "PRIVATE"}
+    assert private
+    found = {n.id for n in demo_engine.view().search(kinds=frozenset({NodeKind.RESIDENT}))}
+    assert found and not found & private
+    assert all(demo_engine.view().node(key) is None for key in private), "hidden is answered as missing"
+
+
+def test_a_write_is_found_at_once(demo_engine: Engine):
+    assert demo_engine.view().search("Jongerencafé") == []
+    edits.create_node(
+        demo_engine,
+        demo_engine.view(),
+        {"id": "jongerencafe", "kind": "INITIATIVE", "name": "Jongerencafé Neckardreef", "areas": ["BU03440322"]},
+    )
+    found = demo_engine.view().search("jongerencafe", area="WK034403")
+    assert [n.id for n in found] == ["jongerencafe"]
+
+
+def test_the_engine_shares_a_view_per_version_and_frees_the_superseded_ones(demo_engine: Engine):
+    from graphsvc.analysis import connection_paths
+    from graphsvc.analysis.recommend import scoring_for
+
+    superseded = []
+    for i in range(3):
+        view = demo_engine.view()
+        assert demo_engine.view() is view, "one view per version and caller"
+        connection_paths(view, "res-overvecht-057", "dock-utrecht")
+        scoring_for(view)  # what analyses keep with the view goes with it
+        superseded.append(weakref.ref(view))
+        del view
+        demo_engine.write(
+            Batch(relations=[Relation(None, RelationKind.KNOWS, "dock-utrecht", f"res-overvecht-00{i + 1}")])
+        )
+    gc.collect()
+    assert [ref() for ref in superseded] == [None, None, None], "no superseded view is kept alive"
