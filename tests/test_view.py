@@ -6,6 +6,7 @@ import gc
 import weakref
 from datetime import date
 
+import msgspec
 import networkx as nx
 import pytest
 
@@ -77,10 +78,10 @@ ASKED = [
 ]
 
 
-def by_hand(view: View, text=None, kinds=None, themes=None, area=None) -> list[str]:
-    """``View.search`` spelled out over every node the view shows."""
+def by_hand(view: View, ids: list[str], text=None, kinds=None, themes=None, area=None) -> list[str]:
+    """``View.search`` spelled out over every stakeholder the view shows of ``ids``."""
     found = []
-    for node_id in view.nodes:
+    for node_id in ids:
         node = view.stakeholder(node_id)
         if node is None or (kinds and node.kind not in kinds) or (themes and not set(themes) & set(node.themes)):
             continue
@@ -100,9 +101,10 @@ def by_hand(view: View, text=None, kinds=None, themes=None, area=None) -> list[s
     ),
 )
 @pytest.mark.parametrize("view_asked", list(VIEWS.values())[:3], ids=list(VIEWS)[:3])
-def test_search_finds_what_the_view_shows(demo_engine: Engine, asked: dict, view_asked: dict):
+def test_search_finds_what_the_view_shows(demo_engine: Engine, demo_doc: dict, asked: dict, view_asked: dict):
     view = demo_engine.view(**view_asked)
-    assert [n.id for n in view.search(**asked)] == by_hand(view, **asked)
+    ids = [s["id"] for s in demo_doc["stakeholders"]]
+    assert [n.id for n in view.search(**asked)] == by_hand(view, ids, **asked)
 
 
 def test_private_residents_are_never_found(demo_engine: Engine, demo_doc: dict):
@@ -141,3 +143,37 @@ def test_the_engine_shares_a_view_per_version_and_frees_the_superseded_ones(demo
         )
     gc.collect()
     assert [ref() for ref in superseded] == [None, None, None], "no superseded view is kept alive"
+
+
+def test_a_token_scoped_to_one_municipality_sees_nothing_of_another(demo_engine: Engine):
+    everywhere = demo_engine.view(Viewer(Role.BROKER))
+    utrecht = demo_engine.view(Viewer(Role.BROKER, frozenset({"GM0344"})))
+    outside = [n for n in everywhere.nodes if not any(within(c, "GM0344") for c in everywhere.node(n).areas)]
+    assert outside and utrecht.nodes and utrecht.nodes == everywhere.nodes - set(outside)
+    assert all(utrecht.node(n) is None for n in outside), "out of scope is answered as missing"
+    assert set(utrecht.areas) == {code for code in everywhere.areas if within(code, "GM0344")}
+    assert all(v in utrecht.nodes for u, v in utrecht.edges_among(utrecht.nodes)), "no tie leaves the scope"
+
+
+def test_the_public_knows_public_residents_by_name_only(demo_engine: Engine, demo_doc: dict):
+    public = demo_engine.view(Viewer(Role.PUBLIC))
+    residents = {s["id"]: s for s in demo_doc["stakeholders"] if s["kind"] == "RESIDENT"}
+    named = [key for key, s in residents.items() if s.get("visibility") == "PUBLIC"]
+    assert named and not any(key in public.nodes for key in residents), "no resident is in the public's network"
+    for key in named:
+        shown = public.node(key)
+        assert shown is not None and shown.name == residents[key]["name"]
+        assert shown.areas == () and shown.themes == () and shown.tags == () and not public.neighbours(key)
+    others = [key for key, s in residents.items() if s.get("visibility") != "PUBLIC"]
+    assert all(public.node(key) is None for key in others)
+    found = {n.id for n in public.search(kinds=frozenset({NodeKind.RESIDENT}))}
+    assert found == set(named)
+
+
+def test_an_objecting_resident_is_in_no_view(demo_engine: Engine):
+    key = "res-overvecht-057"
+    node = demo_engine.view(Viewer(Role.ADMIN)).node(key)
+    demo_engine.write(Batch(nodes=[msgspec.structs.replace(node, objected=True)]))
+    for role in Role:
+        view = demo_engine.view(Viewer(role))
+        assert view.node(key) is None and key not in view.graph

@@ -52,6 +52,7 @@ class Node(msgspec.Struct, frozen=True, gc=False):
     ended: date | None = None
     holder: str | None = None  # municipality roles: the holder's name, optional
     place: str | None = None  # meetings
+    objected: bool = False  # residents: objected to the processing (AVG art. 21): in no answer while weighed
     created_at: datetime = EPOCH
     updated_at: datetime = EPOCH
 

@@ -99,6 +99,7 @@ def to_node_record(node: Node) -> dict[str, Any]:
         ("ended", node.ended),
         ("holder", node.holder),
         ("place", node.place),
+        ("objected", node.objected or None),
         ("createdAt", None if node.created_at == EPOCH else node.created_at),
         ("updatedAt", None if node.updated_at == EPOCH else node.updated_at),
     ):
@@ -146,6 +147,7 @@ def node_from_record(record: dict[str, Any]) -> Node:
         ended=day("ended"),
         holder=record.get("holder"),
         place=record.get("place"),
+        objected=record.get("objected") is True,
         created_at=stamp("createdAt"),
         updated_at=stamp("updatedAt"),
     )

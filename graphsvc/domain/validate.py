@@ -55,6 +55,7 @@ NODE_KEYS = {
     "holder",
     "place",
     "date",
+    "objected",
     "createdAt",
     "updatedAt",
 }
@@ -63,6 +64,7 @@ RELATION_KEYS = {"id", "kind", "source", "target", "since", "until", "strength",
 ONLY_FOR = {
     "visibility": {NodeKind.RESIDENT},
     "contact": {NodeKind.RESIDENT},
+    "objected": {NodeKind.RESIDENT},
     "capacity": {NodeKind.WIJKPARTNER},
     "status": {NodeKind.INITIATIVE},
     "needs": {NodeKind.INITIATIVE},
@@ -307,9 +309,16 @@ class Validator:
             ended=ended,
             holder=self._text(row, "holder", where, limit=MAX_NAME),
             place=self._text(row, "place", where, limit=MAX_NAME),
+            objected=self._flag(row, "objected", where),
             created_at=self._stamp(row, "createdAt", where) or self.context.created_at(node_id) or self.now,
             updated_at=self._stamp(row, "updatedAt", where) or self.now,
         )
+
+    def _flag(self, row: Mapping, key: str, where: str) -> bool:
+        value = row.get(key)
+        if value is not None and not isinstance(value, bool):
+            self.problem("INVALID", f"{where}.{key}", f"expected true or false, got {value!r}")
+        return value is True
 
     def _kind_fields(self, row: Mapping, kind: NodeKind, where: str) -> None:
         for key in ONLY_FOR.keys() & row.keys():

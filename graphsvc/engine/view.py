@@ -9,8 +9,8 @@ graph only through its methods: nothing outside ``engine/`` touches networkx or 
 
 What a viewer may not see is never in the graph a question is answered on (a path through a
 hidden resident is never found, rather than found and removed), and a hidden node is answered
-exactly like a missing one. Roles and tokens (public, broker, editor, admin) plug in through
-``Viewer``.
+exactly like a missing one. Who is asking is a ``Viewer``: a role (public, broker, editor,
+admin) and the municipalities its token covers.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from ..domain import Area, Node, NodeKind, NotFoundError, RelationKind, Review, Theme, Visibility
-from ..domain.areas import containers
+from ..domain.areas import containers, within
 from ..domain.kinds import RELATION_BY_CODE, RELATION_CODES, STAKEHOLDER_KINDS
 from ..domain.records import fold
 from ..domain.timeline import NO_DATE, holds, ordinal, recency
@@ -44,22 +44,60 @@ class Role(StrEnum):
     ADMIN = "ADMIN"
 
 
+class Permission(StrEnum):
+    """What a role may do besides reading what its view shows."""
+
+    ASK = "ASK"  # connection questions, measures and suggestions
+    WRITE = "WRITE"  # create, change, link, review, import new records
+    ADMINISTER = "ADMINISTER"  # tokens, erasure, objections, the audit log, imports that replace records
+
+
+PERMISSIONS = {
+    Role.PUBLIC: frozenset(),
+    Role.BROKER: frozenset({Permission.ASK}),
+    Role.EDITOR: frozenset({Permission.ASK, Permission.WRITE}),
+    Role.ADMIN: frozenset(Permission),
+}
+# Residents each role sees in the network (with their ties), and those it knows only by name.
 SEES_RESIDENTS = {
-    Role.PUBLIC: frozenset({Visibility.PUBLIC}),
+    Role.PUBLIC: frozenset(),
     Role.BROKER: frozenset({Visibility.PUBLIC, Visibility.BROKERS}),
     Role.EDITOR: frozenset(Visibility),
     Role.ADMIN: frozenset(Visibility),
 }
+NAMES_RESIDENTS = {Role.PUBLIC: frozenset({Visibility.PUBLIC})}
 
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """Who is asking. Until tokens arrive, the API asks as a social broker."""
+    """Who is asking: a role, and the municipalities (CBS GM codes) its token covers (None: all)."""
 
     role: Role = Role.BROKER
+    municipalities: frozenset[str] | None = None
+    label: str = ""  # how the audit log names it: a token's display prefix, or the command line
+
+    def may(self, permission: Permission) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+    def in_scope(self, areas: Iterable[str]) -> bool:
+        """Whether something naming ``areas`` lies in the viewer's municipalities."""
+        scope = self.municipalities
+        return scope is None or any(within(code, gm) for code in areas for gm in scope)
 
     def may_see(self, node: Node) -> bool:
-        return node.kind is not NodeKind.RESIDENT or node.visibility in SEES_RESIDENTS[self.role]
+        """Whether the node is in the viewer's network: in scope and, for a resident, visible to its role."""
+        if node.kind is NodeKind.RESIDENT and (node.objected or node.visibility not in SEES_RESIDENTS[self.role]):
+            return False
+        return self.in_scope(node.areas)
+
+    def knows_name_of(self, node: Node) -> bool:
+        """Whether the viewer may see the node's display name although it is not in its network."""
+        return (
+            node.kind is NodeKind.RESIDENT
+            and not node.objected
+            and node.visibility in NAMES_RESIDENTS.get(self.role, frozenset())
+            and self.in_scope(node.areas)
+        )
 
     @property
     def sees_contact_details(self) -> bool:
@@ -67,6 +105,7 @@ class Viewer:
 
 
 BROKER = Viewer(Role.BROKER)
+PUBLIC = Viewer(Role.PUBLIC)
 
 
 class RelationFacts(NamedTuple):
@@ -124,6 +163,21 @@ class View:
         self.nodes: frozenset[str] = frozenset(
             n for n, attrs in nodes.items() if attrs["kind"] is not NodeKind.AREA and self._sees(attrs["obj"])
         )
+        # residents the viewer knows by display name only: never in the network, never with their ties
+        self._named: dict[str, Node] = (
+            {
+                n: Node(n, NodeKind.RESIDENT, attrs["obj"].name, visibility=attrs["obj"].visibility)
+                for n, attrs in nodes.items()
+                if attrs["kind"] is NodeKind.RESIDENT and viewer.knows_name_of(attrs["obj"])
+            }
+            if viewer.role in NAMES_RESIDENTS
+            else {}
+        )
+        self._areas = (
+            projection.areas
+            if viewer.municipalities is None
+            else {code: area for code, area in projection.areas.items() if viewer.in_scope([code])}
+        )
         self._hidden = self._hidden_pairs()
         self._graph: nx.Graph | None = None
 
@@ -134,9 +188,9 @@ class View:
 
     # -- the rule ------------------------------------------------------------------------------
     def _sees(self, obj: Node | Area) -> bool:
-        """Whether the viewer may see this node (areas always; meetings and stakeholders by rules)."""
+        """Whether the viewer may see this node (areas in its scope; meetings and stakeholders by ``Viewer``)."""
         if isinstance(obj, Area):
-            return True
+            return self.viewer.in_scope([obj.code])
         if not self.viewer.may_see(obj):
             return False
         if self._on is not None and obj.kind is NodeKind.INITIATIVE:
@@ -167,14 +221,16 @@ class View:
 
     # -- nodes ---------------------------------------------------------------------------------
     def node(self, node_id: str) -> Node | Area | None:
-        """The node or area, or None when it does not exist or the viewer may not see it."""
+        """The node or area, or None when it does not exist or the viewer may not see it (a resident
+        the viewer knows by name only comes with nothing but the name)."""
         attrs = self._p.graph._node.get(node_id)
         if attrs is None:
             return None
         obj: Node | Area = attrs["obj"]
-        if isinstance(obj, Area):
-            return obj
-        return obj if node_id in self.nodes and self._sees(obj) else None
+        if node_id in self.nodes or isinstance(obj, Area):
+            return obj if self._sees(obj) else None
+        named = self._named.get(node_id)
+        return named if named is not None and self.viewer.knows_name_of(obj) else None
 
     def stakeholder(self, node_id: str) -> Node | None:
         obj = self.node(node_id)
@@ -203,7 +259,9 @@ class View:
         return self._p.graph._adj.get(node_id, {})
 
     def neighbours(self, node_id: str) -> set[str]:
-        """The nodes tied to ``node_id`` by a tie the view shows."""
+        """The nodes tied to ``node_id`` by a tie the view shows (none for a node it does not show)."""
+        if node_id not in self.nodes:
+            return set()
         found = set(self.nodes.intersection(self._adjacent(node_id)))
         if self._hidden:
             found = {v for v in found if (node_id, v) not in self._hidden}
@@ -211,15 +269,17 @@ class View:
 
     def neighbours_in(self, node_id: str, among: set[str] | frozenset[str]) -> list[str]:
         """The neighbours of ``node_id`` in ``among``, at the cost of the smaller of the two."""
+        if node_id not in self.nodes:
+            return []
         near = self._adjacent(node_id).keys() & among  # a dict view's & walks the smaller side
         return [v for v in near if v in self.nodes and (node_id, v) not in self._hidden]
 
     def reach(self, frontier: Iterable[str], avoid: frozenset[str] = frozenset()) -> set[str]:
         """Every node one tie away from ``frontier`` (not through the nodes in ``avoid``): one step of
         a breadth-first search, in set algebra at C speed when the view hides no ties."""
-        adj = self._p.graph._adj
+        adj, nodes = self._p.graph._adj, self.nodes
         if not self._hidden:
-            reached: set[str] = set().union(*(adj.get(u, {}).keys() for u in frontier if u not in avoid))
+            reached: set[str] = set().union(*(adj.get(u, {}).keys() for u in frontier if u not in avoid and u in nodes))
             return set(self.nodes.intersection(reached))
         return {v for u in frontier if u not in avoid for v in self.neighbours(u)}
 
@@ -335,8 +395,8 @@ class View:
     # -- areas, themes, reviews ----------------------------------------------------------------
     @property
     def areas(self) -> Mapping[str, Area]:
-        """Every area by CBS code (areas are public)."""
-        return MappingProxyType(self._p.areas)
+        """The areas in the viewer's scope, by CBS code."""
+        return MappingProxyType(self._areas)
 
     @property
     def themes(self) -> Mapping[str, Theme]:
@@ -371,8 +431,12 @@ class View:
         if area is not None:
             ranks = self._in_area().get(area, [])
         if text:
-            needle = fold(text)
-            hits = sorted(rank[n] for n, words in self._p.search.items() if needle in words and n in rank)
+            needle, named = fold(text), self._named
+            hits = sorted(
+                rank[n]
+                for n, words in self._p.search.items()
+                if n in rank and needle in (fold(named[n].name) if n in named else words)  # a name is all they show
+            )
             ranks = hits if ranks is None else sorted(set(hits).intersection(ranks))
         candidates = by_name if ranks is None else [by_name[i] for i in ranks]
         wanted = set(themes or ())
@@ -385,8 +449,8 @@ class View:
     def _by_name(self) -> tuple[list[Node], dict[str, int]]:
         def make() -> tuple[list[Node], dict[str, int]]:
             nodes = self._p.graph._node
-            found = (nodes[n]["obj"] for n in self.nodes if nodes[n]["kind"] in STAKEHOLDER_KINDS)
-            by_name = sorted(found, key=lambda node: (node.name.casefold(), node.id))
+            found = [nodes[n]["obj"] for n in self.nodes if nodes[n]["kind"] in STAKEHOLDER_KINDS]
+            by_name = sorted([*found, *self._named.values()], key=lambda node: (node.name.casefold(), node.id))
             return by_name, {node.id: i for i, node in enumerate(by_name)}
 
         return self.remember("by name", make)  # type: ignore[no-any-return]
