@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from graphsvc.analysis import DEFAULT_WEIGHTS, InitiativeDraft, Weights, match_partners
+from graphsvc.analysis.reasons import Reason
 from graphsvc.analysis.recommend import make_scoring, recommend
 from graphsvc.domain import NodeKind, NotFoundError, ValidationError, within
 from graphsvc.domain.kinds import PARTNER_KINDS
 from graphsvc.engine import Engine, edits
 from graphsvc.store import open_store
+from graphsvc.words import say
 
 PRIVATE = {"res-overvecht-006", "res-overvecht-034", "res-overvecht-071", "res-overvecht-098"}
 CARE_IN_NECKARDREEF = InitiativeDraft(
@@ -49,7 +51,8 @@ def test_each_match_explains_its_score_in_six_weighted_parts(demo: Engine):
         assert match.score == pytest.approx(mean, abs=1e-3)
     zuid = next(m for m in match_partners(demo.view(), CARE_IN_NECKARDREEF) if m.partner == "buurtteam-overvecht-zuid")
     area = next(p for p in zuid.parts if p.name == "area")
-    assert area.value == 1.0 and "Neckardreef" in area.reason
+    assert area.value == 1.0 and area.reason == Reason.of("AREA_SAME_AREA", area=CARE_IN_NECKARDREEF.area)
+    assert "Neckardreef" in say(area.reason, "en", demo.view()) and "Neckardreef" in say(area.reason, "nl", demo.view())
 
 
 def test_introductions_start_at_a_member_and_name_the_linker(demo: Engine):
@@ -139,7 +142,9 @@ def test_a_partner_has_the_same_load_in_matches_and_in_suggestions(demo: Engine)
             in_suggestions[partner].reason,
         )
     zuid = in_matches["buurtteam-overvecht-zuid"]
-    assert zuid.reason == "works with 1 running initiative now, against a capacity of 6"
+    assert zuid.reason == Reason.of("LOAD_AGAINST_CAPACITY", n=1, capacity=6)
+    assert say(zuid.reason, "en", view) == "works with 1 running initiative now, against a capacity of 6"
+    assert say(zuid.reason, "nl", view) == "werkt nu met 1 lopend initiatief, bij een capaciteit van 6"
     assert zuid.value == pytest.approx(5 / 6, abs=1e-3)
 
 
@@ -147,4 +152,6 @@ def test_a_partner_with_no_capacity_left_gets_nothing_for_load(demo_engine: Engi
     edits.update_node(demo_engine, demo_engine.view(), "buurtteam-overvecht-zuid", {"capacity": 0})
     matches = match_partners(demo_engine.view(), CARE_IN_NECKARDREEF, first=20)
     zuid = part(next(m for m in matches if m.partner == "buurtteam-overvecht-zuid"), "load")
-    assert zuid.value == 0.0 and zuid.reason.endswith("against a capacity of 0")
+    assert zuid.value == 0.0 and zuid.reason == Reason.of(
+        "LOAD_AGAINST_CAPACITY", n=zuid.reason.params["n"], capacity=0
+    )

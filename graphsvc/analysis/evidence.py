@@ -9,7 +9,7 @@
 
 A partner's load is ``load``'s; how recent a tie is, ``domain.timeline.recency``. Each value is
 0..1 and comes with what it rests on (codes and the areas or themes named), so that an
-explanation can be put into words in any language.
+explanation (a ``reasons.Reason``) can be put into words in any language.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ..domain import Area, AreaLevel
 from ..domain.areas import ancestors
+from .reasons import Reason
 
 NO_NEEDS = 0.5  # needs fit when no needs are named
 
@@ -109,21 +110,8 @@ def needs_fit(needs: Iterable[str], offers: Iterable[str]) -> float:
     return len(asked.intersection(offers)) / len(asked) if asked else NO_NEEDS
 
 
-def describe_area_fit(areas: Mapping[str, Area], fit: AreaFit) -> str:
-    """An area fit in English words (the explorer renders the code itself)."""
-    name = _name(areas, fit.area) if fit.area else ""
-    other = _name(areas, fit.other) if fit.other else ""
-    return {
-        "SAME_AREA": f"works in {name} itself",
-        "WHOLE_MUNICIPALITY": f"serves the whole municipality {name}",
-        "INCLUDES": f"serves all of {name}, which includes {other}",
-        "PART_OF": f"works in {name}, part of {other}",
-        "SAME_DISTRICT": f"works next door in {name}, in the same district {other}",
-        "SAME_MUNICIPALITY": f"works elsewhere in {other} ({name})",
-        "OUTSIDE": f"works in {name}, outside this municipality" if name else "works outside this municipality",
-    }[fit.code]
-
-
-def _name(areas: Mapping[str, Area], code: str) -> str:
-    area = areas.get(code)
-    return f"{area.name} ({code})" if area else code
+def area_reason(fit: AreaFit) -> Reason:
+    """The area fit as a reason: ``AREA_<code>`` about the named area and the wanted (or shared) one."""
+    if fit.area is None:
+        return Reason.of("AREA_NONE")
+    return Reason.of(f"AREA_{fit.code}", area=fit.area, **({"other": fit.other} if fit.other else {}))

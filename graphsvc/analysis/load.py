@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..domain import InitiativeStatus, Node, NodeKind, RelationKind
 from ..engine import View
+from .reasons import Reason
 
 WORK_WITH = frozenset(
     {
@@ -80,12 +81,9 @@ def free_slots(view: View, node: Node) -> int:
     return max(0, (node.capacity or 0) - load(view, node.id))
 
 
-def load_reason(view: View, node: Node) -> str:
-    """The load in one sentence, e.g. 'works with 2 running initiatives now, against a capacity of 5'."""
+def load_reason(view: View, node: Node) -> Reason:
+    """The load as a reason: running initiatives now (``n``), against the declared capacity if any."""
     running = load(view, node.id)
-    now = f"works with {running} running initiative{'' if running == 1 else 's'} now"
-    return (
-        f"{now}, against a capacity of {node.capacity}"
-        if node.capacity is not None
-        else f"{now}; its capacity is not known"
-    )
+    if node.capacity is None:
+        return Reason.of("LOAD_CAPACITY_UNKNOWN", n=running)
+    return Reason.of("LOAD_AGAINST_CAPACITY", n=running, capacity=node.capacity)

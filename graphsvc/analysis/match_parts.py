@@ -1,7 +1,7 @@
 """The six parts of a partner match: a fast value for ranking, and a reason for the ones shown.
 
 Each part is 0..1. Values are computed for every candidate that might enter the top; reasons
-(plain-language sentences) only for the matches returned.
+(``reasons.Reason``: codes with parameters, put into words by the API) only for the matches returned.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from ..domain import Node
 from ..engine import View
 from .ball import Ball
-from .evidence import AreaFit, area_fit, describe_area_fit, needs_fit, theme_fit
+from .evidence import AreaFit, area_fit, area_reason, needs_fit, theme_fit
 from .load import free_capacity, load_reason, work
+from .reasons import Reason
 
 PROXIMITY_HOPS = 3  # members further than this from a partner count as not connected
 TRACK_RECORD_FULL = 3  # initiatives on these themes for a full track-record score
@@ -62,71 +63,42 @@ class Parts:
         return [i for i in work(self.view, node.id).ever if self.themes.intersection(i.themes)]
 
     # -- reasons -------------------------------------------------------------------------------
-    def explain(self, node: Node) -> dict[str, tuple[float, str]]:
-        """Every part's value with a one-sentence reason."""
+    def explain(self, node: Node) -> dict[str, tuple[float, Reason]]:
+        """Every part's value with the reason for it."""
         return {
             "theme": (self.theme(node), self._theme_reason(node)),
-            "area": (self.area_fit(node).value, describe_area_fit(self.view.areas, self.area_fit(node))),
+            "area": (self.area_fit(node).value, area_reason(self.area_fit(node))),
             "offer": (self.offer(node), self._offer_reason(node)),
             "proximity": (self.proximity(node), self._proximity_reason(node)),
             "load": (self.load(node), load_reason(self.view, node)),
             "track_record": (self.track_record(node), self._track_reason(node)),
         }
 
-    def _theme_reason(self, node: Node) -> str:
+    def _theme_reason(self, node: Node) -> Reason:
         shared = sorted(self.themes.intersection(node.themes))
         if not self.themes:
-            return "the initiative names no themes"
+            return Reason.of("THEMES_NONE_ASKED")
         if not shared:
-            return f"works on {listing(node.themes) or 'no listed themes'}, none of the initiative's themes"
-        return f"works on {listing(shared)} ({share(shared, self.themes, 'theme')})"
+            return Reason.of("THEMES_NONE_SHARED", themes=node.themes)
+        return Reason.of("THEMES_SHARED", themes=shared, n=len(shared), total=len(self.themes))
 
-    def _offer_reason(self, node: Node) -> str:
+    def _offer_reason(self, node: Node) -> Reason:
         needs = sorted(self.needs)
         given = [n for n in needs if n in node.offers]
         if not needs:
-            return "the initiative named no needs"
+            return Reason.of("NEEDS_NONE_ASKED")
         if not given:
-            return f"offers none of what it needs ({listing(needs).lower()})"
-        return f"offers {listing(given).lower()} ({share(given, needs, 'need')})"
+            return Reason.of("NEEDS_NONE_MET", needs=needs)
+        return Reason.of("NEEDS_MET", needs=given, n=len(given), total=len(needs))
 
-    def _proximity_reason(self, node: Node) -> str:
+    def _proximity_reason(self, node: Node) -> Reason:
         hops = self.hops(node.id)
         if hops is None:
-            return f"no tie within {PROXIMITY_HOPS} steps of the initiative's members"
-        return f"{count(hops, 'step')} from the initiative's members"
+            return Reason.of("PROXIMITY_NONE", hops=PROXIMITY_HOPS)
+        return Reason.of("PROXIMITY_HOPS", hops=hops)
 
-    def _track_reason(self, node: Node) -> str:
+    def _track_reason(self, node: Node) -> Reason:
         on_theme = self._on_theme(node)
         if not on_theme:
-            return "no earlier work with initiatives on these themes"
-        names = listing(sorted(i.name for i in on_theme)[:2])
-        return f"has worked with {count(len(on_theme), 'initiative')} on these themes, such as {names}"
-
-
-def share(part: list[str], whole: Iterable[str], noun: str) -> str:
-    """
-    >>> share(["care"], ["care"], "theme"), share(["SPACE"], ["SPACE", "FUNDING"], "need")
-    ("all of the initiative's themes", "1 of the initiative's 2 needs")
-    """
-    total = len(set(whole))
-    return (
-        f"all of the initiative's {noun}s" if len(part) == total else f"{len(part)} of the initiative's {total} {noun}s"
-    )
-
-
-def count(n: int, noun: str) -> str:
-    """
-    >>> count(1, "step"), count(3, "running initiative")
-    ('1 step', '3 running initiatives')
-    """
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def listing(items: Iterable[str]) -> str:
-    """
-    >>> listing(["care"]), listing(["care", "social_cohesion", "youth"])
-    ('care', 'care, social cohesion and youth')
-    """
-    words = [w.replace("_", " ") for w in items]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""
+            return Reason.of("TRACK_NONE")
+        return Reason.of("TRACK_RECORD", n=len(on_theme), names=sorted(i.name for i in on_theme)[:2])

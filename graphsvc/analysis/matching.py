@@ -27,6 +27,7 @@ from .ball import Ball
 from .catalogue import Catalogue, catalogue
 from .match_parts import PROXIMITY_HOPS, Parts
 from .paths import Introduction, introductions
+from .reasons import Reason
 
 MEMBERSHIP = frozenset({RelationKind.MEMBER_OF, RelationKind.FOUNDED, RelationKind.COORDINATES})
 _CHEAP = ("theme", "area", "offer")
@@ -84,7 +85,7 @@ class ScorePart:
     name: str
     weight: float
     value: float
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,9 +31,10 @@ from ..domain import Node, NodeKind, Visibility
 from ..domain.areas import district
 from ..domain.kinds import STAKEHOLDER_KINDS
 from ..engine import View
-from .evidence import describe_area_fit, mutual_area_fit, needs_fit, theme_fit
+from .evidence import NO_NEEDS, area_reason, mutual_area_fit, needs_fit, theme_fit
 from .linkpred import Adjacency
 from .load import free_capacity, free_slots, load_reason
+from .reasons import Reason
 
 _INITIATIVE = NodeKind.INITIATIVE
 # Which kinds are suggested to which: initiatives to partners and to each other, organisations
@@ -77,7 +78,7 @@ class Part:
     name: str
     weight: float
     value: float
-    reason: str
+    reason: Reason
 
     @property
     def contribution(self) -> float:
@@ -90,7 +91,7 @@ class Suggestion:
     target: str
     score: float
     parts: tuple[Part, ...]
-    sentence: str
+    sentence: tuple[Reason, ...]  # the strongest reasons, in order
     common_contacts: tuple[str, ...] = ()
     path: tuple[str, ...] = ()  # the best introduction path, source first
     linker: str | None = None  # who can make the introduction (the second node of the path)
@@ -358,63 +359,50 @@ def _scaled(values: np.ndarray) -> np.ndarray:
     return values / top if top > 0 else np.zeros_like(values, dtype=np.float64)
 
 
-# -- words ------------------------------------------------------------------------------------
-def _name(context: Scoring, node_id: str) -> str:
-    node = context.view.node(node_id)
-    return node.name if node is not None else node_id
-
-
-def _labels(context: Scoring, keys: Iterable[str]) -> list[str]:
-    """English labels of theme keys, sorted (the key where the vocabulary lacks it)."""
-    themes = context.view.themes
-    return sorted(themes[k].label_en if k in themes else k for k in keys)
-
-
-def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[str], context: Scoring) -> str:
+# -- reasons ----------------------------------------------------------------------------------
+def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[str], context: Scoring) -> Reason:
     if name == "common_contacts":
-        if not contacts:
-            return "no common contacts"
-        named = ", ".join(_name(context, c) for c in contacts[:2])
-        return f"{len(contacts)} shared contact{'s' * (len(contacts) != 1)}, among them {named}"
-    if name == "pagerank":
         return (
-            "often reached in a walk over the network from here"
-            if value > 0.5
-            else "seldom reached in a walk from here"
+            Reason.of("CONTACTS_SHARED", n=len(contacts), nodes=contacts[:2])
+            if contacts
+            else Reason.of("CONTACTS_NONE")
         )
+    if name == "pagerank":
+        return Reason.of("WALK_OFTEN" if value > 0.5 else "WALK_SELDOM")
     if name == "themes":
-        shared = _labels(context, set(me.themes) & set(other.themes))
-        return f"both work on {', '.join(shared)}" if shared else "no shared themes"
+        shared = sorted(set(me.themes) & set(other.themes))
+        return Reason.of("THEMES_BOTH", themes=shared) if shared else Reason.of("THEMES_NO_OVERLAP")
     if name == "area":
-        return describe_area_fit(context.view.areas, mutual_area_fit(context.view.areas, me.areas, other.areas))
+        return area_reason(mutual_area_fit(context.view.areas, me.areas, other.areas))
     if name == "needs":
-        return "offers what is needed" if value > 0 else "no offer meets a need"
+        return Reason.of("NEEDS_OFFERED" if value > NO_NEEDS else "NEEDS_NOT_OFFERED")
     if name == "meetings":
-        return "met at the same meeting" if value > 0 else "no shared meeting"
+        return Reason.of("MET_AT_MEETING" if value > 0 else "NO_SHARED_MEETING")
     if name == "recency":
-        return "the ties between them are current" if value >= 1 else "the ties between them are old or absent"
-    if name == "capacity":
-        return load_reason(context.view, other)
-    return ""
+        return Reason.of("TIES_CURRENT" if value >= 1 else "TIES_OLD")
+    return load_reason(context.view, other)  # capacity
 
 
-def _sentence(me: Node, other: Node, parts: Sequence[Part], contacts: Sequence[str], context: Scoring) -> str:
-    """One plain sentence from the strongest evidence, e.g. 'both work on care in the same wijk; 3 shared contacts, among them DOCK'."""
+def _sentence(
+    me: Node, other: Node, parts: Sequence[Part], contacts: Sequence[str], context: Scoring
+) -> tuple[Reason, ...]:
+    """The strongest evidence, e.g. 'both work on care in Taagdreef; 3 shared contacts, among them DOCK'."""
     by_name = {p.name: p for p in parts}
     phrases = []
-    shared = _labels(context, set(me.themes) & set(other.themes))
+    shared = sorted(set(me.themes) & set(other.themes))
     if shared:
         fit = mutual_area_fit(context.view.areas, me.areas, other.areas)
-        place = context.view.areas.get(fit.area or "")
-        where = f" in {place.name}" if fit.code == "SAME_AREA" and place is not None else ""
-        phrases.append(f"both work on {' and '.join(shared[:2])}{where}")
+        if fit.code == "SAME_AREA":
+            phrases.append(Reason.of("BOTH_WORK_ON_IN", themes=shared[:2], area=fit.area))
+        else:
+            phrases.append(Reason.of("BOTH_WORK_ON", themes=shared[:2]))
     if contacts:
         phrases.append(by_name["common_contacts"].reason)
-    if by_name["needs"].value > 0:
-        phrases.append("one offers what the other needs")
+    if by_name["needs"].value > NO_NEEDS:
+        phrases.append(Reason.of("ONE_OFFERS_WHAT_OTHER_NEEDS"))
     if by_name["meetings"].value > 0:
-        phrases.append("they met at the same meeting")
-    return "; ".join(phrases) or "close in the network"
+        phrases.append(by_name["meetings"].reason)
+    return tuple(phrases) or (Reason.of("CLOSE_IN_NETWORK"),)
 
 
 def scoring_for(view: View) -> Scoring:

@@ -25,6 +25,7 @@ class Context:
     engine: Engine
     settings: Settings
     viewer: Viewer = BROKER
+    language: str = "en"  # of reasons and explanations: "nl" or "en" (``words.language_of`` the Accept-Language)
     relations: DataLoader[int, Relation | None] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -26,6 +26,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError
 from ..domain import GraphsvcError
 from ..engine import Engine
 from ..settings import Settings
+from ..words import language_of
 from .context import Context
 
 log = logging.getLogger("graphsvc.api")
@@ -58,7 +59,7 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings):
             result = await schema.execute(
                 params["query"],
                 variable_values=params.get("variables"),
-                context_value=Context(engine, settings),
+                context_value=Context(engine, settings, language=language_of(request.headers.get("accept-language"))),
                 operation_name=params.get("operationName"),
             )
         except CannotGetOperationTypeError:

@@ -9,6 +9,7 @@ from typing import IO
 
 from ..analysis.recommend import Suggestion
 from ..engine import View
+from ..words import say, sentence
 
 COLUMNS = ("source", "source_name", "target", "target_name", "score", "explanation", "linker", "path", "parts")
 
@@ -24,10 +25,13 @@ def _row(suggestion: Suggestion, view: View) -> dict:
         "target": suggestion.target,
         "target_name": name(suggestion.target),
         "score": suggestion.score,
-        "explanation": suggestion.sentence,
+        "explanation": sentence(suggestion.sentence, "en", view),
         "linker": name(suggestion.linker),
         "path": " > ".join(name(n) for n in suggestion.path),
-        "parts": {p.name: {"weight": p.weight, "value": p.value, "reason": p.reason} for p in suggestion.parts},
+        "parts": {
+            p.name: {"weight": p.weight, "value": p.value, "reason": say(p.reason, "en", view), "code": p.reason.code}
+            for p in suggestion.parts
+        },
     }
 
 

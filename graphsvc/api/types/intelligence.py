@@ -71,7 +71,7 @@ class PartnerMatch:
 
     @classmethod
     def of(cls, match: analysis.PartnerMatch, view: View) -> PartnerMatch:
-        parts = [ScorePart.of(p) for p in match.parts]
+        parts = [ScorePart.of(p, view) for p in match.parts]
         return cls(score=match.score, parts=parts, linked_already=match.linked_already, _match=match, _view=view)
 
     @strawberry.field

@@ -6,11 +6,14 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
+from strawberry.scalars import JSON
 
 from ...analysis.matching import ScorePart as MatchPart
+from ...analysis.reasons import Reason
 from ...analysis.recommend import Part, Suggestion
 from ...domain import Review
 from ...engine import View
+from ...words import say, sentence
 from .enums import RelationKind
 from .node import Node, maybe_graphql, to_graphql
 from .stakeholders import Stakeholder
@@ -22,24 +25,37 @@ class SuggestionVerdict(Enum):
     REJECTED = "REJECTED"
 
 
-@strawberry.type(description="One part of a score: its weight, its value (0..1) and why, in plain language.")
+@strawberry.type(
+    description="One part of a score: its weight, its value (0..1) and why: as data (reasonCode and reasonParams) "
+    "and in words in the caller's language (Accept-Language: nl or en)."
+)
 class ScorePart:
     name: str
     weight: float
     value: float
     contribution: float = strawberry.field(description="weight x value; the parts add up to the score")
-    reason: str
+    reason_code: str = strawberry.field(description="Why, as a code, e.g. AREA_SAME_AREA or THEMES_SHARED")
+    reason_params: JSON = strawberry.field(description="What the reason rests on: counts, theme keys, area codes, ids")
+    _reason: strawberry.Private[Reason]
+    _view: strawberry.Private[View]
 
     @classmethod
-    def of(cls, part: Part | MatchPart) -> ScorePart:
+    def of(cls, part: Part | MatchPart, view: View) -> ScorePart:
         """From a recommendation's or a partner match's part (both: name, weight, value, reason)."""
         return cls(
             name=part.name,
             weight=part.weight,
             value=part.value,
             contribution=round(part.weight * part.value, 4),
-            reason=part.reason,
+            reason_code=part.reason.code,
+            reason_params=JSON(dict(part.reason.params)),
+            _reason=part.reason,
+            _view=view,
         )
+
+    @strawberry.field(description="Why, in one phrase in the caller's language")
+    def reason(self, info: strawberry.Info) -> str:
+        return say(self._reason, info.context.language, self._view)
 
 
 def _stakeholder(view: View, key: str | None, info: strawberry.Info) -> Stakeholder | None:
@@ -51,7 +67,6 @@ def _stakeholder(view: View, key: str | None, info: strawberry.Info) -> Stakehol
 class CollaborationSuggestion:
     score: float = strawberry.field(description="0..1: the sum of the parts' contributions")
     parts: list[ScorePart]
-    explanation: str = strawberry.field(description="The strongest reasons in one sentence")
     _suggestion: strawberry.Private[Suggestion]
     _view: strawberry.Private[View]
 
@@ -59,11 +74,18 @@ class CollaborationSuggestion:
     def of(cls, suggestion: Suggestion, view: View) -> CollaborationSuggestion:
         return cls(
             score=suggestion.score,
-            parts=[ScorePart.of(p) for p in suggestion.parts],
-            explanation=suggestion.sentence,
+            parts=[ScorePart.of(p, view) for p in suggestion.parts],
             _suggestion=suggestion,
             _view=view,
         )
+
+    @strawberry.field(description="The strongest reasons in one sentence, in the caller's language")
+    def explanation(self, info: strawberry.Info) -> str:
+        return sentence(self._suggestion.sentence, info.context.language, self._view)
+
+    @strawberry.field(description="The strongest reasons as codes, strongest first")
+    def explanation_codes(self) -> list[str]:
+        return [reason.code for reason in self._suggestion.sentence]
 
     @strawberry.field(description="The stakeholder the suggestion is for")
     def source(self, info: strawberry.Info) -> Stakeholder | None:

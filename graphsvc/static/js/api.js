@@ -1,4 +1,7 @@
-// The one way the page talks to graphsvc: POST /graphql, with the API token (if any) as a Bearer header.
+// The one way the page talks to graphsvc: POST /graphql, with the API token (if any) as a Bearer header
+// and the page's language, in which the server words every reason and explanation.
+import { currentLang } from "./i18n.js";
+
 const TOKEN_KEY = "graphsvc.token";
 
 export function token() {
@@ -13,7 +16,11 @@ export function setToken(value) {
 export class ApiError extends Error {}
 
 export async function gql(query, variables = {}) {
-  const headers = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
+  const headers = {
+    "content-type": "application/json",
+    accept: "application/graphql-response+json, application/json",
+    "accept-language": currentLang(),
+  };
   const bearer = token();
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   let response;

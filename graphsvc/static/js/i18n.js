@@ -185,6 +185,19 @@ const TEXT = {
     need_PERMITS: "vergunningen",
     need_PUBLICITY: "publiciteit",
     need_MATERIALS: "materialen",
+    part_theme: "thema",
+    part_area: "gebied",
+    part_offer: "aanbod",
+    part_proximity: "nabijheid",
+    part_load: "belasting",
+    part_track_record: "ervaring",
+    part_common_contacts: "gedeelde contacten",
+    part_pagerank: "bereikbaarheid",
+    part_themes: "thema's",
+    part_needs: "behoeften",
+    part_meetings: "bijeenkomsten",
+    part_recency: "actualiteit",
+    part_capacity: "capaciteit",
   },
   en: {
     title: "Network explorer",
@@ -371,6 +384,19 @@ const TEXT = {
     need_PERMITS: "permits",
     need_PUBLICITY: "publicity",
     need_MATERIALS: "materials",
+    part_theme: "theme",
+    part_area: "area",
+    part_offer: "offer",
+    part_proximity: "proximity",
+    part_load: "load",
+    part_track_record: "track record",
+    part_common_contacts: "shared contacts",
+    part_pagerank: "reachability",
+    part_themes: "themes",
+    part_needs: "needs",
+    part_meetings: "meetings",
+    part_recency: "recency",
+    part_capacity: "capacity",
   },
 };
 
@@ -395,6 +421,7 @@ export function t(key, values = {}) {
 export const kindLabel = (kind) => t(`kind_${kind}`);
 export const relationLabel = (kind) => t(`rel_${kind}`);
 export const needLabel = (need) => t(`need_${need}`);
+export const partLabel = (part) => t(`part_${part}`);
 
 export function setThemes(themes) {
   themeLabels = new Map(themes.map((th) => [th.key, { nl: th.labelNl, en: th.labelEn }]));

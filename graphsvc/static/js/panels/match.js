@@ -2,7 +2,7 @@
 // the parts of their score and the reasons, and the introduction paths drawn on the graph.
 import { NODE_FIELDS, gql, has } from "../api.js";
 import { clear, h } from "../dom.js";
-import { kindLabel, needLabel, number, t, themeLabel } from "../i18n.js";
+import { kindLabel, needLabel, number, partLabel, t, themeLabel } from "../i18n.js";
 import { addPaths, details } from "../loaders.js";
 import { GraphModel } from "../model.js";
 import { combobox } from "../search.js";
@@ -224,7 +224,7 @@ export function update(app) {
                     ),
                   ),
                   h("td", { class: "utrecht-table__cell utrecht-table__cell--numeric-data" }, number(m.score)),
-                  h("td", { class: "utrecht-table__cell" }, h("ul", { class: "ex-parts" }, m.parts.map((p) => h("li", { dataset: { part: p.name } }, h("strong", {}, `${p.name} ${number(p.contribution)}`), `: ${p.reason}`)))),
+                  h("td", { class: "utrecht-table__cell" }, h("ul", { class: "ex-parts" }, m.parts.map((p) => h("li", { dataset: { part: p.name } }, h("strong", {}, `${partLabel(p.name)} ${number(p.contribution)}`), `: ${p.reason}`)))),
                   h("td", { class: "utrecht-table__cell" }, intro ? `${intro.linker?.name ?? "—"} (${intro.member?.name ?? ""}, ${intro.path.length})` : "—"),
                 );
               }),

@@ -1,0 +1,193 @@
+"""Reasons put into words, in Dutch and in English: the one place where explanations become sentences.
+
+Analyses give ``reasons.Reason`` values (a code and parameters); the API, the command line and
+the files they write render them here in the caller's language. Both catalogues are complete
+(``tests/test_words.py`` checks every code in both). A template names parameters in braces;
+``{n:stap|stappen}`` chooses the singular when ``n`` is 1. Lists are joined as the language does
+("zorg, welzijn en jeugd"); areas are named with their CBS code; stakeholders by their name in
+the caller's view.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .analysis.reasons import Reason
+from .engine import View
+
+LANGUAGES = ("nl", "en")
+NEEDS = {
+    "nl": {
+        "SPACE": "ruimte",
+        "FUNDING": "geld",
+        "VOLUNTEERS": "vrijwilligers",
+        "KNOWLEDGE": "kennis",
+        "CONTACTS": "contacten",
+        "PERMITS": "vergunningen",
+        "PUBLICITY": "bekendheid",
+        "MATERIALS": "materiaal",
+    },
+    "en": {
+        "SPACE": "space",
+        "FUNDING": "funding",
+        "VOLUNTEERS": "volunteers",
+        "KNOWLEDGE": "knowledge",
+        "CONTACTS": "contacts",
+        "PERMITS": "permits",
+        "PUBLICITY": "publicity",
+        "MATERIALS": "materials",
+    },
+}
+CATALOGUE: dict[str, dict[str, str]] = {
+    "nl": {
+        "THEMES_NONE_ASKED": "het initiatief noemt geen thema's",
+        "THEMES_NONE_SHARED": "werkt aan {themes}, geen van de thema's van het initiatief",
+        "THEMES_SHARED": "werkt aan {themes} ({n} van de {total} thema's van het initiatief)",
+        "AREA_SAME_AREA": "werkt in {area} zelf",
+        "AREA_WHOLE_MUNICIPALITY": "werkt voor de hele gemeente {area}",
+        "AREA_INCLUDES": "werkt voor heel {area}, waar {other} onder valt",
+        "AREA_PART_OF": "werkt in {area}, een deel van {other}",
+        "AREA_SAME_DISTRICT": "werkt ernaast, in {area}, in dezelfde wijk {other}",
+        "AREA_SAME_MUNICIPALITY": "werkt elders in {other} ({area})",
+        "AREA_OUTSIDE": "werkt in {area}, buiten deze gemeente",
+        "AREA_NONE": "werkt buiten deze gemeente",
+        "NEEDS_NONE_ASKED": "het initiatief heeft geen behoeften genoemd",
+        "NEEDS_NONE_MET": "biedt niets van wat nodig is ({needs})",
+        "NEEDS_MET": "biedt {needs} ({n} van de {total} behoeften van het initiatief)",
+        "PROXIMITY_NONE": "geen verbinding binnen {hops} stappen van de leden van het initiatief",
+        "PROXIMITY_HOPS": "{hops} {hops:stap|stappen} van de leden van het initiatief",
+        "LOAD_CAPACITY_UNKNOWN": "werkt nu met {n} {n:lopend initiatief|lopende initiatieven}; de capaciteit is niet bekend",
+        "LOAD_AGAINST_CAPACITY": "werkt nu met {n} {n:lopend initiatief|lopende initiatieven}, bij een capaciteit van {capacity}",
+        "TRACK_NONE": "heeft nog niet gewerkt met initiatieven op deze thema's",
+        "TRACK_RECORD": "heeft gewerkt met {n} {n:initiatief|initiatieven} op deze thema's, zoals {names}",
+        "CONTACTS_SHARED": "{n} gedeelde {n:contactpersoon|contactpersonen}, onder wie {nodes}",
+        "CONTACTS_NONE": "geen gedeelde contacten",
+        "WALK_OFTEN": "vaak bereikt bij een wandeling door het netwerk vanaf hier",
+        "WALK_SELDOM": "zelden bereikt bij een wandeling door het netwerk vanaf hier",
+        "THEMES_BOTH": "werken allebei aan {themes}",
+        "THEMES_NO_OVERLAP": "geen gedeelde thema's",
+        "NEEDS_OFFERED": "biedt wat nodig is",
+        "NEEDS_NOT_OFFERED": "geen aanbod dat in een behoefte voorziet",
+        "MET_AT_MEETING": "elkaar ontmoet op dezelfde bijeenkomst",
+        "NO_SHARED_MEETING": "geen gedeelde bijeenkomst",
+        "TIES_CURRENT": "de banden tussen hen zijn actueel",
+        "TIES_OLD": "de banden tussen hen zijn oud of ontbreken",
+        "BOTH_WORK_ON": "werken allebei aan {themes}",
+        "BOTH_WORK_ON_IN": "werken allebei aan {themes} in {area}",
+        "ONE_OFFERS_WHAT_OTHER_NEEDS": "de een biedt wat de ander nodig heeft",
+        "CLOSE_IN_NETWORK": "dicht bij elkaar in het netwerk",
+    },
+    "en": {
+        "THEMES_NONE_ASKED": "the initiative names no themes",
+        "THEMES_NONE_SHARED": "works on {themes}, none of the initiative's themes",
+        "THEMES_SHARED": "works on {themes} ({n} of the initiative's {total} themes)",
+        "AREA_SAME_AREA": "works in {area} itself",
+        "AREA_WHOLE_MUNICIPALITY": "serves the whole municipality {area}",
+        "AREA_INCLUDES": "serves all of {area}, which includes {other}",
+        "AREA_PART_OF": "works in {area}, part of {other}",
+        "AREA_SAME_DISTRICT": "works next door in {area}, in the same district {other}",
+        "AREA_SAME_MUNICIPALITY": "works elsewhere in {other} ({area})",
+        "AREA_OUTSIDE": "works in {area}, outside this municipality",
+        "AREA_NONE": "works outside this municipality",
+        "NEEDS_NONE_ASKED": "the initiative named no needs",
+        "NEEDS_NONE_MET": "offers none of what it needs ({needs})",
+        "NEEDS_MET": "offers {needs} ({n} of the initiative's {total} needs)",
+        "PROXIMITY_NONE": "no tie within {hops} steps of the initiative's members",
+        "PROXIMITY_HOPS": "{hops} {hops:step|steps} from the initiative's members",
+        "LOAD_CAPACITY_UNKNOWN": "works with {n} running {n:initiative|initiatives} now; its capacity is not known",
+        "LOAD_AGAINST_CAPACITY": "works with {n} running {n:initiative|initiatives} now, against a capacity of {capacity}",
+        "TRACK_NONE": "no earlier work with initiatives on these themes",
+        "TRACK_RECORD": "has worked with {n} {n:initiative|initiatives} on these themes, such as {names}",
+        "CONTACTS_SHARED": "{n} shared {n:contact|contacts}, among them {nodes}",
+        "CONTACTS_NONE": "no common contacts",
+        "WALK_OFTEN": "often reached in a walk over the network from here",
+        "WALK_SELDOM": "seldom reached in a walk from here",
+        "THEMES_BOTH": "both work on {themes}",
+        "THEMES_NO_OVERLAP": "no shared themes",
+        "NEEDS_OFFERED": "offers what is needed",
+        "NEEDS_NOT_OFFERED": "no offer meets a need",
+        "MET_AT_MEETING": "met at the same meeting",
+        "NO_SHARED_MEETING": "no shared meeting",
+        "TIES_CURRENT": "the ties between them are current",
+        "TIES_OLD": "the ties between them are old or absent",
+        "BOTH_WORK_ON": "both work on {themes}",
+        "BOTH_WORK_ON_IN": "both work on {themes} in {area}",
+        "ONE_OFFERS_WHAT_OTHER_NEEDS": "one offers what the other needs",
+        "CLOSE_IN_NETWORK": "close in the network",
+    },
+}
+_AND = {"nl": "en", "en": "and"}
+_FIELD = re.compile(r"\{(\w+)(?::([^|}]*)\|([^}]*))?\}")
+
+
+def language_of(accept_language: str | None, default: str = "en") -> str:
+    """The first language of an Accept-Language header that graphsvc speaks (``default`` otherwise).
+
+    >>> language_of("nl-NL,nl;q=0.9,en;q=0.8"), language_of("fr, en;q=0.5"), language_of(None)
+    ('nl', 'en', 'en')
+    """
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LANGUAGES:
+            return tag
+    return default
+
+
+def say(reason: Reason, language: str, view: View | None) -> str:
+    """The reason as a phrase in ``language``.
+
+    >>> from graphsvc.analysis.reasons import Reason
+    >>> say(Reason.of("PROXIMITY_HOPS", hops=1), "nl", None)
+    '1 stap van de leden van het initiatief'
+    >>> say(Reason.of("PROXIMITY_HOPS", hops=2), "en", None)
+    "2 steps from the initiative's members"
+    """
+    template = CATALOGUE[language][reason.code]
+
+    def fill(match: re.Match) -> str:
+        name, one, many = match.groups()
+        value = reason.params[name]
+        if one is not None:
+            return one if value == 1 else many
+        return _word(name, value, language, view)
+
+    return _FIELD.sub(fill, template)
+
+
+def sentence(reasons: Sequence[Reason], language: str, view: View) -> str:
+    """Several reasons as one sentence, strongest first, joined by semicolons."""
+    text = "; ".join(say(r, language, view) for r in reasons)
+    return text[:1].upper() + text[1:]
+
+
+def _word(name: str, value: Any, language: str, view: View | None) -> str:
+    if view is None:
+        return str(value)
+    if name == "themes":
+        themes = view.themes
+        label = (lambda t: t.label_nl) if language == "nl" else (lambda t: t.label_en)
+        return listing([label(themes[k]) if k in themes else k for k in value], language)
+    if name == "needs":
+        return listing([NEEDS[language].get(k, k) for k in value], language)
+    if name in ("area", "other"):
+        area = view.areas.get(value)
+        return f"{area.name} ({value})" if area else value
+    if name == "nodes":
+        found = (view.node(k) for k in value)
+        return listing([n.name for n in found if n is not None], language)
+    if name == "names":
+        return listing(value, language)
+    return str(value)
+
+
+def listing(words: Iterable[str], language: str) -> str:
+    """
+    >>> listing(["zorg", "welzijn", "jeugd"], "nl"), listing(["care"], "en"), listing([], "en")
+    ('zorg, welzijn en jeugd', 'care', '')
+    """
+    items = list(words)
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {_AND[language]} {items[-1]}"
