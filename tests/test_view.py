@@ -13,7 +13,7 @@ import pytest
 from graphsvc.domain import Batch, NodeKind, Relation, RelationKind, Visibility, within
 from graphsvc.domain.records import fold
 from graphsvc.engine import Engine, View, edits
-from graphsvc.engine.view import Role, Viewer
+from graphsvc.engine.view import KIND_ORDER, Role, Viewer, match_rank
 
 VIEWS = {
     "broker": {},
@@ -87,10 +87,14 @@ def by_hand(view: View, ids: list[str], text=None, kinds=None, themes=None, area
             continue
         if area and not any(within(code, area) for code in node.areas):
             continue
-        if text and fold(text) not in fold(" ".join([node.name, *node.tags])):
+        shown = fold(" ".join([node.name, *node.tags]))
+        if text and not all(word in shown for word in fold(text).split()):
             continue
         found.append(node)
-    return [n.id for n in sorted(found, key=lambda n: (n.name.casefold(), n.id))]
+    found.sort(key=lambda n: (n.name.casefold(), n.id))
+    if text:  # best match first, partners before residents, then by name
+        found.sort(key=lambda n: (match_rank(fold(text).split(), n), KIND_ORDER[n.kind]))
+    return [n.id for n in found]
 
 
 @pytest.mark.parametrize(
@@ -105,6 +109,13 @@ def test_search_finds_what_the_view_shows(demo_engine: Engine, demo_doc: dict, a
     view = demo_engine.view(**view_asked)
     ids = [s["id"] for s in demo_doc["stakeholders"]]
     assert [n.id for n in view.search(**asked)] == by_hand(view, ids, **asked)
+
+
+def test_a_search_finds_the_partner_first_and_words_in_any_order(demo_engine: Engine):
+    view = demo_engine.view()
+    assert view.search("DOCK")[0].id == "dock-utrecht", "the partner named DOCK, not a resident tagged DOCK"
+    role = view.search("gebiedswethouder gebied borculo")
+    assert role and view.search("gebiedswethouder borculo")[0].id == role[0].id
 
 
 def test_private_residents_are_never_found(demo_engine: Engine, demo_doc: dict):

@@ -35,6 +35,43 @@ from ..domain.timeline import NO_DATE, holds, ordinal, recency
 from .projection import Projection
 
 UNKNOWN_STRENGTH = 0.5  # the strength of a tie nobody rated: neither weak nor strong
+# On an equal match, a search lists partners and organisations before initiatives and residents.
+KIND_ORDER = {
+    kind: i
+    for i, kind in enumerate(
+        (
+            NodeKind.WIJKPARTNER,
+            NodeKind.ORGANISATION,
+            NodeKind.MUNICIPALITY_ROLE,
+            NodeKind.INITIATIVE,
+            NodeKind.MEETING,
+            NodeKind.RESIDENT,
+        )
+    )
+}
+
+
+def match_rank(words: list[str], node: Node) -> int:
+    """How well folded query ``words`` match a node: 0 the exact name, 1 a name that begins with
+    them, 2 name words that begin with each of them (any order), 3 the same over name and tags,
+    4 anywhere in the name or tags.
+
+    >>> node = Node("g", NodeKind.MUNICIPALITY_ROLE, "Gebiedswethouder gebied Borculo", tags=("wethouder",))
+    >>> [match_rank(fold(q).split(), node) for q in ("gebiedswethouder gebied borculo", "GEBIEDSWETHOUDER",
+    ...  "borculo gebiedswethouder", "wethouder", "ebied")]
+    [0, 1, 2, 3, 4]
+    """
+    name = fold(node.name)
+    query = " ".join(words)
+    if name == query:
+        return 0
+    if name.startswith(query):
+        return 1
+    name_words = name.split()
+    if all(any(n.startswith(w) for n in name_words) for w in words):
+        return 2
+    tag_words = [*name_words, *fold(" ".join(node.tags)).split()]
+    return 3 if all(any(t.startswith(w) for t in tag_words) for w in words) else 4
 
 
 class Role(StrEnum):
@@ -420,31 +457,39 @@ class View:
         themes: Iterable[str] | None = None,
         area: str | None = None,
     ) -> list[Node]:
-        """Visible stakeholders matching every filter given, by name (ignoring case) and id.
+        """Visible stakeholders matching every filter given: by name (ignoring case), or with ``text``
+        best match first.
 
-        ``text``: in the name or tags, ignoring case and accents; ``themes``: any of them;
-        ``area``: a code it names lies in or under it (``areas.within``). Answered from an index
-        made once per view: the stakeholders in name order and, per area code, those in or under it.
+        ``text``: every word of it in the name or tags, ignoring case and accents, ranked by
+        ``match_rank`` (the exact name, then a name that begins with it, then names whose words begin
+        with its words in any order, then tags, then anywhere), organisations and partners before
+        residents on an equal match; ``themes``: any of them; ``area``: a code it names lies in or
+        under it (``areas.within``). Answered from an index made once per view: the stakeholders in
+        name order and, per area code, those in or under it.
         """
         by_name, rank = self._by_name()
         ranks: Iterable[int] | None = None
         if area is not None:
             ranks = self._in_area().get(area, [])
-        if text:
-            needle, named = fold(text), self._named
+        words = fold(text).split() if text else []
+        if words:
+            named = self._named
             hits = sorted(
                 rank[n]
-                for n, words in self._p.search.items()
-                if n in rank and needle in (fold(named[n].name) if n in named else words)  # a name is all they show
-            )
+                for n, known in self._p.search.items()
+                if n in rank and all(w in (fold(named[n].name) if n in named else known) for w in words)
+            )  # a resident known by name only is found by the name alone
             ranks = hits if ranks is None else sorted(set(hits).intersection(ranks))
         candidates = by_name if ranks is None else [by_name[i] for i in ranks]
         wanted = set(themes or ())
-        return [
+        found = [
             node
             for node in candidates
             if (kinds is None or node.kind in kinds) and (not wanted or not wanted.isdisjoint(node.themes))
         ]
+        if words:
+            found.sort(key=lambda node: (match_rank(words, node), KIND_ORDER[node.kind]))  # stable: then by name
+        return found
 
     def _by_name(self) -> tuple[list[Node], dict[str, int]]:
         def make() -> tuple[list[Node], dict[str, int]]:
