@@ -106,3 +106,12 @@ def limits_rule(limits: Limits) -> type[ValidationRule]:
                     self.report_error(GraphQLError(f"{name} has {what} {value}; at most {limit} allowed", [operation]))
 
     return QueryLimits
+
+
+class NoIntrospection(ValidationRule):
+    """Refuses ``__schema`` and ``__type`` (``__typename`` stays) when introspection is off."""
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if node.name.value in ("__schema", "__type"):
+            message = f"introspection is off on this server (GRAPHSVC_INTROSPECTION=false): '{node.name.value}' is not answered"
+            self.report_error(GraphQLError(message, [node], extensions={"code": "INTROSPECTION_OFF"}))
