@@ -19,9 +19,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import GraphQLError, OperationType, validate
+from graphql import GraphQLError, validate
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType as StrawberryOperation
 
 from ..settings import Settings
 from .cost import Measured, cost_rule
@@ -76,11 +77,11 @@ class Guard(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         call = CALL.get()
-        if call is not None and context.operation_type is not OperationType.QUERY:
-            call.lift_time_limit()
         if context.graphql_document is None:
             yield
             return
+        if call is not None and context.operation_type is not StrawberryOperation.QUERY:
+            call.lift_time_limit()
         seen: list[Measured] = []
         rule = cost_rule(
             context.variables,
