@@ -41,7 +41,33 @@ class Settings:
     max_aliases: int = field(default=30, metadata={"doc": "most aliases in one GraphQL operation"})
     max_fields: int = field(default=5_000, metadata={"doc": "most fields in one operation, fragments expanded"})
     max_tokens: int = field(default=2_000, metadata={"doc": "most tokens in one GraphQL document"})
-    max_page: int = field(default=100, metadata={"doc": "largest 'first' of a paginated list"})
+    max_page: int = field(
+        default=100, metadata={"doc": "largest 'first' of a list (egoNetwork: at least 500); larger is refused"}
+    )
+    max_cost: int = field(
+        default=50_000,
+        metadata={"doc": "largest estimated cost of one operation (objects it may return plus analysis weights)"},
+    )
+    expensive_cost: int = field(
+        default=1_000, metadata={"doc": "cost from which an operation counts as expensive (see max-expensive)"}
+    )
+    max_expensive: int = field(
+        default=4, metadata={"doc": "most expensive operations one client may have running at once; more get 429"}
+    )
+    rate_limit: str = field(
+        default="100/second;3000/minute",
+        metadata={"doc": "requests per client (bearer token, else address), e.g. '10/second;300/minute'; '' for none"},
+    )
+    rate_limit_storage: str = field(
+        default="memory://",
+        metadata={"doc": "where the rate limits are counted: memory:// (one process) or redis://host:port (shared)"},
+    )
+    request_seconds: float = field(
+        default=30.0, metadata={"doc": "longest a query may run; longer is stopped and answered with 504 (0: no limit)"}
+    )
+    introspection: bool = field(default=True, metadata={"doc": "answer introspection queries (__schema, __type)"})
+    field_suggestions: bool = field(default=True, metadata={"doc": "suggest field names in validation errors"})
+    graphiql: bool = field(default=True, metadata={"doc": "serve GraphiQL to browsers at /graphql"})
     sync_seconds: float = field(default=1.0, metadata={"doc": "how often to look for writes by other processes"})
     log_level: str = field(default="info", metadata={"doc": "uvicorn log level"})
 

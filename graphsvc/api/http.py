@@ -13,8 +13,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import re
+import time
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
@@ -28,11 +31,14 @@ from ..engine import Engine
 from ..settings import Settings
 from ..words import language_of
 from .context import Context
+from .guard import CALL, Call, RequestTimeout
+from .ratelimit import RateLimiter, Refusal, client_of
 
 log = logging.getLogger("graphsvc.api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 MASKED = "Internal error: the request could not be completed"
+SUGGESTION = re.compile(r"\s*Did you mean .*\?\s*$", re.DOTALL)  # graphql-core's hints, off with field_suggestions
 
 
 class RequestError(Exception):
@@ -45,37 +51,77 @@ class RequestError(Exception):
 def graphql_endpoint(schema: Any, engine: Engine, settings: Settings):
     """The Starlette endpoint serving ``schema`` over ``engine``."""
     graphiql = get_graphql_ide_html("graphiql")
+    limiter = RateLimiter(settings.rate_limit, settings.rate_limit_storage)
 
     async def endpoint(request: Request) -> Response:
+        if request.method not in ("GET", "POST"):
+            message = f"{request.method} is not allowed on /graphql: send GET (queries) or POST"
+            return JSONResponse({"errors": [{"message": message}]}, 405, headers={"Allow": "GET, POST"})
+        client = client_of(request)
+        refusal = await limiter.check(client)
+        if refusal is not None:
+            return _refuse(refusal)
         if request.method == "GET" and _wants_html(request) and "query" not in request.query_params:
-            return HTMLResponse(graphiql)
+            if settings.graphiql:
+                return HTMLResponse(graphiql)
+            message = "GraphiQL is off on this server (GRAPHSVC_GRAPHIQL=false); send GraphQL requests with POST"
+            return JSONResponse({"errors": [{"message": message}]}, 404)
         try:
             media = _negotiate(request.headers.get("accept", ""))
             params = await _params(request, settings.max_body_bytes)
             _refuse_mutation_over_get(request, params)
         except RequestError as error:
             return JSONResponse({"errors": [{"message": str(error)}]}, error.status, headers=error.headers)
+        seconds = settings.request_seconds
+        call = Call(client, seconds, time.monotonic() + seconds if seconds > 0 else None)
+        token = CALL.set(call)
         try:
-            result = await schema.execute(
-                params["query"],
-                variable_values=params.get("variables"),
-                context_value=Context(engine, settings, language=language_of(request.headers.get("accept-language"))),
-                operation_name=params.get("operationName"),
-            )
+            async with asyncio.timeout(seconds if seconds > 0 else None) as scope:
+                call.scope = scope
+                result = await schema.execute(
+                    params["query"],
+                    variable_values=params.get("variables"),
+                    context_value=Context(
+                        engine, settings, language=language_of(request.headers.get("accept-language"))
+                    ),
+                    operation_name=params.get("operationName"),
+                )
         except CannotGetOperationTypeError:
             message = f"Unknown operation named '{params.get('operationName')}'."
-            return Response(
-                json.dumps({"errors": [{"message": message}]}),
-                400 if media == GRAPHQL_RESPONSE else 200,
-                media_type=media,
-            )
-        body: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            body["errors"] = [_format(error) for error in result.errors]
-        status = 400 if media == GRAPHQL_RESPONSE and result.data is None else 200
-        return Response(json.dumps(body, ensure_ascii=False, default=str), status, media_type=media)
+            return _answer({"errors": [{"message": message}]}, 400 if media == GRAPHQL_RESPONSE else 200, media)
+        except TimeoutError:
+            if not scope.expired():
+                raise
+            return _timed_out(seconds, media)
+        finally:
+            CALL.reset(token)
+        errors = result.errors or []
+        if any(isinstance(e.original_error, RequestTimeout) for e in errors):
+            return _timed_out(seconds, media)
+        for e in errors:
+            if (e.extensions or {}).get("code") == "TOO_MANY_EXPENSIVE":
+                return _refuse(Refusal(e.message, "TOO_MANY_EXPENSIVE", int(e.extensions["retryAfter"])))
+        # A request error (parse, validation, variables, limits: nothing executed) has no data entry.
+        request_error = result.data is None and bool(errors) and all(e.path is None for e in errors)
+        body: dict[str, Any] = {} if request_error else {"data": result.data}
+        if errors:
+            body["errors"] = [_format(e, settings.field_suggestions) for e in errors]
+        return _answer(body, 400 if media == GRAPHQL_RESPONSE and request_error else 200, media)
 
     return endpoint
+
+
+def _answer(body: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False, default=str), status, headers=headers, media_type=media)
+
+
+def _refuse(refusal: Refusal) -> Response:
+    return JSONResponse({"errors": [refusal.error()]}, 429, headers={"Retry-After": str(refusal.retry_after)})
+
+
+def _timed_out(seconds: float, media: str) -> Response:
+    error = {"message": str(RequestTimeout(seconds)), "extensions": {"code": "TIMEOUT", "limitSeconds": seconds}}
+    return _answer({"errors": [error]}, 504, media)
 
 
 def _wants_html(request: Request) -> bool:
@@ -96,8 +142,9 @@ def _negotiate(accept: str) -> str:
 async def _params(request: Request, limit: int) -> dict[str, Any]:
     if request.method == "GET":
         params: dict[str, Any] = dict(request.query_params)
-        if "variables" in params:
-            params["variables"] = _json(params["variables"], "variables")
+        for name in ("variables", "extensions"):
+            if name in params:
+                params[name] = _json(params[name], name)
     else:
         content_type = request.headers.get("content-type", "").split(";")[0].strip()
         if content_type != JSON:
@@ -111,6 +158,8 @@ async def _params(request: Request, limit: int) -> dict[str, Any]:
         raise RequestError(400, "'variables' must be a JSON object")
     if params.get("operationName") is not None and not isinstance(params["operationName"], str):
         raise RequestError(400, "'operationName' must be a string")
+    if params.get("extensions") is not None and not isinstance(params["extensions"], dict):
+        raise RequestError(400, "'extensions' must be a JSON object")
     return params
 
 
@@ -150,10 +199,13 @@ def _refuse_mutation_over_get(request: Request, params: dict[str, Any]) -> None:
             raise RequestError(405, "only queries may be sent with GET; send mutations with POST", {"Allow": "POST"})
 
 
-def _format(error: GraphQLError) -> dict[str, Any]:
+def _format(error: GraphQLError, suggestions: bool = True) -> dict[str, Any]:
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
-        return dict(error.formatted)
+        formatted = dict(error.formatted)
+        if not suggestions:
+            formatted["message"] = SUGGESTION.sub("", str(formatted["message"]))
+        return formatted
     if isinstance(original, GraphsvcError):
         formatted = dict(error.formatted)
         formatted["extensions"] = {"code": original.code, "field": original.field}

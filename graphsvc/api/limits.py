@@ -97,12 +97,22 @@ def limits_rule(limits: Limits) -> type[ValidationRule]:
 
         def _check(self, operation: OperationDefinitionNode, cost: Cost) -> None:
             name = f"'{operation.name.value}'" if operation.name else "the operation"
-            for what, value, limit in (
-                ("depth", cost.depth, limits.depth),
-                ("aliases", cost.aliases, limits.aliases),
-                ("fields (with fragments expanded)", cost.fields, limits.fields),
+            for what, value, limit, setting in (
+                ("depth", cost.depth, limits.depth, "GRAPHSVC_MAX_QUERY_DEPTH"),
+                ("aliases", cost.aliases, limits.aliases, "GRAPHSVC_MAX_ALIASES"),
+                ("fields (with fragments expanded)", cost.fields, limits.fields, "GRAPHSVC_MAX_FIELDS"),
             ):
                 if value > limit:
-                    self.report_error(GraphQLError(f"{name} has {what} {value}; at most {limit} allowed", [operation]))
+                    message = f"{name} has {what} {value}; at most {limit} allowed ({setting})"
+                    self.report_error(GraphQLError(message, [operation]))
 
     return QueryLimits
+
+
+class NoIntrospection(ValidationRule):
+    """Refuses ``__schema`` and ``__type`` (``__typename`` stays) when introspection is off."""
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if node.name.value in ("__schema", "__type"):
+            message = f"introspection is off on this server (GRAPHSVC_INTROSPECTION=false): '{node.name.value}' is not answered"
+            self.report_error(GraphQLError(message, [node], extensions={"code": "INTROSPECTION_OFF"}))

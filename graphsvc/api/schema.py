@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import ASTValidationRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from ..settings import Settings
+from .guard import guards
 from .intelligence import IntelligenceQueries
-from .limits import Limits, limits_rule
+from .limits import Limits, NoIntrospection, limits_rule
 from .mutation import Mutation
 from .query import Query
 from .suggestions import SuggestionMutations, SuggestionQueries
@@ -25,9 +27,12 @@ class Schema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema, with parse and validation caches (graphql-core would otherwise validate every
-    request again: 85% of a lookup's time) and limits checked before any resolver runs."""
+    request again: 85% of a lookup's time) and limits checked before any resolver runs (the cost,
+    which depends on variables, after the cached validation: see ``guard``)."""
     limits = Limits(depth=settings.max_query_depth, aliases=settings.max_aliases, fields=settings.max_fields)
-    rule = limits_rule(limits)
+    rules: list[type[ASTValidationRule]] = [limits_rule(limits)]
+    if not settings.introspection:
+        rules.append(NoIntrospection)
     return Schema(
         query=merge_types("Query", (Query, IntelligenceQueries, SuggestionQueries)),
         mutation=merge_types("Mutation", (Mutation, SuggestionMutations)),
@@ -35,8 +40,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=[
             lambda: MaxTokensLimiter(settings.max_tokens),
             lambda: ParserCache(maxsize=CACHE_SIZE),
-            lambda: AddValidationRules([rule]),
+            lambda: AddValidationRules(rules),
             lambda: ValidationCache(maxsize=CACHE_SIZE),
+            *guards(settings),  # cost, caps on 'first', expensive operations per client, time limit
         ],
     )
 
