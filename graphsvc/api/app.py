@@ -13,7 +13,6 @@ import gc
 import json
 import logging
 from collections.abc import AsyncIterator
-from functools import partial
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -26,7 +25,6 @@ from ..analysis import MEASURES
 from ..analysis.brokers import warm as warm_brokers
 from ..analysis.communities import warm as warm_communities
 from ..engine import Engine
-from ..engine.engine import Change
 from ..resources import seed_path
 from ..settings import Settings
 from ..store import Store
@@ -66,7 +64,7 @@ def build_app(settings: Settings, store: Store) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine.change_projection_with(partial(on_loop, asyncio.get_running_loop()))
+        engine.change_projection_on(asyncio.get_running_loop())
         task = asyncio.create_task(_keep_in_step(engine, settings.sync_seconds))
         warm_measures(engine)
         stop_watching = MEASURES.watch(engine)
@@ -74,7 +72,7 @@ def build_app(settings: Settings, store: Store) -> Starlette:
         stop_watching.set()
         task.cancel()
         MEASURES.release_workers()
-        engine.change_projection_with(None)
+        engine.change_projection_on(None)
 
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     middleware = [Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"])]
@@ -89,27 +87,6 @@ def build_app(settings: Settings, store: Store) -> Starlette:
     )
     app.state.engine = engine
     return app
-
-
-def on_loop(loop: asyncio.AbstractEventLoop, change: Change) -> None:
-    """Run a change to the projection on ``loop``'s thread and wait for it to be done.
-
-    Queries run their resolvers on the loop's thread, each to its end, while mutations and the
-    sync with other processes write in worker threads: made on the loop, a change lands between
-    two resolvers, never in the middle of one's walk over the graph.
-    """
-    try:
-        here = asyncio.get_running_loop()
-    except RuntimeError:
-        here = None
-    if here is loop:
-        change()
-    else:
-        asyncio.run_coroutine_threadsafe(_run(change), loop).result()
-
-
-async def _run(change: Change) -> None:
-    change()
 
 
 def warm_measures(engine: Engine) -> None:

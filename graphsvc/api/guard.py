@@ -63,10 +63,7 @@ def refused(refusal: Refusal) -> GraphQLError:
 def guards(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """The extensions for ``settings``, sharing one count of expensive operations per client."""
     slots = Slots(settings.max_expensive)
-    made: list[Callable[[], SchemaExtension]] = [lambda: Guard(settings, slots)]
-    if settings.request_seconds > 0:
-        made.append(Deadline)
-    return made
+    return [lambda: Guard(settings, slots), Deadline]  # Deadline also applies queued writes: always on
 
 
 class Guard(SchemaExtension):
@@ -114,9 +111,13 @@ class Guard(SchemaExtension):
 
 
 class Deadline(SchemaExtension):
-    """Stops a query at the next field once its time is up."""
+    """Before every field: applies the writes waiting for the event loop (so a write waits for one
+    field, not for every request queued on the loop), and stops a query once its time is up."""
 
     def resolve(self, _next: Callable, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        engine = info.context.engine
+        if engine.pending:
+            engine.apply_pending()
         call = CALL.get()
         if call is not None and call.deadline is not None and time.monotonic() > call.deadline:
             raise RequestTimeout(call.seconds)

@@ -4,16 +4,18 @@ All writes go through ``Engine.edit``, ``write`` or ``import_document``: validat
 to the store, then apply the committed batch to the projection. Reads go through ``Engine.view``. If another process
 wrote to the same store, ``sync`` applies its changes from the store's change feed (or
 rebuilds when the feed says too much changed); a rebuild builds a new projection and swaps
-it in. ``Engine.view`` makes each caller's ``View`` once per graph version and shares it until a
+it in. Changes to the projection are applied where readers read (``change_projection_on``): the
+API has them queued for its event loop, where every resolver first applies what is queued
+(``apply_pending``), so a write waits for one resolver, not for a round of queued requests. ``Engine.view`` makes each caller's ``View`` once per graph version and shares it until a
 write supersedes that version; then the views, and everything analyses kept with them, are freed. Changes to the projection are applied
-through a changer (``change_projection_with``): the API has them made on its event loop, where
-queries read, so that none lands in the middle of a query.
+on the readers' thread, so that none lands in the middle of a query.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -59,12 +61,7 @@ def import_into(store: Store, doc: Mapping[str, Any], locate: Locate = default_l
         return store.apply(batch)
 
 
-Change = Callable[[], None]  # a change to the projection, applied by a ``Changer``
-Changer = Callable[[Change], None]
-
-
-def at_once(change: Change) -> None:
-    change()
+Change = Callable[[], None]  # a change to the projection
 
 
 VIEWS_KEPT = 16  # views of the current version kept for reuse: one per live (viewer, day, kinds)
@@ -75,19 +72,65 @@ class Engine:
         self.store = store
         self.projection = projection if projection is not None else build_projection(store)
         self._write_lock = threading.Lock()
-        self._change: Changer = at_once
+        self._readers: asyncio.AbstractEventLoop | None = None  # where changes are applied (None: at once)
+        self._pending: deque[Change] = deque()  # changes waiting for the readers' thread, oldest first
         self._views: OrderedDict[Hashable, View] = OrderedDict()  # of ``_views_of``, newest last
         self._views_of: tuple[Projection, int] | None = None
         self._views_lock = threading.Lock()
 
-    def change_projection_with(self, changer: Changer | None) -> None:
-        """Have ``changer`` apply every change to the projection (None: at once, in the writer's thread).
+    def change_projection_on(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Apply every change to the projection on ``loop``'s thread (None: at once, in the writer's).
 
         Readers walk the projection's dicts unguarded, so a change must not land in the middle of a
         walk ("dictionary changed size during iteration", or a half-applied write). The API passes
-        a changer that runs each change on its event loop's thread, where queries read.
+        its event loop, where queries read; its resolvers call ``apply_pending`` between fields.
         """
-        self._change = changer or at_once
+        self._readers = loop
+
+    @property
+    def pending(self) -> bool:
+        """Whether changes wait to be applied on the readers' thread."""
+        return bool(self._pending)
+
+    def apply_pending(self) -> None:
+        """Apply the queued changes, oldest first (on the readers' thread, between two reads)."""
+        while self._pending:
+            try:
+                change = self._pending.popleft()
+            except IndexError:  # another caller on this thread took the last one
+                return
+            change()
+
+    def _change(self, change: Change) -> None:
+        """Apply ``change`` where readers read, and wait until it is applied."""
+        loop = self._readers
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        if loop is None or here is loop or loop.is_closed():
+            self.apply_pending()
+            change()
+            return
+        done = threading.Event()
+        failed: list[BaseException] = []
+
+        def job() -> None:
+            try:
+                change()
+            except BaseException as error:  # handed to the writer, which reports it
+                failed.append(error)
+            finally:
+                done.set()
+
+        self._pending.append(job)
+        try:
+            loop.call_soon_threadsafe(self.apply_pending)  # unless a resolver applies it first
+        except RuntimeError:  # the loop has stopped: nobody reads any more
+            self.apply_pending()
+        done.wait()
+        if failed:
+            raise failed[0]
 
     # -- reading ---------------------------------------------------------------------------
     @property
