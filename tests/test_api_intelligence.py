@@ -92,3 +92,30 @@ def test_bad_input_names_the_field(api: GraphQL):
     for query, field in bad.items():
         errors = api.errors(query)
         assert errors[0]["extensions"]["field"].split(".")[0] == field, (query, errors)
+
+
+def test_connected_tells_not_connected_from_too_far(api: GraphQL):
+    """SAMEN030 (Utrecht) and Borculo's area alderman (Berkelland) are in different components: no
+    number of hops would help, and the API says so; a resident of Overvecht reaches DOCK in four."""
+    ask = "query($a: ID!, $b: ID!) { connected(from: $a, to: $b) { connected hops } }"
+    alderman = gid("MunicipalityRole", "gebiedswethouder-borculo")
+    apart = api(ask, {"a": gid("Initiative", "samen030"), "b": alderman})["connected"]
+    assert apart == {"connected": False, "hops": None}
+    near = api(ask, {"a": gid("Resident", "res-overvecht-057"), "b": gid("Wijkpartner", "dock-utrecht")})
+    assert near["connected"] == {"connected": True, "hops": 4}
+    assert api.errors(ask, {"a": gid("Resident", "res-overvecht-006"), "b": alderman})[0]["extensions"]["code"] == (
+        "NOT_FOUND"
+    ), "a private resident is answered as a missing one"
+
+
+def test_coverage_gaps_come_per_level_on_the_areas_active_themes(api: GraphQL):
+    ask = """query($level: AreaLevel, $themes: [String!]) { coverageGaps(areaCode: "WK034403", level: $level,
+      themes: $themes) { area { code level } themes { theme } } }"""
+    buurten = api(ask, {"level": None, "themes": None})["coverageGaps"]
+    assert buurten and {g["area"]["level"] for g in buurten} == {"NEIGHBOURHOOD"}
+    wijken = api(ask, {"level": "DISTRICT", "themes": ["zorg"]})["coverageGaps"]
+    assert [g["area"]["code"] for g in wijken] == ["WK034403"] and wijken[0]["themes"] == [{"theme": "care"}]
+    everywhere = api(ask, {"level": None, "themes": None})["coverageGaps"][0]["themes"]
+    assert 0 < len(everywhere) < 16, "the themes at work in Overvecht, not the whole vocabulary"
+    error = api.errors(ask, {"level": None, "themes": ["verzorging"]})[0]
+    assert "known themes:" in error["message"] and "care" in error["message"]

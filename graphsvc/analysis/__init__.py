@@ -15,7 +15,7 @@ from .gaps import NeighbourhoodGap, ThemeCoverage, coverage_gaps
 from .introducers import Introducer, introducers
 from .matching import DEFAULT_WEIGHTS, InitiativeDraft, PartnerMatch, ScorePart, Weights, match_partners
 from .measures import MEASURES, Freshness, Measures
-from .paths import Hop, Introduction, Path, connection_paths
+from .paths import Hop, Introduction, Path, connection_paths, hops_between
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -46,6 +46,7 @@ __all__ = [
     "connection_paths",
     "coverage_gaps",
     "ego_network",
+    "hops_between",
     "introducers",
     "match_partners",
 ]

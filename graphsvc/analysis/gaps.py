@@ -44,32 +44,52 @@ class NeighbourhoodGap:
     themes: tuple[ThemeCoverage, ...]
 
 
-def coverage_gaps(view: View, area_code: str, themes: tuple[str, ...] | None = None) -> tuple[NeighbourhoodGap, ...]:
-    """Every neighbourhood under ``area_code`` with what it lacks per theme, most missing first."""
+def coverage_gaps(
+    view: View, area_code: str, themes: tuple[str, ...] | None = None, level: AreaLevel | None = None
+) -> tuple[NeighbourhoodGap, ...]:
+    """Every area of one ``level`` under ``area_code`` (buurten when there are any, else wijken) with
+    what it lacks per theme, most missing first. ``themes``: those asked, else the area's active
+    themes (those its running initiatives and partners work on), so that a row lists gaps one can act on.
+    """
     cat = catalogue(view)
     if area_code not in cat.areas:
         raise NotFoundError(f"no area with code '{area_code}'", field="areaCode")
-    wanted = tuple(sorted(view.themes)) if themes is None else tuple(themes)
-    unknown = [t for t in wanted if t not in view.themes]
+    unknown = [t for t in themes or () if t not in view.themes]
     if unknown:
         raise ValidationError(f"unknown theme '{unknown[0]}'", field="themes")
-    found = [_gap(cat, code, wanted) for code in neighbourhoods(cat, area_code)]
+    rows = neighbourhoods(cat, area_code, level)
+    wanted = tuple(themes) if themes else active_themes(cat, [area_code, *cat.under(area_code)])
+    found = [_gap(cat, code, wanted) for code in rows]
     return tuple(sorted(found, key=lambda g: (-g.missing, g.code)))
 
 
-def neighbourhoods(cat: Catalogue, area_code: str) -> list[str]:
-    """The most specific areas under ``area_code`` (itself when nothing lies under it)."""
-    under = cat.under(area_code)
-    leaves = sorted(code for code in under if not cat.children.get(code))
-    return leaves or [area_code]
+def neighbourhoods(cat: Catalogue, area_code: str, level: AreaLevel | None = None) -> list[str]:
+    """The areas of ``level`` under ``area_code``: by default buurten if any lie under it, else wijken
+    (itself when nothing lies under it)."""
+    under = [cat.areas[code] for code in cat.under(area_code)]
+    levels = [level] if level else [AreaLevel.NEIGHBOURHOOD, AreaLevel.DISTRICT, AreaLevel.WORKING_AREA]
+    for wanted in levels:
+        found = sorted(a.code for a in under if a.level is wanted)
+        if found:
+            return found
+    return [area_code]
+
+
+def active_themes(cat: Catalogue, places: list[str]) -> tuple[str, ...]:
+    """The themes the running initiatives and the partners in ``places`` work on."""
+    nodes = (n for code in places for n in cat.by_area.get(code, ()))
+    return tuple(sorted({t for n in nodes if _running(n) or n.kind is not NodeKind.INITIATIVE for t in n.themes}))
 
 
 def _gap(cat: Catalogue, code: str, themes: tuple[str, ...]) -> NeighbourhoodGap:
     chain = [code, *ancestors(code, cat.areas)]
+    inside = [code, *cat.under(code)]  # a wijk's row counts what works in its buurten too
     district = [c for c in chain[1:] if cat.areas[c].level is AreaLevel.DISTRICT]
-    local = _unique(n for n in cat.by_area.get(code, ()) if _running(n))
+    local = _unique(n for c in inside for n in cat.by_area.get(c, ()) if _running(n))
     nearby = _unique(n for c in district for n in cat.by_area.get(c, ()) if _running(n))
-    partners = _unique(n for c in chain for n in cat.by_area.get(c, ()) if n.kind is not NodeKind.INITIATIVE)
+    partners = _unique(
+        n for c in [*chain, *inside[1:]] for n in cat.by_area.get(c, ()) if n.kind is not NodeKind.INITIATIVE
+    )
     coverage = tuple(
         ThemeCoverage(theme, _on(local, theme), _on(nearby, theme), _on(partners, theme)) for theme in themes
     )

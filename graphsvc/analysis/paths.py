@@ -73,6 +73,33 @@ def connection_paths(
     return tuple(search(view, source, target, max_hops, weighted, first))
 
 
+def hops_between(view: View, source: str, target: str) -> int | None:
+    """The number of hops of a shortest path from ``source`` to ``target``; None when they are not
+    connected at all (so "not within N steps" and "not connected" can be told apart).
+
+    A bidirectional breadth-first search that grows the smaller side: two nodes of a big component
+    meet after a few rings; a node in a small component is done when that component is.
+    Unknown and hidden ids raise the same ``NotFoundError``.
+    """
+    view.require(source, "from")
+    view.require(target, "to")
+    if source == target:
+        return 0
+    depth = ({source: 0}, {target: 0})
+    fronts, levels = [{source}, {target}], [0, 0]
+    while fronts[0] and fronts[1]:
+        side = 0 if len(fronts[0]) <= len(fronts[1]) else 1
+        mine, theirs = depth[side], depth[1 - side]
+        ring = view.reach(fronts[side]) - mine.keys()
+        levels[side] += 1
+        met = [theirs[n] for n in ring if n in theirs]
+        if met:
+            return levels[side] + min(met)
+        mine.update(dict.fromkeys(ring, levels[side]))
+        fronts[side] = ring
+    return None
+
+
 def search(
     view: View, source: str, target: str, max_hops: int, weighted: bool, wanted: int, slack: int | None = None
 ) -> list[Path]:

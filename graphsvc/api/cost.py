@@ -66,6 +66,7 @@ INTROSPECTION = 1  # __schema and __type: bounded by the depth and field limits,
 WEIGHTS: Mapping[tuple[str, str], int] = {
     ("Query", "stakeholders"): 5,  # search and filters over the directory
     ("Query", "connectionPaths"): 100,
+    ("Query", "connected"): 100,
     ("Query", "introducers"): 200,
     ("Query", "matchPartners"): 500,
     ("Query", "brokers"): 100,

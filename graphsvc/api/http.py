@@ -14,10 +14,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import json
 import logging
 import re
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
@@ -53,6 +56,18 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings):
     graphiql = get_graphql_ide_html("graphiql")
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_storage)
 
+    running = asyncio.Semaphore(settings.running_queries)
+
+    @contextlib.asynccontextmanager
+    async def _turn(params: dict[str, Any]) -> AsyncIterator[None]:
+        """Queries take turns (at most ``running_queries`` execute at once, the rest wait here, not on the
+        event loop); mutations never wait: a write then waits for a few queries' fields, not for all."""
+        if _is_mutation(params["query"], params.get("operationName")):
+            yield
+            return
+        async with running:
+            yield
+
     async def endpoint(request: Request) -> Response:
         if request.method not in ("GET", "POST"):
             message = f"{request.method} is not allowed on /graphql: send GET (queries) or POST"
@@ -76,7 +91,7 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings):
         call = Call(client, seconds, time.monotonic() + seconds if seconds > 0 else None)
         token = CALL.set(call)
         try:
-            async with asyncio.timeout(seconds if seconds > 0 else None) as scope:
+            async with asyncio.timeout(seconds if seconds > 0 else None) as scope, _turn(params):
                 call.scope = scope
                 result = await schema.execute(
                     params["query"],
@@ -181,6 +196,21 @@ def _json(text: str | bytes, what: str) -> Any:
         return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise RequestError(400, f"{what} is not valid JSON: {error}") from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_mutation(query: str, operation_name: str | None) -> bool:
+    """Whether the operation to run is a mutation (False for a document that does not parse)."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    return any(
+        isinstance(d, OperationDefinitionNode)
+        and (operation_name is None or (d.name is not None and d.name.value == operation_name))
+        and d.operation is OperationType.MUTATION
+        for d in document.definitions
+    )
 
 
 def _refuse_mutation_over_get(request: Request, params: dict[str, Any]) -> None:

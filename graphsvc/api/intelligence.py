@@ -14,7 +14,7 @@ from ..domain import NodeKind, ValidationError
 from ..domain.kinds import PARTNER_KINDS
 from .context import Context
 from .query import MAX_HOPS, check_area_code, check_range, node_key
-from .types.enums import StakeholderKind
+from .types.enums import AreaLevel, StakeholderKind
 from .types.intelligence import (
     BrokerReport,
     CommunityReport,
@@ -24,6 +24,7 @@ from .types.intelligence import (
     NeighbourhoodGap,
     PartnerMatch,
 )
+from .types.theme import theme_keys
 
 MAX_MATCHES = 50
 MAX_EGO_HOPS = 3
@@ -41,7 +42,7 @@ def draft_of(context: Context, view, given: InitiativeInput) -> analysis.Initiat
     check_area_code(given.area_code, "initiative.areaCode")
     return analysis.InitiativeDraft(
         name=given.name,
-        themes=tuple(given.themes),
+        themes=tuple(theme_keys(view, given.themes, "initiative.themes")),
         area=given.area_code,
         needs=tuple(n.value for n in given.needs),
         members=tuple(node_key(m, "initiative.memberIds") for m in given.member_ids),
@@ -115,7 +116,8 @@ class IntelligenceQueries:
         if area_code is not None:
             check_area_code(area_code, "areaCode")
         view = info.context.view_for(active_on)
-        return BrokerReport.of(analysis.brokers(view, area_code, theme, first), view)
+        key = theme_keys(view, [theme], "theme")[0] if theme else None
+        return BrokerReport.of(analysis.brokers(view, area_code, key, first), view)
 
     @strawberry.field(
         description="Groups of stakeholders who work together (Leiden, seeded: stable between calls on the same "
@@ -131,18 +133,28 @@ class IntelligenceQueries:
         if area_code is not None:
             check_area_code(area_code, "areaCode")
         view = info.context.view_for(active_on)
-        return CommunityReport.of(analysis.communities(view, area_code, theme), view)
+        key = theme_keys(view, [theme], "theme")[0] if theme else None
+        return CommunityReport.of(analysis.communities(view, area_code, key), view)
 
     @strawberry.field(
-        description="For every buurt under the area and every theme: whether a running initiative and a partner "
-        "serving it exist, and buurten without any residents' organisation; most missing first."
+        description="For every area of one level under the area (level: NEIGHBOURHOOD (buurten) or DISTRICT "
+        "(wijken); by default buurten where there are any) and every theme asked (by default the area's active "
+        "themes: those its running initiatives and partners work on): whether a running initiative and a partner "
+        "serving it exist, and areas without any residents' organisation; most missing first. Themes by key or by "
+        "Dutch or English label."
     )
     def coverage_gaps(
-        self, info: strawberry.Info, area_code: str, themes: list[str] | None = None, active_on: date | None = None
+        self,
+        info: strawberry.Info,
+        area_code: str,
+        themes: list[str] | None = None,
+        level: AreaLevel | None = None,
+        active_on: date | None = None,
     ) -> list[NeighbourhoodGap]:
         check_area_code(area_code, "areaCode")
         view = info.context.view_for(active_on)
-        gaps = analysis.coverage_gaps(view, area_code, tuple(themes) if themes else None)
+        wanted = tuple(theme_keys(view, themes, "themes")) if themes else None
+        gaps = analysis.coverage_gaps(view, area_code, wanted, level)
         return [NeighbourhoodGap.of(g, view) for g in gaps]
 
     @strawberry.field(description="A stakeholder's neighbourhood as a subgraph (nodes within hops, their relations).")

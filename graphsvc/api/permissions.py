@@ -41,6 +41,7 @@ ROOT_FIELDS: dict[str, Permission | None] = {  # None: anyone, answered from the
     "areas": None,
     "themes": None,
     "connectionPaths": ASK,
+    "connected": ASK,
     "introducers": ASK,
     "matchPartners": ASK,
     "brokers": ASK,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from ..analysis.paths import connection_paths
+from ..analysis.paths import connection_paths, hops_between
 from ..domain import Node as DomainNode
 from ..domain import NotFoundError, ValidationError
 from ..domain.areas import level_of
@@ -17,7 +17,7 @@ from .types.area import Area
 from .types.enums import AreaLevel, RelationKind, StakeholderKind
 from .types.node import Node, maybe_graphql, to_graphql, typename_of
 from .types.pagination import Connection, paginate
-from .types.path import ConnectionPath
+from .types.path import Connectedness, ConnectionPath
 from .types.relation import Relation
 from .types.stakeholders import Stakeholder, stakeholder_page
 from .types.theme import Theme
@@ -133,6 +133,22 @@ class Query:
             key=lambda a: a.code,
         )
         return paginate(found, first, after, info.context.settings.max_page, Area.of)
+
+    @strawberry.field(
+        description="Whether two stakeholders are connected at all, and the hops of a shortest path (no limit): "
+        "when connectionPaths finds nothing within maxHops, this says whether more hops would help."
+    )
+    def connected(
+        self,
+        info: strawberry.Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID,
+        relation_kinds: list[RelationKind] | None = None,
+        active_on: date | None = None,
+    ) -> Connectedness:
+        view = info.context.view_for(active_on, relation_kinds)
+        hops = hops_between(view, node_key(from_, "from"), node_key(to, "to"))
+        return Connectedness(connected=hops is not None, hops=hops)
 
     @strawberry.field(
         description="The shortest ways two stakeholders are connected, up to maxHops hops: fewest hops first, and "

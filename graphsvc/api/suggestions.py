@@ -17,6 +17,7 @@ from .types.enums import RelationKind, StakeholderKind
 from .types.pagination import Connection, check_first, paginate
 from .types.payloads import UserError
 from .types.suggestion import CollaborationSuggestion, SuggestionReview, SuggestionVerdict
+from .types.theme import theme_keys
 
 MAX_AREA_SOURCES = 500  # more stakeholders than this in one area list: use `graphsvc recommend`
 PER_SOURCE_IN_AREA = 3
@@ -56,6 +57,7 @@ class SuggestionQueries:
         if area_code is not None:
             check_area_code(area_code, "areaCode")
         view = context.view
+        theme = theme_keys(view, [theme], "theme")[0] if theme else None
         wanted = frozenset(k.domain for k in kinds) if kinds else None
         scoring = scoring_for(view)
         rejected = reviewed_pairs(view)

@@ -55,3 +55,12 @@ class ConnectionPath:
             Hop(strength=round(h.strength, 4), recency=round(h.recency, 4), _hop=h, _view=self._view)
             for h in self._path.hops
         ]
+
+
+@strawberry.type(
+    description="Whether two stakeholders are connected at all (over what you may see), and in how many hops: "
+    "tells 'not connected' from 'not within maxHops'."
+)
+class Connectedness:
+    connected: bool
+    hops: int | None = strawberry.field(description="The length of a shortest path; null when not connected")

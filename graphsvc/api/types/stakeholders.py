@@ -19,7 +19,7 @@ from .area import Area
 from .enums import Direction, InitiativeStatus, Need, RelationKind, StakeholderKind, Visibility
 from .node import Node, to_graphql, typename_of
 from .pagination import Connection, paginate
-from .theme import Theme
+from .theme import Theme, theme_keys
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -196,5 +196,6 @@ def stakeholder_page(
     """A page of the stakeholders the caller may see that match every filter, by name."""
     view = context.view_for(active_on)
     wanted = frozenset(kind.domain for kind in kinds) if kinds else None
-    found = view.search(search, kinds=wanted, themes=themes, area=area)
+    keys = theme_keys(view, themes, "themes") if themes else None
+    found = view.search(search, kinds=wanted, themes=keys, area=area)
     return paginate(found, first, after, context.settings.max_page, lambda n: STAKEHOLDER_TYPES[n.kind].of(n, context))

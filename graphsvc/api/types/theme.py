@@ -5,6 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from ...domain import Theme as DomainTheme
+from ...domain import ValidationError
+from ...domain.records import fold
+from ...engine import View
 from ..ids import encode
 from .node import Node
 
@@ -23,3 +26,15 @@ class Theme(Node):
             label_nl=theme.label_nl,
             label_en=theme.label_en,
         )
+
+
+def theme_keys(view: View, given: list[str], field: str) -> list[str]:
+    """The keys of themes given by key or by their Dutch or English label, ignoring case and accents
+    ("zorg", "Care" and "care" are all care); an unknown one is refused with the known keys."""
+    known = {fold(word): t.key for t in view.themes.values() for word in (t.key, t.label_nl, t.label_en)}
+    unknown = [g for g in given if fold(g) not in known]
+    if unknown:
+        raise ValidationError(
+            f"unknown theme '{unknown[0]}'; known themes: {', '.join(sorted(view.themes))}", field=field
+        )
+    return [known[fold(g)] for g in given]
