@@ -155,3 +155,12 @@ def test_a_partner_with_no_capacity_left_gets_nothing_for_load(demo_engine: Engi
     assert zuid.value == 0.0 and zuid.reason == Reason.of(
         "LOAD_AGAINST_CAPACITY", n=zuid.reason.params["n"], capacity=0
     )
+
+
+def test_a_partner_that_names_the_buurt_beats_one_that_serves_the_whole_wijk(demo: Engine):
+    """Neckardreef is in Buurtteam Overvecht-Zuid's own list of buurten; Noord serves all of Overvecht
+    and has worked with care initiatives in its own buurten, not here: Zuid comes first, and says why."""
+    ranked = [m.partner for m in match_partners(demo.view(), CARE_IN_NECKARDREEF, first=10)]
+    assert ranked.index("buurtteam-overvecht-zuid") < ranked.index("buurtteam-overvecht-noord")
+    zuid = next(m for m in match_partners(demo.view(), CARE_IN_NECKARDREEF) if m.partner == "buurtteam-overvecht-zuid")
+    assert part(zuid, "area").reason.code == "AREA_SAME_AREA"

@@ -368,7 +368,7 @@ def test_an_area_shows_bridges_groups_and_gaps(ui: Page):
     assert all(code.startswith("BU0344") for code, _ in gaps)
     assert [m for _, m in gaps] == sorted((m for _, m in gaps), reverse=True)
     cells = page.locator("#gaps-table tbody tr:first-child td[data-theme]").count()
-    assert cells == 16
+    assert 0 < cells < 16, "the themes at work in Overvecht, not the whole vocabulary"
     screenshot(page, "area")
 
     groups.nth(0).locator("button", has_text="netwerk").click()

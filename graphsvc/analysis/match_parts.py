@@ -16,7 +16,7 @@ from .load import free_capacity, load_reason, work
 from .reasons import Reason
 
 PROXIMITY_HOPS = 3  # members further than this from a partner count as not connected
-TRACK_RECORD_FULL = 3  # initiatives on these themes for a full track-record score
+TRACK_RECORD_FULL = 3  # initiatives on these themes, in the initiative's own buurt, for a full track-record score
 
 
 class Parts:
@@ -48,7 +48,10 @@ class Parts:
         return free_capacity(self.view, node)
 
     def track_record(self, node: Node) -> float:
-        return min(1.0, len(self._on_theme(node)) / TRACK_RECORD_FULL)
+        """Earlier work on these themes, each initiative counted by how near it was (its area fit):
+        experience in this buurt counts fully, elsewhere in the wijk 0.6, and so on."""
+        near = sum(area_fit(self.view.areas, self.area, i.areas).value for i in self._on_theme(node))
+        return min(1.0, near / TRACK_RECORD_FULL)
 
     def hops(self, node_id: str) -> int | None:
         """Steps from the nearest member, up to ``PROXIMITY_HOPS``: the ball's ring, or one past it."""

@@ -37,17 +37,18 @@ _CHEAP = ("theme", "area", "offer")
 class Weights:
     """How much each part counts (the score is the weighted mean; only the ratios matter).
 
-    Defaults: what the initiative is about and where it is weigh most (0.25, 0.20); what the
-    partner offers, how near the members are and what it did before come next (0.15 each); load
-    least (0.10), because capacity is often unknown.
+    Defaults: what the initiative is about and where it is weigh most (0.25 each: a partner that
+    names the initiative's own buurt beats one that serves the whole wijk); what the partner offers
+    and how near the members are come next (0.15 each); load (capacity is often unknown) and
+    earlier work nearby least (0.10 each).
     """
 
     theme: float = 0.25
-    area: float = 0.20
+    area: float = 0.25
     offer: float = 0.15
     proximity: float = 0.15
     load: float = 0.10
-    track_record: float = 0.15
+    track_record: float = 0.10
 
 
 DEFAULT_WEIGHTS = Weights()
