@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphsvc.analysis import DEFAULT_WEIGHTS, InitiativeDraft, Weights, match_partners
+from graphsvc.analysis import MATCH_WEIGHTS, InitiativeDraft, MatchWeights, match_partners
 from graphsvc.analysis.reasons import Reason
 from graphsvc.analysis.recommend import make_scoring, recommend
 from graphsvc.domain import NodeKind, NotFoundError, ValidationError, within
@@ -46,7 +46,7 @@ def test_each_match_explains_its_score_in_six_weighted_parts(demo: Engine):
     for match in match_partners(demo.view(), CARE_IN_NECKARDREEF):
         names = [p.name for p in match.parts]
         assert names == ["theme", "area", "offer", "proximity", "load", "track_record"]
-        assert all(0 <= p.value <= 1 and p.reason and p.weight == getattr(DEFAULT_WEIGHTS, p.name) for p in match.parts)
+        assert all(0 <= p.value <= 1 and p.reason and p.weight == getattr(MATCH_WEIGHTS, p.name) for p in match.parts)
         mean = sum(p.weight * p.value for p in match.parts) / sum(p.weight for p in match.parts)
         assert match.score == pytest.approx(mean, abs=1e-3)
     zuid = next(m for m in match_partners(demo.view(), CARE_IN_NECKARDREEF) if m.partner == "buurtteam-overvecht-zuid")
@@ -96,7 +96,7 @@ def test_private_residents_appear_nowhere_and_cannot_be_members(demo: Engine):
 
 def test_the_weights_and_the_kinds_steer_the_ranking(demo: Engine):
     view = demo.view()
-    only_area = Weights(theme=0, area=1, offer=0, proximity=0, load=0, track_record=0)
+    only_area = MatchWeights(theme=0, area=1, offer=0, proximity=0, load=0, track_record=0)
     assert match_partners(view, CARE_IN_NECKARDREEF, only_area, first=1)[0].partner == "buurtteam-overvecht-zuid"
     roles = match_partners(view, CARE_IN_NECKARDREEF, kinds=[NodeKind.MUNICIPALITY_ROLE])
     assert roles and all(m.kind is NodeKind.MUNICIPALITY_ROLE for m in roles)
@@ -119,7 +119,7 @@ def test_bad_drafts_are_refused(demo: Engine):
     with pytest.raises(ValidationError):
         match_partners(view, InitiativeDraft("x", ("care",), "BU03440322", ("MONEY",)))
     with pytest.raises(ValidationError):
-        match_partners(view, CARE_IN_NECKARDREEF, Weights(theme=-1))
+        match_partners(view, CARE_IN_NECKARDREEF, MatchWeights(theme=-1))
     with pytest.raises(NotFoundError):
         InitiativeDraft.of(view, "dock-utrecht")
     with pytest.raises(NotFoundError):

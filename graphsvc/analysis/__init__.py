@@ -13,12 +13,12 @@ from .communities import Bridge, Community, CommunityReport, ThemeShare, communi
 from .ego import EgoNetwork, EgoNode, EgoRelation, ego_network
 from .gaps import NeighbourhoodGap, ThemeCoverage, coverage_gaps
 from .introducers import Introducer, introducers
-from .matching import DEFAULT_WEIGHTS, InitiativeDraft, PartnerMatch, ScorePart, Weights, match_partners
+from .matching import MATCH_WEIGHTS, InitiativeDraft, MatchWeights, PartnerMatch, ScorePart, match_partners
 from .measures import MEASURES, Freshness, Measures
 from .paths import Hop, Introduction, Path, connection_paths, hops_between
 
 __all__ = [
-    "DEFAULT_WEIGHTS",
+    "MATCH_WEIGHTS",
     "MEASURES",
     "Bridge",
     "Broker",
@@ -33,6 +33,7 @@ __all__ = [
     "InitiativeDraft",
     "Introducer",
     "Introduction",
+    "MatchWeights",
     "Measures",
     "NeighbourhoodGap",
     "PartnerMatch",
@@ -40,7 +41,6 @@ __all__ = [
     "ScorePart",
     "ThemeCoverage",
     "ThemeShare",
-    "Weights",
     "brokers",
     "communities",
     "connection_paths",

@@ -34,7 +34,7 @@ _CHEAP = ("theme", "area", "offer")
 
 
 @dataclass(frozen=True, slots=True)
-class Weights:
+class MatchWeights:
     """How much each part counts (the score is the weighted mean; only the ratios matter).
 
     Defaults: what the initiative is about and where it is weigh most (0.25 each: a partner that
@@ -51,7 +51,7 @@ class Weights:
     track_record: float = 0.10
 
 
-DEFAULT_WEIGHTS = Weights()
+MATCH_WEIGHTS = MatchWeights()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ class PartnerMatch:
 def match_partners(
     view: View,
     draft: InitiativeDraft,
-    weights: Weights = DEFAULT_WEIGHTS,
+    weights: MatchWeights = MATCH_WEIGHTS,
     first: int = 5,
     kinds: Iterable[NodeKind] | None = None,
 ) -> tuple[PartnerMatch, ...]:
@@ -123,7 +123,7 @@ def match_partners(
     return tuple(_match(view, parts, weight, node, score, node.id in linked, ball) for score, node in ranked)
 
 
-def _check(view: View, draft: InitiativeDraft, weights: Weights) -> None:
+def _check(view: View, draft: InitiativeDraft, weights: MatchWeights) -> None:
     values = [getattr(weights, f.name) for f in fields(weights)]
     if min(values) < 0 or sum(values) <= 0:
         raise ValidationError("weights are at least 0 and not all 0", field="weights")
