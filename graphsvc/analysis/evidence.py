@@ -52,12 +52,7 @@ def area_fit(areas: Mapping[str, Area], wanted: str, served: Iterable[str]) -> A
     >>> area_fit(tree, "WK034403", ("BU03440311",)).code
     'PART_OF'
     """
-    best = NO_AREA
-    for code in served:
-        fit = _one_area_fit(areas, wanted, code)
-        if fit.value > best.value:
-            best = fit
-    return best
+    return max((_one_area_fit(areas, wanted, code) for code in served), key=_value, default=NO_AREA)
 
 
 def _one_area_fit(areas: Mapping[str, Area], wanted: str, code: str) -> AreaFit:
@@ -82,12 +77,11 @@ def _one_area_fit(areas: Mapping[str, Area], wanted: str, code: str) -> AreaFit:
 def mutual_area_fit(areas: Mapping[str, Area], mine: Iterable[str], theirs: Iterable[str]) -> AreaFit:
     """The best area fit between two stakeholders, whichever side's area is the wanted one."""
     theirs = tuple(theirs)
-    best = NO_AREA
-    for wanted in mine:
-        fit = area_fit(areas, wanted, theirs)
-        if fit.value > best.value:
-            best = fit
-    return best
+    return max((area_fit(areas, wanted, theirs) for wanted in mine), key=_value, default=NO_AREA)
+
+
+def _value(fit: AreaFit) -> float:
+    return fit.value
 
 
 def theme_fit(wanted: Iterable[str], offered: Iterable[str]) -> float:
