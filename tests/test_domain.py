@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+from operator import attrgetter
+
+import msgspec
 import pytest
 
-from graphsvc.domain import AreaLevel, NodeKind, RelationKind, ValidationError
+from graphsvc.domain import AreaLevel, NodeKind, Problem, RelationKind, ValidationError
 from graphsvc.domain.areas import Area, check_area, within
 from graphsvc.domain.document import batch_from_document
 from graphsvc.domain.kinds import fits
+from graphsvc.domain.records import RelationRecord
+from graphsvc.domain.relations import RULES, RowRule, Rule
+from graphsvc.domain.validate import Context, Validator
 
 AREAS = [
     {"code": "GM0344", "name": "Utrecht", "level": "MUNICIPALITY", "cbsYear": 2020},
@@ -180,3 +187,82 @@ def test_fields_of_the_wrong_shape_are_reported_not_crashed_on_nor_dropped():
         "reviews[0].target": "UNKNOWN_NODE",
         "reviews[0].relationKind": "INVALID",
     }
+
+
+# -- the relation rules: one table, checked two ways ---------------------------------------------------------
+KINDS = {"fatima": NodeKind.RESIDENT, "moestuin": NodeKind.INITIATIVE, "buurtteam": NodeKind.WIJKPARTNER}
+KNOWS = {"kind": "KNOWS", "source": "fatima", "target": "moestuin"}
+# For each rule of ``relations.RULES``, a row that breaks that rule and no other.
+BREAKS_ONLY = {
+    "an-object": ["KNOWS", "fatima", "moestuin"],
+    "known-fields": {**KNOWS, "colour": "red"},
+    "id-above-0": {**KNOWS, "id": 0},
+    "kind-given": {**KNOWS, "kind": None},
+    "kind-known": {**KNOWS, "kind": "LOVES"},
+    "source-given": {**KNOWS, "source": ""},
+    "source-text": {**KNOWS, "source": 5},
+    "source-length": {**KNOWS, "source": "x" * 121},
+    "target-given": {"kind": "KNOWS", "source": "fatima"},
+    "target-text": {**KNOWS, "target": ["moestuin"]},
+    "target-length": {**KNOWS, "target": "x" * 121},
+    "since-form": {**KNOWS, "since": "2023-1-01"},
+    "until-form": {**KNOWS, "until": 20230101},
+    "strength-in-range": {**KNOWS, "strength": 1.5},
+    "role-text": {**KNOWS, "role": 7},
+    "role-length": {**KNOWS, "role": "x" * 2001},
+    "note-text": {**KNOWS, "note": {"text": "met at the market"}},
+    "note-length": {**KNOWS, "note": "x" * 2001},
+    "provenance-text": {**KNOWS, "provenance": True},
+    "provenance-length": {**KNOWS, "provenance": "x" * 2001},
+    "source-known": {**KNOWS, "source": "nobody"},
+    "target-known": {**KNOWS, "target": "nobody"},
+    "source-fits": {"kind": "WORKS_FOR", "source": "buurtteam", "target": "moestuin"},
+    "target-fits": {"kind": "LIVES_IN", "source": "fatima", "target": "moestuin"},
+    "two-ends": {**KNOWS, "target": "fatima"},
+    "since-a-day": {**KNOWS, "since": "2023-02-30"},
+    "until-a-day": {**KNOWS, "until": "2023-13-01"},
+    "since-before-until": {**KNOWS, "since": "2024-01-01", "until": "2023-12-31"},
+    "role-unicode": {**KNOWS, "role": "chair\ud800"},
+    "note-unicode": {**KNOWS, "note": "met \ud83d"},
+    "provenance-unicode": {**KNOWS, "provenance": "\udfff"},
+}
+
+
+def check(rows: list) -> tuple[list[int], list[Problem]]:
+    """The positions the fast path refuses, and what the per-row path says about each of them."""
+    validator = Validator(Context(kind_of=KINDS.get))
+    _, refused = validator.relations_fast(rows)
+    for i in refused:
+        validator.explain_relation(rows[i], f"relations[{i}]")
+    return refused, validator.problems
+
+
+@pytest.mark.parametrize("rule", RULES, ids=attrgetter("name"))
+def test_a_row_breaking_one_rule_is_refused_and_explained_by_that_rule(rule: Rule):
+    row = BREAKS_ONLY.get(rule.name)
+    assert row is not None, f"add to BREAKS_ONLY a row that breaks only the rule {rule.name!r}"
+    refused, problems = check([KNOWS, row, KNOWS])
+    assert refused == [1]
+    where = {"": "relations[1]", "*": "relations[1].colour"}.get(rule.field, f"relations[1].{rule.field}")
+    assert [(p.code, p.field) for p in problems] == [(rule.code, where)]
+    if isinstance(rule, RowRule):  # the same when the row was typed while the JSON was parsed
+        typed = msgspec.convert(row, RelationRecord)
+        assert check([typed]) == ([0], [Problem(rule.code, f"relations[0].{rule.field}", problems[0].message)])
+
+
+def test_a_rule_on_values_that_may_be_missing_is_tested_where_they_are_given():
+    since = {**KNOWS, "since": "2020-01-01"}
+    backwards = {**since, "until": "2019-12-31"}
+    assert check([since, backwards, {**since, "until": "2020-12-31"}])[0] == [1]  # until missing in one row
+    assert check([KNOWS, backwards, {**KNOWS, "until": "2010-01-01"}])[0] == [1]  # since missing too
+    assert check([KNOWS, {**KNOWS, "note": "met \ud83d"}, {**KNOWS, "note": "Oké"}])[0] == [1]
+
+
+def test_the_fast_path_refuses_exactly_the_rows_the_per_row_path_finds_wrong():
+    patches = [row for row in BREAKS_ONLY.values() if isinstance(row, dict)]
+    valid = [KNOWS, {**KNOWS, "id": 7, "since": "2024-02-29", "until": "2024-03-01", "strength": 1, "note": "Oké"}]
+    for row in [*valid, *patches, *({**a, **b} for a, b in combinations(patches, 2))]:
+        validator = Validator(Context(kind_of=KINDS.get))
+        _, refused = validator.relations_fast([row])
+        validator.explain_relation(row, "relations[0]")
+        assert (refused == [0]) == bool(validator.problems) == (row not in valid), (row, validator.problems)

@@ -30,8 +30,9 @@ _Id = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID)]
 class RelationRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, gc=False):
     """A relation of the import format with its fields' types checked (by ``msgspec.convert``, in C).
 
-    What a field alone says is checked here; what needs the graph (the kinds of the ends) is
-    checked by ``relations.check_relations``. The fields are in ``Relation``'s order.
+    Each field's type here is that field's rules in ``relations.FIELD_RULES`` (which say what a
+    value it refuses breaks); what needs the graph or spans fields is ``relations.ROW_RULES``. The
+    fields are in ``Relation``'s order.
     """
 
     id: Annotated[int, msgspec.Meta(gt=0)] | None = None

@@ -3,8 +3,9 @@
 Validation collects every problem with the path of the field (``relations[12].strength``)
 instead of stopping at the first, so that an import reports all bad rows at once. It checks
 references too (relation ends, areas, themes) against what a ``Context`` knows: the store's
-current contents plus the batch itself. Many relations at once are checked by
-``relations.check_relations``, the import's hot path; this module explains the rows it refuses.
+current contents plus the batch itself. Relations keep the rules of one table,
+``relations.RULES``: ``relations_fast`` checks many at once (the import's hot path) and
+``explain_relation`` says which rules a refused one breaks.
 """
 
 from __future__ import annotations
@@ -14,23 +15,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from msgspec.structs import asdict
-
 from .areas import Area, check_area
 from .errors import Problem, ValidationError
 from .kinds import (
-    ENDS,
     NEEDS,
     TYPES,
     AreaLevel,
     InitiativeStatus,
     NodeKind,
-    RelationKind,
     Visibility,
 )
 from .model import Node, Relation, utcnow
-from .records import MAX_ID, MAX_TEXT, NOT_UNICODE, RelationRecord, not_unicode
-from .relations import check_relations, is_day
+from .records import MAX_ID, MAX_TEXT, NOT_UNICODE, not_unicode
+from .relations import check_relations, explain
 from .themes import Theme, check_theme
 
 MAX_NAME = 200
@@ -59,7 +56,6 @@ NODE_KEYS = {
     "createdAt",
     "updatedAt",
 }
-RELATION_KEYS = {"id", "kind", "source", "target", "since", "until", "strength", "role", "note", "provenance"}
 # Fields that only some kinds take; any other kind must leave them empty.
 ONLY_FOR = {
     "visibility": {NodeKind.RESIDENT},
@@ -76,7 +72,6 @@ ONLY_FOR = {
     "date": {NodeKind.MEETING},
 }
 _KINDS = {k.value: k for k in NodeKind if k is not NodeKind.AREA}
-_REL_KINDS = {k.value: k for k in RelationKind}
 _AREALEVEL, _VISIBILITY, _INITIATIVESTATUS = (dict(e.__members__) for e in (AreaLevel, Visibility, InitiativeStatus))
 
 
@@ -165,16 +160,6 @@ class Validator:
         except (TypeError, ValueError):
             self.problem("INVALID_DATE", f"{where}.{key}", f"expected a date YYYY-MM-DD, got {value!r}")
             return None
-
-    def _day(self, row: Mapping, key: str, where: str) -> str | None:
-        """A relation date: kept as the ISO string it is, once checked."""
-        value = row.get(key)
-        if value is None:
-            return None
-        if not is_day(value):
-            self.problem("INVALID_DATE", f"{where}.{key}", f"expected a date YYYY-MM-DD, got {value!r}")
-            return None
-        return value
 
     def _stamp(self, row: Mapping, key: str, where: str) -> datetime | None:
         value = row.get(key)
@@ -352,50 +337,6 @@ class Validator:
         return found
 
     def explain_relation(self, row: Any, where: str) -> None:
-        """Say everything wrong with a relation the fast path refused."""
-        if isinstance(row, RelationRecord):  # typed while parsed: its fields' types are right
-            row = {key: value for key, value in asdict(row).items() if value is not None}
-        if not isinstance(row, Mapping):
-            self.problem("INVALID", where, "expected an object")
-            return
-        before = len(self.problems)
-        self._unknown_keys(row, RELATION_KEYS, where)
-        kind = self._enum(row, "kind", where, _REL_KINDS)
-        if row.get("kind") in (None, ""):
-            self.problem("REQUIRED", f"{where}.kind", "a relation kind is required")
-        ends = []
-        for key in ("source", "target"):
-            node_id = self._text(row, key, where, required=True, limit=MAX_ID)
-            node_kind = self.kind_of(node_id) if node_id else None
-            if node_id and node_kind is None:
-                self.problem("UNKNOWN_NODE", f"{where}.{key}", f"no stakeholder, meeting or area with id '{node_id}'")
-            ends.append(node_kind)
-        if row.get("source") and row.get("source") == row.get("target"):
-            self.problem("INVALID", f"{where}.target", "a relation needs two different ends")
-        source_kind, target_kind = ends
-        if kind is not None and source_kind is not None and target_kind is not None:
-            sources, targets = ENDS[kind]
-            if source_kind not in sources:
-                self.problem("KIND_MISMATCH", f"{where}.source", _ends_text(kind, "source", source_kind, sources))
-            if target_kind not in targets:
-                self.problem("KIND_MISMATCH", f"{where}.target", _ends_text(kind, "target", target_kind, targets))
-        strength = row.get("strength")
-        if strength is not None and (
-            not isinstance(strength, (int, float)) or isinstance(strength, bool) or not 0 <= strength <= 1
-        ):
-            self.problem("OUT_OF_RANGE", f"{where}.strength", f"expected a number from 0 to 1, got {strength!r}")
-        since, until = self._day(row, "since", where), self._day(row, "until", where)
-        if since and until and until < since:
-            self.problem("INVALID", f"{where}.until", f"until {until} is before since {since}")
-        rel_id = row.get("id")
-        if rel_id is not None and (type(rel_id) is not int or rel_id <= 0):
-            self.problem("INVALID", f"{where}.id", f"expected a whole number above 0, got {rel_id!r}")
-        for key in ("role", "note", "provenance"):
-            self._text(row, key, where)
-        if len(self.problems) == before:  # the fast path refused something not named above
-            self.problem("INVALID", where, "invalid relation")
-
-
-def _ends_text(kind: RelationKind, end: str, got: NodeKind, allowed: Iterable[NodeKind]) -> str:
-    names = ", ".join(sorted(k.value for k in allowed))
-    return f"{kind.value} cannot have a {got.value} as its {end}; expected one of {names}"
+        """Say everything wrong with a relation the fast path refused: the rules it breaks
+        (``relations.explain``, from the same table as the fast path)."""
+        self.problems.extend(explain(row, self._kinds_of, where))
