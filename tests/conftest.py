@@ -1,5 +1,5 @@
-"""Fixtures that build real objects: SQLite files in a temporary folder, engines over them,
-and documents in the import format (a small synthetic city, the demo city)."""
+"""Fixtures that build real objects: SQLite files in a temporary folder, engines over them
+(``engine_with``), and documents in the import format (a small synthetic city, the demo city)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from graphsvc.resources import seed_path
 from graphsvc.store import Store, open_store
 
 from .bolt_server import BoltServer, empty_graph
+from .engines import Engines
 
 # SQLite; Neo4j's store on FalkorDB over Bolt; and a real Neo4j when GRAPHSVC_TEST_NEO4J_URI
 # (with GRAPHSVC_TEST_NEO4J_USER and _PASSWORD) names one: its database is emptied by the tests.
@@ -57,8 +58,20 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def sqlite_path(tmp_path: Path) -> Path:
-    return tmp_path / "graph.sqlite"
+def engine_with(tmp_path: Path) -> Iterator[Engines]:
+    """``engine_with(document)``: an engine over a SQLite file in the test's folder, the document
+    imported (see ``Engines``); its stores are closed when the test ends."""
+    engines = Engines(tmp_path)
+    yield engines
+    engines.close()
+
+
+@pytest.fixture(scope="module")
+def module_engine_with(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engines]:
+    """``engine_with`` for engines that the tests of a module share: none of them may write."""
+    engines = Engines(tmp_path_factory.mktemp("engines"))
+    yield engines
+    engines.close()
 
 
 @pytest.fixture(scope="session")
@@ -73,21 +86,15 @@ def demo_doc() -> dict:
 
 
 @pytest.fixture
-def demo_engine(sqlite_path: Path, demo_doc: dict) -> Iterator[Engine]:
-    store = open_store(sqlite_path)
-    engine = Engine(store)
-    engine.import_document(demo_doc)
-    yield engine
-    store.close()
+def demo_engine(engine_with: Engines, demo_doc: dict) -> Engine:
+    """The demo city (the seed file), on its own SQLite file: a test may write to it."""
+    return engine_with(demo_doc)
 
 
 @pytest.fixture
-def city_engine(sqlite_path: Path, small_city: dict) -> Iterator[Engine]:
-    store = open_store(sqlite_path)
-    engine = Engine(store)
-    engine.import_document(small_city)
-    yield engine
-    store.close()
+def city_engine(engine_with: Engines, small_city: dict) -> Engine:
+    """The small synthetic city, on its own SQLite file: a test may write to it."""
+    return engine_with(small_city)
 
 
 @pytest.fixture(params=API_STORES)

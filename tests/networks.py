@@ -1,21 +1,17 @@
-"""Real networks that networkx ships, as graphsvc import documents, and an engine over one.
+"""Real networks that networkx ships, as graphsvc import documents.
 
-Each is imported through the public import format (``Engine.import_document``), so the analysis
-sees them exactly as it would see a municipality's data.
+Each is imported through the public import format (``engine_with(karate_document())``), so the
+analysis sees them exactly as it would see a municipality's data.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from graphsvc.domain.document import FORMAT
-from graphsvc.engine import Engine
-from graphsvc.store import open_store
 
 
 def slug(name: object) -> str:
@@ -58,9 +54,3 @@ def davis_document() -> dict[str, Any]:
             for w, e in (sorted(edge, key=lambda n: n in events) for edge in graph.edges())
         ],
     }
-
-
-def engine_of(document: Callable[[], dict[str, Any]], folder: Path) -> Engine:
-    engine = Engine(open_store(folder / "graph.sqlite"))
-    engine.import_document(document())
-    return engine

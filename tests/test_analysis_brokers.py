@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import igraph as ig
 import networkx as nx
 import pytest
@@ -11,16 +9,16 @@ import pytest
 from graphsvc.analysis import brokers, igraphs
 from graphsvc.analysis.measures import Measures
 from graphsvc.engine import Engine
-from graphsvc.store import open_store
 
-from .networks import engine_of, florentine_document, slug
+from .engines import Engines
+from .networks import florentine_document, slug
 
 PRIVATE = {"res-overvecht-006", "res-overvecht-034", "res-overvecht-071", "res-overvecht-098"}
 
 
 @pytest.fixture(scope="module")
-def florence(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    return engine_of(florentine_document, tmp_path_factory.mktemp("florence"))
+def florence(module_engine_with: Engines) -> Engine:
+    return module_engine_with(florentine_document())
 
 
 def test_the_medici_are_the_top_broker_of_florence(florence: Engine):
@@ -62,9 +60,8 @@ def test_sampled_betweenness_is_within_its_stated_error(monkeypatch: pytest.Monk
     assert ranked[0] == top[0] and len(set(ranked[:10]) & set(top[:10])) >= 8
 
 
-def test_demo_brokers_per_area_and_theme_leave_private_residents_out(tmp_path: Path, demo_doc: dict):
-    engine = Engine(open_store(tmp_path / "graph.sqlite"))
-    engine.import_document(demo_doc)
+def test_demo_brokers_per_area_and_theme_leave_private_residents_out(engine_with: Engines, demo_doc: dict):
+    engine = engine_with(demo_doc)
     cache = Measures()
     city = brokers(engine.view(), first=5, cache=cache)
     assert city.brokers[0].id in {"samen030", "dock-utrecht"} and city.freshness.version == engine.version

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from graphsvc.analysis import communities
 from graphsvc.analysis.measures import Measures
-from graphsvc.engine import Engine
-from graphsvc.store import open_store
 
-from .networks import davis_document, engine_of, karate_document, slug
+from .engines import Engines
+from .networks import davis_document, karate_document, slug
 
 PRIVATE = {"res-overvecht-006", "res-overvecht-034", "res-overvecht-071", "res-overvecht-098"}
 # Davis, Gardner & Gardner (1941): women 1-9 and 10-18 form two groups; Freeman (2003) finds the
@@ -38,8 +36,8 @@ def purity(groups: list[set[str]], truth: dict[str, int] | dict[str, str]) -> fl
     return majority / sum(len(g) for g in groups)
 
 
-def test_the_karate_club_splits_along_the_two_factions(tmp_path: Path):
-    engine = engine_of(karate_document, tmp_path)
+def test_the_karate_club_splits_along_the_two_factions(engine_with: Engines):
+    engine = engine_with(karate_document())
     report = communities(engine.view(), cache=Measures())
     graph = nx.karate_club_graph()
     faction = {slug(n): club for n, club in graph.nodes(data="club")}
@@ -50,8 +48,8 @@ def test_the_karate_club_splits_along_the_two_factions(tmp_path: Path):
     assert slug(0) not in set().union(*(g for g in groups if slug(33) in g)), "the two leaders are apart"
 
 
-def test_davis_southern_women_fall_into_the_two_known_groups(tmp_path: Path):
-    engine = engine_of(davis_document, tmp_path)
+def test_davis_southern_women_fall_into_the_two_known_groups(engine_with: Engines):
+    engine = engine_with(davis_document())
     report = communities(engine.view(), cache=Measures())
     community_of = {m: c.id for c in report.communities for m in c.members}
     group = {slug(w): number for number, women in enumerate(DAVIS_SPLIT) for w in women}
@@ -65,9 +63,8 @@ def test_davis_southern_women_fall_into_the_two_known_groups(tmp_path: Path):
     assert strays <= DAVIS_IN_BETWEEN
 
 
-def test_communities_are_stable_between_calls_and_explained(tmp_path: Path, demo_doc: dict):
-    engine = Engine(open_store(tmp_path / "graph.sqlite"))
-    engine.import_document(demo_doc)
+def test_communities_are_stable_between_calls_and_explained(engine_with: Engines, demo_doc: dict):
+    engine = engine_with(demo_doc)
     first = communities(engine.view(), area_code="WK034403", cache=Measures())
     again = communities(engine.view(), area_code="WK034403", cache=Measures())
     assert first.communities == again.communities and first.bridges == again.bridges

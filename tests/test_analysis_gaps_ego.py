@@ -11,17 +11,16 @@ import pytest
 from graphsvc.analysis import coverage_gaps, ego_network
 from graphsvc.domain import NodeKind, NotFoundError, ValidationError
 from graphsvc.engine import Engine
-from graphsvc.store import open_store
+
+from .engines import Engines
 
 PRIVATE = {"res-overvecht-006", "res-overvecht-034", "res-overvecht-071", "res-overvecht-098"}
 OVERVECHT_BUURTEN = 10
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, demo_doc: dict) -> Engine:
-    engine = Engine(open_store(tmp_path_factory.mktemp("demo") / "graph.sqlite"))
-    engine.import_document(demo_doc)
-    return engine
+def demo(module_engine_with: Engines, demo_doc: dict) -> Engine:
+    return module_engine_with(demo_doc)
 
 
 def test_every_overvecht_buurt_is_checked_and_the_business_park_lacks_most(demo: Engine):

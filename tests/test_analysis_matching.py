@@ -10,8 +10,9 @@ from graphsvc.analysis.recommend import make_scoring, recommend
 from graphsvc.domain import NodeKind, NotFoundError, ValidationError, within
 from graphsvc.domain.kinds import PARTNER_KINDS
 from graphsvc.engine import Engine, edits
-from graphsvc.store import open_store
 from graphsvc.words import say
+
+from .engines import Engines
 
 PRIVATE = {"res-overvecht-006", "res-overvecht-034", "res-overvecht-071", "res-overvecht-098"}
 CARE_IN_NECKARDREEF = InitiativeDraft(
@@ -20,10 +21,8 @@ CARE_IN_NECKARDREEF = InitiativeDraft(
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, demo_doc: dict) -> Engine:
-    engine = Engine(open_store(tmp_path_factory.mktemp("demo") / "graph.sqlite"))
-    engine.import_document(demo_doc)
-    return engine
+def demo(module_engine_with: Engines, demo_doc: dict) -> Engine:
+    return module_engine_with(demo_doc)
 
 
 def serves_overvecht_on_care(engine: Engine, partner: str) -> bool:

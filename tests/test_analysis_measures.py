@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,9 @@ from graphsvc.analysis.brokers import warm
 from graphsvc.analysis.measures import Freshness, Measures
 from graphsvc.domain import Batch, Node, NodeKind, NotFoundError, Relation, RelationKind, ValidationError
 from graphsvc.engine import Engine, Role, Viewer
-from graphsvc.store import open_store
 
-from .networks import engine_of, florentine_document
+from .engines import Engines
+from .networks import florentine_document
 
 
 def add_family(engine: Engine, name: str, *partners: str) -> None:
@@ -26,8 +25,8 @@ def add_family(engine: Engine, name: str, *partners: str) -> None:
     )
 
 
-def test_a_small_graph_is_computed_on_first_request_then_served_stale_while_recomputed(tmp_path: Path):
-    engine = engine_of(florentine_document, tmp_path)
+def test_a_small_graph_is_computed_on_first_request_then_served_stale_while_recomputed(engine_with: Engines):
+    engine = engine_with(florentine_document())
     cache = Measures()
     first = brokers(engine.view(), cache=cache)
     assert first.freshness.version == engine.version and not first.freshness.stale
@@ -42,8 +41,8 @@ def test_a_small_graph_is_computed_on_first_request_then_served_stale_while_reco
     cache.close()
 
 
-def test_a_big_graph_is_never_computed_on_the_request(tmp_path: Path):
-    engine = engine_of(florentine_document, tmp_path)
+def test_a_big_graph_is_never_computed_on_the_request(engine_with: Engines):
+    engine = engine_with(florentine_document())
     cache = Measures(sync_nodes=0)
     pending = communities(engine.view(), cache=cache)
     assert pending.freshness.pending and pending.communities == ()
@@ -55,16 +54,16 @@ def test_a_big_graph_is_never_computed_on_the_request(tmp_path: Path):
     cache.close()
 
 
-def test_unknown_areas_and_themes_are_refused(tmp_path: Path):
-    engine = engine_of(florentine_document, tmp_path)
+def test_unknown_areas_and_themes_are_refused(engine_with: Engines):
+    engine = engine_with(florentine_document())
     with pytest.raises(NotFoundError):
         brokers(engine.view(), area_code="WK999999", cache=Measures())
     with pytest.raises(ValidationError):
         communities(engine.view(), theme="no-such-theme", cache=Measures())
 
 
-def test_watch_refreshes_what_was_asked_after_a_write_in_a_worker_process(tmp_path: Path):
-    engine = engine_of(florentine_document, tmp_path)
+def test_watch_refreshes_what_was_asked_after_a_write_in_a_worker_process(engine_with: Engines):
+    engine = engine_with(florentine_document())
     cache = Measures(process_nodes=0)  # every igraph measure in the worker process
     before = brokers(engine.view(), cache=cache)
     stop = cache.watch(engine, interval=0.05)
@@ -79,10 +78,9 @@ def test_watch_refreshes_what_was_asked_after_a_write_in_a_worker_process(tmp_pa
     cache.close()
 
 
-def test_answers_follow_the_viewer_and_the_graph(tmp_path: Path, demo_doc: dict):
-    engine = Engine(open_store(tmp_path / "graph.sqlite"))
-    engine.import_document(demo_doc)
-    other = engine_of(florentine_document, tmp_path / "other")
+def test_answers_follow_the_viewer_and_the_graph(engine_with: Engines, demo_doc: dict):
+    engine = engine_with(demo_doc)
+    other = engine_with(florentine_document())
     cache, other_cache = Measures(), Measures()  # each app has its own
     demo_top = brokers(engine.view(), first=1, cache=cache).brokers[0].id
     assert brokers(other.view(), first=1, cache=other_cache).brokers[0].id == "medici" != demo_top
@@ -91,8 +89,8 @@ def test_answers_follow_the_viewer_and_the_graph(tmp_path: Path, demo_doc: dict)
     other_cache.close()
 
 
-def test_an_answer_is_kept_under_the_version_it_was_computed_on(tmp_path: Path):
-    engine = engine_of(florentine_document, tmp_path)
+def test_an_answer_is_kept_under_the_version_it_was_computed_on(engine_with: Engines):
+    engine = engine_with(florentine_document())
     cache = Measures(sync_nodes=0)
     runs: list[int] = []
 

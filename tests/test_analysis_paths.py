@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from datetime import date
 from itertools import pairwise
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -13,23 +12,20 @@ import pytest
 from graphsvc.analysis import connection_paths, introducers
 from graphsvc.domain import Batch, NotFoundError, Relation, RelationKind
 from graphsvc.engine import Engine, Role, Viewer
-from graphsvc.store import open_store
+
+from .engines import Engines
 
 PRIVATE = {"res-overvecht-006", "res-overvecht-034", "res-overvecht-071", "res-overvecht-098"}
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, demo_doc: dict) -> Engine:
-    engine = Engine(open_store(tmp_path_factory.mktemp("demo") / "graph.sqlite"))
-    engine.import_document(demo_doc)
-    return engine
+def demo(module_engine_with: Engines, demo_doc: dict) -> Engine:
+    return module_engine_with(demo_doc)
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory, small_city: dict) -> Engine:
-    engine = Engine(open_store(tmp_path_factory.mktemp("city") / "graph.sqlite"))
-    engine.import_document(small_city)
-    return engine
+def city(module_engine_with: Engines, small_city: dict) -> Engine:
+    return module_engine_with(small_city)
 
 
 def test_a_resident_reaches_dock_in_four_hops_over_visible_relations(demo: Engine):
@@ -66,11 +62,9 @@ def test_private_residents_are_never_on_a_path_and_cannot_be_asked_for(demo: Eng
     assert connection_paths(demo.view(Viewer(Role.EDITOR)), "res-overvecht-006", "dock-utrecht")
 
 
-def test_a_path_through_a_private_resident_is_not_found(tmp_path: Path, demo_doc: dict):
-    engine = Engine(open_store(tmp_path / "graph.sqlite"))
-    engine.import_document(demo_doc)
+def test_a_path_through_a_private_resident_is_not_found(demo_engine: Engine):
     # two strangers whose only tie runs through a private resident
-    engine.import_document(
+    demo_engine.import_document(
         {
             "stakeholders": [
                 {"id": "lone-a", "kind": "ORGANISATION", "name": "A"},
@@ -82,9 +76,9 @@ def test_a_path_through_a_private_resident_is_not_found(tmp_path: Path, demo_doc
             ],
         }
     )
-    assert connection_paths(engine.view(), "lone-a", "lone-b") == ()
-    assert introducers(engine.view(), "lone-a", "lone-b") == ()
-    editor = engine.view(Viewer(Role.EDITOR))
+    assert connection_paths(demo_engine.view(), "lone-a", "lone-b") == ()
+    assert introducers(demo_engine.view(), "lone-a", "lone-b") == ()
+    editor = demo_engine.view(Viewer(Role.EDITOR))
     assert connection_paths(editor, "lone-a", "lone-b")[0].nodes == ("lone-a", "res-overvecht-006", "lone-b")
 
 
@@ -125,10 +119,9 @@ def test_the_k_shortest_paths_are_those_yen_finds_on_the_whole_graph(city: Engin
         checked += 1
 
 
-def test_warm_paths_prefer_strong_current_ties(tmp_path: Path):
-    engine = Engine(open_store(tmp_path / "graph.sqlite"))
+def test_warm_paths_prefer_strong_current_ties(engine_with: Engines):
     people = ["a", "cold", "w1", "w2", "b"]
-    engine.import_document(
+    engine = engine_with(
         {
             "stakeholders": [{"id": p, "kind": "ORGANISATION", "name": p} for p in people],
             "relations": [
@@ -148,9 +141,8 @@ def test_warm_paths_prefer_strong_current_ties(tmp_path: Path):
     assert connection_paths(view, "a", "b", max_hops=2, weighted=True)[0].nodes == ("a", "cold", "b")
 
 
-def test_ended_ties_count_on_their_day_only(tmp_path: Path):
-    engine = Engine(open_store(tmp_path / "graph.sqlite"))
-    engine.import_document(
+def test_ended_ties_count_on_their_day_only(engine_with: Engines):
+    engine = engine_with(
         {
             "stakeholders": [{"id": p, "kind": "ORGANISATION", "name": p} for p in "abc"],
             "relations": [
@@ -165,14 +157,12 @@ def test_ended_ties_count_on_their_day_only(tmp_path: Path):
     assert 0 < cooled.recency < 1, "an ended tie is still a path without a day, but a cooler one"
 
 
-def test_a_write_gives_a_new_view(tmp_path: Path, demo_doc: dict):
-    engine = Engine(open_store(tmp_path / "graph.sqlite"))
-    engine.import_document(demo_doc)
-    before = connection_paths(engine.view(), "res-overvecht-057", "dock-utrecht")[0].length
-    engine.write(
+def test_a_write_gives_a_new_view(demo_engine: Engine):
+    before = connection_paths(demo_engine.view(), "res-overvecht-057", "dock-utrecht")[0].length
+    demo_engine.write(
         Batch(relations=[Relation(None, RelationKind.KNOWS, "res-overvecht-057", "dock-utrecht", strength=0.9)])
     )
-    assert before == 4 and connection_paths(engine.view(), "res-overvecht-057", "dock-utrecht")[0].length == 1
+    assert before == 4 and connection_paths(demo_engine.view(), "res-overvecht-057", "dock-utrecht")[0].length == 1
 
 
 def test_introducers_sit_on_most_of_the_short_strong_paths(demo: Engine):
@@ -186,12 +176,11 @@ def test_introducers_sit_on_most_of_the_short_strong_paths(demo: Engine):
     assert {"res-overvecht-057", "dock-utrecht"}.isdisjoint(i.id for i in found)
 
 
-def test_the_one_person_between_two_groups_is_the_introducer(tmp_path: Path):
-    engine = Engine(open_store(tmp_path / "graph.sqlite"))
+def test_the_one_person_between_two_groups_is_the_introducer(engine_with: Engines):
     ties = [("a", "l1"), ("a", "l2"), ("l1", "hub"), ("l2", "hub"), ("hub", "r1"), ("hub", "r2")]
     ties += [("r1", "b"), ("r2", "b"), ("a", "s1"), ("s1", "s2"), ("s2", "s3"), ("s3", "b")]
     nodes = sorted({n for tie in ties for n in tie})
-    engine.import_document(
+    engine = engine_with(
         {
             "stakeholders": [{"id": n, "kind": "ORGANISATION", "name": n} for n in nodes],
             "relations": [{"kind": "PARTNERS_WITH", "source": x, "target": y, "strength": 0.8} for x, y in ties],

@@ -12,7 +12,6 @@ import random
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -22,26 +21,23 @@ from graphsvc.api.types.node import typename_of
 from graphsvc.engine import Engine, edits
 from graphsvc.generate import generate_city
 from graphsvc.settings import Settings
-from graphsvc.store import open_store
 
 from .api_client import GraphQL, gid
+from .engines import Engines
 
 EGO = "query ($id: ID!) { egoNetwork(id: $id, hops: 2, first: 300) { nodes { hops } relations { kind } } }"
 PATHS = "query ($a: ID!, $b: ID!) { connectionPaths(from: $a, to: $b, maxHops: 4, first: 3) { length } }"
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[GraphQL, Engine, list[str]]]:
+def served(engine_with: Engines) -> Iterator[tuple[GraphQL, Engine, list[str]]]:
     """The API on a synthetic city of 2,000 stakeholders and 10,000 relations, its engine, and the
     stakeholders that are not residents (all visible)."""
-    settings = Settings(store=str(tmp_path / "api.sqlite"), demo=False)
-    store = open_store(settings.store)
     city = generate_city(2000, 10_000, seed=5)
-    Engine(store).import_document(city)
-    app = build_app(settings, store)
+    store = engine_with(city).store
+    app = build_app(Settings(store=store.url, demo=False), store)
     with TestClient(app) as client:
         yield GraphQL(client), app.state.engine, [s["id"] for s in city["stakeholders"] if s["kind"] != "RESIDENT"]
-    store.close()
 
 
 @pytest.fixture

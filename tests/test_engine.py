@@ -4,16 +4,15 @@ What the projection holds is read through an admin's view, which sees everything
 
 from __future__ import annotations
 
-import time
-from datetime import date
-from pathlib import Path
+from datetime import date, timedelta
 
 import networkx as nx
 import pytest
 
-from graphsvc.domain import Batch, Node, NodeKind, Relation, RelationKind, Visibility
+from graphsvc.domain import Batch, Node, NodeKind, Relation, RelationKind, Visibility, validate
 from graphsvc.engine import Engine, Role, Viewer, import_into
-from graphsvc.store import open_store
+
+from .engines import Engines
 
 ADMIN = Viewer(Role.ADMIN)
 
@@ -48,16 +47,16 @@ def test_writes_reach_store_and_projection_together(city_engine: Engine):
     assert projected_relations(city_engine) == stored_relations(city_engine)
 
 
-def test_a_restart_rebuilds_the_same_graph(city_engine: Engine, sqlite_path: Path):
+def test_a_restart_rebuilds_the_same_graph(city_engine: Engine, engine_with: Engines):
     city_engine.write(Batch(delete_relations=[5, 6]))
-    reopened = Engine(open_store(sqlite_path))
+    reopened = engine_with.reopen(city_engine)
     assert nx.utils.graphs_equal(reopened.view(ADMIN).graph, city_engine.view(ADMIN).graph)
     assert projected_relations(reopened) == projected_relations(city_engine)
     assert reopened.version == city_engine.version
 
 
-def test_another_process_writes_are_picked_up_by_sync(city_engine: Engine, sqlite_path: Path):
-    other = Engine(open_store(sqlite_path))
+def test_another_process_writes_are_picked_up_by_sync(city_engine: Engine, engine_with: Engines):
+    other = engine_with.reopen(city_engine)
     other.write(Batch(nodes=[Node("late", NodeKind.ORGANISATION, "Late Org")]))
     other.write(Batch(relations=[Relation(None, RelationKind.KNOWS, "late", "s2")], delete_nodes=["s3"]))
     assert "late" not in projected_nodes(city_engine)
@@ -105,28 +104,31 @@ def test_relation_ids_far_above_the_rest_are_refused_before_anything_is_written(
     assert projected_relations(city_engine) == stored_relations(city_engine)
 
 
-def test_an_import_that_is_not_projected_is_caught_up_by_sync(sqlite_path: Path, small_city: dict):
-    engine = Engine(open_store(sqlite_path))
+def test_an_import_that_is_not_projected_is_caught_up_by_sync(engine_with: Engines, small_city: dict):
+    engine = engine_with()
     import_into(engine.store, small_city)  # as graphsvc import does, beside a running server
     assert engine.view(ADMIN).relation_count() == 0
     assert engine.sync()
     assert projected_relations(engine) == stored_relations(engine)
 
 
-def test_an_import_into_the_store_keeps_when_a_stakeholder_was_created(sqlite_path: Path, small_city: dict):
-    store = open_store(sqlite_path)
+def test_an_import_into_the_store_keeps_when_a_stakeholder_was_created(
+    engine_with: Engines, small_city: dict, monkeypatch: pytest.MonkeyPatch
+):
+    store = engine_with.new_store()
     import_into(store, small_city)
     first = store.read_nodes(["s0"])["s0"]
-    time.sleep(1.1)  # stamps are to the second
+    a_second_later = first.updated_at + timedelta(seconds=1)  # stamps are to the second
+    monkeypatch.setattr(validate, "utcnow", lambda: a_second_later)
     import_into(store, {"stakeholders": [{**small_city["stakeholders"][0], "name": "Renamed"}]})
     again = store.read_nodes(["s0"])["s0"]
-    assert again.name == "Renamed" and again.created_at == first.created_at and again.updated_at > first.updated_at
+    assert again.name == "Renamed" and again.created_at == first.created_at and again.updated_at == a_second_later
 
 
-def test_an_import_into_the_store_takes_ids_up_to_its_highest_and_no_further(sqlite_path: Path, small_city: dict):
+def test_an_import_into_the_store_takes_ids_up_to_its_highest_and_no_further(engine_with: Engines, small_city: dict):
     from graphsvc.domain import ValidationError
 
-    store = open_store(sqlite_path)
+    store = engine_with.new_store()
     knows = {"kind": "KNOWS", "source": "s0", "target": "s1"}
     import_into(store, {**small_city, "relations": [{**knows, "id": 1_000_000}]})
     import_into(store, {"relations": [{**knows, "id": 1_500_000}]})  # within reach of the highest: as the API takes

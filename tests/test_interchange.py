@@ -14,22 +14,20 @@ from graphsvc.domain import ValidationError
 from graphsvc.engine import Engine, Role, Viewer
 from graphsvc.interchange.files import export_document, read_files, write_graphml
 from graphsvc.resources import schema_path
-from graphsvc.store import open_store
+
+from .engines import Engines
 
 
-def import_files(store_path: Path, *paths: Path) -> Engine:
-    engine = Engine(open_store(store_path))
+def import_files(engine: Engine, *paths: Path) -> Engine:
+    """``paths`` imported into ``engine`` as ``graphsvc import`` reads them: problems are located in the files."""
     doc, sources = read_files(paths)
     engine.import_document(doc, sources.locate)
     return engine
 
 
-def test_import_then_export_gives_back_the_document(tmp_path: Path, demo_doc: dict):
-    first = Engine(open_store(tmp_path / "a.sqlite"))
-    first.import_document(demo_doc)
-    exported = export_document(first.store)
-    second = Engine(open_store(tmp_path / "b.sqlite"))
-    second.import_document(exported)
+def test_import_then_export_gives_back_the_document(engine_with: Engines, demo_doc: dict):
+    exported = export_document(engine_with(demo_doc).store)
+    second = engine_with(exported)
     assert export_document(second.store) == exported
     assert len(exported["stakeholders"]) == len(demo_doc["stakeholders"])
     assert len(exported["relations"]) == len(demo_doc["relations"])
@@ -39,26 +37,29 @@ def test_import_then_export_gives_back_the_document(tmp_path: Path, demo_doc: di
             assert record.get(key, [] if isinstance(value, list) else None) == value, (record["id"], key)
 
 
-def test_a_bad_file_reports_every_bad_row_and_writes_nothing(tmp_path: Path, small_city: dict):
+def test_a_bad_file_reports_every_bad_row_and_writes_nothing(tmp_path: Path, engine_with: Engines, small_city: dict):
     broken = json.loads(json.dumps(small_city))
     broken["relations"][3]["strength"] = 7
     broken["relations"][40]["kind"] = "LOVES"
     broken["stakeholders"][5]["areas"] = ["BU99999999"]
     path = tmp_path / "city.json"
     path.write_text(json.dumps(broken))
+    engine = engine_with()
     with pytest.raises(ValidationError) as caught:
-        import_files(tmp_path / "g.sqlite", path)
+        import_files(engine, path)
     fields = {p.field for p in caught.value.problems}
     assert {
         "city.json:relations[3].strength",
         "city.json:relations[40].kind",
         "city.json:stakeholders[5].areas",
     } <= fields
-    store = open_store(tmp_path / "g.sqlite")
-    assert store.version() == 0 and store.counts()["nodes"] == {}
+    on_disk = engine_with.reopen(engine).store
+    assert on_disk.version() == 0 and on_disk.counts()["nodes"] == {}
 
 
-def test_rows_of_the_right_types_that_do_not_fit_the_graph_are_each_reported(tmp_path: Path, small_city: dict):
+def test_rows_of_the_right_types_that_do_not_fit_the_graph_are_each_reported(
+    tmp_path: Path, engine_with: Engines, small_city: dict
+):
     broken = json.loads(json.dumps(small_city))
     knows = {"kind": "KNOWS", "source": broken["stakeholders"][0]["id"], "target": broken["stakeholders"][1]["id"]}
     broken["relations"][1:6] = [
@@ -70,8 +71,9 @@ def test_rows_of_the_right_types_that_do_not_fit_the_graph_are_each_reported(tmp
     ]
     path = tmp_path / "city.json"
     path.write_text(json.dumps(broken))
+    engine = engine_with()
     with pytest.raises(ValidationError) as caught:
-        import_files(tmp_path / "g.sqlite", path)
+        import_files(engine, path)
     assert {(p.code, p.field) for p in caught.value.problems} == {
         ("INVALID_DATE", "city.json:relations[1].since"),
         ("INVALID", "city.json:relations[2].target"),
@@ -79,10 +81,10 @@ def test_rows_of_the_right_types_that_do_not_fit_the_graph_are_each_reported(tmp
         ("UNKNOWN_NODE", "city.json:relations[4].target"),
         ("KIND_MISMATCH", "city.json:relations[5].target"),
     }
-    assert open_store(tmp_path / "g.sqlite").version() == 0
+    assert engine_with.reopen(engine).store.version() == 0
 
 
-def test_csv_lists_import_with_their_row_numbers(tmp_path: Path, demo_doc: dict):
+def test_csv_lists_import_with_their_row_numbers(tmp_path: Path, engine_with: Engines, demo_doc: dict):
     base = tmp_path / "base.json"
     base.write_text(json.dumps({"themes": demo_doc["themes"], "areas": demo_doc["areas"]}))
     people = tmp_path / "stakeholders.csv"
@@ -93,11 +95,12 @@ def test_csv_lists_import_with_their_row_numbers(tmp_path: Path, demo_doc: dict)
         writer.writerow(["moestuin", "INITIATIVE", "Buurtmoestuin", "living_environment", "BU03440311", ""])
     ties = tmp_path / "relations.csv"
     ties.write_text("kind,source,target,strength\nWORKS_ON,buurtteam-x,moestuin,0.7\nKNOWS,buurtteam-x,moestuin,lots\n")
+    engine = engine_with()
     with pytest.raises(ValidationError) as caught:
-        import_files(tmp_path / "c.sqlite", base, people, ties)
+        import_files(engine, base, people, ties)
     assert [str(p) for p in caught.value.problems] == ["relations.csv:3.strength: expected a number, got 'lots'"]
     ties.write_text("kind,source,target,strength\nWORKS_ON,buurtteam-x,moestuin,0.7\n")
-    engine = import_files(tmp_path / "c.sqlite", base, people, ties)
+    import_files(engine, base, people, ties)
     dock = engine.store.read_nodes(["buurtteam-x"])["buurtteam-x"]
     assert dock.themes == ("care", "welfare") and dock.capacity == 4
     assert engine.view().relation_count() == 1
@@ -120,7 +123,7 @@ def test_the_json_schema_accepts_what_graphsvc_writes(tmp_path: Path, demo_engin
     assert list(validator.iter_errors({"stakeholders": [{"id": "x", "kind": "ROBOT", "name": "X"}]}))
 
 
-def test_text_that_is_not_unicode_is_reported_where_it_stands(tmp_path: Path, small_city: dict):
+def test_text_that_is_not_unicode_is_reported_where_it_stands(tmp_path: Path, engine_with: Engines, small_city: dict):
     broken = json.loads(json.dumps(small_city))
     broken["stakeholders"][2]["name"] = "Buurt\ud800huis"  # a lone surrogate: JSON writes it as \ud800
     broken["stakeholders"][3]["tags"] = ["ok", "\udfff"]
@@ -128,8 +131,9 @@ def test_text_that_is_not_unicode_is_reported_where_it_stands(tmp_path: Path, sm
     broken["areas"][0]["name"] = "\ud800"
     path = tmp_path / "city.json"
     path.write_text(json.dumps(broken))  # ASCII, with the escapes; msgspec refuses it, json.loads takes it
+    engine = engine_with()
     with pytest.raises(ValidationError) as caught:
-        import_files(tmp_path / "g.sqlite", path)
+        import_files(engine, path)
     found = {(p.field, p.code) for p in caught.value.problems}
     assert {
         ("city.json:stakeholders[2].name", "INVALID"),
@@ -140,4 +144,4 @@ def test_text_that_is_not_unicode_is_reported_where_it_stands(tmp_path: Path, sm
     assert all(
         "not Unicode" in p.message for p in caught.value.problems if p.field.endswith((".name", ".tags", ".note"))
     )
-    assert open_store(tmp_path / "g.sqlite").version() == 0
+    assert engine_with.reopen(engine).store.version() == 0
