@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,28 @@ NEO4J_USER = os.environ.get("GRAPHSVC_TEST_NEO4J_USER")
 NEO4J_PASSWORD = os.environ.get("GRAPHSVC_TEST_NEO4J_PASSWORD")
 STORE_KINDS = ["sqlite", "bolt"] + (["neo4j"] if NEO4J_URI else [])
 API_STORES = ["sqlite", "bolt"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test id that prints a set of parameters: its order follows the hash seed, which
+    differs between processes, so pytest-xdist's workers would not collect the same tests. Give
+    such a parametrisation ``ids=``, or sorted values."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        for value in callspec.params.values() if callspec else ():
+            if any(len(found) > 1 and str(found) in item.name for found in _sets_in(value)):
+                raise pytest.UsageError(f"{item.nodeid}: the id prints a set; give the parametrisation stable ids")
+
+
+def _sets_in(value: Any) -> Iterator[set | frozenset]:
+    if isinstance(value, set | frozenset):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from _sets_in(inner)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            yield from _sets_in(inner)
 
 
 @pytest.fixture(scope="session")
