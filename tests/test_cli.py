@@ -7,10 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from .processes import Output, poll_until
 
 GRAPHSVC = str(Path(sys.executable).with_name("graphsvc"))
 
@@ -91,20 +93,56 @@ def test_generate_makes_the_same_city_whatever_the_hash_seed(tmp_path: Path):
     assert made[0] == made[1]
 
 
+# When to kill ``graphsvc import``: at each step its progress bar (stderr) names, in the middle of
+# its write, and once it has said it imported. What a step says is awaited; that the write is under
+# way no process says, so the store's write-ahead log is watched until it holds a MiB.
+TIMEOUT = 120
+KILL_WHEN = {
+    "reading": lambda importing: importing.progress.wait_for("reading", TIMEOUT),
+    "validating": lambda importing: importing.progress.wait_for("validating and writing", TIMEOUT),
+    "writing": lambda importing: (
+        importing.progress.wait_for("validating and writing", TIMEOUT)
+        and poll_until(lambda: wal_bytes(importing.store) > 2**20, TIMEOUT)
+    ),
+    "imported": lambda importing: importing.said.wait_for("imported", TIMEOUT),
+}
+
+
+@dataclass
+class Import:
+    """``graphsvc import`` of one file into ``store``, running: what it says, as it says it."""
+
+    process: subprocess.Popen
+    store: Path
+    progress: Output  # stderr
+    said: Output  # stdout
+
+    @classmethod
+    def start(cls, store: Path, file: Path) -> Import:
+        process = subprocess.Popen(
+            [GRAPHSVC, "import", "--store", str(store), str(file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert process.stdout is not None and process.stderr is not None
+        return cls(process, store, Output(process.stderr), Output(process.stdout))
+
+
+def wal_bytes(store: Path) -> int:
+    wal = Path(f"{store}-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
 def test_a_process_killed_during_an_import_leaves_all_or_nothing(tmp_path: Path, city_file: Path):
     total = len(json.loads(city_file.read_text())["relations"])
-    outcomes = set()
-    for delay in (0.8, 1.6, 2.4, 3.2):
-        store = str(tmp_path / f"kill-{delay}.sqlite")
-        process = subprocess.Popen([GRAPHSVC, "import", "--quiet", "--store", store, str(city_file)])
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        stats = json.loads(run("stats", "--json", "--store", store).stdout)
-        count = sum(stats["relations"].values())
-        assert count in (0, total), f"killed after {delay}s: {count} of {total} relations"
-        outcomes.add(count)
-    assert 0 in outcomes, "at least one kill landed before the commit"
+    counts = {}
+    for moment, reached in KILL_WHEN.items():
+        importing = Import.start(tmp_path / f"kill-{moment}.sqlite", city_file)
+        assert reached(importing), f"the import never got to {moment}: {importing.progress.text[-500:]}"
+        importing.process.send_signal(signal.SIGKILL)
+        importing.process.wait()
+        stats = json.loads(run("stats", "--json", "--store", str(importing.store)).stdout)
+        counts[moment] = sum(stats["relations"].values())
+    assert set(counts.values()) <= {0, total}, f"all or nothing, of {total}: {counts}"
+    assert counts["reading"] == 0 and counts["imported"] == total
 
 
 def test_the_readme_documents_every_setting():

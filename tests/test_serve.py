@@ -3,52 +3,22 @@ standard GraphQL client (gql), loading the demo city into an empty store."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from gql import Client, gql
 from gql.transport.httpx import HTTPXTransport
 
-GRAPHSVC = str(Path(sys.executable).with_name("graphsvc"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .processes import serving
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    store = tmp_path_factory.mktemp("serve") / "graph.sqlite"
-    env = {**os.environ, "GRAPHSVC_STORE": str(store), "GRAPHSVC_PORT": str(port)}
-    process = subprocess.Popen(
-        [GRAPHSVC, "serve", "--log-level", "warning"], env=env, stdout=subprocess.PIPE, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("graphsvc serve did not come up")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    assert process.stdout is not None
-    assert f"GraphiQL at http://127.0.0.1:{port}/graphql" in process.stdout.read()
+    with serving(tmp_path_factory.mktemp("serve") / "graph.sqlite") as served:
+        assert httpx.get(f"{served.url}/health").status_code == 200, "answers once it says it listens"
+        yield served.url
+    assert f"GraphiQL at {served.url}/graphql" in served.stdout.text
 
 
 def test_a_standard_client_queries_the_demo_city(server: str):
