@@ -44,7 +44,7 @@ def test_a_resident_reaches_dock_in_four_hops_over_visible_relations(demo: Engin
 def test_among_equal_lengths_the_strongest_ties_come_first(demo: Engine):
     paths = connection_paths(demo.view(), "res-overvecht-057", "dock-utrecht", first=10)
     strengths = [p.strength for p in paths if p.length == 4]
-    assert strengths == sorted(strengths, reverse=True)
+    assert len(strengths) >= 3 and strengths == sorted(strengths, reverse=True)
     assert all(p.weakest <= p.strength for p in paths)
 
 

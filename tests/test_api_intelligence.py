@@ -66,13 +66,22 @@ def _values(data: object, field: str) -> list:
     return []
 
 
-def test_active_on_leaves_out_what_had_not_begun(api: GraphQL):
-    query = 'query ($day: Date) { egoNetwork(id: "%s", hops: 1, activeOn: $day) { nodes { hops } relations { since until } } }'
+def test_active_on_leaves_out_what_had_not_begun_or_had_ended(api: GraphQL):
+    query = """query ($day: Date) { egoNetwork(id: "%s", hops: 1, activeOn: $day) {
+        nodes { node { id } } relations { key since until source { id } target { id } } } }"""
     query %= gid("Wijkpartner", "dock-utrecht")
     today = api(query, {"day": None})["egoNetwork"]
-    long_ago = api(query, {"day": "2000-01-01"})["egoNetwork"]
-    assert len(long_ago["relations"]) < len(today["relations"])
-    assert all((r["since"] or "0") <= "2000-01-01" <= (r["until"] or "9") for r in long_ago["relations"])
+    day = "2019-02-01"  # after most of DOCK's ties began; one that began and ended on 2019-01-29 is over
+    on_day = api(query, {"day": day})["egoNetwork"]
+    there = {n["node"]["id"] for n in on_day["nodes"]}
+    active = {
+        r["key"]
+        for r in today["relations"]
+        if (r["since"] or "0") <= day <= (r["until"] or "9") and {r["source"]["id"], r["target"]["id"]} <= there
+    }
+    assert {r["key"] for r in on_day["relations"]} == active
+    assert 0 < len(active) < len(today["relations"])
+    assert any(r["until"] and r["until"] < day for r in today["relations"]), "an ended tie is left out"
 
 
 def test_bad_input_names_the_field(api: GraphQL):

@@ -22,7 +22,7 @@ def test_a_stakeholder_with_its_relations(api: GraphQL):
     dock = data["stakeholder"]
     assert dock["name"].startswith("DOCK") and dock["kind"] == "WIJKPARTNER"
     assert dock["relations"]["totalCount"] == len(dock["relations"]["edges"]) > 3
-    assert {"code": "GM0344", "level": "MUNICIPALITY"} in dock["areas"] or dock["areas"]
+    assert dock["areas"] == [{"code": "GM0344", "level": "MUNICIPALITY"}, {"code": "WK034403", "level": "DISTRICT"}]
 
 
 def test_search_ignores_case_and_accents(api: GraphQL):

@@ -96,7 +96,7 @@ def check_ego_network(data: dict) -> None:
     hops = [n["hops"] for n in ego["nodes"]]
     assert hops[0] == 0 and set(hops) <= {0, 1, 2} and 1 in hops
     ids = {n["node"]["id"] for n in ego["nodes"]}
-    assert all(r["source"]["id"] in ids and r["target"]["id"] in ids for r in ego["relations"])
+    assert ego["relations"] and all(r["source"]["id"] in ids and r["target"]["id"] in ids for r in ego["relations"])
 
 
 def check_collaboration_suggestions(data: dict) -> None:
