@@ -315,8 +315,10 @@ def _tested(rule: RowRule, columns: _Columns) -> Iterator[bool]:
     """Whether each row that ``rule`` is tested on breaks it, over whole columns: in C where its
     predicate is (with ``given``, the rows where a value is None are left out in C too)."""
     reads = [columns.by_name[name] for name in rule.reads]
+    if not rule.given:
+        return map(rule.breaks, *reads)
     gaps = [column for name, column in zip(rule.reads, reads, strict=True) if columns.has_gaps(name)]
-    if not rule.given or not gaps:
+    if not gaps:
         return map(rule.breaks, *reads)
     if any(not any(column) and column.count(None) == len(column) for column in gaps):
         return iter(())  # a value missing in every row: the rule holds
