@@ -204,6 +204,8 @@ def _types() -> dict[str, Any]:
 def _field_rules() -> dict[str, tuple[FieldRule, ...]]:
     """The rules of each field, in order; refuses a table in which they could disagree with the
     field types: a field without rules, or whose last rule does not take all the rest."""
+    if Relation._fields != FIELDS:  # records become relations, and rows columns, by position
+        raise TypeError(f"RelationRecord's fields {FIELDS} are not Relation's {Relation._fields}")
     by_field = {name: tuple(rule for rule in FIELD_RULES if rule.field == name) for name in FIELDS}
     for name, rules in by_field.items():
         if not rules or rules[-1].breaks is not None or any(rule.breaks is None for rule in rules[:-1]):
