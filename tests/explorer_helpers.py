@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 
-from .processes import GRAPHSVC as GRAPHSVC  # for bench/explorer_render.py
-from .processes import serving
+from .serving import GRAPHSVC as GRAPHSVC  # for bench/explorer_render.py
+from .serving import served
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -54,8 +54,8 @@ def chromium_or_reason() -> str | None:
 @contextmanager
 def serve(store: Path, *extra: str, timeout: float = 60.0) -> Iterator[str]:
     """``graphsvc serve`` on a free port of 127.0.0.1 until the block ends; yields its base URL."""
-    with serving(store, *extra, timeout=timeout) as served:
-        yield served.url
+    with served(store, None, *extra, timeout=timeout) as server:
+        yield server.url
 
 
 def graphql(url: str, query: str, variables: dict | None = None) -> dict:

@@ -1,8 +1,8 @@
 """Child processes in tests, waited on for what they say rather than for a fixed time.
 
 ``Output`` reads what a process writes to a pipe as it comes (in a thread, so the pipe never fills)
-and wakes whoever waits for a text in it. ``serving`` runs ``graphsvc serve`` until uvicorn says it
-is listening. ``poll_until`` is for the few conditions no process announces (the size of a file).
+and wakes whoever waits for a text in it. ``poll_until`` is for the few conditions no process
+announces (the size of a file). ``serving.py`` runs ``graphsvc serve`` with them.
 """
 
 from __future__ import annotations
@@ -10,18 +10,14 @@ from __future__ import annotations
 import codecs
 import os
 import socket
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
 GRAPHSVC = str(Path(sys.executable).with_name("graphsvc"))
-LISTENING = "Uvicorn running on"  # what uvicorn logs (at info) once its socket accepts connections
 
 
 class Output:
@@ -72,34 +68,3 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@dataclass
-class Served:
-    url: str
-    stdout: Output
-    stderr: Output
-
-
-@contextmanager
-def serving(store: Path | str, *extra: str, timeout: float = 60.0) -> Iterator[Served]:
-    """``graphsvc serve`` on a free port of 127.0.0.1 until the block ends, from the moment uvicorn
-    says it listens; then stopped by its process id."""
-    port = free_port()
-    env = {**os.environ, "GRAPHSVC_STORE": str(store), "GRAPHSVC_PORT": str(port), "GRAPHSVC_HOST": "127.0.0.1"}
-    command = [GRAPHSVC, "serve", *extra, "--log-level", "info"]  # info: uvicorn says when it listens
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None and process.stderr is not None
-    served = Served(f"http://127.0.0.1:{port}", Output(process.stdout), Output(process.stderr))
-    try:
-        if not served.stderr.wait_for(LISTENING, timeout):
-            raise RuntimeError(f"graphsvc serve did not come up: {served.stderr.text[-2000:]}")
-        yield served
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        served.stdout.wait_closed(timeout=10)

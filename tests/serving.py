@@ -1,63 +1,51 @@
 """A real ``graphsvc serve`` (uvicorn) on a free 127.0.0.1 port, for tests that talk to it over HTTP.
 
-The server is ready when uvicorn says so on its log (an event read from the process's stderr, not
-a guess of how long start-up takes); it is stopped by its pid.
+The server is ready when uvicorn says it listens (read from the process's stderr as it comes, not a
+guess of how long start-up takes); it is stopped by its pid, and its log is printed for a failing test.
 """
 
 from __future__ import annotations
 
 import os
-import queue
-import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-GRAPHSVC = str(Path(sys.executable).with_name("graphsvc"))
-READY = "Application startup complete"
+from .processes import GRAPHSVC, Output, free_port
+
+# What uvicorn logs (at info) once its socket accepts connections; "Application startup complete"
+# comes before the socket is bound.
+READY = "Uvicorn running on"
+
+__all__ = ["GRAPHSVC", "Served", "free_port", "served", "serving"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@dataclass
+class Served:
+    url: str
+    stdout: Output
+    stderr: Output  # the log
 
 
 @contextmanager
-def serving(store: Path, settings: Mapping[str, str] | None = None, timeout: float = 120) -> Iterator[str]:
-    """Serve ``store`` (the demo city is loaded when it is empty) with ``GRAPHSVC_*`` ``settings``;
-    yields the base URL. The server's log is printed when the test fails."""
+def served(
+    store: Path | str, settings: Mapping[str, str] | None = None, *args: str, timeout: float = 120
+) -> Iterator[Served]:
+    """Serve ``store`` (the demo city is loaded when it is empty) with ``GRAPHSVC_*`` ``settings`` and
+    command-line ``args``, until the block ends."""
     port = free_port()
-    env = {**os.environ, "GRAPHSVC_STORE": str(store), "GRAPHSVC_PORT": str(port), **(settings or {})}
-    process = subprocess.Popen(
-        [GRAPHSVC, "serve", "--log-level", "info"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-    log: list[str] = []
-
-    def read() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            log.append(line)
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=read, daemon=True).start()
+    env = {**os.environ, "GRAPHSVC_STORE": str(store), "GRAPHSVC_PORT": str(port), "GRAPHSVC_HOST": "127.0.0.1"}
+    command = [GRAPHSVC, "serve", *args, "--log-level", "info"]  # info: uvicorn says when it listens
+    process = subprocess.Popen(command, env={**env, **(settings or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    server = Served(f"http://127.0.0.1:{port}", Output(process.stdout), Output(process.stderr))
     try:
-        while True:
-            line = lines.get(timeout=timeout)
-            if line is None:
-                raise RuntimeError("graphsvc serve stopped before it was ready:\n" + "".join(log))
-            if READY in line:
-                break
-        yield f"http://127.0.0.1:{port}"
+        if not server.stderr.wait_for(READY, timeout):
+            raise RuntimeError(f"graphsvc serve did not come up within {timeout} s:\n{server.stderr.text}")
+        yield server
     finally:
         process.terminate()
         try:
@@ -65,4 +53,13 @@ def serving(store: Path, settings: Mapping[str, str] | None = None, timeout: flo
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        sys.stderr.write("".join(log[-40:]))
+        server.stdout.wait_closed(timeout=10)
+        server.stderr.wait_closed(timeout=10)
+        sys.stderr.write("".join(server.stderr.text.splitlines(keepends=True)[-40:]))
+
+
+@contextmanager
+def serving(store: Path | str, settings: Mapping[str, str] | None = None, timeout: float = 120) -> Iterator[str]:
+    """``served``, for a test that needs only the base URL."""
+    with served(store, settings, timeout=timeout) as server:
+        yield server.url

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import shutil
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +23,7 @@ from graphsvc.api.cost import measure
 from graphsvc.api.schema import build_schema
 from graphsvc.settings import Settings
 
+from .processes import Output
 from .serving import free_port, serving
 
 GRAPHQL_RESPONSE = {"accept": "application/graphql-response+json"}
@@ -171,19 +171,11 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
             str(tmp_path),
         ],
         stdout=subprocess.PIPE,
-        text=True,
     )
-    ready = threading.Event()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if "Ready to accept connections" in line:
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
+    assert process.stdout is not None
+    said = Output(process.stdout)
     try:
-        assert ready.wait(30), "redis-server did not start"
+        assert said.wait_for("Ready to accept connections", 30), f"redis-server did not start: {said.text}"
         yield f"redis://127.0.0.1:{port}"
     finally:
         process.terminate()

@@ -10,15 +10,15 @@ import pytest
 from gql import Client, gql
 from gql.transport.httpx import HTTPXTransport
 
-from .processes import serving
+from .serving import served
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serving(tmp_path_factory.mktemp("serve") / "graph.sqlite") as served:
-        assert httpx.get(f"{served.url}/health").status_code == 200, "answers once it says it listens"
-        yield served.url
-    assert f"GraphiQL at {served.url}/graphql" in served.stdout.text
+    with served(tmp_path_factory.mktemp("serve") / "graph.sqlite") as server:
+        assert httpx.get(f"{server.url}/health").status_code == 200, "answers once it says it listens"
+        yield server.url
+    assert f"GraphiQL at {server.url}/graphql" in server.stdout.text
 
 
 def test_a_standard_client_queries_the_demo_city(server: str):
