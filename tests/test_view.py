@@ -163,7 +163,12 @@ def test_a_token_scoped_to_one_municipality_sees_nothing_of_another(demo_engine:
     assert outside and utrecht.nodes and utrecht.nodes == everywhere.nodes - set(outside)
     assert all(utrecht.node(n) is None for n in outside), "out of scope is answered as missing"
     assert set(utrecht.areas) == {code for code in everywhere.areas if within(code, "GM0344")}
-    assert all(v in utrecht.nodes for u, v in utrecht.edges_among(utrecht.nodes)), "no tie leaves the scope"
+    stranger = next(n for n in outside if everywhere.stakeholder(n) is not None)
+    demo_engine.write(Batch(relations=[Relation(None, RelationKind.KNOWS, "dock-utrecht", stranger)]))
+    across = demo_engine.view(Viewer(Role.BROKER)), demo_engine.view(Viewer(Role.BROKER, frozenset({"GM0344"})))
+    assert [stranger in view.neighbours("dock-utrecht") for view in across] == [True, False], "no tie leaves the scope"
+    ties = across[1].relations_of("dock-utrecht")
+    assert ties and all(stranger not in (r.source, r.target) for r in ties)
 
 
 def test_the_public_knows_public_residents_by_name_only(demo_engine: Engine, demo_doc: dict):
