@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from graphsvc.analysis import coverage_gaps, ego_network
-from graphsvc.domain import NodeKind, NotFoundError, ValidationError
+from graphsvc.domain import AreaLevel, NodeKind, NotFoundError, ValidationError
 from graphsvc.engine import Engine
 
 from .engines import Engines
@@ -50,9 +50,13 @@ def test_a_theme_is_covered_by_a_running_local_initiative_only(demo: Engine):
     assert "ouderenmaaltijd-klopvaart" not in before["BU03440332"].themes[0].initiatives  # it started in 2015
 
 
-def test_areas_without_buurten_are_their_own_neighbourhood_and_bad_input_is_refused(demo: Engine):
+def test_gaps_come_one_level_at_a_time_and_bad_input_is_refused(demo: Engine):
+    """Berkelland records wijken and working areas, no buurten: its wijken by default, the working
+    areas when asked for; never a mix of levels in one answer."""
     berkelland = coverage_gaps(demo.view(), "GM1859", ("care",))
-    assert {g.code for g in berkelland} >= {"WK185900", "GA1859-borculo"}
+    assert "WK185900" in {g.code for g in berkelland} and {g.level for g in berkelland} == {AreaLevel.DISTRICT}
+    working = coverage_gaps(demo.view(), "GM1859", ("care",), AreaLevel.WORKING_AREA)
+    assert "GA1859-borculo" in {g.code for g in working} and {g.level for g in working} == {AreaLevel.WORKING_AREA}
     assert [g.code for g in coverage_gaps(demo.view(), "BU03440311")] == ["BU03440311"]
     with pytest.raises(NotFoundError):
         coverage_gaps(demo.view(), "WK999999")
