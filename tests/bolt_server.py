@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,6 +37,7 @@ FALKORDBLITE = "falkordblite==0.10.0"
 MODULE_IN_ARCHIVE = "falkordblite-0.10.0/falkordb.so"
 CACHE = Path(os.environ.get("GRAPHSVC_TEST_CACHE") or Path.home() / ".cache" / "graphsvc-test")
 PR_SET_PDEATHSIG = 1
+CRASHED = "crashed by signal"  # the first line of redis-server's bug report
 READY = "Ready to accept connections"  # what redis-server logs once it listens (Bolt, a module, before)
 BOLT_HANDSHAKE = bytes.fromhex("6060B017000001FF000808050002040400000003")  # magic, 4 versions
 
@@ -130,6 +132,7 @@ class BoltServer:
         )
         assert self.process.stdout is not None
         said = Output(self.process.stdout, tee=self.workdir / "server.log")
+        threading.Thread(target=_end_on_crash, args=(said, self.process), daemon=True).start()
         if not said.wait_for(READY, timeout) or not answers(self.bolt_port, timeout):
             self.stop()
             raise RuntimeError(f"FalkorDB did not start; see {self.workdir / 'server.log'}")
@@ -168,11 +171,23 @@ class BoltServer:
                 raise RuntimeError(f"FalkorDB on port {self.bolt_port} stopped answering")
 
     def wipe(self) -> None:
-        """Delete every node and relationship (indexes stay)."""
+        """Delete every node and relationship (indexes stay); a server that crashed is started again
+        first, so that a crash fails the test it happened in and not every test after it."""
+        if self.process is None or self.process.poll() is not None:
+            self.stop()
+            self.start()
         try:
             empty_graph(self.uri)
         finally:
             self.settle()
+
+
+def _end_on_crash(said: Output, process: subprocess.Popen) -> None:
+    """FalkorDB sometimes crashes (a segfault, written to its log as a bug report) and then hangs in
+    its crash report with its connections open, so that a client sending to it waits for ever. End
+    it when it says so: its clients then fail at once, and the log keeps the report."""
+    if said.wait_for(CRASHED, timeout=None):
+        process.kill()
 
 
 def empty_graph(uri: str, auth: tuple[str, str] | None = None) -> None:

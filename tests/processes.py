@@ -42,8 +42,9 @@ class Output:
             self.closed = True
             self._changed.notify_all()
 
-    def wait_for(self, text: str, timeout: float) -> bool:
-        """Whether ``text`` was written within ``timeout`` seconds (False as soon as the pipe closes without it)."""
+    def wait_for(self, text: str, timeout: float | None) -> bool:
+        """Whether ``text`` was written within ``timeout`` seconds (None: however long it takes); False
+        as soon as the pipe closes without it."""
         with self._changed:
             self._changed.wait_for(lambda: text in self.text or self.closed, timeout)
             return text in self.text
