@@ -55,6 +55,10 @@ export function has(field) {
   return capabilities?.has(field) ?? false;
 }
 
+export function hasArg(field, arg) {
+  return capabilities?.get(field)?.has(arg) ?? false;
+}
+
 // Fields every node of the graph view needs.
 export const STAKEHOLDER_FIELDS = `
   __typename id
