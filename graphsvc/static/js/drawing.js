@@ -73,14 +73,19 @@ export function foldGroups(model, { open = [], keep = new Set() } = {}) {
   const adj = adjacency(model.nodes.keys(), model.edges.values());
   const parents = treeParents(model, adj);
   const candidates = new Map();
+  const ego = model.mode === "ego";
   for (const node of model.nodes.values()) {
     if (keep.has(node.id)) continue;
-    const ties = adj.get(node.id);
+    const hops = node.hops ?? 0;
+    let ties = adj.get(node.id);
+    // The first ring is folded the same at every depth: by its ties to the middle and itself only.
+    if (ego && hops === 1) ties = new Set([...ties].filter((o) => (model.nodes.get(o).hops ?? 0) <= 1));
     let parent = null;
-    if (ties.size === 1) {
+    if (ego && hops >= 2) parent = parents.get(node.id) ?? null;
+    else if (ties.size === 1) {
       [parent] = ties;
       if (adj.get(parent).size === 1) continue; // a pair on its own: nothing to fold into
-    } else if ((node.hops ?? 0) >= 2 && parents.has(node.id)) parent = parents.get(node.id);
+    }
     if (parent === null) continue;
     const key = `${parent}|${node.kind}`;
     if (!candidates.has(key)) candidates.set(key, { key, parent, kind: node.kind, members: [], hops: node.hops ?? 0 });
@@ -100,24 +105,21 @@ export function foldGroups(model, { open = [], keep = new Set() } = {}) {
   return { groups, folded };
 }
 
-// The drawn graph: real nodes not folded, plus one node per group (id "group:<key>"); a relation
-// with a folded end becomes one line of its group (one per pair, however many relations).
+// The drawn graph: real nodes not folded, plus one node per group (id "group:<key>") with one line
+// to the stakeholder it hangs on. The other ties of its members are drawn once it is opened (the
+// tables list them all along): a drawing with every line of a depth-3 view is a ring of dots.
 export function drawnGraph(model, fold) {
   const rep = (id) => (fold.folded.has(id) ? `group:${fold.folded.get(id)}` : id);
   const nodes = [];
   for (const n of model.nodes.values()) if (!fold.folded.has(n.id)) nodes.push({ id: n.id, kind: n.kind, name: n.name, hops: n.hops ?? 0 });
-  for (const g of fold.groups.values()) nodes.push({ id: `group:${g.key}`, kind: g.kind, name: "", hops: g.hops, group: g.key, parent: g.parent, size: g.members.length });
-  const edges = [];
-  const groupLines = new Map();
-  for (const e of model.edges.values()) {
-    const [a, b] = [rep(e.source), rep(e.target)];
-    if (a === e.source && b === e.target) edges.push(e);
-    else if (a !== b) {
-      const id = `group-edge:${a < b ? a : b}|${a < b ? b : a}`;
-      if (!groupLines.has(id)) groupLines.set(id, { id, source: a, target: b, kind: "GROUP" });
-    }
+  const groupEdges = [];
+  for (const g of fold.groups.values()) {
+    const id = `group:${g.key}`;
+    nodes.push({ id, kind: g.kind, name: "", hops: g.hops, group: g.key, parent: g.parent, size: g.members.length });
+    groupEdges.push({ id: `group-edge:${g.key}`, source: rep(g.parent), target: id, kind: "GROUP" });
   }
-  return { nodes, edges: [...edges, ...groupLines.values()], groupEdges: [...groupLines.values()] };
+  const edges = [...model.edges.values()].filter((e) => !fold.folded.has(e.source) && !fold.folded.has(e.target));
+  return { nodes, edges: [...edges, ...groupEdges], groupEdges };
 }
 
 // A radial tree: the centre in the middle; the first ring evenly, by kind then name (so it depends

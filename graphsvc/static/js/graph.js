@@ -112,6 +112,7 @@ export class GraphView {
       maxZoom: 4,
       boxSelectionEnabled: false,
       selectionType: "single",
+      autoungrabify: true, // positions are fixed: nothing to drag, and a click does not start a drag
     });
     this.cy.on("tap", "node", (e) => {
       const group = e.target.data("group");
@@ -179,6 +180,7 @@ export class GraphView {
 
   build(open, keep) {
     const cy = this.cy;
+    this.hovered = null; // the elements are new: nothing is pointed at
     const model = this.model;
     const pinned = pinnedIds(model, keep);
     this.fold = foldGroups(model, { open, keep: pinned });
@@ -281,16 +283,20 @@ export class GraphView {
 
   // Fade everything but the node and its neighbours, and name them and their relations (none:
   // nothing faded, only the usual names).
+  // Only the elements whose state changes are touched: restyling every element of a depth-3 view
+  // on each click would take longer than a click may.
   focusOn(id) {
     const cy = this.cy;
+    const node = id ? cy.getElementById(id) : null;
+    const around = node && node.nonempty() ? node.closedNeighborhood() : cy.collection();
+    const faded = around.empty() ? cy.collection() : cy.elements().difference(around);
+    const wasFaded = cy.elements(".faded");
+    const wasNamed = cy.elements(".named");
     cy.batch(() => {
-      cy.elements(".faded").removeClass("faded");
-      cy.elements(".named").removeClass("named");
-      const node = id ? cy.getElementById(id) : null;
-      if (!node || node.empty()) return;
-      const around = node.closedNeighborhood();
-      cy.elements().difference(around).addClass("faded");
-      around.addClass("named");
+      wasFaded.difference(faded).removeClass("faded");
+      faded.difference(wasFaded).addClass("faded");
+      wasNamed.difference(around).removeClass("named");
+      around.difference(wasNamed).addClass("named");
     });
   }
 

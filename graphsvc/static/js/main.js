@@ -171,15 +171,22 @@ const app = {
     this.state.sel = id ?? null;
     writeState(this.state);
     this.graph.select(this.shown.ids.has(id) ? id : null);
-    for (const row of document.querySelectorAll("#mirror tr[data-id]")) {
-      const on = row.dataset.id === id;
-      row.classList.toggle("utrecht-table__row--selected", on);
-      row.querySelector("button")?.setAttribute("aria-pressed", String(on));
+    // Only the rows that change (a depth-3 view lists 150).
+    for (const row of document.querySelectorAll("#mirror tr.utrecht-table__row--selected, #mirror tr[aria-current]")) {
+      if (row.dataset.id === id) continue;
+      row.classList.remove("utrecht-table__row--selected");
+      row.querySelector("button")?.setAttribute("aria-pressed", "false");
+    }
+    const row = id ? document.querySelector(`#mirror tr[data-id="${CSS.escape(id)}"]`) : null;
+    if (row) {
+      row.classList.add("utrecht-table__row--selected");
+      row.querySelector("button")?.setAttribute("aria-pressed", "true");
     }
     const node = this.model.nodes.get(id);
     if (node && from !== "mirror") announce(`${node.name}, ${kindLabel(node.kind)}`);
     performance.mark("selected");
-    detailsPanel.update(this);
+    // The details follow once the choice is painted: a click is answered first.
+    requestAnimationFrame(() => setTimeout(() => detailsPanel.update(this)));
   },
 
   toggleChip(group, value) {

@@ -102,7 +102,7 @@ async function fetchAll(vars) {
 export function perDistrict(gaps) {
   const byWijk = new Map();
   for (const gap of gaps) {
-    const wijk = gap.area?.parent ?? gap.area;
+    const wijk = gap.area?.level === "NEIGHBOURHOOD" ? (gap.area.parent ?? gap.area) : gap.area; // a wijk without buurten stands for itself
     if (!wijk) continue;
     if (!byWijk.has(wijk.code)) byWijk.set(wijk.code, { area: { code: wijk.code, name: wijk.name, level: wijk.level }, themes: new Map(), residents: new Set() });
     const entry = byWijk.get(wijk.code);

@@ -147,6 +147,7 @@ async function noPathAnswer(app) {
 // the paths found (meetings left out), those on the most paths first.
 async function introducersOf(app, paths) {
   const s = app.state;
+  if (!paths.length) return []; // no way, nobody on it
   if (has("introducers")) {
     try {
       const data = await gql(
