@@ -79,7 +79,7 @@ def mirrored_nodes(page) -> list[dict]:  # type: ignore[no-untyped-def]
     return page.eval_on_selector_all(
         "#mirror table.ex-nodes tbody tr",
         """rows => rows.map(r => ({id: r.dataset.id, kind: r.dataset.kind,
-            name: r.querySelector('th').innerText.trim(), hops: r.cells[2].innerText.trim()}))""",
+            name: r.querySelector('th').textContent.trim(), hops: r.cells[2].textContent.trim()}))""",
     )
 
 

@@ -51,6 +51,11 @@ export async function loadCapabilities() {
   return capabilities;
 }
 
+// Whether the capabilities are known yet (the first drawing does not wait for them).
+export function known() {
+  return capabilities !== null;
+}
+
 export function has(field) {
   return capabilities?.has(field) ?? false;
 }

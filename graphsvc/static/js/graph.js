@@ -90,7 +90,7 @@ function styleFor(zoom) {
     { selector: "edge.suggested", style: { width: px(3), "line-style": "dashed", "line-color": "#e17000", color: "#8a3d00" } },
     { selector: "edge.intro", style: { width: px(2.5), "line-color": "#1b1b1b" } },
     { selector: ".faded", style: { opacity: 0.15 } },
-    { selector: ".gone, .folded", style: { display: "none" } },
+    { selector: ".gone", style: { display: "none" } },
   ];
 }
 
@@ -151,21 +151,25 @@ export class GraphView {
   }
 
   // Keep names and lines the same size on screen: restyle when the zoom changed by more than 10 %.
-  restyle(force = false) {
-    const z = Math.min(1, Math.max(0.3, this.cy.zoom()));
+  restyle(force = false, zoom = this.cy.zoom()) {
+    const z = Math.min(1, Math.max(0.3, zoom));
     if (!force && Math.abs(z - this.zoomShown) / this.zoomShown < 0.1) return;
     this.zoomShown = z;
     this.cy.style(styleFor(z));
   }
 
-  // Replace the drawing with a model; resolves once the graph is laid out and painted.
-  async draw(model, { open = [], keep = [] } = {}) {
+  // Replace the drawing with a model, laid out and fitted (painted with the next frame: painted()).
+  draw(model, { open = [], keep = [] } = {}) {
     this.model = model;
     this.visibleIds = null;
     this.selected = null;
     this.build(open, keep);
     this.fit();
-    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  }
+
+  // Resolves once what is drawn now is on the screen.
+  painted() {
+    return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   }
 
   // Fold again with another set of opened groups (same model): a new layout, the view refitted.
@@ -178,6 +182,8 @@ export class GraphView {
     this.select(selected);
   }
 
+  // Only what is drawn goes into Cytoscape (a folded stakeholder and its relations do not): at
+  // depth 2 and 3 that is a fraction of the elements, and the first drawing is quicker for it.
   build(open, keep) {
     const cy = this.cy;
     this.hovered = null; // the elements are new: nothing is pointed at
@@ -187,49 +193,52 @@ export class GraphView {
     const drawn = drawnGraph(model, this.fold);
     const labelled = labelledIds(drawn.nodes, drawn.edges, pinned);
     const positions = model.mode === "ego" ? radialPositions(drawn.nodes, drawn.edges, model.centre) : null;
-    const nodes = [...model.nodes.values()].sort((a, b) => (a.hops ?? 0) - (b.hops ?? 0) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+    if (positions) this.styleForFit(positions); // once, before the elements are styled
+    const order = (a, b) => (a.hops ?? 0) - (b.hops ?? 0) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name);
+    const nodes = [...model.nodes.values()].filter((n) => !this.fold.folded.has(n.id)).sort(order);
+    const side = (id) => (positions?.get(id)?.side ? `side-${positions.get(id).side}` : "");
     cy.batch(() => {
       cy.elements().remove();
       cy.add(
         nodes.map((n) => ({
           group: "nodes",
           data: { id: n.id, label: n.name, kind: n.kind, hops: n.hops ?? 0 },
-          classes: [
-            n.id === model.centre ? "centre" : "",
-            n.role ?? "",
-            this.fold.folded.has(n.id) ? "folded" : "",
-            labelled.has(n.id) ? "labelled" : "",
-            positions?.get(n.id)?.side ? `side-${positions.get(n.id).side}` : "",
-          ].join(" ").trim(),
+          classes: [n.id === model.centre ? "centre" : "", n.role ?? "", labelled.has(n.id) ? "labelled" : "", side(n.id)].join(" ").trim(),
           position: positions?.get(n.id) ?? { x: 0, y: 0 },
         })),
       );
-      for (const g of this.fold.groups.values()) {
-        cy.add({
+      cy.add(
+        [...this.fold.groups.values()].map((g) => ({
           group: "nodes",
           data: { id: `group:${g.key}`, group: g.key, kind: g.kind, hops: g.hops, size: g.members.length, label: groupLabel(g.kind, g.members.length) },
-          classes: `group${positions?.get(`group:${g.key}`)?.side ? ` side-${positions.get(`group:${g.key}`).side}` : ""}`,
+          classes: `group ${side(`group:${g.key}`)}`.trim(),
           position: positions?.get(`group:${g.key}`) ?? { x: 0, y: 0 },
-        });
-      }
-      cy.add(drawn.groupEdges.map((e) => ({ group: "edges", data: { id: e.id, source: e.source, target: e.target, kind: "GROUP", label: "" } })));
-      cy.add(
-        [...model.edges.values()].map((e) => ({
-          group: "edges",
-          data: { id: `e:${e.id}`, source: e.source, target: e.target, kind: e.kind, label: relationLabel(e.kind) },
-          classes: e.cls ?? "",
         })),
+      );
+      cy.add(
+        drawn.edges.map((e) =>
+          e.kind === "GROUP"
+            ? { group: "edges", data: { id: e.id, source: e.source, target: e.target, kind: "GROUP", label: "" } }
+            : { group: "edges", data: { id: `e:${e.id}`, source: e.source, target: e.target, kind: e.kind, label: relationLabel(e.kind) }, classes: e.cls ?? "" },
+        ),
       );
     });
     if (!positions) this.runLayout(model);
-    // A folded stakeholder sits where its group is (for the PNG and for fitting).
-    cy.batch(() => {
-      for (const [id, key] of this.fold.folded) cy.getElementById(id).position({ ...cy.getElementById(`group:${key}`).position() });
-    });
+  }
+
+  // The zoom a fit will choose for these positions, so that the stylesheet is set for it before
+  // any element is styled (setting it after restyles every element again).
+  styleForFit(positions) {
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const p of positions.values()) [x0, y0, x1, y1] = [Math.min(x0, p.x), Math.min(y0, p.y), Math.max(x1, p.x), Math.max(y1, p.y)];
+    const w = Math.max(1, x1 - x0 + 2 * SCREEN.wrap);
+    const h = Math.max(1, y1 - y0 + 4 * SCREEN.font);
+    const z = Math.min(MAX_FIT_ZOOM, (this.cy.width() - 2 * PADDING) / w, (this.cy.height() - 2 * PADDING) / h);
+    if (Number.isFinite(z) && z > 0) this.restyle(false, z);
   }
 
   runLayout(model) {
-    const eles = this.cy.elements().not(".folded");
+    const eles = this.cy.elements();
     const options =
       model.mode === "paths" || model.mode === "match"
         ? { name: "breadthfirst", roots: model.centre ? [model.centre] : undefined, directed: false, spacingFactor: 1.3, circle: false }
@@ -301,13 +310,13 @@ export class GraphView {
   }
 
   fit() {
-    const shown = this.cy.elements().not(".gone, .folded");
+    const shown = this.cy.elements().not(".gone");
     this.cy.fit(shown.length ? shown : undefined, PADDING);
     if (this.cy.zoom() > MAX_FIT_ZOOM) {
       this.cy.zoom(MAX_FIT_ZOOM);
       this.cy.center(shown);
     }
-    this.restyle(true);
+    this.restyle();
   }
 
   // The rendered position of a node (for tests and tools): page coordinates of its centre.

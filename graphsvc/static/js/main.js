@@ -63,23 +63,24 @@ const app = {
         this.extra = extra ?? {};
         this.modelKey = key;
         showError(null);
-        await this.graph.draw(model, this.drawing());
+        // The drawing, its legend and summary first; the tables and panels right after it is painted.
+        this.graph.draw(model, this.drawing());
+        this.render({ drawingOnly: true });
+        await this.graph.painted();
         if (mine !== this.seq) return;
+        if (model.nodes.size) performance.mark("graph-drawn");
       } catch (error) {
         if (mine !== this.seq) return;
         showError(error);
         this.model = new GraphModel();
         this.extra = {};
         this.modelKey = "";
-        await this.graph.draw(this.model, this.drawing());
+        this.graph.draw(this.model, this.drawing());
       } finally {
         if (mine === this.seq) setBusy(false);
       }
       this.render();
-      if (this.model.nodes.size) {
-        performance.mark("graph-drawn");
-        document.documentElement.dataset.graph = "drawn";
-      } else document.documentElement.dataset.graph = "empty";
+      document.documentElement.dataset.graph = this.model.nodes.size ? "drawn" : "empty";
     } else {
       this.render();
       if (!this.model.nodes.size) document.documentElement.dataset.graph = "empty";
@@ -91,10 +92,15 @@ const app = {
     return { open: this.state.open, keep: [this.state.to].filter(Boolean) };
   },
 
-  render() {
+  render({ drawingOnly = false } = {}) {
     const s = this.state;
     this.shown = visible(this.model, s);
     this.graph.setVisible(this.shown.ids);
+    if (drawingOnly) {
+      this.renderLegend();
+      this.renderSummary();
+      return;
+    }
     renderMirror($("#mirror"), this.model, this.shown, { selected: s.sel, onSelect: (id, how) => this.select(id, how) });
     renderChips($("#chips"), chipValues(this.model, s), s, this.model.areaNames, (group, value) => this.toggleChip(group, value), () =>
       this.setState({ kinds: [], themes: [], wijk: [] }),
@@ -267,7 +273,7 @@ async function expand() {
   const added = await expandInto(app.model, id);
   if (!app.state.expand.includes(id)) app.state.expand.push(id);
   writeState(app.state);
-  await app.graph.draw(app.model, app.drawing());
+  app.graph.draw(app.model, app.drawing());
   app.render();
   announce(t("summary_view", { nodes: app.shown.nodes.length, edges: app.shown.edges.length }) + ` (+${added})`);
 }
@@ -379,13 +385,11 @@ async function start() {
   wireTabs();
   wireHeader();
   combobox($("#search-input"), $("#search-list"), { onPick: (item) => app.centre(item.id), status: $("#search-status") });
-  try {
-    await loadCapabilities();
-  } catch (error) {
-    showError(error);
-  }
-  // The first drawing needs only the capabilities; themes and areas (for the panels' forms) come after it.
+  // The first drawing does not wait for the capabilities (one round trip less before it); themes
+  // and areas (for the panels' forms) come after it.
+  const capabilities = loadCapabilities().catch((error) => showError(error));
   await app.refresh();
+  await capabilities;
   try {
     const [themes, municipalities, districts, neighbourhoods, working] = await Promise.all([
       gql(`query Themes { themes { key labelNl labelEn } }`).then((d) => d.themes),

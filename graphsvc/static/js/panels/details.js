@@ -31,7 +31,7 @@ export async function update(app) {
     clear(root, h("p", { class: "utrecht-paragraph" }, t("details_none")));
     return;
   }
-  const key = `${id}|${app.state.lang}|${app.modelKey}|${app.state.sel}`;
+  const key = `${id}|${app.state.lang}|${app.modelKey}|${app.state.sel}|${has("matchPartners")}`;
   if (key === shownFor) return;
   shownFor = key;
   let node = cache.get(id);
