@@ -713,18 +713,22 @@ def test_no_path_says_not_within_n_steps_or_not_connected_at_all(ui: Page):
     page = ui.page
     ui.open(f"?view=paths&focus={RESIDENT_OVERVECHT}&to={DOCK}&hops=1&tab=paths")
     page.wait_for_selector("#paths-status[data-answer]")
-    assert page.get_attribute("#paths-status", "data-answer") == "none-within"
-    assert "hoogstens 1 stappen" in page.inner_text("#paths-status")
+    # This server has connected(from, to): they are connected, only further away.
+    assert page.get_attribute("#paths-status", "data-answer") == "further"
+    assert re.match(r"Niet binnen 1 stap\(pen\) verbonden, wel in \d+ stappen", page.inner_text("#paths-status"))
 
-    # A server with connected(from, to) (feature-detected by introspection) tells the two apart.
+    # connected() is feature-detected by introspection: a server that says two are not connected at
+    # all, and a server without connected(), which can only say "not within N steps".
+    server = {"has_connected": True}
+
     def route(r):  # type: ignore[no-untyped-def]
-        body = r.request.post_data_json or {}
-        query = body.get("query", "")
+        query = (r.request.post_data_json or {}).get("query", "")
         if "Capabilities" in query:
             data = r.fetch().json()
-            data["data"]["__schema"]["queryType"]["fields"].append(
-                {"name": "connected", "args": [{"name": "from"}, {"name": "to"}]}
-            )
+            fields = [f for f in data["data"]["__schema"]["queryType"]["fields"] if f["name"] != "connected"]
+            if server["has_connected"]:
+                fields.append({"name": "connected", "args": [{"name": "from"}, {"name": "to"}]})
+            data["data"]["__schema"]["queryType"]["fields"] = fields
             r.fulfill(json=data)
         elif "query Connected" in query:
             r.fulfill(json={"data": {"connected": {"connected": False, "hops": None}}})
@@ -736,6 +740,11 @@ def test_no_path_says_not_within_n_steps_or_not_connected_at_all(ui: Page):
     page.wait_for_selector("#paths-status[data-answer]")
     assert page.get_attribute("#paths-status", "data-answer") == "not-connected"
     assert page.inner_text("#paths-status").startswith("Niet verbonden")
+    server["has_connected"] = False
+    ui.open(f"?view=paths&focus={RESIDENT_OVERVECHT}&to={DOCK}&hops=1&tab=paths")
+    page.wait_for_selector("#paths-status[data-answer]")
+    assert page.get_attribute("#paths-status", "data-answer") == "none-within"
+    assert "hoogstens 1 stap(pen)" in page.inner_text("#paths-status")
 
 
 def test_relation_counts_agree_between_the_details_the_list_and_the_tables(ui: Page):
