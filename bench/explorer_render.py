@@ -6,7 +6,9 @@ SQLite store, ``graphsvc serve --demo false`` it on 127.0.0.1, then Debian's hea
 context (an empty cache: the first visit a broker makes). The figure is the time from navigation
 start to the mark the page sets once the graph is laid out and painted (``performance.mark
 ("graph-drawn")``, with ``<html data-graph="drawn">``). Beside it: the same egoNetwork query over
-HTTP without a browser (the API's share), and a warm reload (static files cached).
+HTTP without a browser (the API's share), and a warm reload (static files cached). Then, for the
+best connected of the partners measured, a depth-3 view: how long a click on a stakeholder takes
+until the frame that shows the choice (the pointer rests on it first, as a person's does).
 
     python bench/explorer_render.py                          # 100k / 1M: generating and importing take minutes
     python bench/explorer_render.py --stakeholders 10000 --relations 100000   # a quick run
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -82,6 +85,39 @@ def api_ms(url: str, node: str) -> float:
     return elapsed
 
 
+CLICKS = """() => {
+  window.__clicks = [];
+  document.querySelector('#cy').addEventListener('mouseup', (e) => { window.__up = e.timeStamp; }, { capture: true });
+  const select = explorer.select;
+  explorer.select = function (...args) {
+    const answer = select.apply(this, args);
+    requestAnimationFrame(() => setTimeout(() => window.__clicks.push(performance.now() - window.__up)));
+    return answer;
+  };
+}"""
+
+
+def click_latency(browser, url: str, node: str, clicks: int = 9) -> dict:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1366, "height": 800})
+    page = context.new_page()
+    page.goto(f"{url}/?focus={node}&depth=3")
+    page.wait_for_function("() => document.documentElement.dataset.graph === 'drawn'", timeout=120_000)
+    page.locator("#cy").scroll_into_view_if_needed()
+    page.evaluate(CLICKS)
+    targets = page.evaluate(f"explorer.graph.cy.nodes(':visible').not('.group').map(n => n.id()).slice(0, {clicks})")
+    for i, target in enumerate(targets):
+        spot = page.evaluate(f"explorer.graph.pagePosition({target!r})")
+        page.mouse.move(spot["x"] - page.evaluate("scrollX"), spot["y"] - page.evaluate("scrollY"))
+        page.wait_for_timeout(150)
+        page.mouse.down()
+        page.mouse.up()
+        page.wait_for_function(f"() => window.__clicks.length >= {i + 1}")
+    times = page.evaluate("window.__clicks")
+    size = page.evaluate("[explorer.model.nodes.size, explorer.model.edges.size]")
+    context.close()
+    return {"id": node, "nodes": size[0], "relations": size[1], "click_ms": times}
+
+
 def measure(url: str, ids: list[str]) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
@@ -109,8 +145,10 @@ def measure(url: str, ids: list[str]) -> list[dict]:
                     "api_ms": api_ms(url, node),
                 }
             )
+        hub = max((r for r in rows if r["id"] in ids[:3]), key=lambda r: r["nodes"], default=None)
+        clicks = click_latency(browser, url, hub["id"]) if hub else None
         browser.close()
-    return rows
+    return rows, clicks
 
 
 def main() -> None:
@@ -129,7 +167,7 @@ def main() -> None:
         started = time.perf_counter()
         with serve(store, "--demo", "false", timeout=600) as url:
             print(f"serve answered after {time.perf_counter() - started:.1f} s", file=sys.stderr)
-            rows = measure(url, centres(url, args.centres))
+            rows, clicks = measure(url, centres(url, args.centres))
 
     print(f"{'centre':<44} {'nodes':>5} {'rels':>5} {'first render ms':>15} {'warm ms':>8} {'API ms':>7}")
     for r in rows:
@@ -145,12 +183,28 @@ def main() -> None:
         "api_ms": {"p50": statistics.median(r["api_ms"] for r in rows)},
         "nodes": {"p50": statistics.median(r["nodes"] for r in rows), "max": max(r["nodes"] for r in rows)},
         "rows": rows,
+        "depth3_click_ms": {
+            "centre": clicks["id"],
+            "nodes": clicks["nodes"],
+            "p50": statistics.median(clicks["click_ms"]),
+            "max": max(clicks["click_ms"]),
+            "all": clicks["click_ms"],
+        }
+        if clicks
+        else None,
+        "load_per_cpu": os.getloadavg()[0] / (os.cpu_count() or 1),
     }
     print(
         f"first render of a 2-hop ego view: p50 {summary['first_render_ms']['p50']:.0f} ms, "
         f"max {summary['first_render_ms']['max']:.0f} ms (warm p50 {summary['warm_render_ms']['p50']:.0f} ms, "
         f"API alone p50 {summary['api_ms']['p50']:.1f} ms)"
     )
+    if clicks:
+        print(
+            f"a click on a depth-3 view of {clicks['id']} ({clicks['nodes']} stakeholders): "
+            f"p50 {summary['depth3_click_ms']['p50']:.0f} ms, max {summary['depth3_click_ms']['max']:.0f} ms "
+            f"(machine load {summary['load_per_cpu']:.1f} per CPU)"
+        )
     print(json.dumps(summary))
 
 

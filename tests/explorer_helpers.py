@@ -79,7 +79,7 @@ def mirrored_nodes(page) -> list[dict]:  # type: ignore[no-untyped-def]
     return page.eval_on_selector_all(
         "#mirror table.ex-nodes tbody tr",
         """rows => rows.map(r => ({id: r.dataset.id, kind: r.dataset.kind,
-            name: r.querySelector('th').innerText.trim(), hops: r.cells[2].innerText.trim()}))""",
+            name: r.querySelector('th').textContent.trim(), hops: r.cells[2].textContent.trim()}))""",
     )
 
 
@@ -109,3 +109,128 @@ def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
+
+
+# Words only English has, looked for on the Dutch page, and words only Dutch has, looked for on the
+# English page (none of them is in a name of the demo city; names are marked translate="no").
+ENGLISH_ONLY = [
+    "the",
+    "and",
+    "with",
+    "works",
+    "shared",
+    "steps",
+    "capacity",
+    "initiative",
+    "both",
+    "contacts",
+    "within",
+    "offers",
+    "needs",
+    "relations",
+    "stakeholders",
+    "connection",
+    "show",
+    "accept",
+    "reject",
+    "neighbourhood",
+    "found",
+    "none",
+    "theme",
+    "themes",
+    "load",
+    "already",
+    "who",
+    "what",
+    "for",
+    "on",
+    "to",
+    "from",
+    "member",
+    "members",
+    "group",
+    "groups",
+    "nobody",
+]
+DUTCH_ONLY = [
+    "niet",
+    "werkt",
+    "gedeelde",
+    "stappen",
+    "behoeften",
+    "biedt",
+    "allebei",
+    "ontmoet",
+    "bijeenkomst",
+    "capaciteit",
+    "verbinding",
+    "belanghebbenden",
+    "belanghebbende",
+    "relaties",
+    "inwoner",
+    "inwoners",
+    "soort",
+    "waarom",
+    "tonen",
+    "zoeken",
+    "een",
+    "wie",
+    "ook",
+    "nog",
+    "bij",
+    "lid",
+    "kent",
+    "steunt",
+    "accepteren",
+    "afwijzen",
+    "gebieden",
+    "suggesties",
+    "niemand",
+]
+
+
+def visible_text(page) -> str:  # type: ignore[no-untyped-def]
+    """What a person reads on the page in its language: visible text (screen-reader-only text too),
+    labels for assistive technology, and the drawing's own words (relation kinds, groups); names
+    (translate="no") and text marked as another language (lang=...) left out."""
+    return page.evaluate(
+        """() => {
+          const lang = document.documentElement.lang;
+          const out = [];
+          const skip = (el) => {
+            if (!el || el.closest('[translate="no"], script, style')) return true;
+            const other = el.closest('[lang]:not(html)');
+            return !!other && other.lang !== lang;
+          };
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const el = n.parentElement;
+            if (skip(el) || !el.checkVisibility({checkVisibilityCSS: true})) continue;
+            out.push(n.textContent);
+          }
+          for (const el of document.querySelectorAll('[aria-label], [placeholder], [title]')) {
+            if (skip(el) || !el.checkVisibility({checkVisibilityCSS: true})) continue;
+            for (const a of ['aria-label', 'placeholder', 'title']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
+          }
+          const cy = window.explorer?.graph?.cy;
+          if (cy) {
+            cy.edges().forEach(e => { if (e.visible()) out.push(e.data('label') || ''); });
+            cy.nodes('.group').forEach(n => { if (n.visible()) out.push(n.data('label') || ''); });
+          }
+          return out.join(' \\n ');
+        }"""
+    )
+
+
+def wrong_language(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Words of the other language on the page (empty: the page speaks one language)."""
+    import re
+
+    text = visible_text(page)
+    words = ENGLISH_ONLY if page.evaluate("document.documentElement.lang") == "nl" else DUTCH_ONLY
+    found = []
+    for word in words:
+        for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text, re.IGNORECASE):
+            found.append(f"{word!r} in …{text[max(0, m.start() - 40) : m.end() + 40]!r}…")
+            break
+    return found

@@ -51,8 +51,17 @@ export async function loadCapabilities() {
   return capabilities;
 }
 
+// Whether the capabilities are known yet (the first drawing does not wait for them).
+export function known() {
+  return capabilities !== null;
+}
+
 export function has(field) {
   return capabilities?.has(field) ?? false;
+}
+
+export function hasArg(field, arg) {
+  return capabilities?.get(field)?.has(arg) ?? false;
 }
 
 // Fields every node of the graph view needs.

@@ -27,7 +27,8 @@ export function renderChips(root, values, state, areaNames, onToggle, onClear) {
           dataset: { group: group.key, value: v },
           onclick: () => onToggle(group.key, v),
         },
-        `${label(v)} `,
+        h("span", { translate: group.key === "wijk" ? "no" : null }, label(v)),
+        " ",
         h("span", { class: "ex-chip__count" }, `(${counts.get(v)})`),
       ),
     );

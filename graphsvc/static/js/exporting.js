@@ -54,6 +54,18 @@ export async function exportPng(graph) {
   const strokes = { edge: ["#8a8a8a", 1.5, []], path: ["#1b1b1b", 4, []], suggested: ["#e17000", 3, [6, 4]] };
   for (const l of lines) {
     y += row;
+    if (l.line === "group") {
+      ctx.strokeStyle = "#1b1b1b";
+      ctx.lineWidth = 1.5 * scale;
+      for (const r of [6, 3.5]) {
+        ctx.beginPath();
+        ctx.arc(x0 + 9 * scale, y, r * scale, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+      ctx.fillStyle = "#1b1b1b";
+      ctx.fillText(l.label, x0 + 24 * scale, y);
+      continue;
+    }
     const [color, width, dash] = strokes[l.line];
     ctx.strokeStyle = color;
     ctx.lineWidth = width * scale;

@@ -1,4 +1,4 @@
-// The legend, always visible beside the drawing: every kind shown (colour and shape) and the lines.
+// The legend, always visible under the drawing (never on it): every kind shown (colour and shape) and the lines.
 import { clear, h } from "./dom.js";
 import { kindLabel, t } from "./i18n.js";
 import { KIND_ORDER, shapeSvg } from "./kinds.js";
@@ -9,6 +9,7 @@ export function legendEntries(kinds, classes) {
   const lines = [{ line: "edge", label: t("legend_edge") }];
   if (classes.has("path")) lines.push({ line: "path", label: t("legend_path") });
   if (classes.has("suggested")) lines.push({ line: "suggested", label: t("legend_suggested") });
+  if (classes.has("group")) lines.push({ line: "group", label: t("legend_group") });
   return { nodes, lines };
 }
 
@@ -19,6 +20,17 @@ function lineSvg(kind) {
   svg.setAttribute("height", "10");
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
+  if (kind === "group") {
+    svg.setAttribute("viewBox", "0 0 24 14");
+    svg.setAttribute("height", "14");
+    for (const r of [6, 3.5]) {
+      const ring = document.createElementNS(ns, "circle");
+      Object.entries({ cx: 12, cy: 7, r }).forEach(([k, v]) => ring.setAttribute(k, v));
+      ring.setAttribute("class", "ex-legend__group");
+      svg.append(ring);
+    }
+    return svg;
+  }
   const line = document.createElementNS(ns, "line");
   Object.entries({ x1: 1, y1: 5, x2: 23, y2: 5 }).forEach(([k, v]) => line.setAttribute(k, v));
   line.setAttribute("class", `ex-legend__line ex-legend__line--${kind}`);

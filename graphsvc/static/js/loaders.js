@@ -1,5 +1,5 @@
 // Build the model a view shows from the API: an ego network, connection paths, a set of stakeholders.
-import { NODE_FIELDS, gql, has } from "./api.js";
+import { NODE_FIELDS, gql, has, known, loadCapabilities } from "./api.js";
 import { GraphModel } from "./model.js";
 
 export const MAX_NODES = 150; // what a broker can read in one picture
@@ -52,9 +52,22 @@ export async function details(ids) {
 
 // The ego network: egoNetwork when the server has it, otherwise ring by ring through relations.
 export async function egoModel(focus, depth, expand = []) {
-  const model = has("egoNetwork") ? await egoFromApi(focus, depth) : await egoByRings(focus, depth);
+  const model = (await egoFirst(focus, depth)) ?? (await egoByRings(focus, depth));
   for (const id of expand) if (model.nodes.has(id)) await expandInto(model, id);
   return model;
+}
+
+// On the first drawing the capabilities may not be known yet: egoNetwork is asked at once (every
+// graphsvc since the explorer has it) and the rings are the fallback only when the server lacks it.
+async function egoFirst(focus, depth) {
+  if (known() && !has("egoNetwork")) return null;
+  try {
+    return await egoFromApi(focus, depth);
+  } catch (error) {
+    if (!known()) await loadCapabilities();
+    if (has("egoNetwork")) throw error;
+    return null;
+  }
 }
 
 const EGO = `query Ego($id: ID!, $hops: Int!, $first: Int!) {

@@ -4,7 +4,7 @@ import { renderChips } from "./chips.js";
 import { $, announce } from "./dom.js";
 import { exportCsv, exportPng } from "./exporting.js";
 import { GraphView } from "./graph.js";
-import { kindLabel, setLang, setThemes, t, translate } from "./i18n.js";
+import { groupLabel, kindLabel, setLang, setThemes, t, translate } from "./i18n.js";
 import { renderLegend } from "./legend.js";
 import { expandInto, egoModel, pathsModel } from "./loaders.js";
 import { renderMirror } from "./mirror.js";
@@ -42,7 +42,7 @@ const app = {
   // Put a stakeholder in the middle of its ego network.
   centre(id) {
     return this.setState(
-      { view: "ego", focus: id, sel: id, expand: [], hide: [], only: null, to: null, suggest: null, kinds: [], themes: [], wijk: [] },
+      { view: "ego", focus: id, sel: id, expand: [], hide: [], only: null, open: [], to: null, suggest: null, kinds: [], themes: [], wijk: [] },
       { push: true },
     );
   },
@@ -63,33 +63,44 @@ const app = {
         this.extra = extra ?? {};
         this.modelKey = key;
         showError(null);
-        await this.graph.draw(model);
+        // The drawing, its legend and summary first; the tables and panels right after it is painted.
+        this.graph.draw(model, this.drawing());
+        this.render({ drawingOnly: true });
+        await this.graph.painted();
         if (mine !== this.seq) return;
+        if (model.nodes.size) performance.mark("graph-drawn");
       } catch (error) {
         if (mine !== this.seq) return;
         showError(error);
         this.model = new GraphModel();
         this.extra = {};
         this.modelKey = "";
-        await this.graph.draw(this.model);
+        this.graph.draw(this.model, this.drawing());
       } finally {
         if (mine === this.seq) setBusy(false);
       }
       this.render();
-      if (this.model.nodes.size) {
-        performance.mark("graph-drawn");
-        document.documentElement.dataset.graph = "drawn";
-      } else document.documentElement.dataset.graph = "empty";
+      document.documentElement.dataset.graph = this.model.nodes.size ? "drawn" : "empty";
     } else {
       this.render();
       if (!this.model.nodes.size) document.documentElement.dataset.graph = "empty";
     }
   },
 
-  render() {
+  // What the drawing keeps one by one: the groups opened, the other end of a connection.
+  drawing() {
+    return { open: this.state.open, keep: [this.state.to].filter(Boolean) };
+  },
+
+  render({ drawingOnly = false } = {}) {
     const s = this.state;
     this.shown = visible(this.model, s);
     this.graph.setVisible(this.shown.ids);
+    if (drawingOnly) {
+      this.renderLegend();
+      this.renderSummary();
+      return;
+    }
     renderMirror($("#mirror"), this.model, this.shown, { selected: s.sel, onSelect: (id, how) => this.select(id, how) });
     renderChips($("#chips"), chipValues(this.model, s), s, this.model.areaNames, (group, value) => this.toggleChip(group, value), () =>
       this.setState({ kinds: [], themes: [], wijk: [] }),
@@ -97,13 +108,8 @@ const app = {
     const active = s.kinds.length + s.themes.length + s.wijk.length;
     $("#filters-count").textContent = active ? `(${active})` : "";
     if (active) $("#filters").open = true;
-    renderLegend($("#legend"), new Set(this.shown.nodes.map((n) => n.kind)), new Set(this.shown.edges.map((e) => e.cls).filter(Boolean)));
-    const centre = this.model.nodes.get(this.model.centre);
-    $("#view-summary").textContent = !this.model.nodes.size
-      ? ""
-      : this.model.mode === "ego" && centre
-        ? t("summary_ego", { name: centre.name, depth: s.depth, nodes: this.shown.nodes.length, edges: this.shown.edges.length })
-        : t("summary_view", { nodes: this.shown.nodes.length, edges: this.shown.edges.length });
+    this.renderLegend();
+    this.renderSummary();
     $("#truncated").hidden = !this.model.truncated;
     $("#graph-empty").hidden = this.model.nodes.size > 0;
     $("#depth-value").textContent = String(s.depth);
@@ -111,23 +117,82 @@ const app = {
     $("#depth-less").disabled = !ego || s.depth <= 1;
     $("#depth-more").disabled = !ego || s.depth >= 3;
     for (const id of ["#act-fit", "#act-png", "#act-csv", "#act-reset"]) $(id).disabled = !this.model.nodes.size;
+    if (s.sel && this.shown.ids.has(s.sel) && this.graph.groupOf(s.sel)) this.openGroup(this.graph.groupOf(s.sel), { quiet: true });
     this.graph.select(this.shown.ids.has(s.sel) ? s.sel : null);
     this.renderTabs();
     for (const panel of Object.values(PANELS)) panel.update?.(this);
   },
 
+  renderLegend() {
+    const lines = new Set(this.shown.edges.map((e) => e.cls).filter(Boolean));
+    if (this.graph.groupsShown()) lines.add("group");
+    renderLegend($("#legend"), new Set(this.shown.nodes.map((n) => n.kind)), lines);
+  },
+
+  // One sentence of counts that agrees with the tables: everyone in view, however many are folded.
+  renderSummary() {
+    const s = this.state;
+    const centre = this.model.nodes.get(this.model.centre);
+    const counts = { nodes: this.shown.nodes.length, edges: this.shown.edges.length };
+    let text = !this.model.nodes.size
+      ? ""
+      : this.model.mode === "ego" && centre
+        ? t("summary_ego", { name: centre.name, depth: s.depth, ...counts })
+        : t("summary_view", counts);
+    const groups = this.graph.groupsShown();
+    if (text && groups) {
+      const folded = this.shown.nodes.filter((n) => this.graph.groupOf(n.id)).length;
+      text += " " + t("summary_groups", { folded, groups });
+    }
+    $("#view-summary").textContent = text;
+    $("#groups-close").hidden = !this.state.open.length;
+  },
+
+  // Open a group of the drawing (its members one by one); the opened groups are part of the link.
+  openGroup(key, { quiet = false } = {}) {
+    if (!key || this.state.open.includes(key)) return;
+    const group = this.graph.fold.groups.get(key);
+    this.state.open = [...this.state.open, key];
+    writeState(this.state);
+    this.graph.regroup(this.drawing());
+    this.renderLegend();
+    this.renderSummary();
+    if (!quiet && group) {
+      announce(t("group_opened", { label: groupLabel(group.kind, group.members.length), name: this.model.nodes.get(group.parent)?.name ?? "" }));
+    }
+  },
+
+  closeGroups() {
+    this.state.open = [];
+    writeState(this.state);
+    this.graph.regroup(this.drawing());
+    this.graph.select(this.shown.ids.has(this.state.sel) ? this.state.sel : null);
+    this.renderLegend();
+    this.renderSummary();
+  },
+
   select(id, { from } = {}) {
+    const group = id ? this.graph.groupOf(id) : null;
+    if (group) this.openGroup(group, { quiet: true });
     this.state.sel = id ?? null;
     writeState(this.state);
     this.graph.select(this.shown.ids.has(id) ? id : null);
-    for (const row of document.querySelectorAll("#mirror tr[data-id]")) {
-      const on = row.dataset.id === id;
-      row.classList.toggle("utrecht-table__row--selected", on);
-      row.querySelector("button")?.setAttribute("aria-pressed", String(on));
+    // Only the rows that change (a depth-3 view lists 150).
+    for (const row of document.querySelectorAll("#mirror tr.utrecht-table__row--selected, #mirror tr[aria-current]")) {
+      if (row.dataset.id === id) continue;
+      row.classList.remove("utrecht-table__row--selected");
+      row.querySelector("button")?.setAttribute("aria-pressed", "false");
+    }
+    const row = id ? document.querySelector(`#mirror tr[data-id="${CSS.escape(id)}"]`) : null;
+    if (row) {
+      row.classList.add("utrecht-table__row--selected");
+      row.querySelector("button")?.setAttribute("aria-pressed", "true");
     }
     const node = this.model.nodes.get(id);
     if (node && from !== "mirror") announce(`${node.name}, ${kindLabel(node.kind)}`);
-    detailsPanel.update(this);
+    performance.mark("selected");
+    // The details follow once the choice is painted: a click is answered first.
+    requestAnimationFrame(() => setTimeout(() => detailsPanel.update(this)));
   },
 
   toggleChip(group, value) {
@@ -153,6 +218,8 @@ const app = {
       button.tabIndex = tab === current ? 0 : -1;
       document.getElementById(`panel-${tab}`).hidden = tab !== current;
     }
+    // Tabs whose answers are tables get the wider column (explorer.css).
+    $(".ex-layout").dataset.work = ["suggestions", "match", "area"].includes(current) ? "results" : "graph";
   },
 
   needSelection() {
@@ -195,6 +262,7 @@ function wireToolbar() {
   $("#act-hide").addEventListener("click", () => hide());
   $("#act-only").addEventListener("click", () => only());
   $("#act-reset").addEventListener("click", () => app.setState({ hide: [], only: null, kinds: [], themes: [], wijk: [] }));
+  $("#groups-close").addEventListener("click", () => app.closeGroups());
   $("#act-png").addEventListener("click", () => exportPng(app.graph));
   $("#act-csv").addEventListener("click", () => exportCsv(app.model, app.shown));
 }
@@ -205,7 +273,7 @@ async function expand() {
   const added = await expandInto(app.model, id);
   if (!app.state.expand.includes(id)) app.state.expand.push(id);
   writeState(app.state);
-  await app.graph.draw(app.model);
+  app.graph.draw(app.model, app.drawing());
   app.render();
   announce(t("summary_view", { nodes: app.shown.nodes.length, edges: app.shown.edges.length }) + ` (+${added})`);
 }
@@ -268,7 +336,9 @@ function wireHeader() {
     writeState(app.state);
     applyLang();
     app.graph.relabel();
-    app.render();
+    // Reasons the server words (a match's parts) come again in the new language.
+    if (app.state.view === "match") app.refresh({ force: true });
+    else app.render();
   });
   $("#token-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -309,19 +379,17 @@ async function areasOf(level) {
 async function start() {
   window.explorer = app; // for the browser tests and the benchmark
   applyLang();
-  app.graph = new GraphView($("#cy"), { onSelect: (id) => app.select(id) });
+  app.graph = new GraphView($("#cy"), { onSelect: (id) => app.select(id), onOpen: (key) => app.openGroup(key) });
   wireToolbar();
   wireGraphKeys();
   wireTabs();
   wireHeader();
   combobox($("#search-input"), $("#search-list"), { onPick: (item) => app.centre(item.id), status: $("#search-status") });
-  try {
-    await loadCapabilities();
-  } catch (error) {
-    showError(error);
-  }
-  // The first drawing needs only the capabilities; themes and areas (for the panels' forms) come after it.
+  // The first drawing does not wait for the capabilities (one round trip less before it); themes
+  // and areas (for the panels' forms) come after it.
+  const capabilities = loadCapabilities().catch((error) => showError(error));
   await app.refresh();
+  await capabilities;
   try {
     const [themes, municipalities, districts, neighbourhoods, working] = await Promise.all([
       gql(`query Themes { themes { key labelNl labelEn } }`).then((d) => d.themes),

@@ -31,14 +31,14 @@ export function renderMirror(root, model, shown, { selected, onSelect }) {
         { class: "utrecht-table__header-cell", scope: "row" },
         h(
           "button",
-          { type: "button", class: "ex-linkbutton", "aria-pressed": String(n.id === selected), onclick: () => onSelect(n.id, { from: "mirror" }) },
+          { type: "button", class: "ex-linkbutton", translate: "no", "aria-pressed": String(n.id === selected), onclick: () => onSelect(n.id, { from: "mirror" }) },
           n.name,
         ),
       ),
       h("td", { class: "utrecht-table__cell" }, h("span", { class: "ex-kind" }, shapeSvg(n.kind, 12), kindLabel(n.kind))),
       h("td", { class: "utrecht-table__cell utrecht-table__cell--numeric-data" }, String(n.hops ?? "")),
       h("td", { class: "utrecht-table__cell" }, n.themes.map(themeLabel).join(", ")),
-      h("td", { class: "utrecht-table__cell" }, n.wijken.map(areaName).join(", ")),
+      h("td", { class: "utrecht-table__cell", translate: "no" }, n.wijken.map(areaName).join(", ")),
     ),
   );
   const edgeRows = shown.edges
@@ -48,9 +48,9 @@ export function renderMirror(root, model, shown, { selected, onSelect }) {
       h(
         "tr",
         { class: "utrecht-table__row", dataset: { source: e.source, target: e.target, kind: e.kind } },
-        h("td", { class: "utrecht-table__cell" }, from),
+        h("td", { class: "utrecht-table__cell", translate: "no" }, from),
         h("td", { class: "utrecht-table__cell" }, relationLabel(e.kind)),
-        h("td", { class: "utrecht-table__cell" }, to),
+        h("td", { class: "utrecht-table__cell", translate: "no" }, to),
       ),
     );
   clear(

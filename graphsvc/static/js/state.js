@@ -1,5 +1,5 @@
 // The view's state lives in the URL (a saved view is a link): read it, write it, follow back/forward.
-const LISTS = new Set(["expand", "hide", "kinds", "themes", "wijk", "mthemes", "mneeds", "mmembers"]);
+const LISTS = new Set(["expand", "hide", "open", "kinds", "themes", "wijk", "mthemes", "mneeds", "mmembers"]);
 const NUMBERS = { depth: [1, 3, 1], hops: [1, 6, 4] };
 const DEFAULTS = { lang: "nl", view: "ego", tab: "details", depth: 1, hops: 4, scope: "selected" };
 

@@ -1,6 +1,6 @@
 // Per area: bridges (brokers), groups (communities, which a broker can name on this computer) and
 // coverage gaps as a neighbourhood-by-theme grid; each row can be shown in the graph.
-import { NODE_FIELDS, STAKEHOLDER_FIELDS, gql, has } from "../api.js";
+import { NODE_FIELDS, STAKEHOLDER_FIELDS, gql, has, hasArg } from "../api.js";
 import { clear, h } from "../dom.js";
 import { kindLabel, number, percent, t, themeLabel } from "../i18n.js";
 import { subgraphModel } from "../loaders.js";
@@ -20,14 +20,16 @@ const COMMUNITIES = `query Communities($area: String, $theme: String) {
 const GROUP = `query Group($area: String, $theme: String) {
   communities(areaCode: $area, theme: $theme) { communities { id members(first: 100) { ${NODE_FIELDS} } } }
 }`;
-const GAPS = `query Gaps($area: String!, $themes: [String!]) {
-  coverageGaps(areaCode: $area, themes: $themes) {
+const GAP_FIELDS = `
     missing withoutInitiative withoutPartner
-    area { code name }
+    area { code name level parent { code name level } }
     residentsOrganisations { id }
-    themes { theme initiatives { id } partners { id } }
-  }
-}`;
+    themes { theme initiatives { id } districtInitiatives { id } partners { id } }`;
+const GAPS = `query Gaps($area: String!, $themes: [String!]) { coverageGaps(areaCode: $area, themes: $themes) { ${GAP_FIELDS} } }`;
+// A server that answers per level itself (coverageGaps(level:)) is asked so; others get the buurten
+// and the page adds them up per wijk.
+const GAPS_LEVEL = `query Gaps($area: String!, $themes: [String!], $level: AreaLevel) { coverageGaps(areaCode: $area, themes: $themes, level: $level) { ${GAP_FIELDS} } }`;
+const LEVELS = ["NEIGHBOURHOOD", "DISTRICT"];
 const PLACE = `query Place($area: String!, $themes: [String!]) { stakeholders(areaCode: $area, themes: $themes, first: 100) { nodes { ${STAKEHOLDER_FIELDS} } } }`;
 const GROUPS_SHOWN = 12;
 
@@ -56,25 +58,72 @@ export function init(app) {
   const form = h(
     "form",
     { class: "ex-form", id: "area-form" },
-    h("div", { class: "ex-inline" }, labelled("area-area", "area", areaSelect(app, "area-area", app.state.aarea)), labelled("area-theme", "theme", themeSelect(app, "area-theme", app.state.atheme))),
+    h(
+      "div",
+      { class: "ex-inline" },
+      labelled("area-area", "area", areaSelect(app, "area-area", app.state.aarea)),
+      labelled("area-theme", "theme", themeSelect(app, "area-theme", app.state.atheme)),
+      labelled(
+        "area-level",
+        "gaps_level",
+        h(
+          "select",
+          { id: "area-level", class: "utrecht-select utrecht-select--html-select" },
+          LEVELS.map((level) => h("option", { value: level, selected: level === (app.state.alevel ?? "NEIGHBOURHOOD"), "data-i18n": `gaps_per_${level}` }, t(`gaps_per_${level}`))),
+        ),
+      ),
+    ),
     h("div", {}, h("button", { type: "submit", class: "utrecht-button utrecht-button--primary-action", "data-i18n": "area_show" }, t("area_show"))),
   );
   root.append(form, h("p", { id: "area-status", role: "status", class: "utrecht-paragraph" }), h("div", { id: "area-result" }));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const aarea = form.querySelector("#area-area").value || null;
-    app.setState({ tab: "area", aarea, atheme: form.querySelector("#area-theme").value || null });
+    const alevel = form.querySelector("#area-level").value;
+    app.setState({ tab: "area", aarea, atheme: form.querySelector("#area-theme").value || null, alevel: alevel === "NEIGHBOURHOOD" ? null : alevel });
   });
 }
 
 async function fetchAll(vars) {
   const ask = (field, query, v) => (has(field) ? gql(query, v).catch((error) => ({ error })) : Promise.resolve(null));
+  const themes = vars.theme ? [vars.theme] : null;
+  const byServer = vars.level !== "NEIGHBOURHOOD" && hasArg("coverageGaps", "level");
   const [brokers, communities, gaps] = await Promise.all([
-    ask("brokers", BROKERS, vars),
-    ask("communities", COMMUNITIES, vars),
-    ask("coverageGaps", GAPS, { area: vars.area, themes: vars.theme ? [vars.theme] : null }),
+    ask("brokers", BROKERS, { area: vars.area, theme: vars.theme }),
+    ask("communities", COMMUNITIES, { area: vars.area, theme: vars.theme }),
+    byServer ? ask("coverageGaps", GAPS_LEVEL, { area: vars.area, themes, level: vars.level }) : ask("coverageGaps", GAPS, { area: vars.area, themes }),
   ]);
+  if (gaps?.coverageGaps && vars.level === "DISTRICT" && !byServer) gaps.coverageGaps = perDistrict(gaps.coverageGaps);
   return { brokers, communities, gaps };
+}
+
+// Buurten added up per wijk: a theme lacks an initiative (a partner) in the wijk when none of its
+// buurten has one; a residents' organisation anywhere in it counts for the wijk.
+export function perDistrict(gaps) {
+  const byWijk = new Map();
+  for (const gap of gaps) {
+    const wijk = gap.area?.level === "NEIGHBOURHOOD" ? (gap.area.parent ?? gap.area) : gap.area; // a wijk without buurten stands for itself
+    if (!wijk) continue;
+    if (!byWijk.has(wijk.code)) byWijk.set(wijk.code, { area: { code: wijk.code, name: wijk.name, level: wijk.level }, themes: new Map(), residents: new Set() });
+    const entry = byWijk.get(wijk.code);
+    for (const r of gap.residentsOrganisations) entry.residents.add(r.id);
+    for (const cover of gap.themes) {
+      const t = entry.themes.get(cover.theme) ?? { theme: cover.theme, initiatives: new Set(), partners: new Set() };
+      for (const x of [...cover.initiatives, ...(cover.districtInitiatives ?? [])]) t.initiatives.add(x.id);
+      for (const x of cover.partners) t.partners.add(x.id);
+      entry.themes.set(cover.theme, t);
+    }
+  }
+  return [...byWijk.values()]
+    .map((entry) => {
+      const themes = [...entry.themes.values()].map((x) => ({ theme: x.theme, initiatives: [...x.initiatives].map((id) => ({ id })), partners: [...x.partners].map((id) => ({ id })) }));
+      const withoutInitiative = themes.filter((x) => !x.initiatives.length).map((x) => x.theme);
+      const withoutPartner = themes.filter((x) => !x.partners.length).map((x) => x.theme);
+      const residentsOrganisations = [...entry.residents].map((id) => ({ id }));
+      const missing = withoutInitiative.length + withoutPartner.length + (residentsOrganisations.length ? 0 : 1);
+      return { area: entry.area, themes, withoutInitiative, withoutPartner, residentsOrganisations, missing };
+    })
+    .sort((a, b) => b.missing - a.missing || a.area.name.localeCompare(b.area.name));
 }
 
 export async function update(app) {
@@ -90,7 +139,7 @@ export async function update(app) {
     loadedKey = null;
     return;
   }
-  const vars = { area: s.aarea, theme: s.atheme ?? null };
+  const vars = { area: s.aarea, theme: s.atheme ?? null, level: s.alevel ?? "NEIGHBOURHOOD" };
   const key = JSON.stringify(vars);
   if (key !== loadedKey) {
     loadedKey = key;
@@ -105,7 +154,7 @@ export async function update(app) {
   if (renderKey === rendered) return;
   rendered = renderKey;
   status.textContent = "";
-  clear(result, bridges(app, data.brokers), groups(app, data.communities, key), gaps(app, data.gaps));
+  clear(result, gaps(app, data.gaps, vars), bridges(app, data.brokers), groups(app, data.communities, key));
 }
 
 function section(id, titleKey, introKey, unavailableKey, body) {
@@ -149,7 +198,7 @@ function bridges(app, data) {
       h(
         "tr",
         { class: "utrecht-table__row", dataset: { id: b.stakeholder.id } },
-        h("th", { class: "utrecht-table__header-cell", scope: "row" }, b.stakeholder.name, h("br"), h("small", {}, kindLabel(b.stakeholder.kind))),
+        h("th", { class: "utrecht-table__header-cell", scope: "row" }, h("span", { translate: "no" }, b.stakeholder.name), h("br"), h("small", {}, kindLabel(b.stakeholder.kind))),
         h("td", { class: "utrecht-table__cell" }, t("bridge_words", { pct: percent(b.betweenness), contacts: number(b.effectiveSize, 0) })),
         h("td", { class: "utrecht-table__cell" }, showButton(b.stakeholder.name, () => app.centre(b.stakeholder.id))),
       ),
@@ -179,47 +228,67 @@ function groups(app, data, key) {
         heading.textContent = value || fallback;
       },
     });
-    const heading = h("h4", { class: "ex-subtitle", id: `group-title-${c.id}` }, groupName(key, c.id) || fallback);
+    const heading = h("h4", { class: "ex-subtitle", id: `group-title-${c.id}`, translate: groupName(key, c.id) ? "no" : null }, groupName(key, c.id) || fallback);
     return h(
       "li",
       { class: "ex-group", dataset: { id: c.id, size: c.size } },
       heading,
       h("p", { class: "utrecht-paragraph" }, t("group_size", { n: c.size }), " · ", c.themes.map((x) => themeLabel(x.theme?.key)).join(", ")),
-      h("p", { class: "utrecht-paragraph" }, `${t("group_members")}: `, c.members.map((m) => m.name).join(", ")),
+      h("p", { class: "utrecht-paragraph" }, `${t("group_members")}: `, h("span", { translate: "no" }, c.members.map((m) => m.name).join(", "))),
       h(
         "div",
         { class: "ex-inline" },
         h("div", { class: "utrecht-form-field" }, h("label", { class: "utrecht-form-label", for: `group-name-${c.id}` }, t("group_name", { n: c.id + 1 })), input),
-        showButton(groupName(key, c.id) || fallback, () => app.setState({ view: "group", group: String(c.id), sel: null, expand: [], hide: [], only: null }, { push: true }))),
+        showButton(groupName(key, c.id) || fallback, () => app.setState({ view: "group", group: String(c.id), sel: null, expand: [], hide: [], only: null, open: [] }, { push: true }))),
     );
   });
   return section("groups", "groups", "groups_intro", "", h("ul", { class: "ex-groups", id: "groups-list" }, list));
 }
 
-function gaps(app, data) {
+// Coverage gaps as one readable row per buurt (or wijk): how much is missing, on which of the themes
+// asked there is no running initiative or no partner, and whether there is a residents' organisation.
+function gaps(app, data, vars) {
   if (data === null) return section("gaps", "gaps", "gaps_intro", "gaps_unavailable", null);
   if (data.error) return section("gaps", "gaps", "gaps_intro", "", problem(data));
   const found = data.coverageGaps;
-  const themes = found[0]?.themes.map((x) => x.theme) ?? [];
+  // The shorter of the two ways to say it: the themes lacking, or all but the themes covered.
+  const themes = (list, all) => {
+    if (!list.length) return t("gap_covered");
+    if (list.length === all.length && all.length > 1) return t("gap_all_themes");
+    if (list.length > all.length / 2 && all.length > 3) return t("gap_all_but", { themes: all.filter((x) => !list.includes(x)).map(themeLabel).join(", ") });
+    return list.map(themeLabel).join(", ");
+  };
   const rows = found.map((gap) => {
     const name = gap.area?.name ?? "";
+    const all = gap.themes.map((x) => x.theme);
     return h(
       "tr",
       { class: "utrecht-table__row", dataset: { code: gap.area?.code, missing: gap.missing } },
-      h("th", { class: "utrecht-table__header-cell", scope: "row" }, name, h("br"), h("small", {}, t("gap_missing", { n: gap.missing })), gap.residentsOrganisations.length ? null : [h("br"), h("small", {}, t("gap_no_residents_org"))]),
-      gap.themes.map((cover) => {
-        const i = cover.initiatives.length > 0;
-        const p = cover.partners.length > 0;
-        const words = `${t("gap_initiative")} ${t(i ? "gap_yes" : "gap_no")}, ${t("gap_partner")} ${t(p ? "gap_yes" : "gap_no")}`;
-        return h(
-          "td",
-          { class: `utrecht-table__cell ex-cell--${i && p ? "full" : i || p ? "half" : "none"}`, dataset: { theme: cover.theme, initiative: i, partner: p } },
-          h("span", { "aria-hidden": "true" }, `${i ? "I" : "–"} ${p ? "P" : "–"}`),
-          h("span", { class: "ex-visually-hidden" }, words),
-        );
-      }),
-      h("td", { class: "utrecht-table__cell" }, gap.area ? showButton(name, () => app.setState({ view: "place", place: gap.area.code, sel: null, expand: [], hide: [], only: null }, { push: true })) : null),
+      h(
+        "th",
+        { class: "utrecht-table__header-cell", scope: "row" },
+        h("span", { translate: "no" }, name),
+        gap.area ? h("div", {}, showButton(name, () => app.setState({ view: "place", place: gap.area.code, sel: null, expand: [], hide: [], only: null, open: [] }, { push: true }))) : null,
+      ),
+      h("td", { class: "utrecht-table__cell utrecht-table__cell--numeric-data" }, String(gap.missing)),
+      h("td", { class: `utrecht-table__cell${gap.withoutInitiative.length ? " ex-gap" : ""}`, dataset: { withoutInitiative: gap.withoutInitiative.join(",") } }, themes(gap.withoutInitiative, all)),
+      h("td", { class: `utrecht-table__cell${gap.withoutPartner.length ? " ex-gap" : ""}`, dataset: { withoutPartner: gap.withoutPartner.join(",") } }, themes(gap.withoutPartner, all)),
+      h("td", { class: `utrecht-table__cell${gap.residentsOrganisations.length ? "" : " ex-gap"}` }, gap.residentsOrganisations.length ? t("gap_residents_yes", { n: gap.residentsOrganisations.length }) : t("gap_no")),
     );
   });
-  return section("gaps", "gaps", "gaps_intro", "", tableOf("gaps-table", "gaps", [t("neighbourhood"), ...themes.map(themeLabel), t("col_actions")], rows));
+  const intro = h(
+    "p",
+    { class: "utrecht-paragraph", id: "gaps-scope" },
+    t(vars.level === "DISTRICT" ? "gaps_intro_DISTRICT" : "gaps_intro_NEIGHBOURHOOD"),
+    " ",
+    vars.theme ? t("gaps_only_theme", { theme: themeLabel(vars.theme) }) : t("gaps_all_themes"),
+  );
+  const head = [t(vars.level === "DISTRICT" ? "col_district" : "col_neighbourhood"), t("col_missing"), t("col_no_initiative"), t("col_no_partner"), t("col_residents_org")];
+  return h(
+    "section",
+    { "aria-labelledby": "gaps-title", id: "gaps" },
+    h("h3", { class: "utrecht-heading-3", id: "gaps-title" }, t("gaps")),
+    intro,
+    found.length ? tableOf("gaps-table", "gaps", head, rows) : h("p", { class: "utrecht-paragraph" }, t("gaps_none")),
+  );
 }

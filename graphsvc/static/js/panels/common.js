@@ -17,11 +17,11 @@ export function areaSelect(app, id, value, { neighbourhoods = false, empty = "ch
     app.areas.municipalities.map((m) =>
       h(
         "optgroup",
-        { label: m.name },
-        h("option", { value: m.code, selected: m.code === value }, `${m.name} (${m.code})`),
+        { label: m.name, translate: "no" },
+        h("option", { value: m.code, selected: m.code === value, translate: "no", dataset: { name: m.name } }, `${m.name} (${m.code})`),
         (byParent.get(m.code) ?? [])
           .sort((a, b) => a.code.localeCompare(b.code))
-          .map((a) => h("option", { value: a.code, selected: a.code === value }, `${a.level === "NEIGHBOURHOOD" ? "· · " : "· "}${a.name}`)),
+          .map((a) => h("option", { value: a.code, selected: a.code === value, translate: "no", dataset: { name: a.name } }, `${a.level === "NEIGHBOURHOOD" ? "· · " : "· "}${a.name}`)),
       ),
     ),
   );

@@ -1,13 +1,13 @@
 // The detail panel: the chosen stakeholder (or the one in the middle) in words, with what to do next.
 import { NODE_FIELDS, gql, has } from "../api.js";
 import { button, clear, h } from "../dom.js";
-import { kindLabel, needLabel, relationLabel, t, themeLabel } from "../i18n.js";
+import { kindLabel, levelLabel, needLabel, relationLabel, statusLabel, t, themeLabel, typeLabel } from "../i18n.js";
 import { shapeSvg } from "../kinds.js";
 
 const DETAIL = `query Detail($id: ID!) {
   node(id: $id) {
     ${NODE_FIELDS}
-    ... on Stakeholder { tags relations(first: 1) { totalCount } }
+    ... on Stakeholder { tags relations(first: 100) { totalCount nodes { kind source { __typename id } target { __typename id } } } }
     ... on Initiative { status needs started }
     ... on Wijkpartner { type offers capacity }
     ... on Organisation { type offers }
@@ -31,7 +31,7 @@ export async function update(app) {
     clear(root, h("p", { class: "utrecht-paragraph" }, t("details_none")));
     return;
   }
-  const key = `${id}|${app.state.lang}|${app.modelKey}|${app.state.sel}`;
+  const key = `${id}|${app.state.lang}|${app.modelKey}|${app.state.sel}|${has("matchPartners")}`;
   if (key === shownFor) return;
   shownFor = key;
   let node = cache.get(id);
@@ -50,29 +50,31 @@ export async function update(app) {
     return;
   }
   const kind = node.kind ?? "MEETING";
+  const ties = relationCounts(node);
+  const areas = (node.areas ?? []).map((a, i) => [i ? ", " : "", h("span", { translate: "no" }, a.name), ` (${levelLabel(a.level)})`]);
   const rows = [
-    [t("details_kind"), h("span", { class: "ex-kind" }, shapeSvg(kind, 14), kindLabel(kind), node.type ? ` (${node.type})` : "")],
+    [t("details_kind"), h("span", { class: "ex-kind" }, shapeSvg(kind, 14), kindLabel(kind), node.type ? ` (${typeLabel(node.type)})` : "")],
     [t("details_themes"), (node.themes ?? []).map((x) => themeLabel(x.key)).join(", ") || t("none")],
-    [t("details_areas"), (node.areas ?? []).map((a) => `${a.name} (${a.code})`).join(", ") || t("none")],
+    [t("details_areas"), areas.length ? areas : t("none")],
   ];
-  if (node.status) rows.push([t("details_status"), node.status]);
+  if (node.status) rows.push([t("details_status"), statusLabel(node.status)]);
   if (node.needs) rows.push([t("details_needs"), node.needs.map(needLabel).join(", ") || t("none")]);
   if (node.offers) rows.push([t("details_offers"), node.offers.map(needLabel).join(", ") || t("none")]);
   if (node.tags?.length) rows.push([t("details_tags"), node.tags.join(", ")]);
-  if (node.relations) rows.push([t("details_relations"), String(node.relations.totalCount)]);
+  if (ties) rows.push([t("details_relations"), ties.withAreas ? t("details_relations_areas", { n: ties.drawable, areas: ties.withAreas }) : String(ties.drawable)]);
 
   const inView = app.shown.edges
     .filter((e) => e.source === id || e.target === id)
     .map((e) => {
       const other = e.source === id ? e.target : e.source;
-      return { other, label: `${relationLabel(e.kind)} ${e.source === id ? "→" : "←"} ${app.model.nodes.get(other)?.name ?? other}` };
+      return { other, relation: `${relationLabel(e.kind)} ${e.source === id ? "→" : "←"} `, name: app.model.nodes.get(other)?.name ?? other };
     })
-    .sort((a, b) => a.label.localeCompare(b.label));
+    .sort((a, b) => a.relation.localeCompare(b.relation) || a.name.localeCompare(b.name));
 
   const focus = app.state.focus;
   clear(
     root,
-    h("h3", { class: "utrecht-heading-3", id: "details-name" }, node.name),
+    h("h3", { class: "utrecht-heading-3", id: "details-name", translate: "no" }, node.name),
     h("dl", { class: "ex-dl" }, rows.map(([dt, dd]) => [h("dt", {}, dt), h("dd", {}, dd)])),
     h(
       "div",
@@ -82,15 +84,41 @@ export async function update(app) {
         ? button(t("path_to_this"), () => app.setState({ view: "paths", to: id, tab: "paths", suggest: null }, { push: true }))
         : null,
       node.kind === "INITIATIVE" && has("matchPartners")
-        ? button(t("match_for_this"), () => app.setState({ view: "match", mid: id, tab: "match", sel: null, expand: [], hide: [], only: null }, { push: true }))
+        ? button(t("match_for_this"), () => app.setState({ view: "match", mid: id, tab: "match", sel: null, expand: [], hide: [], only: null, open: [] }, { push: true }))
         : null,
       node.kind ? button(t("suggest_for_this"), () => app.setState({ tab: "suggestions", scope: "selected", sfor: id })) : null,
     ),
     inView.length
       ? [
-          h("h4", { class: "ex-subtitle" }, `${t("details_relations")} (${inView.length})`),
-          h("ul", { class: "ex-relations" }, inView.map((r) => h("li", {}, h("button", { type: "button", class: "ex-linkbutton", onclick: () => app.select(r.other) }, r.label)))),
+          h(
+            "h4",
+            { class: "ex-subtitle", id: "details-in-view" },
+            ties && inView.length < ties.drawable ? t("details_in_view_of", { n: inView.length, total: ties.drawable }) : t("details_in_view", { n: inView.length }),
+          ),
+          h(
+            "ul",
+            { class: "ex-relations" },
+            inView.map((r) => h("li", {}, r.relation, h("button", { type: "button", class: "ex-linkbutton", translate: "no", onclick: () => app.select(r.other) }, r.name))),
+          ),
         ]
       : null,
   );
+}
+
+// Its relations as the drawing counts them: one per kind and pair, ties to areas apart.
+function relationCounts(node) {
+  if (!node.relations) return null;
+  const drawn = new Set();
+  let withAreas = 0;
+  for (const r of node.relations.nodes ?? []) {
+    if (!r.source || !r.target) continue;
+    if (r.source.__typename === "Area" || r.target.__typename === "Area") {
+      withAreas += 1;
+      continue;
+    }
+    const [a, b] = [r.source.id, r.target.id].sort();
+    drawn.add(`${r.kind}:${a}:${b}`);
+  }
+  const more = Math.max(0, node.relations.totalCount - (node.relations.nodes?.length ?? 0)); // beyond the first 100
+  return { drawable: drawn.size + more, withAreas };
 }

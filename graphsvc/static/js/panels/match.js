@@ -66,6 +66,7 @@ export function init(app) {
         h("label", { class: "utrecht-form-label", for: "match-member-input", "data-i18n": "match_member_add" }, t("match_member_add")),
         h("input", { id: "match-member-input", class: "utrecht-textbox utrecht-textbox--html-input", type: "text" }),
         h("ul", { id: "match-member-list", class: "ex-listbox", "aria-label": t("match_member_add") }),
+        h("p", { id: "match-member-status", class: "ex-hint", role: "status" }),
       ),
       h("ul", { id: "match-members", class: "ex-members" }),
     ),
@@ -73,7 +74,11 @@ export function init(app) {
   );
   root.append(form, h("p", { id: "match-status", role: "status", class: "utrecht-paragraph" }), h("div", { id: "match-result" }));
   const memberInput = form.querySelector("#match-member-input");
+  const areaChoice = form.querySelector("#match-area");
   combobox(memberInput, form.querySelector("#match-member-list"), {
+    status: form.querySelector("#match-member-status"),
+    // Members live or work in the initiative's buurt, mostly: those first.
+    preferArea: () => (areaChoice.value ? { code: areaChoice.value, name: areaChoice.selectedOptions[0]?.dataset.name ?? areaChoice.value } : null),
     onPick: (item) => {
       members.set(item.id, item.name);
       memberInput.value = "";
@@ -98,6 +103,7 @@ export function init(app) {
         expand: [],
         hide: [],
         only: null,
+        open: [],
       },
       { push: true },
     );
@@ -112,7 +118,7 @@ function renderMembers() {
       h(
         "li",
         { dataset: { id } },
-        name,
+        h("span", { translate: "no" }, name),
         h(
           "button",
           {
@@ -204,7 +210,7 @@ export function update(app) {
                   h(
                     "th",
                     { class: "utrecht-table__header-cell", scope: "row" },
-                    m.partner.name,
+                    h("span", { translate: "no" }, m.partner.name),
                     h("br"),
                     h("small", {}, kindLabel(m.partner.kind)),
                     m.linkedAlready ? [h("br"), h("em", {}, t("already_linked"))] : null,
@@ -225,7 +231,7 @@ export function update(app) {
                   ),
                   h("td", { class: "utrecht-table__cell utrecht-table__cell--numeric-data" }, number(m.score)),
                   h("td", { class: "utrecht-table__cell" }, h("ul", { class: "ex-parts" }, m.parts.map((p) => h("li", { dataset: { part: p.name } }, h("strong", {}, `${partLabel(p.name)} ${number(p.contribution)}`), `: ${p.reason}`)))),
-                  h("td", { class: "utrecht-table__cell" }, intro ? `${intro.linker?.name ?? "—"} (${intro.member?.name ?? ""}, ${intro.path.length})` : "—"),
+                  h("td", { class: "utrecht-table__cell" }, intro ? introduction(intro) : t("intro_none")),
                 );
               }),
             ),
@@ -233,4 +239,13 @@ export function update(app) {
         )
       : null,
   );
+}
+
+// "Via Fatima (lid Hatice, 2 stappen)": who introduces, from which member, how far.
+function introduction(intro) {
+  return [
+    h("span", { translate: "no" }, intro.linker?.name ?? "—"),
+    h("br"),
+    h("small", {}, t("intro_from", { hops: intro.path.length }), " ", h("span", { translate: "no" }, intro.member?.name ?? "")),
+  ];
 }

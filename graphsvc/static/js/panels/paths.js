@@ -14,6 +14,7 @@ function field(id, labelKey) {
     h("label", { class: "utrecht-form-label", for: `${id}-input`, "data-i18n": labelKey }, t(labelKey)),
     h("input", { id: `${id}-input`, class: "utrecht-textbox utrecht-textbox--html-input", type: "text" }),
     h("ul", { id: `${id}-list`, class: "ex-listbox", "aria-label": t(labelKey) }),
+    h("p", { id: `${id}-status`, class: "ex-hint", role: "status" }),
   );
 }
 
@@ -41,8 +42,8 @@ export function init(app) {
   );
   const status = h("p", { id: "paths-status", role: "status", class: "utrecht-paragraph" });
   root.append(form, status, h("div", { id: "paths-result" }));
-  combobox(form.querySelector("#paths-from-input"), form.querySelector("#paths-from-list"), { onPick: (item) => (picked.from = item.id) });
-  combobox(form.querySelector("#paths-to-input"), form.querySelector("#paths-to-list"), { onPick: (item) => (picked.to = item.id) });
+  combobox(form.querySelector("#paths-from-input"), form.querySelector("#paths-from-list"), { onPick: (item) => (picked.from = item.id), status: form.querySelector("#paths-from-status") });
+  combobox(form.querySelector("#paths-to-input"), form.querySelector("#paths-to-list"), { onPick: (item) => (picked.to = item.id), status: form.querySelector("#paths-to-status") });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const from = picked.from ?? app.state.focus;
@@ -52,7 +53,7 @@ export function init(app) {
       return;
     }
     app.setState(
-      { view: "paths", focus: from, to, hops: Number(hopsSelect.value), warm: warm.checked ? "1" : null, suggest: null, sel: null, expand: [], hide: [], only: null },
+      { view: "paths", focus: from, to, hops: Number(hopsSelect.value), warm: warm.checked ? "1" : null, suggest: null, sel: null, expand: [], hide: [], only: null, open: [] },
       { push: true },
     );
   });
@@ -77,7 +78,10 @@ export async function update(app) {
   if (key === rendered) return;
   rendered = key;
   const paths = app.extra.paths;
-  status.textContent = paths.length ? t("paths_found", { n: paths.length }) : t("paths_none");
+  const answer = paths.length ? { kind: "found", text: t("paths_found", { n: paths.length }) } : await noPathAnswer(app);
+  if (rendered !== key) return;
+  status.textContent = answer.text;
+  status.dataset.answer = answer.kind;
   const name = (id) => names.get(id)?.name ?? id;
   const list = h(
     "ol",
@@ -91,7 +95,7 @@ export async function update(app) {
           "ol",
           { class: "ex-steps" },
           p.nodes.map((n, j) => [
-            h("li", {}, h("button", { type: "button", class: "ex-linkbutton", onclick: () => app.select(n.id) }, n.name)),
+            h("li", {}, h("button", { type: "button", class: "ex-linkbutton", translate: "no", onclick: () => app.select(n.id) }, n.name)),
             j < p.hops.length ? h("li", { class: "ex-rel", "aria-hidden": "false" }, `— ${(p.hops[j].relations ?? []).map((r) => relationLabel(r.kind)).join(", ") || "…"} —`) : null,
           ]),
         ),
@@ -112,7 +116,7 @@ export async function update(app) {
             h(
               "li",
               { dataset: { id: x.id } },
-              h("button", { type: "button", class: "ex-linkbutton", onclick: () => app.select(x.id) }, x.name ?? name(x.id)),
+              h("button", { type: "button", class: "ex-linkbutton", translate: "no", onclick: () => app.select(x.id) }, x.name ?? name(x.id)),
               ` (${kindLabel(x.kind)}): `,
               x.share !== undefined ? t("introducer_share", { share: percent(x.share) }) : t("introducer_paths", { n: x.count }),
             ),
@@ -122,10 +126,28 @@ export async function update(app) {
   );
 }
 
+// No way within the steps asked: are they connected further away, or not at all? Servers with
+// connected(from, to) say which; others only that nothing was found within the steps.
+async function noPathAnswer(app) {
+  const s = app.state;
+  const names = { a: app.model.nodes.get(s.focus)?.name ?? "", b: app.model.nodes.get(s.to)?.name ?? "", max: s.hops };
+  if (has("connected")) {
+    try {
+      const { connected } = await gql(`query Connected($from: ID!, $to: ID!) { connected(from: $from, to: $to) { connected hops } }`, { from: s.focus, to: s.to });
+      if (connected && !connected.connected) return { kind: "not-connected", text: t("paths_not_connected", names) };
+      if (connected?.hops) return { kind: "further", text: t("paths_further", { ...names, hops: connected.hops }) };
+    } catch {
+      // say what is known without it
+    }
+  }
+  return { kind: "none-within", text: t("paths_none_within", names) };
+}
+
 // The server's introducers when it has them, otherwise the stakeholders between the two ends of
 // the paths found (meetings left out), those on the most paths first.
 async function introducersOf(app, paths) {
   const s = app.state;
+  if (!paths.length) return []; // no way, nobody on it
   if (has("introducers")) {
     try {
       const data = await gql(

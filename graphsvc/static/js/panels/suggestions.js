@@ -83,7 +83,7 @@ export async function update(app) {
     loadedKey = null;
     return;
   }
-  const key = JSON.stringify(vars);
+  const key = JSON.stringify({ ...vars, lang: app.state.lang }); // the server words the reasons in the page's language
   if (key !== loadedKey) {
     loadedKey = key;
     rendered = null;
@@ -107,8 +107,15 @@ export async function update(app) {
   clear(result, items.length ? table(app) : null);
 }
 
+// Four columns that fit the panel on a laptop and a tablet: who with whom, the score, why (and who
+// can introduce them), and the buttons, always in view.
 function table(app) {
-  const head = ["col_for", "col_with", "col_score", "col_why", "col_via", "col_actions"];
+  const head = [
+    ["col_pair", "ex-col-pair"],
+    ["col_score", "ex-col-score"],
+    ["col_why", "ex-col-why"],
+    ["col_actions", "ex-col-actions"],
+  ];
   return h(
     "div",
     { class: "utrecht-table-container ex-table-scroll", tabindex: "0", role: "region", "aria-labelledby": "suggestions-caption" },
@@ -116,7 +123,7 @@ function table(app) {
       "table",
       { class: "utrecht-table utrecht-table--html-table", id: "suggestions-table" },
       h("caption", { id: "suggestions-caption", class: "utrecht-table__caption" }, t("tab_suggestions")),
-      h("thead", { class: "utrecht-table__header" }, h("tr", { class: "utrecht-table__row" }, head.map((k) => h("th", { class: "utrecht-table__header-cell", scope: "col" }, t(k))))),
+      h("thead", { class: "utrecht-table__header" }, h("tr", { class: "utrecht-table__row" }, head.map(([k, cls]) => h("th", { class: `utrecht-table__header-cell ${cls}`, scope: "col" }, t(k))))),
       h("tbody", { class: "utrecht-table__body" }, items.map((item) => row(app, item))),
     ),
   );
@@ -124,15 +131,25 @@ function table(app) {
 
 function row(app, item) {
   const pair = `${item.source.id}|${item.target.id}`;
-  const actions = h("td", { class: "utrecht-table__cell" });
+  const actions = h("td", { class: "utrecht-table__cell ex-col-actions" });
   const tr = h(
     "tr",
     { class: "utrecht-table__row", dataset: { source: item.source.id, target: item.target.id } },
-    h("td", { class: "utrecht-table__cell" }, item.source.name, h("br"), h("small", {}, kindLabel(item.source.kind))),
-    h("th", { class: "utrecht-table__header-cell", scope: "row" }, item.target.name, h("br"), h("small", {}, kindLabel(item.target.kind))),
+    h(
+      "th",
+      { class: "utrecht-table__header-cell ex-pair", scope: "row" },
+      h("span", { translate: "no" }, item.source.name),
+      h("small", {}, kindLabel(item.source.kind)),
+      h("span", { class: "ex-pair__with" }, `${t("pair_with")} `, h("span", { translate: "no" }, item.target.name)),
+      h("small", {}, kindLabel(item.target.kind)),
+    ),
     h("td", { class: "utrecht-table__cell utrecht-table__cell--numeric-data" }, number(item.score)),
-    h("td", { class: "utrecht-table__cell" }, item.explanation),
-    h("td", { class: "utrecht-table__cell" }, item.linker?.name ?? "—"),
+    h(
+      "td",
+      { class: "utrecht-table__cell ex-why" },
+      item.explanation,
+      h("small", { class: "ex-via" }, item.linker?.name ? [`${t("col_via")}: `, h("span", { translate: "no" }, item.linker.name)] : t("via_nobody")),
+    ),
     actions,
   );
   const fill = () => {
@@ -144,12 +161,12 @@ function row(app, item) {
         class: "utrecht-button utrecht-button--secondary-action ex-small",
         "aria-label": `${t("show_in_graph")}: ${item.source.name} – ${item.target.name}`,
         onclick: () =>
-          app.setState({ view: "paths", focus: item.source.id, to: item.target.id, suggest: "1", sel: null, expand: [], hide: [], only: null }, { push: true }),
+          app.setState({ view: "paths", focus: item.source.id, to: item.target.id, suggest: "1", sel: null, expand: [], hide: [], only: null, open: [] }, { push: true }),
       },
       t("show_in_graph"),
     );
     if (verdict) {
-      clear(actions, h("span", { class: `ex-status ex-status--${verdict}` }, t(verdict === "ACCEPTED" ? "accepted" : "rejected")), " ", show);
+      clear(actions, h("div", { class: "ex-rowactions" }, h("span", { class: `ex-status ex-status--${verdict}` }, t(verdict === "ACCEPTED" ? "accepted" : "rejected")), show));
       return;
     }
     const review = (verdict) => async () => {
@@ -169,10 +186,10 @@ function row(app, item) {
     const label = (key) => `${t(key)}: ${item.source.name} – ${item.target.name}`;
     clear(
       actions,
-      h("div", { class: "ex-actions" }, [
-        show,
+      h("div", { class: "ex-rowactions" }, [
         h("button", { type: "button", class: "utrecht-button utrecht-button--primary-action ex-small", "aria-label": label("accept"), dataset: { verdict: "ACCEPTED" }, onclick: review("ACCEPTED") }, t("accept")),
         h("button", { type: "button", class: "utrecht-button utrecht-button--secondary-action ex-small", "aria-label": label("reject"), dataset: { verdict: "REJECTED" }, onclick: review("REJECTED") }, t("reject")),
+        show,
       ]),
     );
   };
