@@ -1,0 +1,81 @@
+package graphsvc.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.neo4j.configuration.connectors.ConnectorPortRegister;
+import org.neo4j.configuration.connectors.ConnectorType;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
+
+/**
+ * Neo4j Community for the tests: {@code Launcher HOME PORT USER PASSWORD [setting=value ...]}.
+ *
+ * <p>Starts the databases in HOME (on disk: what a kill -9 leaves is what a restart finds), with
+ * Bolt on 127.0.0.1:PORT (0: any free port) and authentication on, makes USER with PASSWORD (an
+ * administrator in Community), prints one line {@code READY bolt://127.0.0.1:<port> <version>}
+ * and runs until its standard input closes or it gets SIGTERM; then it shuts down cleanly.
+ * Each further argument is a raw Neo4j setting.
+ */
+public final class Launcher {
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: Launcher HOME PORT USER PASSWORD [setting=value ...]");
+            System.exit(2);
+        }
+        Path home = Path.of(args[0]);
+        String user = args[2];
+        String password = args[3];
+        Map<String, String> settings = new HashMap<>();
+        settings.put("server.bolt.enabled", "true");
+        settings.put("server.bolt.listen_address", "127.0.0.1:" + args[1]);
+        settings.put("server.bolt.advertised_address", "127.0.0.1:" + args[1]);
+        settings.put("server.bolt.tls_level", "DISABLED");
+        settings.put("server.http.enabled", "false");
+        settings.put("server.https.enabled", "false");
+        settings.put("dbms.security.auth_enabled", "true");
+        settings.put("server.memory.pagecache.size", "128m");
+        settings.put("dbms.usage_report.enabled", "false");
+        for (int i = 4; i < args.length; i++) {
+            int at = args[i].indexOf('=');
+            settings.put(args[i].substring(0, at), args[i].substring(at + 1));
+        }
+        Path conf = home.resolve("launcher.conf"); // settings as text: the same for every Neo4j version
+        Files.createDirectories(home);
+        StringBuilder text = new StringBuilder();
+        settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Files.writeString(conf, text.toString());
+        DatabaseManagementService service =
+                new DatabaseManagementServiceBuilder(home).loadPropertiesFromFile(conf).build();
+        Runtime.getRuntime().addShutdownHook(new Thread(service::shutdown));
+        service.database("system").executeTransactionally(
+                "CREATE OR REPLACE USER " + user + " SET PASSWORD $password CHANGE NOT REQUIRED",
+                Map.of("password", password));
+        GraphDatabaseAPI db = (GraphDatabaseAPI) service.database("neo4j");
+        var bolt = db.getDependencyResolver()
+                .resolveDependency(ConnectorPortRegister.class)
+                .getLocalAddress(ConnectorType.BOLT);
+        String version = db.executeTransactionally(
+                "CALL dbms.components() YIELD versions RETURN versions[0] AS v", Map.of(),
+                result -> (String) result.next().get("v"));
+        System.out.println("READY bolt://127.0.0.1:" + bolt.getPort() + " " + version);
+        System.out.flush();
+        waitForEndOfInput(System.in);
+        System.exit(0); // runs the shutdown hook
+    }
+
+    private static void waitForEndOfInput(InputStream in) {
+        byte[] buffer = new byte[256];
+        try {
+            while (in.read(buffer) >= 0) {
+                // the test process holds the other end; it closes when that process ends, however
+            }
+        } catch (IOException ended) {
+            // same as the end of input
+        }
+    }
+}
