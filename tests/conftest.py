@@ -20,14 +20,17 @@ from graphsvc.resources import seed_path
 from graphsvc.store import Store, open_store
 
 from .engines import Engines
-from .neo4j_server import Database, Neo4jNotStarted, Neo4jServer
+from .neo4j_server import RELEASES, Database, Neo4jNotStarted, Neo4jServer, java_home
 
 # The stores every contract, copy and API test runs on: a SQLite file, and a real Neo4j started
 # once for the whole run (tests/neo4j_server.py), with authentication on. GRAPHSVC_TEST_NEO4J_URI
 # (with _USER and _PASSWORD) names another Neo4j instead: the tests delete everything in it.
-STORE_KINDS = ["sqlite", "neo4j"]
+STORE_KINDS = ["sqlite", "neo4j", "neo4j-calendar"]  # the contract suite also runs on the calendar release
 API_STORES = ["sqlite", "neo4j"]
 OUTSIDE_NEO4J = os.environ.get("GRAPHSVC_TEST_NEO4J_URI")
+
+
+TEST_SETTINGS = {"db.tx_log.preallocate": "false"}  # no 250 MB log files in the temporary folder
 
 
 class SessionNeo4j:
@@ -35,7 +38,9 @@ class SessionNeo4j:
     controller before the workers start, which get its address). A failed start is tried once
     and reported once: the first test that needs Neo4j fails naming the cause, later ones skip."""
 
-    def __init__(self) -> None:
+    def __init__(self, release: str = "lts") -> None:
+        self.release = release
+        self.unavailable: str | None = None  # why this release cannot run here (no Java for it): skip
         self.server: Neo4jServer | None = None
         self.database: Database | None = None
         self.error: str | None = None
@@ -44,11 +49,17 @@ class SessionNeo4j:
     def start(self, home: Path) -> None:
         if self.database is not None or self.error is not None:
             return
-        if OUTSIDE_NEO4J:
+        if self.release != "lts":
+            try:
+                java_home(RELEASES[self.release].java_feature)
+            except Neo4jNotStarted as error:
+                self.unavailable = str(error)
+                return
+        elif OUTSIDE_NEO4J:
             user, password = os.environ.get("GRAPHSVC_TEST_NEO4J_USER"), os.environ.get("GRAPHSVC_TEST_NEO4J_PASSWORD")
             self.database = Database(OUTSIDE_NEO4J, user or "neo4j", password or "")
             return
-        server = Neo4jServer(home, settings={"db.tx_log.preallocate": "false"})
+        server = Neo4jServer(home, release=self.release, settings=TEST_SETTINGS)
         try:
             server.start()
         except Neo4jNotStarted as error:
@@ -59,6 +70,8 @@ class SessionNeo4j:
     def get(self) -> Database:
         if self.database is not None:
             return self.database
+        if self.unavailable is not None:
+            pytest.skip(f"Neo4j {RELEASES[self.release].version} cannot run here: {self.unavailable}")
         if not self.reported:
             self.reported = True
             pytest.fail(f"Neo4j could not be started for the tests: {self.error}", pytrace=False)
@@ -125,13 +138,44 @@ def neo4j_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     return SESSION_NEO4J.get()
 
 
+RESTARTABLE = SessionNeo4j()
+CALENDAR = SessionNeo4j("calendar")
+
+
+@pytest.fixture(scope="session")
+def neo4j_calendar_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """Neo4j's current calendar release (on a JDK 21 or newer), for the contract suite."""
+    CALENDAR.start(tmp_path_factory.mktemp("neo4j-calendar"))
+    yield CALENDAR.get()
+    CALENDAR.stop()
+
+
+@pytest.fixture(scope="session")
+def _restartable_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    if SESSION_NEO4J.error is not None:
+        pytest.skip(f"Neo4j could not be started: {SESSION_NEO4J.error}")
+    RESTARTABLE.start(tmp_path_factory.mktemp("neo4j-restartable"))
+    RESTARTABLE.get()
+    assert RESTARTABLE.server is not None
+    yield RESTARTABLE.server
+    RESTARTABLE.stop()
+
+
+@pytest.fixture
+def restartable_neo4j(_restartable_neo4j: Neo4jServer) -> Neo4jServer:
+    """A Neo4j of its own (not the run's) for tests that stop, kill and restart it; running when given."""
+    if _restartable_neo4j.process is None:
+        _restartable_neo4j.start()
+    return _restartable_neo4j
+
+
 @pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store of each backend; the contract suite runs once per backend."""
     if request.param == "sqlite":
         opened = open_store(tmp_path / "graph.sqlite")
     else:
-        database: Database = request.getfixturevalue("neo4j_db")
+        database: Database = request.getfixturevalue("neo4j_db" if request.param == "neo4j" else "neo4j_calendar_db")
         database.wipe()
         opened = database.store()
     yield opened

@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 
@@ -105,11 +105,13 @@ def launcher(release: Release) -> tuple[Path, str]:
     java = java_home(release.java_feature)
     target = LAUNCHER / "target" / release.version
     classpath_file = target / "classpath.txt"
+    stamp = target / "built"  # touched after each build (Maven leaves an unchanged class path file as it was)
     sources = [LAUNCHER / "pom.xml", *sorted((LAUNCHER / "src").rglob("*.java"))]
     with _locked(LAUNCHER / "target" / "build.lock"):
-        built = classpath_file.exists() and classpath_file.stat().st_mtime > max(s.stat().st_mtime for s in sources)
+        built = stamp.exists() and stamp.stat().st_mtime > max(s.stat().st_mtime for s in sources)
         if not built:
             _build(release, java)
+            stamp.touch()
         _check_lock(release, target / "deps.txt")
     return java, f"{target / 'classes'}{os.pathsep}{classpath_file.read_text().strip()}"
 
@@ -162,8 +164,9 @@ def _die_with_parent() -> None:
 class Neo4jServer:
     """One Neo4j JVM with its data in ``home``; ``start``/``stop``/``kill`` may repeat on the same port."""
 
-    def __init__(self, home: Path, release: str = "lts", settings: dict[str, str] | None = None):
+    def __init__(self, home: Path, release: str = "lts", settings: dict[str, str] | None = None, heap: str = HEAP):
         self.home = home
+        self.heap = heap
         self.release = RELEASES[release]
         self.settings = dict(settings or {})
         self.password = secrets.token_urlsafe(16)  # per server: nothing secret is in the repository
@@ -191,12 +194,13 @@ class Neo4jServer:
         started = time.monotonic()
         java, classpath = launcher(self.release)
         self.home.mkdir(parents=True, exist_ok=True)
-        command = [str(java / "bin" / "java"), f"-Xmx{HEAP}", "-XX:+UseG1GC", "-cp", classpath]
-        command += ["graphsvc.testing.Launcher", str(self.home), str(self.port), USER, self.password]
+        command = [str(java / "bin" / "java"), f"-Xmx{self.heap}", "-XX:+UseG1GC", "-cp", classpath]
+        command += ["graphsvc.testing.Launcher", str(self.home), str(self.port), USER]
         command += [f"{key}={value}" for key, value in self.settings.items()]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command,
+                env={**os.environ, "GRAPHSVC_TEST_NEO4J_PASSWORD": self.password},  # not in the process list
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
@@ -283,7 +287,7 @@ class Database:
     def driver(self) -> neo4j.Driver:
         return neo4j.GraphDatabase.driver(self.uri, auth=self.auth, connection_acquisition_timeout=10)
 
-    def store(self, **options: float) -> Neo4jStore:
+    def store(self, **options: Any) -> Neo4jStore:
         """graphsvc's store on this database (``options``: its connect and retry seconds)."""
         from graphsvc.store.neo4j import Neo4jStore
 

@@ -116,13 +116,10 @@ def _close(sock: socket.socket) -> None:
     sock.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+@pytest.fixture
+def server(restartable_neo4j: Neo4jServer) -> Neo4jServer:
     """A server of these tests' own, as they stop and restart it."""
-    own = Neo4jServer(tmp_path_factory.mktemp("neo4j-faults"), settings={"db.tx_log.preallocate": "false"})
-    own.start()
-    yield own
-    own.stop()
+    return restartable_neo4j
 
 
 @pytest.fixture

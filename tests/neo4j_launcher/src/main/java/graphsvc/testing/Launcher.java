@@ -2,9 +2,12 @@ package graphsvc.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import org.neo4j.configuration.connectors.ConnectorPortRegister;
 import org.neo4j.configuration.connectors.ConnectorType;
@@ -13,7 +16,8 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 /**
- * Neo4j Community for the tests: {@code Launcher HOME PORT USER PASSWORD [setting=value ...]}.
+ * Neo4j Community for the tests: {@code Launcher HOME PORT USER [setting=value ...]}, with the
+ * password in the environment variable GRAPHSVC_TEST_NEO4J_PASSWORD (not in the process list).
  *
  * <p>Starts the databases in HOME (on disk: what a kill -9 leaves is what a restart finds), with
  * Bolt on 127.0.0.1:PORT (0: any free port) and authentication on, makes USER with PASSWORD (an
@@ -23,13 +27,13 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  */
 public final class Launcher {
     public static void main(String[] args) throws Exception {
-        if (args.length < 4) {
-            System.err.println("usage: Launcher HOME PORT USER PASSWORD [setting=value ...]");
+        String password = System.getenv("GRAPHSVC_TEST_NEO4J_PASSWORD");
+        if (args.length < 3 || password == null || password.isEmpty()) {
+            System.err.println("usage: GRAPHSVC_TEST_NEO4J_PASSWORD=... Launcher HOME PORT USER [setting=value ...]");
             System.exit(2);
         }
         Path home = Path.of(args[0]);
         String user = args[2];
-        String password = args[3];
         Map<String, String> settings = new HashMap<>();
         settings.put("server.bolt.enabled", "true");
         settings.put("server.bolt.listen_address", "127.0.0.1:" + args[1]);
@@ -40,7 +44,7 @@ public final class Launcher {
         settings.put("dbms.security.auth_enabled", "true");
         settings.put("server.memory.pagecache.size", "128m");
         settings.put("dbms.usage_report.enabled", "false");
-        for (int i = 4; i < args.length; i++) {
+        for (int i = 3; i < args.length; i++) {
             int at = args[i].indexOf('=');
             settings.put(args[i].substring(0, at), args[i].substring(at + 1));
         }
@@ -52,9 +56,16 @@ public final class Launcher {
         DatabaseManagementService service =
                 new DatabaseManagementServiceBuilder(home).loadPropertiesFromFile(conf).build();
         Runtime.getRuntime().addShutdownHook(new Thread(service::shutdown));
-        service.database("system").executeTransactionally(
-                "CREATE OR REPLACE USER " + user + " SET PASSWORD $password CHANGE NOT REQUIRED",
-                Map.of("password", password));
+        // The user, made once per folder and password (a restart finds it in the system database).
+        Path made = home.resolve("launcher.user");
+        String login = user + " " + HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
+        if (!Files.exists(made) || !Files.readString(made).equals(login)) {
+            service.database("system").executeTransactionally(
+                    "CREATE OR REPLACE USER " + user + " SET PASSWORD $password CHANGE NOT REQUIRED",
+                    Map.of("password", password));
+            Files.writeString(made, login);
+        }
         GraphDatabaseAPI db = (GraphDatabaseAPI) service.database("neo4j");
         var bolt = db.getDependencyResolver()
                 .resolveDependency(ConnectorPortRegister.class)
