@@ -38,6 +38,7 @@ def store_of(settings: Settings, location: str | None = None):
         user=settings.neo4j_user,
         password=settings.neo4j_password,
         database=settings.neo4j_database,
+        page_items=settings.neo4j_page_items,
     )
     try:
         yield store
@@ -54,8 +55,15 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         bar.set_postfix_str("reading")
         doc, sources = read_files(args.files)
         bar.update()
-        bar.set_postfix_str(f"validating and writing {sum(map(len, doc.values()))} records")
-        applied = import_into(store, doc, sources.locate)
+        records = sum(map(len, doc.values()))
+        bar.set_postfix_str(f"validating and writing {records} records")
+        paged = hasattr(store, "progress")  # Neo4j writes a large import in pages, and says so
+        with tqdm(
+            total=records, desc="written", unit="records", disable=args.quiet or not paged, mininterval=0
+        ) as pages:
+            if paged:
+                store.progress = pages.update  # type: ignore[attr-defined]
+            applied = import_into(store, doc, sources.locate)
         bar.update()
     rows = {section: len(rows) for section, rows in doc.items()}
     print(f"imported {', '.join(f'{n} {s}' for s, n in rows.items())} (version {applied.version})")

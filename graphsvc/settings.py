@@ -30,6 +30,9 @@ class Settings:
     neo4j_user: str | None = field(default=None, metadata={"doc": "Neo4j user (none: connect without auth)"})
     neo4j_password: str | None = field(default=None, metadata={"doc": "Neo4j password"})
     neo4j_database: str | None = field(default=None, metadata={"doc": "Neo4j database (default: the server's)"})
+    neo4j_page_items: int = field(
+        default=20_000, metadata={"doc": "Neo4j: a larger import is written in transactions of this many items"}
+    )
     host: str = field(default="127.0.0.1", metadata={"doc": "address to listen on"})
     port: int = field(default=8000, metadata={"doc": "port to listen on"})
     demo: bool = field(default=True, metadata={"doc": "load the demo city into an empty store at start-up"})

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,16 +19,94 @@ from graphsvc.generate import generate_city
 from graphsvc.resources import seed_path
 from graphsvc.store import Store, open_store
 
-from .bolt_server import BoltServer, empty_graph
 from .engines import Engines
+from .neo4j_server import RELEASES, Database, Neo4jNotStarted, Neo4jServer, java_home
 
-# SQLite; Neo4j's store on FalkorDB over Bolt; and a real Neo4j when GRAPHSVC_TEST_NEO4J_URI
-# (with GRAPHSVC_TEST_NEO4J_USER and _PASSWORD) names one: its database is emptied by the tests.
-NEO4J_URI = os.environ.get("GRAPHSVC_TEST_NEO4J_URI")
-NEO4J_USER = os.environ.get("GRAPHSVC_TEST_NEO4J_USER")
-NEO4J_PASSWORD = os.environ.get("GRAPHSVC_TEST_NEO4J_PASSWORD")
-STORE_KINDS = ["sqlite", "bolt"] + (["neo4j"] if NEO4J_URI else [])
-API_STORES = ["sqlite", "bolt"]
+# The stores every contract, copy and API test runs on: a SQLite file, and a real Neo4j started
+# once for the whole run (tests/neo4j_server.py), with authentication on. GRAPHSVC_TEST_NEO4J_URI
+# (with _USER and _PASSWORD) names another Neo4j instead: the tests delete everything in it.
+STORE_KINDS = ["sqlite", "neo4j", "neo4j-calendar"]  # the contract suite also runs on the calendar release
+API_STORES = ["sqlite", "neo4j"]
+OUTSIDE_NEO4J = os.environ.get("GRAPHSVC_TEST_NEO4J_URI")
+
+
+TEST_SETTINGS = {"db.tx_log.preallocate": "false"}  # no 250 MB log files in the temporary folder
+
+
+class SessionNeo4j:
+    """The run's one Neo4j: started at the first test that needs it (under pytest-xdist, by the
+    controller before the workers start, which get its address). A failed start is tried once
+    and reported once: the first test that needs Neo4j fails naming the cause, later ones skip."""
+
+    def __init__(self, release: str = "lts") -> None:
+        self.release = release
+        self.unavailable: str | None = None  # why this release cannot run here (no Java for it): skip
+        self.server: Neo4jServer | None = None
+        self.database: Database | None = None
+        self.error: str | None = None
+        self.reported = False
+
+    def start(self, home: Path) -> None:
+        if self.database is not None or self.error is not None:
+            return
+        if self.release != "lts":
+            try:
+                java_home(RELEASES[self.release].java_feature)
+            except Neo4jNotStarted as error:
+                self.unavailable = str(error)
+                return
+        elif OUTSIDE_NEO4J:
+            user, password = os.environ.get("GRAPHSVC_TEST_NEO4J_USER"), os.environ.get("GRAPHSVC_TEST_NEO4J_PASSWORD")
+            self.database = Database(OUTSIDE_NEO4J, user or "neo4j", password or "")
+            return
+        server = Neo4jServer(home, release=self.release, settings=TEST_SETTINGS)
+        try:
+            server.start()
+        except Neo4jNotStarted as error:
+            self.error = str(error)
+            return
+        self.server, self.database = server, server.database
+
+    def get(self) -> Database:
+        if self.database is not None:
+            return self.database
+        if self.unavailable is not None:
+            pytest.skip(f"Neo4j {RELEASES[self.release].version} cannot run here: {self.unavailable}")
+        if not self.reported:
+            self.reported = True
+            pytest.fail(f"Neo4j could not be started for the tests: {self.error}", pytrace=False)
+        pytest.skip(f"Neo4j could not be started (the first test that needed it failed): {self.error}")
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            shutil.rmtree(self.server.home, ignore_errors=True)
+            self.server = None
+
+
+SESSION_NEO4J = SessionNeo4j()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    worker = getattr(config, "workerinput", None)
+    if worker is not None and "graphsvc_neo4j" in worker:  # an xdist worker: use the controller's Neo4j
+        given = worker["graphsvc_neo4j"]
+        SESSION_NEO4J.database = Database(**given["database"]) if given["database"] else None
+        SESSION_NEO4J.error = given["error"]
+    elif getattr(config.option, "dist", "no") != "no" and worker is None:  # the xdist controller
+        SESSION_NEO4J.start(Path(tempfile.mkdtemp(prefix="graphsvc-neo4j-")))
+
+
+def pytest_configure_node(node) -> None:  # an xdist hook: hand the controller's Neo4j to a worker
+    database = SESSION_NEO4J.database
+    node.workerinput["graphsvc_neo4j"] = {
+        "database": dataclasses.asdict(database) if database else None,
+        "error": SESSION_NEO4J.error,
+    }
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    SESSION_NEO4J.stop()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -51,12 +132,41 @@ def _sets_in(value: Any) -> Iterator[set | frozenset]:
 
 
 @pytest.fixture(scope="session")
-def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer]:
-    """A FalkorDB server speaking Bolt, started once per test session and stopped by its pid."""
-    server = BoltServer(tmp_path_factory.mktemp("falkordb"))
-    server.start()
-    yield server
-    server.stop()
+def neo4j_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """The run's Neo4j database (emptied by each fixture that uses it)."""
+    SESSION_NEO4J.start(tmp_path_factory.mktemp("neo4j"))
+    return SESSION_NEO4J.get()
+
+
+RESTARTABLE = SessionNeo4j()
+CALENDAR = SessionNeo4j("calendar")
+
+
+@pytest.fixture(scope="session")
+def neo4j_calendar_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """Neo4j's current calendar release (on a JDK 21 or newer), for the contract suite."""
+    CALENDAR.start(tmp_path_factory.mktemp("neo4j-calendar"))
+    yield CALENDAR.get()
+    CALENDAR.stop()
+
+
+@pytest.fixture(scope="session")
+def _restartable_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    if SESSION_NEO4J.error is not None:
+        pytest.skip(f"Neo4j could not be started: {SESSION_NEO4J.error}")
+    RESTARTABLE.start(tmp_path_factory.mktemp("neo4j-restartable"))
+    RESTARTABLE.get()
+    assert RESTARTABLE.server is not None
+    yield RESTARTABLE.server
+    RESTARTABLE.stop()
+
+
+@pytest.fixture
+def restartable_neo4j(_restartable_neo4j: Neo4jServer) -> Neo4jServer:
+    """A Neo4j of its own (not the run's) for tests that stop, kill and restart it; running when given."""
+    if _restartable_neo4j.process is None:
+        _restartable_neo4j.start()
+    return _restartable_neo4j
 
 
 @pytest.fixture(params=STORE_KINDS)
@@ -64,20 +174,21 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store of each backend; the contract suite runs once per backend."""
     if request.param == "sqlite":
         opened = open_store(tmp_path / "graph.sqlite")
-        yield opened
-        opened.close()
-    elif request.param == "bolt":
-        server: BoltServer = request.getfixturevalue("bolt_server")
-        server.wipe()
-        opened = open_store(server.uri)
-        yield opened
-        opened.close()
-        server.settle()
     else:
-        empty_graph(NEO4J_URI or "", (NEO4J_USER, NEO4J_PASSWORD or "") if NEO4J_USER else None)
-        opened = open_store(NEO4J_URI or "", user=NEO4J_USER, password=NEO4J_PASSWORD)
-        yield opened
-        opened.close()
+        database: Database = request.getfixturevalue("neo4j_db" if request.param == "neo4j" else "neo4j_calendar_db")
+        database.wipe()
+        opened = database.store()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_db: Database) -> Iterator[Store]:
+    """An empty store on the run's Neo4j."""
+    neo4j_db.wipe()
+    opened = neo4j_db.store()
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
@@ -123,7 +234,7 @@ def city_engine(engine_with: Engines, small_city: dict) -> Engine:
 @pytest.fixture(params=API_STORES)
 def api(request: pytest.FixtureRequest, tmp_path: Path):
     """The GraphQL API on the demo city, loaded at start-up into an empty store: every API test
-    runs once on a SQLite file and once on Neo4j's store over the Bolt server."""
+    runs once on a SQLite file and once on a real Neo4j."""
     from starlette.testclient import TestClient
 
     from graphsvc.api.app import build_app
@@ -131,17 +242,13 @@ def api(request: pytest.FixtureRequest, tmp_path: Path):
 
     from .api_client import GraphQL
 
-    server: BoltServer | None = None
-    if request.param == "bolt":
-        server = request.getfixturevalue("bolt_server")
-        server.wipe()
-        location = server.uri
+    if request.param == "neo4j":
+        database: Database = request.getfixturevalue("neo4j_db")
+        database.wipe()
+        settings = Settings(store=database.uri, neo4j_user=database.user, neo4j_password=database.password, demo=True)
     else:
-        location = str(tmp_path / "api.sqlite")
-    settings = Settings(store=location, demo=True)
-    store = open_store(settings.store)
+        settings = Settings(store=str(tmp_path / "api.sqlite"), demo=True)
+    store = open_store(settings.store, user=settings.neo4j_user, password=settings.neo4j_password)
     with TestClient(build_app(settings, store)) as client:
         yield GraphQL(client)
     store.close()
-    if server is not None:
-        server.settle()

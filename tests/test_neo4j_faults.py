@@ -1,4 +1,4 @@
-"""The Neo4j store when the connection or the server goes away, on a real Bolt server (FalkorDB).
+"""The Neo4j store when the connection or the server goes away, on a real Neo4j of these tests' own.
 
 A small TCP proxy on 127.0.0.1 sits between the store and the server and cuts every
 connection at a chosen moment of a batch write: halfway through sending the batch, or when
@@ -23,7 +23,7 @@ from graphsvc.domain import Batch, Relation, RelationKind, StoreUnavailableError
 from graphsvc.engine import Engine, Role, Viewer
 from graphsvc.store.neo4j import Neo4jStore
 
-from .bolt_server import BoltServer
+from .neo4j_server import Database, Neo4jServer
 
 FAST = {"connect_seconds": 1.0, "retry_seconds": 1.5}  # give up quickly: the proxy refuses meanwhile
 
@@ -116,22 +116,18 @@ def _close(sock: socket.socket) -> None:
     sock.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer]:
+@pytest.fixture
+def server(restartable_neo4j: Neo4jServer) -> Neo4jServer:
     """A server of these tests' own, as they stop and restart it."""
-    own = BoltServer(tmp_path_factory.mktemp("falkordb-faults"))
-    own.start()
-    yield own
-    own.stop()
+    return restartable_neo4j
 
 
 @pytest.fixture
-def proxy(server: BoltServer) -> Iterator[Proxy]:
+def proxy(server: Neo4jServer) -> Iterator[Proxy]:
     server.wipe()
-    between = Proxy(server.bolt_port)
+    between = Proxy(server.port)
     yield between
     between.close()
-    server.settle()
 
 
 def new_relations(city: dict, count: int, note: str) -> Batch:
@@ -152,9 +148,9 @@ def projected_ids(engine: Engine) -> set[int]:
 
 @pytest.mark.parametrize("moment", ["while sending the batch", "when the answer comes back"])
 def test_a_cut_in_a_batch_write_fails_clearly_and_writes_all_or_nothing(
-    moment: str, proxy: Proxy, server: BoltServer, small_city: dict
+    moment: str, proxy: Proxy, server: Neo4jServer, small_city: dict
 ):
-    store = Neo4jStore(proxy.uri, **FAST)
+    store = Database(proxy.uri, *server.auth).store(**FAST)
     try:
         engine = Engine(store)
         engine.import_document(small_city)
@@ -169,7 +165,6 @@ def test_a_cut_in_a_batch_write_fails_clearly_and_writes_all_or_nothing(
         with pytest.raises(StoreUnavailableError, match=f"store at {proxy.uri} cannot be reached"):
             engine.write(new_relations(small_city, 4000, "later"))
         proxy.resume()
-        server.settle()
         after = relation_ids(store)
         assert len(after - before) in (0, 4000), "all of the batch or nothing"
         if moment == "while sending the batch":
@@ -182,14 +177,14 @@ def test_a_cut_in_a_batch_write_fails_clearly_and_writes_all_or_nothing(
 
 
 def test_a_restarted_server_fails_writes_meanwhile_and_the_store_recovers_by_itself(
-    server: BoltServer, proxy: Proxy, small_city: dict
+    server: Neo4jServer, proxy: Proxy, small_city: dict
 ):
-    store = Neo4jStore(server.uri, **FAST)
+    store = server.database.store(**FAST)
     try:
         engine = Engine(store)
         engine.import_document(small_city)
         written = relation_ids(store)
-        server.stop(save=True)
+        server.stop()
         assert not store.ping()
         with pytest.raises(StoreUnavailableError, match=f"store at {server.uri} cannot be reached"):
             engine.write(new_relations(small_city, 10, "down"))
@@ -201,7 +196,6 @@ def test_a_restarted_server_fails_writes_meanwhile_and_the_store_recovers_by_its
         assert projected_ids(engine) == relation_ids(store)
     finally:
         store.close()
-        server.settle()
 
 
 def test_an_unreachable_store_at_start_up_is_one_clear_error(tmp_path: Path):
@@ -216,7 +210,7 @@ def test_an_unreachable_store_at_start_up_is_one_clear_error(tmp_path: Path):
     assert "\n" not in message
 
 
-def test_the_api_answers_from_the_projection_while_the_database_is_down(server: BoltServer, proxy: Proxy):
+def test_the_api_answers_from_the_projection_while_the_database_is_down(server: Neo4jServer, proxy: Proxy):
     from starlette.testclient import TestClient
 
     from graphsvc.api.app import build_app
@@ -224,15 +218,16 @@ def test_the_api_answers_from_the_projection_while_the_database_is_down(server: 
 
     from .api_client import GraphQL
 
-    store = Neo4jStore(server.uri, **FAST)
+    store = server.database.store(**FAST)
+    settings = Settings(store=server.uri, neo4j_user=server.auth[0], neo4j_password=server.password, demo=True)
     create = """mutation ($key: String!) { createStakeholder(input: {kind: ORGANISATION, key: $key, name: "Nieuw"}) {
         stakeholder { key } userErrors { code message } } }"""
     try:
-        with TestClient(build_app(Settings(store=server.uri, demo=True), store)) as client:
+        with TestClient(build_app(settings, store)) as client:
             api = GraphQL(client)
             search = 'query { stakeholders(search: "dock") { totalCount } }'
             before = api(search)
-            server.stop(save=True)
+            server.stop()
             assert api(search) == before, "reads go on from the projection"
             health = client.get("/health")
             assert health.status_code == 503 and health.json()["store"]["up"] is False
@@ -245,4 +240,3 @@ def test_the_api_answers_from_the_projection_while_the_database_is_down(server: 
             assert done["userErrors"] == [] and done["stakeholder"]["key"] == "when-back"
     finally:
         store.close()
-        server.settle()

@@ -1,32 +1,37 @@
 """Every Cypher statement the Neo4j store sends, in one place to read, review and lint.
 
 Values always travel as parameters (``$name``), never in the text. Labels and relationship
-types cannot be parameters in Cypher, so a part that must touch every relation kind is
-written out once per kind from the ``RelationKind`` enum: kind names are schema, not data.
+types cannot be parameters in Cypher, so a statement that must touch one relation or node kind
+is written out once per kind from the ``RelationKind``/``NodeKind`` enums (a dict by kind): kind
+names are schema, not data.
 
 The graph: every stakeholder, meeting and area is a ``:Node`` with an ``id`` (relations may
 end at any of them), plus ``:Stakeholder`` and one label per kind (``:Resident``...),
 ``:Meeting`` or ``:Area``; node properties are the import format's record. Relations are
 relationships typed by kind, with ``id`` and their fields as properties. ``(:Graph)`` holds
-the version and the next relation id; ``(:Change)`` nodes are the change feed; ``(:Theme)``
-and ``(:Review)`` nodes hold themes and reviews.
+the version, the next relation id and ``live``, the large imports switched in but not yet
+finalized; ``(:Change)`` nodes are the change feed; ``(:Theme)`` and ``(:Review)`` nodes hold
+themes and reviews; a ``(:Stage)`` node is a large import being written.
 
-Everything here is Neo4j 5 Cypher that also runs on FalkorDB, the Bolt server the tests
-use, except the schema statements: ``NEO4J_SCHEMA`` is sent only to Neo4j (uniqueness
-constraints, ``IF NOT EXISTS``), ``FALKORDB_INDEXES`` only to FalkorDB, which has neither.
+A write is one transaction of several statements (``neo4j.Neo4jStore.apply``), which Neo4j
+rolls back whole on any failure. A large import is written in pages, each its own transaction,
+onto nodes and relationships that carry ``stage`` (the import's token): every read leaves them
+out (``_VISIBLE``) until one small transaction adds the token to ``Graph.live``; the tags are
+then removed in the background of that switch (``FINALIZE_*``), and an import that never
+switched is deleted (``ABANDON_*``).
 """
 
 from __future__ import annotations
 
 from ..domain import NodeKind, RelationKind
 
-_KIND_LABELS = {  # a node kind: (the label only it has, all its labels)
-    NodeKind.RESIDENT: (":Resident", ":Stakeholder:Resident"),
-    NodeKind.ORGANISATION: (":Organisation", ":Stakeholder:Organisation"),
-    NodeKind.WIJKPARTNER: (":Wijkpartner", ":Stakeholder:Wijkpartner"),
-    NodeKind.INITIATIVE: (":Initiative", ":Stakeholder:Initiative"),
-    NodeKind.MUNICIPALITY_ROLE: (":MunicipalityRole", ":Stakeholder:MunicipalityRole"),
-    NodeKind.MEETING: (":Meeting", ":Meeting"),
+_KIND_LABELS = {  # a node kind: all its labels
+    NodeKind.RESIDENT: ":Stakeholder:Resident",
+    NodeKind.ORGANISATION: ":Stakeholder:Organisation",
+    NodeKind.WIJKPARTNER: ":Stakeholder:Wijkpartner",
+    NodeKind.INITIATIVE: ":Stakeholder:Initiative",
+    NodeKind.MUNICIPALITY_ROLE: ":Stakeholder:MunicipalityRole",
+    NodeKind.MEETING: ":Meeting",
 }
 _EVERY_KIND_LABEL = ":Stakeholder:Resident:Organisation:Wijkpartner:Initiative:MunicipalityRole:Meeting"
 
@@ -36,160 +41,244 @@ def _per_relation_kind(template: str, joiner: str = "\n") -> str:
     return joiner.join(template.replace("<KIND>", kind.value) for kind in RelationKind)
 
 
-def _per_node_kind(template: str) -> str:
-    """``template`` once per node kind, with ``<KIND>``, ``<LABEL>`` and ``<LABELS>`` filled in."""
-    return "\n".join(
-        template.replace("<KIND>", kind.value).replace("<LABELS>", labels).replace("<LABEL>", label)
-        for kind, (label, labels) in _KIND_LABELS.items()
-    )
+def _by_relation_kind(template: str) -> dict[str, str]:
+    """``template`` for each relation kind (by its name), with ``<KIND>`` replaced by it."""
+    return {kind.value: template.replace("<KIND>", kind.value) for kind in RelationKind}
+
+
+def _by_node_kind(template: str) -> dict[str, str]:
+    """``template`` for each node kind (by its name), with ``<LABELS>`` replaced by its labels."""
+    return {kind.value: template.replace("<LABELS>", labels) for kind, labels in _KIND_LABELS.items()}
+
+
+# Reads start with ``_LIVE`` and keep what is ``_VISIBLE``: not staged, or staged by an import
+# that has switched in. One index look-up per statement.
+_LIVE = "OPTIONAL MATCH (g:Graph {key: 'graph'}) WITH coalesce(g.live, []) AS live"
+
+
+def _visible(name: str) -> str:
+    return f"({name}.stage IS NULL OR {name}.stage IN live)"
 
 
 # -- start-up -----------------------------------------------------------------------------------
-# Answers on Neo4j (any version); FalkorDB has no such procedure and fails it.
-IS_NEO4J = "CALL dbms.components() YIELD name RETURN name"
-
-NEO4J_SCHEMA = (
+SCHEMA = (
     "CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT graph_key IF NOT EXISTS FOR (g:Graph) REQUIRE g.key IS UNIQUE",
     "CREATE CONSTRAINT change_version IF NOT EXISTS FOR (c:Change) REQUIRE c.version IS UNIQUE",
     "CREATE CONSTRAINT change_token IF NOT EXISTS FOR (c:Change) REQUIRE c.token IS UNIQUE",
     "CREATE CONSTRAINT theme_key IF NOT EXISTS FOR (t:Theme) REQUIRE t.key IS UNIQUE",
+    "CREATE CONSTRAINT stage_token IF NOT EXISTS FOR (s:Stage) REQUIRE s.token IS UNIQUE",
+    "CREATE INDEX node_stage IF NOT EXISTS FOR (n:Node) ON (n.stage)",
     "CREATE INDEX review_source IF NOT EXISTS FOR (v:Review) ON (v.source)",
     "CREATE INDEX review_target IF NOT EXISTS FOR (v:Review) ON (v.target)",
     *(
         f"CREATE INDEX relation_id_{kind.value.lower()} IF NOT EXISTS FOR ()-[r:{kind.value}]-() ON (r.id)"
         for kind in RelationKind
     ),
+    *(
+        f"CREATE INDEX relation_stage_{kind.value.lower()} IF NOT EXISTS FOR ()-[r:{kind.value}]-() ON (r.stage)"
+        for kind in RelationKind
+    ),
 )
-
-# FalkorDB: which indexes exist (label or relationship type, properties), and how to create
-# each one that is missing (it refuses IF NOT EXISTS and fails on an existing index).
-FALKORDB_EXISTING_INDEXES = "CALL db.indexes() YIELD label, properties RETURN label, properties"
-FALKORDB_INDEXES = {
-    ("Node", "id"): "CREATE INDEX FOR (n:Node) ON (n.id)",
-    ("Graph", "key"): "CREATE INDEX FOR (g:Graph) ON (g.key)",
-    ("Change", "version"): "CREATE INDEX FOR (c:Change) ON (c.version)",
-    ("Change", "token"): "CREATE INDEX FOR (c:Change) ON (c.token)",
-    ("Theme", "key"): "CREATE INDEX FOR (t:Theme) ON (t.key)",
-    ("Review", "source"): "CREATE INDEX FOR (v:Review) ON (v.source)",
-    ("Review", "target"): "CREATE INDEX FOR (v:Review) ON (v.target)",
-    **{(kind.value, "id"): f"CREATE INDEX FOR ()-[r:{kind.value}]-() ON (r.id)" for kind in RelationKind},
-}
+AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 
 INIT_GRAPH = "MERGE (g:Graph {key: 'graph'}) ON CREATE SET g.version = 0, g.nextId = 1"
 
-# -- the one write: a whole batch in one statement ----------------------------------------------
-# One statement, so that it is atomic on FalkorDB too (which does not roll back a transaction
-# of several statements). In the order of the SQLite store: themes, areas, nodes, relations
-# with an id (replacing any with that id), new relations numbered from ``first``, deletions,
-# reviews, then the change-feed entry. Parameters are built by ``neo4j.batch_parameters``.
-# Nodes are updated where they exist, then created with their labels where they do not: a
-# label set on an existing node costs FalkorDB time that grows with the graph (MERGE followed
-# by SET n:Label took 15 s for 30,000 nodes, CREATE with the labels 0.7 s).
-#
-# The first lines refuse the batch (no row comes back, nothing is written) when a change with
-# this batch's ``$token`` exists (a retry of a batch that was written) or when a relation ends
-# at a node that neither exists nor comes with the batch (``$endpoints`` are those not in it).
-# Setting the version first takes Neo4j's write lock on the graph node before reading nextId.
-APPLY_BATCH = "\n".join(
+# -- a batch: one transaction, these statements in this order -----------------------------------
+# A retry of a batch whose commit was lost finds its change by the batch's token.
+APPLIED_BY_TOKEN = "MATCH (c:Change {token: $token}) RETURN c.version AS version, c.firstId AS first"
+# Setting the version takes the graph node's write lock first: batches are serialised from here
+# on, so the next id read here stays the next id until this transaction ends.
+LOCK_GRAPH = "\n".join(
     [
         "MERGE (g:Graph {key: 'graph'}) ON CREATE SET g.version = 0, g.nextId = 1",
-        "WITH g",
-        "OPTIONAL MATCH (done:Change {token: $token})",
-        "CALL { UNWIND $endpoints AS id OPTIONAL MATCH (n:Node {id: id}) RETURN count(n) AS found }",
-        "WITH g, done, found WHERE done IS NULL AND found = size($endpoints)",
         "SET g.version = g.version + 1",
-        "WITH g, CASE WHEN g.nextId > $above THEN g.nextId ELSE $above END AS first",
-        "CALL { UNWIND $themes AS row MERGE (t:Theme {key: row.key}) SET t = row }",
-        "CALL { UNWIND $areas AS row MATCH (a:Area {id: row.id}) SET a = row }",
-        "CALL { UNWIND $areas AS row OPTIONAL MATCH (old:Node {id: row.id}) WITH row, old WHERE old IS NULL"
-        " CREATE (a:Node:Area) SET a = row }",
-        _per_node_kind(
-            "CALL { UNWIND $nodes.<KIND> AS row MATCH (n:Node {id: row.id}) SET n = row"
-            f" WITH n WHERE NOT n<LABEL> REMOVE n{_EVERY_KIND_LABEL} SET n<LABELS> }}"
-        ),
-        _per_node_kind(
-            "CALL { UNWIND $nodes.<KIND> AS row OPTIONAL MATCH (old:Node {id: row.id}) WITH row, old WHERE old IS NULL"
-            " CREATE (n:Node<LABELS>) SET n = row }"
-        ),
-        _per_relation_kind("CALL { MATCH ()-[r:<KIND>]->() WHERE r.id IN $replaced DELETE r }"),
+        "RETURN g.version AS version, g.nextId AS nextId",
+    ]
+)
+# Relation ends that are not in the store (as a reader sees it).
+MISSING_NODES = "\n".join(
+    [
+        _LIVE,
+        f"UNWIND $ids AS id OPTIONAL MATCH (n:Node {{id: id}}) WITH id, n, live WHERE n IS NULL OR NOT {_visible('n')}",
+        "RETURN id",
+    ]
+)
+# Which of these node ids exist (staged or not): those are updated, the others created.
+EXISTING_NODES = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id"
+WRITE_THEMES = "UNWIND $rows AS row MERGE (t:Theme {key: row.key}) SET t = row"
+WRITE_AREAS = (
+    "UNWIND $rows AS row MERGE (a:Node {id: row.id}) ON CREATE SET a:Area WITH a, row WHERE a:Area SET a = row"
+)
+# Nodes of one kind: new ones created with their labels, existing ones given the new record
+# (and the kind's labels, should the kind have changed).
+CREATE_NODES = _by_node_kind("UNWIND $rows AS row CREATE (n:Node<LABELS>) SET n = row")
+UPDATE_NODES = _by_node_kind(
+    f"UNWIND $rows AS row MATCH (n:Node {{id: row.id}}) SET n = row REMOVE n{_EVERY_KIND_LABEL} SET n<LABELS>"
+)
+# Relations by id, one indexed look-up per kind (an untyped pattern would scan every relationship).
+DELETE_RELATIONS = _per_relation_kind("CALL () { MATCH ()-[r:<KIND>]->() WHERE r.id IN $ids DELETE r }")
+# Relations of one kind, ids given (``row.props.id``). ``created`` tells whether every end was found.
+CREATE_RELATIONS = _by_relation_kind(
+    "UNWIND $rows AS row MATCH (s:Node {id: row.source}) MATCH (t:Node {id: row.target})"
+    " CREATE (s)-[r:<KIND>]->(t) SET r = row.props RETURN count(r) AS created"
+)
+# The highest relation id that goes with the nodes about to be deleted.
+HIGHEST_OF_NODES = "UNWIND $ids AS id MATCH (:Node {id: id})-[r]-() RETURN max(r.id) AS highest"
+DELETE_NODES = "UNWIND $ids AS id MATCH (n:Node {id: id}) DETACH DELETE n"
+DELETE_REVIEWS_FROM = "UNWIND $ids AS id MATCH (v:Review {source: id}) DELETE v"
+DELETE_REVIEWS_TO = "UNWIND $ids AS id MATCH (v:Review {target: id}) DELETE v"
+WRITE_REVIEWS = "UNWIND $rows AS row MERGE (v:Review {source: row.source, target: row.target}) SET v = row"
+# The highest relation id left, and the top of the ids reserved by large imports being written
+# (after a batch deleted what had the highest id: the next id is the highest left + 1, as in SQLite).
+HIGHEST_RELATION_ID = "\n".join(
+    [
+        "CALL () {",
         _per_relation_kind(
-            "CALL { WITH first UNWIND $relations.<KIND> AS row"
-            " MATCH (s:Node {id: row.source}), (t:Node {id: row.target})"
-            " CREATE (s)-[r:<KIND>]->(t) SET r = row.props, r.id = coalesce(row.id, first + row.offset) }"
+            "MATCH ()-[r:<KIND>]->() WHERE r.id IS NOT NULL RETURN r.id AS id ORDER BY r.id DESC LIMIT 1",
+            joiner="\nUNION ALL\n",
         ),
-        "CALL { UNWIND $deleteNodes AS id OPTIONAL MATCH (:Node {id: id})-[r]-() RETURN max(r.id) AS dropped }",
-        _per_relation_kind("CALL { MATCH ()-[r:<KIND>]->() WHERE r.id IN $deleteRelations DELETE r }"),
-        "CALL { UNWIND $deleteNodes AS id MATCH (n:Node {id: id}) DETACH DELETE n }",
-        "CALL { UNWIND $deleteNodes AS id MATCH (v:Review {source: id}) DELETE v }",
-        "CALL { UNWIND $deleteNodes AS id MATCH (v:Review {target: id}) DELETE v }",
-        "CALL { UNWIND $reviews AS row MERGE (v:Review {source: row.source, target: row.target}) SET v = row }",
-        "SET g.nextId = first + $numbered",
-        "CREATE (:Change {version: g.version, token: $token, firstId: first, payload: $payload})",
-        "RETURN g.version AS version, first, dropped",
+        "UNION ALL",
+        "MATCH (s:Stage) RETURN s.upTo - 1 AS id",
+        "}",
+        "RETURN max(id) AS highest",
+    ]
+)
+FINISH = "\n".join(
+    [
+        "MATCH (g:Graph {key: 'graph'})",
+        "SET g.nextId = $nextId",
+        "CREATE (:Change {version: g.version, token: $token, firstId: $first, payload: $payload})",
     ]
 )
 
-# When APPLY_BATCH returns no row: was the batch written already (by an earlier try)?
-APPLIED_BY_TOKEN = "MATCH (c:Change {token: $token}) RETURN c.version AS version, c.firstId AS first"
-# ... or which relation ends are missing?
-MISSING_NODES = "UNWIND $ids AS id OPTIONAL MATCH (n:Node {id: id}) WITH id, n WHERE n IS NULL RETURN id"
-
-# After a batch deleted the relation with the highest id: the next id is the highest left + 1
-# (as SQLite numbers). Setting nextId first takes the graph node's lock before reading.
-RESET_NEXT_ID = "\n".join(
+# -- a large import: pages, then the switch -----------------------------------------------------
+# Reserve the ids of the import's new relations and record the import as being written.
+BEGIN_STAGE = "\n".join(
     [
         "MATCH (g:Graph {key: 'graph'})",
         "SET g.nextId = g.nextId",
-        "WITH g",
-        "OPTIONAL MATCH ()-[r]->()",
-        "WITH g, max(r.id) AS top",
-        "SET g.nextId = coalesce(top, 0) + 1",
+        "WITH g, CASE WHEN g.nextId > $above THEN g.nextId ELSE $above END AS first",
+        "SET g.nextId = first + $numbered",
+        "CREATE (:Stage {token: $token, upTo: first + $numbered, touched: timestamp()})",
+        "RETURN first",
     ]
 )
+# Each page first says the import is alive (no row: it was given up as abandoned, so fail).
+TOUCH_STAGE = "MATCH (s:Stage {token: $token}) SET s.touched = timestamp() RETURN s.token AS token"
+STAGE_AREAS = "UNWIND $rows AS row CREATE (a:Node:Area) SET a = row, a.stage = $token"
+STAGE_NODES = _by_node_kind("UNWIND $rows AS row CREATE (n:Node<LABELS>) SET n = row, n.stage = $token")
+STAGE_RELATIONS = _by_relation_kind(
+    "UNWIND $rows AS row MATCH (s:Node {id: row.source}) MATCH (t:Node {id: row.target})"
+    " CREATE (s)-[r:<KIND>]->(t) SET r = row.props, r.stage = $token RETURN count(r) AS created"
+)
+# In the batch's transaction: the staged import becomes visible (no row: it was given up).
+SWITCH_STAGE = "\n".join(
+    [
+        "MATCH (s:Stage {token: $token})",
+        "MATCH (g:Graph {key: 'graph'})",
+        "SET g.live = coalesce(g.live, []) + $token",
+        "DELETE s",
+        "RETURN $token AS token",
+    ]
+)
+# After the switch, in transactions of their own (auto-commit; may repeat): drop the tags.
+FINALIZE_NODES = "MATCH (n:Node) WHERE n.stage = $token CALL (n) { REMOVE n.stage } IN TRANSACTIONS OF $page ROWS"
+FINALIZE_RELATIONS = _by_relation_kind(
+    "MATCH ()-[r:<KIND>]->() WHERE r.stage = $token CALL (r) { REMOVE r.stage } IN TRANSACTIONS OF $page ROWS"
+)
+FINALIZED = "MATCH (g:Graph {key: 'graph'}) SET g.live = [t IN coalesce(g.live, []) WHERE t <> $token]"
+# Imports switched in whose tags are still there (their process ended before it finished).
+UNFINALIZED = "MATCH (g:Graph {key: 'graph'}) UNWIND coalesce(g.live, []) AS token RETURN token"
+# Imports that stopped before their switch: not touched for $seconds. ``ABANDON_STAGE`` takes
+# the stage's lock before checking again (a page may have touched it meanwhile).
+STALE_STAGES = "MATCH (s:Stage) WHERE s.touched < timestamp() - $seconds * 1000 RETURN s.token AS token"
+ABANDON_STAGE = "\n".join(
+    [
+        "MATCH (s:Stage {token: $token})",
+        "SET s.touched = s.touched",
+        "WITH s WHERE s.touched < timestamp() - $seconds * 1000",
+        "DELETE s",
+        "RETURN $token AS token",
+    ]
+)
+ABANDON_RELATIONS = _by_relation_kind(
+    "MATCH ()-[r:<KIND>]->() WHERE r.stage = $token CALL (r) { DELETE r } IN TRANSACTIONS OF $page ROWS"
+)
+ABANDON_NODES = "MATCH (n:Node) WHERE n.stage = $token CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $page ROWS"
 
 # -- reads --------------------------------------------------------------------------------------
 PING = "RETURN 1 AS ok"
 
 VERSION = "MATCH (g:Graph {key: 'graph'}) RETURN g.version AS version, g.nextId AS nextId"
 
-# The feed's payloads in slices: FalkorDB's Bolt server hangs on a record over 64 KiB.
 CHANGES_SINCE = "\n".join(
     [
         "MATCH (c:Change) WHERE c.version > $after",
-        "UNWIND range(0, size(c.payload) - 1, $slice) AS at",
-        "RETURN c.version AS version, c.firstId AS first, at, substring(c.payload, at, $slice) AS part",
-        "ORDER BY version, at",
+        "RETURN c.version AS version, c.firstId AS first, c.payload AS payload",
+        "ORDER BY version",
     ]
 )
 
-READ_NODES = "UNWIND $ids AS id MATCH (n:Node {id: id}) WHERE NOT n:Area RETURN properties(n) AS props"
+READ_NODES = "\n".join(
+    [
+        _LIVE,
+        "UNWIND $ids AS id MATCH (n:Node {id: id})",
+        f"WHERE NOT n:Area AND {_visible('n')}",
+        "RETURN properties(n) AS props",
+    ]
+)
 
-# Every node id, to page through in order: FalkorDB's index answers ``n.id > $after`` wrongly
-# for text, so pages are read by id (``READ_NODES``) rather than by range.
-NODE_IDS = "MATCH (n:Node) WHERE NOT n:Area RETURN n.id AS id"
+# A page of nodes after ``$after`` in id order: a range scan of the unique index on ``Node.id``.
+NODE_PAGE = "\n".join(
+    [
+        _LIVE,
+        "MATCH (n:Node) WHERE n.id > $after",
+        f"WITH n, live ORDER BY n.id WHERE NOT n:Area AND {_visible('n')}",
+        "WITH n LIMIT $page",
+        "RETURN properties(n) AS props",
+    ]
+)
 
 _RELATION = (
     "r.id AS id, type(r) AS kind, s.id AS source, t.id AS target, r.since AS since, r.until AS until,"
     " r.strength AS strength, r.role AS role, r.note AS note, r.provenance AS provenance"
 )
+_RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance"
 
-# By id, one indexed look-up per kind: an untyped pattern would scan every relationship.
-READ_RELATIONS = _per_relation_kind(
-    f"MATCH (s)-[r:<KIND>]->(t) WHERE r.id IN $ids RETURN {_RELATION}", joiner="\nUNION ALL\n"
+READ_RELATIONS = "\n".join(
+    [
+        _LIVE,
+        "CALL (live) {",
+        _per_relation_kind(
+            f"MATCH (s)-[r:<KIND>]->(t) WHERE r.id IN $ids AND {_visible('r')} RETURN {_RELATION}",
+            joiner="\nUNION ALL\n",
+        ),
+        "}",
+        f"RETURN {_RELATION_COLUMNS}",
+    ]
 )
 # Pages are id ranges [low, high): ids are dense, numbered by the store.
-RELATION_PAGE = _per_relation_kind(
-    f"MATCH (s)-[r:<KIND>]->(t) WHERE r.id >= $low AND r.id < $high RETURN {_RELATION}", joiner="\nUNION ALL\n"
+RELATION_PAGE = "\n".join(
+    [
+        _LIVE,
+        "CALL (live) {",
+        _per_relation_kind(
+            f"MATCH (s)-[r:<KIND>]->(t) WHERE r.id >= $low AND r.id < $high AND {_visible('r')} RETURN {_RELATION}",
+            joiner="\nUNION ALL\n",
+        ),
+        "}",
+        f"RETURN {_RELATION_COLUMNS}",
+    ]
 )
 # Edges for a rebuild, ``$chunk`` per record as lists in ``Edge`` order: the driver's cost is
-# per record (a third of the CPU of a record per edge), and a chunk of 100 stays far below the
-# 64 KiB that FalkorDB's Bolt server can send in one record.
+# per record (a third of the CPU of a record per edge).
 EDGE_PAGE = "\n".join(
     [
-        "CALL {",
+        _LIVE,
+        "CALL (live) {",
         _per_relation_kind(
-            "MATCH (s)-[r:<KIND>]->(t) WHERE r.id >= $low AND r.id < $high"
+            f"MATCH (s)-[r:<KIND>]->(t) WHERE r.id >= $low AND r.id < $high AND {_visible('r')}"
             " RETURN [r.id, type(r), s.id, t.id, r.since, r.until, r.strength] AS edge",
             joiner="\nUNION ALL\n",
         ),
@@ -208,8 +297,9 @@ NEXT_RELATION_ID = _per_relation_kind(
 # ``$within``: the code's digits when ``$area`` is a municipality or district (areas.within).
 QUERY_STAKEHOLDERS = "\n".join(
     [
+        _LIVE,
         "MATCH (n:Stakeholder)",
-        "WHERE (size($kinds) = 0 OR n.kind IN $kinds)",
+        f"WHERE {_visible('n')} AND (size($kinds) = 0 OR n.kind IN $kinds)",
         "  AND ($area IS NULL OR any(code IN n.areas WHERE code = $area OR ($within IS NOT NULL",
         "       AND size(code) > size($area) AND substring(code, 2) STARTS WITH $within)))",
         "  AND ($theme IS NULL OR $theme IN n.themes)",
@@ -219,10 +309,10 @@ QUERY_STAKEHOLDERS = "\n".join(
     ]
 )
 
-AREAS = "MATCH (a:Area) RETURN properties(a) AS props"
+AREAS = f"{_LIVE}\nMATCH (a:Area) WHERE {_visible('a')} RETURN properties(a) AS props"
 THEMES = "MATCH (t:Theme) RETURN t.key AS key, t.labelNl AS labelNl, t.labelEn AS labelEn ORDER BY key"
 REVIEWS = "MATCH (v:Review) RETURN properties(v) AS props ORDER BY v.source, v.target"
 
-COUNT_NODES = "MATCH (n:Node) WHERE NOT n:Area RETURN n.kind AS key, count(*) AS n"
-COUNT_RELATIONS = "MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n"
-COUNT_AREAS = "MATCH (n:Stakeholder) UNWIND n.areas AS key RETURN key, count(*) AS n"
+COUNT_NODES = f"{_LIVE}\nMATCH (n:Node) WHERE NOT n:Area AND {_visible('n')} RETURN n.kind AS key, count(*) AS n"
+COUNT_RELATIONS = f"{_LIVE}\nMATCH ()-[r]->() WHERE {_visible('r')} RETURN type(r) AS key, count(*) AS n"
+COUNT_AREAS = f"{_LIVE}\nMATCH (n:Stakeholder) WHERE {_visible('n')} UNWIND n.areas AS key RETURN key, count(*) AS n"

@@ -1,27 +1,35 @@
-"""The server store: the graph in Neo4j (or any server speaking Bolt and Cypher), over the official driver.
+"""The server store: the graph in Neo4j 5 (or a 2025+ calendar release), over the official driver.
 
 One driver per store object and process; every call runs in a managed transaction
 (``execute_read``/``execute_write``, which retry transient failures) on a session that shares
 one bookmark manager, so a process reads its own writes even on a cluster. Another process
 sees a write once its projection syncs (``Engine.sync``, every ``sync_seconds``).
 
-A batch is ONE statement (``cypher.APPLY_BATCH``): FalkorDB, the Bolt server the tests run
-on, does not roll back a transaction of several statements, while one failing statement
-writes nothing on both servers. The statement carries a token, so a retry of a batch whose
-commit was lost is not written twice. The store checks what it can before sending, so
-that bad input gives a ``ValidationError`` rather than a server error.
+A batch is one transaction of several small statements (``cypher``, "a batch"), which Neo4j
+rolls back whole on any failure; it takes the graph node's lock first, so batches are
+serialised and new relation ids are numbered here. The transaction carries a token, so a retry
+of a batch whose commit was lost is not written twice. The store checks what it can before
+sending, so that bad input gives a ``ValidationError`` rather than a server error.
 
-Statements are in ``cypher``; the one difference between the servers, the schema, sits
-behind ``self.is_neo4j`` (uniqueness constraints on Neo4j, plain indexes on FalkorDB).
+A batch of more than ``page_items`` items (a large import) is written in pages of that many,
+each its own transaction, so the server's transaction memory stays bounded; the new nodes and
+relations of the pages carry the import's token as ``stage`` and every read leaves them out
+until the last transaction switches the import in (the batch's other parts, the version and
+the change feed go there too). An import that fails is deleted again; one whose process died
+is deleted by the next store that opens after ``STAGE_STALE_SECONDS``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import math
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -37,9 +45,20 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from ..domain import Area, Batch, Node, NodeKind, Relation, RelationKind, Review, StoreUnavailableError, Theme
+from ..domain import (
+    Area,
+    Batch,
+    ConflictError,
+    Node,
+    NodeKind,
+    Relation,
+    RelationKind,
+    Review,
+    StoreUnavailableError,
+    Theme,
+)
 from ..domain.areas import tree_order
-from ..domain.errors import Problem, ValidationError
+from ..domain.errors import GraphsvcError, Problem, ValidationError
 from ..domain.records import (
     area_from_record,
     fold,
@@ -55,10 +74,12 @@ from . import cypher
 from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 CONNECT_SECONDS = 5.0  # to open a connection (and get a free one from the pool)
 RETRY_SECONDS = 10.0  # how long a managed transaction retries a lost connection
 EDGE_CHUNK = 100  # edges per record of a rebuild (see cypher.EDGE_PAGE)
-FEED_SLICE = 15_000  # characters of a feed payload per record (<= 60 KiB in UTF-8)
+PAGE_ITEMS = 20_000  # a batch of more items is a large import, written in pages of this many
+STAGE_STALE_SECONDS = 120.0  # a large import not written to for this long was abandoned
 UNREACHABLE = (ServiceUnavailable, SessionExpired, ConnectionPoolError)
 NODE_KINDS = [kind for kind in NodeKind if kind is not NodeKind.AREA]
 
@@ -75,16 +96,20 @@ class Neo4jStore:
         *,
         connect_seconds: float = CONNECT_SECONDS,
         retry_seconds: float = RETRY_SECONDS,
+        page_items: int = PAGE_ITEMS,
     ):
         self.url = without_secrets(uri)
+        self.page_items = page_items
+        # Told how many items each page of a large import wrote (``graphsvc import`` shows a bar).
+        self.progress: Callable[[int], None] | None = None
         self._database = database or None
         self._driver = open_driver(uri, user, password, connect_seconds, retry_seconds)
         self._bookmarks = GraphDatabase.bookmark_manager()
         try:
             with self._reaching():
                 self._driver.verify_connectivity()
-                self.is_neo4j = self._answers_as_neo4j()
                 self._create_schema()
+                self.recover()
         except BaseException:
             self._driver.close()
             raise
@@ -118,48 +143,108 @@ class Neo4jStore:
         return self._driver.session(database=self._database, bookmark_manager=self._bookmarks)
 
     def _rows(self, statement: str, **params: Any) -> list[Record]:
-        sent = self._sendable(params)
-        return self._read(lambda tx: list(tx.run(statement, sent)))
+        return self._read(lambda tx: list(tx.run(statement, params)))
 
-    def _sendable(self, params: dict[str, Any]) -> dict[str, Any]:
-        """The parameters as the server needs them: as they are for Neo4j; for FalkorDB with
-        every string escaped, because its Bolt layer pastes parameter values between single
-        quotes unescaped (an apostrophe in a value fails the statement: measured with 4.18.3)."""
-        return params if self.is_neo4j else _escaped(params)
+    def _execute(self, statement: str, **params: Any) -> None:
+        """Run a write statement that returns nothing, in a transaction of its own."""
+        self._write(lambda tx: tx.run(statement, params).consume())
 
-    def _answers_as_neo4j(self) -> bool:
-        """Whether the server is Neo4j (FalkorDB calls itself Neo4j too, but lacks dbms.components)."""
-        try:
-            with self._session() as session:
-                return session.run(cypher.IS_NEO4J).single() is not None
-        except Neo4jError:
-            return False
+    def _auto_commit(self, statement: str, **params: Any) -> None:
+        """Run a statement that commits as it goes (``CALL ... IN TRANSACTIONS``)."""
+        with self._reaching(), self._session() as session:
+            session.run(statement, params).consume()
 
     def _create_schema(self) -> None:
-        if self.is_neo4j:
-            for statement in cypher.NEO4J_SCHEMA:
-                self._execute(statement)
-        else:
-            existing = {(r["label"], p) for r in self._rows(cypher.FALKORDB_EXISTING_INDEXES) for p in r["properties"]}
-            for key, statement in cypher.FALKORDB_INDEXES.items():
-                if key not in existing:
-                    self._execute(statement)
+        for statement in cypher.SCHEMA:
+            self._execute(statement)
+        self._auto_commit(cypher.AWAIT_INDEXES)
         self._execute(cypher.INIT_GRAPH)
 
-    def _execute(self, statement: str) -> None:
-        """Run a write statement that returns nothing."""
-        self._write(lambda tx: tx.run(statement).consume())
+    def recover(self, stale_seconds: float = STAGE_STALE_SECONDS) -> None:
+        """Finish what large imports whose process ended left: remove the tags of those switched in,
+        delete those not written to for ``stale_seconds`` and never switched in. Runs at start-up."""
+        for row in self._rows(cypher.UNFINALIZED):
+            self._finalize(row["token"])
+        for row in self._rows(cypher.STALE_STAGES, seconds=stale_seconds):
+            self._abandon(row["token"], stale_seconds)
 
     # -- writes ----------------------------------------------------------------------------
     def apply(self, batch: Batch) -> Applied:
         if problems := list(batch_problems(batch)):
             raise ValidationError(f"{len(problems)} problem(s) in the batch", problems=problems)
-        params = self._sendable(batch_parameters(batch))
-        version, first, dropped = self._write(lambda tx: _apply_once(tx, params))
-        highest_deleted = max([dropped or 0, *batch.delete_relations])
-        if highest_deleted and highest_deleted >= first + params["numbered"] - 1:
-            self._execute(cypher.RESET_NEXT_ID)
+        plan = Plan.of(batch)
+        if len(batch) > self.page_items:
+            return self._apply_large(plan)
+        with self._reaching():
+            version, first = self._write(lambda tx: _write_batch(tx, plan))
         return Applied(version, first)
+
+    def _apply_large(self, plan: Plan) -> Applied:
+        """Stage the new nodes and relations page by page, then switch them in with the rest."""
+        token = plan.token
+        with self._reaching():
+            if missing := self._missing_nodes(plan.endpoints):
+                raise _missing_error(missing)
+            above, numbered = plan.above, plan.numbered
+            staged = plan.split(self._existing_nodes(plan.node_ids()), self._existing_relations(plan.explicit_ids()))
+            begun = self._rows_written(cypher.BEGIN_STAGE, token=token, above=above, numbered=numbered)
+            first = begun[0]["first"]
+        try:
+            with self._reaching():
+                for statement, rows in staged.pages(first, self.page_items):
+                    self._write(partial(_stage_page, token=token, statement=statement, rows=rows))
+                    if self.progress:
+                        self.progress(len(rows))
+                version, first_id = self._write(lambda tx: _write_batch(tx, plan, stage=first))
+        except BaseException:
+            with contextlib.suppress(GraphsvcError, DriverError, Neo4jError, OSError):
+                self._abandon(token, -1.0)
+            raise
+        try:
+            self._finalize(token)
+        except (GraphsvcError, DriverError, Neo4jError, OSError) as error:  # the next store to open does it
+            log.warning("the tags of import %s stay until the next start: %s", token, error)
+        return Applied(version, first_id)
+
+    def _rows_written(self, statement: str, **params: Any) -> list[Record]:
+        return self._write(lambda tx: list(tx.run(statement, params)))
+
+    def _missing_nodes(self, ids: list[str]) -> list[str]:
+        found: list[str] = []
+        for start in range(0, len(ids), self.page_items):
+            found += [row["id"] for row in self._rows(cypher.MISSING_NODES, ids=ids[start : start + self.page_items])]
+        return found
+
+    def _existing_nodes(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), self.page_items):
+            found.update(
+                row["id"] for row in self._rows(cypher.EXISTING_NODES, ids=ids[start : start + self.page_items])
+            )
+        return found
+
+    def _existing_relations(self, ids: list[int]) -> set[int]:
+        found: set[int] = set()
+        for start in range(0, len(ids), self.page_items):
+            found.update(
+                row["id"] for row in self._rows(cypher.READ_RELATIONS, ids=ids[start : start + self.page_items])
+            )
+        return found
+
+    def _finalize(self, token: str) -> None:
+        """Remove a switched-in import's tags, in transactions of ``page_items`` (may repeat)."""
+        self._auto_commit(cypher.FINALIZE_NODES, token=token, page=self.page_items)
+        for statement in cypher.FINALIZE_RELATIONS.values():
+            self._auto_commit(statement, token=token, page=self.page_items)
+        self._execute(cypher.FINALIZED, token=token)
+
+    def _abandon(self, token: str, stale_seconds: float) -> None:
+        """Delete an import that was not switched in (if it was not written to for ``stale_seconds``)."""
+        if not self._rows_written(cypher.ABANDON_STAGE, token=token, seconds=stale_seconds):
+            return  # touched meanwhile: alive after all
+        for statement in cypher.ABANDON_RELATIONS.values():
+            self._auto_commit(statement, token=token, page=self.page_items)
+        self._auto_commit(cypher.ABANDON_NODES, token=token, page=self.page_items)
 
     # -- reads -----------------------------------------------------------------------------
     def version(self) -> int:
@@ -171,16 +256,12 @@ class Neo4jStore:
         return rows[0]["nextId"] if rows else 1
 
     def changes_since(self, version: int) -> Changes:
-        parts: dict[int, tuple[int, list[str]]] = {}
-        for row in self._rows(cypher.CHANGES_SINCE, after=version, slice=FEED_SLICE):
-            parts.setdefault(row["version"], (row["first"], []))[1].append(row["part"])
-        versions = sorted(parts)
-        changes = Changes(version=versions[-1] if versions else version)
-        if versions and versions[0] != version + 1:
+        rows = self._rows(cypher.CHANGES_SINCE, after=version)
+        changes = Changes(version=rows[-1]["version"] if rows else version)
+        if rows and rows[0]["version"] != version + 1:
             changes.reload = True
-        for v in versions:
-            first, texts = parts[v]
-            fold_change(changes, json.loads("".join(texts)), first)
+        for row in rows:
+            fold_change(changes, json.loads(row["payload"]), row["first"])
         return changes
 
     def read_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
@@ -214,12 +295,16 @@ class Neo4jStore:
         return [review_from_record(row["props"]) for row in self._rows(cypher.REVIEWS)]
 
     def iter_nodes(self, page: int = 10_000) -> Iterator[list[Node]]:
-        """Nodes in id order (as SQLite sorts text: by code point), ``page`` at a time."""
-        ids = sorted(row["id"] for row in self._rows(cypher.NODE_IDS))
-        for start in range(0, len(ids), page):
-            wanted = ids[start : start + page]
-            found = self.read_nodes(wanted)
-            yield [found[node_id] for node_id in wanted if node_id in found]
+        """Nodes in id order (by code point, as SQLite sorts text), ``page`` at a time: range scans
+        of the unique index on ``Node.id``."""
+        after = ""
+        while True:
+            nodes = [node_from_record(row["props"]) for row in self._rows(cypher.NODE_PAGE, after=after, page=page)]
+            if nodes:
+                yield nodes
+            if len(nodes) < page:
+                return
+            after = nodes[-1].id
 
     def iter_relations(self, page: int = 50_000) -> Iterator[list[Relation]]:
         def read(low: int, high: int) -> list[Relation]:
@@ -245,8 +330,8 @@ class Neo4jStore:
             if found := read(low, low + page):
                 yield found
                 low += page
-            else:
-                starts = [row["id"] for row in self._rows(cypher.NEXT_RELATION_ID, low=low) if row["id"] is not None]
+            else:  # nothing in [low, low + page): go on from the next id above it
+                starts = [r["id"] for r in self._rows(cypher.NEXT_RELATION_ID, low=low + page) if r["id"] is not None]
                 low = min(starts, default=highest + 1)
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -260,13 +345,16 @@ class Neo4jStore:
         }
 
     def ping(self) -> bool:
-        """One round trip, not retried: whether the server answers now."""
-        try:
-            with self._session() as session:
-                session.run(cypher.PING).consume()
-        except (DriverError, Neo4jError, OSError):
-            return False
-        return True
+        """Whether the server answers now: one round trip, tried twice (a pooled connection that
+        died with a restarted server fails its first use and is dropped then)."""
+        for _ in range(2):
+            try:
+                with self._session() as session:
+                    session.run(cypher.PING).consume()
+            except (DriverError, Neo4jError, OSError):
+                continue
+            return True
+        return False
 
     def close(self) -> None:
         self._driver.close()
@@ -286,52 +374,126 @@ def open_driver(
             connection_timeout=connect_seconds,
             connection_acquisition_timeout=connect_seconds,
             max_transaction_retry_time=retry_seconds,
+            notifications_min_severity="OFF",  # warnings about absent properties (optional fields)
         )
     except (ConfigurationError, ValueError) as error:
         raise ValidationError(f"'{without_secrets(uri)}' is not a Neo4j URI: {error}", field="store") from error
 
 
-# -- the batch as parameters ------------------------------------------------------------------
+# -- the batch as rows --------------------------------------------------------------------------
 def by_id(rel: Relation) -> int:
     return rel.id or 0
 
 
-def batch_parameters(batch: Batch) -> dict[str, Any]:
-    """The parameters of ``cypher.APPLY_BATCH`` for a batch (checked by ``batch_problems``)."""
-    explicit = {rel.id: rel for rel in batch.relations if rel.id is not None}  # the last of an id wins
-    new = [rel for rel in batch.relations if rel.id is None]
-    relations: dict[str, list[dict]] = {kind.value: [] for kind in RelationKind}
-    for rel in explicit.values():
-        relations[rel.kind.value].append(_relation_row(rel, None))
-    for offset, rel in enumerate(new):
-        relations[rel.kind.value].append(_relation_row(rel, offset))
-    nodes: dict[str, list[dict]] = {kind.value: [] for kind in NODE_KINDS}
-    for node in batch.nodes:
-        nodes[node.kind.value].append({**to_node_record(node), "search": search_text(node)})
-    arriving = {node.id for node in batch.nodes} | {area.code for area in batch.areas}
-    return {
-        "token": uuid.uuid4().hex,
-        "endpoints": sorted({end for rel in batch.relations for end in (rel.source, rel.target)} - arriving),
-        "above": max(explicit, default=0) + 1,
-        "numbered": len(new),
-        "themes": [{"key": t.key, "labelNl": t.label_nl, "labelEn": t.label_en} for t in batch.themes],
-        "areas": [{**to_area_record(area), "id": area.code} for area in batch.areas],
-        "nodes": nodes,
-        "replaced": sorted(explicit),
-        "relations": relations,
-        "deleteNodes": list(batch.delete_nodes),
-        "deleteRelations": list(batch.delete_relations),
-        "reviews": [to_review_record(review) for review in batch.reviews],
-        "payload": json.dumps(feed_entry(batch, sorted(explicit), len(new))),
-    }
+@dataclass
+class Plan:
+    """A checked batch as the rows its statements send (relations of one kind keep batch order)."""
+
+    batch: Batch
+    token: str
+    nodes: dict[str, list[dict[str, Any]]]  # by kind
+    areas: list[dict[str, Any]]
+    explicit: dict[int, Relation]  # relations with an id (the last of an id wins)
+    new: list[Relation]  # relations without id, numbered in this order
+    endpoints: list[str]  # relation ends that do not come with the batch
+    themes: list[dict[str, Any]] = field(default_factory=list)
+    staged_ids: list[int] = field(default_factory=list)  # explicit ids that were staged (for the feed)
+    staged_new: int = 0  # new relations that were staged (numbered from the stage's first id)
+
+    @classmethod
+    def of(cls, batch: Batch) -> Plan:
+        nodes: dict[str, list[dict]] = {kind.value: [] for kind in NODE_KINDS}
+        for node in batch.nodes:
+            nodes[node.kind.value].append({**to_node_record(node), "search": search_text(node)})
+        arriving = {node.id for node in batch.nodes} | {area.code for area in batch.areas}
+        return cls(
+            batch=batch,
+            token=uuid.uuid4().hex,
+            nodes=nodes,
+            areas=[{**to_area_record(area), "id": area.code} for area in batch.areas],
+            explicit={rel.id: rel for rel in batch.relations if rel.id is not None},
+            new=[rel for rel in batch.relations if rel.id is None],
+            endpoints=sorted({end for rel in batch.relations for end in (rel.source, rel.target)} - arriving),
+            themes=[{"key": t.key, "labelNl": t.label_nl, "labelEn": t.label_en} for t in batch.themes],
+        )
+
+    @property
+    def above(self) -> int:
+        """New relations are numbered above every explicit id of the batch."""
+        return max(self.explicit, default=0) + 1
+
+    @property
+    def numbered(self) -> int:
+        return len(self.new)
+
+    def node_ids(self) -> list[str]:
+        return [row["id"] for rows in self.nodes.values() for row in rows] + [row["id"] for row in self.areas]
+
+    def explicit_ids(self) -> list[int]:
+        return sorted(self.explicit)
+
+    def relation_rows(self, first: int, explicit: Sequence[Relation], new: Sequence[Relation]) -> dict[str, list]:
+        """Rows per relation kind: those with an id, then the new ones numbered from ``first``."""
+        rows: dict[str, list[dict[str, Any]]] = {kind.value: [] for kind in RelationKind}
+        for rel in explicit:
+            rows[rel.kind.value].append(_relation_row(rel, rel.id))
+        for offset, rel in enumerate(new):
+            rows[rel.kind.value].append(_relation_row(rel, first + offset))
+        return rows
+
+    def split(self, existing_nodes: set[str], existing_relations: set[int]) -> Staged:
+        """Take the new nodes, areas and relations out of this plan, to be staged in pages; what
+        changes or deletes existing things stays, for the switch."""
+        staged = Staged(
+            nodes={kind: [r for r in rows if r["id"] not in existing_nodes] for kind, rows in self.nodes.items()},
+            areas=[row for row in self.areas if row["id"] not in existing_nodes],
+            explicit=[rel for rel_id, rel in self.explicit.items() if rel_id not in existing_relations],
+            new=self.new,
+        )
+        self.nodes = {kind: [r for r in rows if r["id"] in existing_nodes] for kind, rows in self.nodes.items()}
+        self.areas = [row for row in self.areas if row["id"] in existing_nodes]
+        self.staged_ids = sorted(rel.id for rel in staged.explicit if rel.id is not None)
+        self.explicit = {rel_id: rel for rel_id, rel in self.explicit.items() if rel_id in existing_relations}
+        self.staged_new = len(self.new)
+        self.new = []
+        return staged
 
 
-def _relation_row(rel: Relation, offset: int | None) -> dict[str, Any]:
+@dataclass
+class Staged:
+    """The new parts of a large import, written in pages before its switch."""
+
+    nodes: dict[str, list[dict[str, Any]]]
+    areas: list[dict[str, Any]]
+    explicit: list[Relation]
+    new: list[Relation]
+
+    def pages(self, first: int, size: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        """(statement, rows) for each page: areas and nodes first, then relations (their ends exist)."""
+        yield from _paged(cypher.STAGE_AREAS, self.areas, size)
+        for kind, rows in self.nodes.items():
+            yield from _paged(cypher.STAGE_NODES[kind], rows, size)
+        rows_by_kind: dict[str, list[dict[str, Any]]] = {kind.value: [] for kind in RelationKind}
+        for rel in self.explicit:
+            rows_by_kind[rel.kind.value].append(_relation_row(rel, rel.id))
+        for offset, rel in enumerate(self.new):
+            rows_by_kind[rel.kind.value].append(_relation_row(rel, first + offset))
+        for kind, rows in rows_by_kind.items():
+            yield from _paged(cypher.STAGE_RELATIONS[kind], rows, size)
+
+
+def _paged(statement: str, rows: list[dict[str, Any]], size: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    for start in range(0, len(rows), size):
+        yield statement, rows[start : start + size]
+
+
+def _relation_row(rel: Relation, rel_id: int | None) -> dict[str, Any]:
     fields = {"since": rel.since, "until": rel.until, "role": rel.role, "note": rel.note, "provenance": rel.provenance}
     props: dict[str, Any] = {key: value for key, value in fields.items() if value is not None}
     if rel.strength is not None:
         props["strength"] = float(rel.strength)  # as SQLite's REAL column gives it back
-    return {"id": rel.id, "offset": offset, "source": rel.source, "target": rel.target, "props": props}
+    props["id"] = rel_id
+    return {"source": rel.source, "target": rel.target, "props": props}
 
 
 def batch_problems(batch: Batch) -> Iterator[Problem]:
@@ -363,27 +525,8 @@ def _relation_problems(rel: Relation, where: str) -> Iterator[Problem]:
         yield Problem("INVALID", f"{where}.strength", f"expected a number, got {strength!r}")
 
 
-def _escaped(value: Any) -> Any:
-    """``value`` with every string in it backslash-escaped for a single-quoted literal."""
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("'", "\\'")
-    if isinstance(value, dict):
-        return {key: _escaped(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_escaped(item) for item in value]
-    return value
-
-
-def _apply_once(tx: ManagedTransaction, params: dict[str, Any]) -> tuple[int, int, int | None]:
-    """Run the batch statement; without a row back, say why (written before, or missing nodes)."""
-    row = tx.run(cypher.APPLY_BATCH, params).single()
-    if row is not None:
-        return row["version"], row["first"], row["dropped"]
-    done = tx.run(cypher.APPLIED_BY_TOKEN, token=params["token"]).single()
-    if done is not None:  # a retry after a lost connection: the first try was committed
-        return done["version"], done["first"], None
-    missing = [r["id"] for r in tx.run(cypher.MISSING_NODES, ids=params["endpoints"])]
-    raise ValidationError(
+def _missing_error(missing: Sequence[str]) -> ValidationError:
+    return ValidationError(
         f"{len(missing)} relation end(s) not in the store",
         problems=[
             Problem("UNKNOWN_NODE", "relations", f"no stakeholder, meeting or area with id '{node_id}'")
@@ -392,7 +535,78 @@ def _apply_once(tx: ManagedTransaction, params: dict[str, Any]) -> tuple[int, in
     )
 
 
-# -- the change feed ------------------------------------------------------------------------------
+# -- the transactions -------------------------------------------------------------------------------
+def _stage_page(tx: ManagedTransaction, token: str, statement: str, rows: list[dict[str, Any]]) -> None:
+    """One page of a large import, in a transaction of its own."""
+    if tx.run(cypher.TOUCH_STAGE, token=token).single() is None:
+        raise ConflictError(
+            f"the import was given up: nothing was written to it for {STAGE_STALE_SECONDS:.0f} s", field="store"
+        )
+    created = tx.run(statement, token=token, rows=rows).single()
+    if created is not None and created["created"] != len(rows):
+        raise ConflictError("a relation end was deleted while the import was written", field="relations")
+
+
+def _write_batch(tx: ManagedTransaction, plan: Plan, stage: int | None = None) -> tuple[int, int]:
+    """A whole batch in one transaction: (the new version, the id of its first new relation).
+
+    With ``stage`` (the first id the staged import reserved), it is a large import's switch: the
+    new parts are written already, and become visible with this transaction."""
+    done = tx.run(cypher.APPLIED_BY_TOKEN, token=plan.token).single()
+    if done is not None:  # a retry after a lost connection: the first try was committed
+        return done["version"], done["first"]
+    graph = tx.run(cypher.LOCK_GRAPH).single()
+    assert graph is not None
+    version, next_id = graph["version"], graph["nextId"]
+    if stage is None:
+        if plan.endpoints and (missing := [r["id"] for r in tx.run(cypher.MISSING_NODES, ids=plan.endpoints)]):
+            raise _missing_error(missing)
+        first = max(next_id, plan.above)
+    else:
+        if tx.run(cypher.SWITCH_STAGE, token=plan.token).single() is None:
+            raise ConflictError(
+                f"the import was given up: nothing was written to it for {STAGE_STALE_SECONDS:.0f} s", field="store"
+            )
+        first = stage
+    if plan.themes:
+        tx.run(cypher.WRITE_THEMES, rows=plan.themes).consume()
+    if plan.areas:
+        tx.run(cypher.WRITE_AREAS, rows=plan.areas).consume()
+    if any(plan.nodes.values()):
+        existing = {r["id"] for r in tx.run(cypher.EXISTING_NODES, ids=plan.node_ids())}
+        for kind, rows in plan.nodes.items():
+            if new := [row for row in rows if row["id"] not in existing]:
+                tx.run(cypher.CREATE_NODES[kind], rows=new).consume()
+            if old := [row for row in rows if row["id"] in existing]:
+                tx.run(cypher.UPDATE_NODES[kind], rows=old).consume()
+    if plan.explicit:
+        tx.run(cypher.DELETE_RELATIONS, ids=plan.explicit_ids()).consume()
+    for kind, rows in plan.relation_rows(first, list(plan.explicit.values()), plan.new).items():
+        if rows and tx.run(cypher.CREATE_RELATIONS[kind], rows=rows).single(strict=True)["created"] != len(rows):
+            raise _missing_error(plan.endpoints)
+    batch = plan.batch
+    highest_deleted = max(batch.delete_relations, default=0)
+    if batch.delete_nodes:
+        row = tx.run(cypher.HIGHEST_OF_NODES, ids=batch.delete_nodes).single()
+        highest_deleted = max(highest_deleted, (row["highest"] if row else None) or 0)
+    if batch.delete_relations:
+        tx.run(cypher.DELETE_RELATIONS, ids=batch.delete_relations).consume()
+    if batch.delete_nodes:
+        for statement in (cypher.DELETE_NODES, cypher.DELETE_REVIEWS_FROM, cypher.DELETE_REVIEWS_TO):
+            tx.run(statement, ids=batch.delete_nodes).consume()
+    if batch.reviews:
+        tx.run(cypher.WRITE_REVIEWS, rows=[to_review_record(review) for review in batch.reviews]).consume()
+    numbered = plan.numbered if stage is None else plan.staged_new
+    after = max(next_id, first + numbered)
+    if highest_deleted and highest_deleted >= after - 1:
+        row = tx.run(cypher.HIGHEST_RELATION_ID).single()
+        after = ((row["highest"] if row else None) or 0) + 1
+    explicit_ids = plan.explicit_ids() if stage is None else sorted([*plan.explicit_ids(), *plan.staged_ids])
+    payload = json.dumps(feed_entry(batch, explicit_ids, numbered))
+    tx.run(cypher.FINISH, nextId=after, token=plan.token, first=first, payload=payload).consume()
+    return version, first
+
+
 def without_secrets(uri: str) -> str:
     """The URI without user and password: ``bolt://u:p@host:7687`` -> ``bolt://host:7687``.
 

@@ -1,11 +1,10 @@
-"""The API and the command line on the Neo4j store over a real Bolt server (FalkorDB): the same
-service, unchanged above the store."""
+"""The API and the command line on the Neo4j store over a real Neo4j (with a user and password):
+the same service, unchanged above the store."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,27 +13,24 @@ from starlette.testclient import TestClient
 from graphsvc.api.app import build_app
 from graphsvc.resources import seed_path
 from graphsvc.settings import Settings
-from graphsvc.store import open_store
 
 from .api_client import GraphQL, gid
-from .bolt_server import BoltServer
+from .neo4j_server import Database
 from .test_api_privacy import PRIVATE, keys_in
 from .test_cli import run
 
 
 @pytest.fixture
-def server(bolt_server: BoltServer) -> Iterator[BoltServer]:
-    """The Bolt server, emptied. FalkorDB leaves the connection after a closed one unanswered:
-    ``settle()`` after every client that closes (each command below is one)."""
-    bolt_server.wipe()
-    yield bolt_server
-    bolt_server.settle()
+def server(neo4j_db: Database) -> Database:
+    """The run's Neo4j, emptied."""
+    neo4j_db.wipe()
+    return neo4j_db
 
 
-def test_the_api_serves_the_demo_city_from_neo4j(server: BoltServer):
-    bolt = server.uri
-    store = open_store(bolt)
-    with TestClient(build_app(Settings(store=bolt, demo=True), store)) as client:
+def test_the_api_serves_the_demo_city_from_neo4j(server: Database):
+    store = server.store()
+    settings = Settings(store=server.uri, neo4j_user=server.user, neo4j_password=server.password, demo=True)
+    with TestClient(build_app(settings, store)) as client:
         api = GraphQL(client)
         found = api('query { stakeholders(search: "dock", kinds: [WIJKPARTNER]) { nodes { key } } }')
         assert "dock-utrecht" in keys_in(found)
@@ -53,19 +49,17 @@ def test_the_api_serves_the_demo_city_from_neo4j(server: BoltServer):
         health = client.get("/health").json()
         assert health["store"] == {"up": True, "kind": "Neo4jStore"}
     store.close()
-    server.settle()
-    reopened = open_store(bolt)
+    reopened = server.store()
     assert "taalcafe-bolt" in reopened.read_nodes(["taalcafe-bolt"])
     reopened.close()
 
 
-def test_the_command_line_imports_counts_and_copies_to_sqlite(server: BoltServer, tmp_path: Path):
+def test_the_command_line_imports_counts_and_copies_to_sqlite(server: Database, tmp_path: Path):
     bolt = server.uri
+    login = server.login
 
     def graphsvc(*args: str) -> subprocess.CompletedProcess:
-        result = run(*args)
-        server.settle()
-        return result
+        return run(*args, env=login)
 
     imported = graphsvc("import", "--quiet", "--store", bolt, str(seed_path()))
     assert imported.returncode == 0, imported.stderr
@@ -82,3 +76,6 @@ def test_the_command_line_imports_counts_and_copies_to_sqlite(server: BoltServer
     }
     unreachable = run("stats", "--store", "bolt://127.0.0.1:9")
     assert unreachable.returncode == 2 and "bolt://127.0.0.1:9" in unreachable.stderr
+    refused = run("stats", "--store", bolt, env={**login, "GRAPHSVC_NEO4J_PASSWORD": "not-the-password"})
+    assert refused.returncode == 2 and "refused the user and password" in refused.stderr
+    assert "not-the-password" not in refused.stderr
