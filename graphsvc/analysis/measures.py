@@ -344,10 +344,7 @@ class _Worker:
         return value
 
     def end(self) -> None:
-        """End the process now (SIGTERM, then SIGKILL if it lingers) and reap it."""
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join(2.0)
+        """End the process now, whatever it is doing, and reap it (it holds nothing to clean up)."""
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
@@ -358,7 +355,10 @@ class _Worker:
 
 def _serve(conn: Connection) -> None:
     """The worker process: run each function sent, send back its answer or error, until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server ends us
+    # Ctrl-C, and a SIGTERM to the whole group (systemd's default), reach this process too: the server
+    # ends it itself once nothing waits for it, so that a computation is never reported as failed.
+    for ignored in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(ignored, signal.SIG_IGN)
     while True:
         try:
             fn, args = conn.recv()

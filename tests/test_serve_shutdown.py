@@ -1,0 +1,209 @@
+"""``graphsvc serve`` stops gracefully on SIGTERM and on Ctrl-C, also in the middle of a computation of
+the global measures in its worker process: it exits within seconds with status 0, no process of it
+is left (not the worker, not multiprocessing's resource tracker), and nothing leaks.
+
+A real server on a synthetic city, with every brokers and communities computation sent to the
+worker process (``GRAPHSVC_MEASURES_PROCESS_NODES=0``); a write and a brokers query start a
+computation, and the signal is sent once the worker is seen computing (its CPU time grows).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from graphsvc.engine import Engine
+from graphsvc.generate import generate_city
+from graphsvc.store import open_store
+
+GRAPHSVC = str(Path(sys.executable).with_name("graphsvc"))
+READY = "Application startup complete"
+FRESHNESS = "{ brokers(first: 1) { freshness { pending stale } } communities { freshness { pending stale } } }"
+RESIDENTS = "{ stakeholders(kinds: [RESIDENT], first: 100) { nodes { id } } }"
+LINK = (
+    "mutation ($a: ID!, $b: ID!) { link(input: {kind: KNOWS, sourceId: $a, targetId: $b}) { userErrors { message } } }"
+)
+EXIT_SECONDS = 5.0  # "within a few seconds"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# -- processes, from /proc ---------------------------------------------------------------------------
+def stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first), or None when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return text[text.rindex(")") + 2 :].split()
+
+
+def children(pid: int) -> dict[int, str]:
+    """The processes whose parent is ``pid``, with their command lines."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = stat(int(entry.name))
+            if fields is not None and fields[1] == str(pid):
+                try:
+                    found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                except OSError:
+                    continue
+    return found
+
+
+def alive(pid: int) -> bool:
+    fields = stat(pid)
+    return fields is not None and fields[0] != "Z"
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = stat(pid)
+    return -1 if fields is None else int(fields[11]) + int(fields[12])  # utime + stime
+
+
+# -- the server --------------------------------------------------------------------------------------
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    log: list[str] = field(default_factory=list)
+
+    def ask(self, query: str, variables: dict | None = None) -> dict:
+        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=30)
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body, body
+        return body["data"]
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic city of 6,000 stakeholders: its measures take the worker a good part of a second."""
+    path = tmp_path_factory.mktemp("shutdown") / "city.sqlite"
+    store = open_store(path)
+    Engine(store).import_document(generate_city(6000, 40_000, seed=5))
+    store.close()
+    return path
+
+
+@pytest.fixture
+def server(city: Path) -> Iterator[Server]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "GRAPHSVC_STORE": str(city),
+        "GRAPHSVC_PORT": str(port),
+        "GRAPHSVC_DEMO": "false",
+        "GRAPHSVC_MEASURES_PROCESS_NODES": "0",
+    }
+    process = subprocess.Popen(
+        [GRAPHSVC, "serve", "--log-level", "info"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a shell gives a command run in a terminal
+    )
+    running = Server(process, f"http://127.0.0.1:{port}")
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            running.log.append(line)
+            lines.put(line)
+        lines.put(None)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        while True:
+            line = lines.get(timeout=120)
+            if line is None:
+                pytest.fail("graphsvc serve stopped before it was ready:\n" + "".join(running.log))
+            if READY in line:
+                break
+        yield running
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        reader.join(10)
+
+
+def start_a_computation(server: Server) -> int:
+    """Once the start-up computation is done: a write and a brokers query, until the worker process is
+    seen computing (its CPU time grows while brokers or communities are stale). Returns its pid."""
+    deadline = time.monotonic() + 120
+    while not all(not f["freshness"]["pending"] for f in server.ask(FRESHNESS).values()):
+        assert time.monotonic() < deadline, "brokers and communities computed at start-up"
+        time.sleep(0.2)
+    (worker,) = [pid for pid, command in children(server.process.pid).items() if "spawn_main" in command]
+    residents = [n["id"] for n in server.ask(RESIDENTS)["stakeholders"]["nodes"]]
+    for a, b in zip(residents[::2], residents[1::2], strict=True):
+        if server.ask(LINK, {"a": a, "b": b})["link"]["userErrors"]:
+            continue  # tied already: another pair
+        server.ask(FRESHNESS)  # brokers and communities are stale now: computed again
+        before = cpu_ticks(worker)
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            if cpu_ticks(worker) > before:
+                return worker
+            if not any(f["freshness"]["stale"] for f in server.ask(FRESHNESS).values()):
+                break  # done before it was seen: another write
+    pytest.fail("the worker process was never seen computing")
+
+
+def stop_and_check(server: Server, worker: int, send: signal.Signals, to_group: bool) -> float:
+    """Send ``send`` while the worker computes; the time the server took to exit."""
+    pids = children(server.process.pid)
+    assert worker in pids and len(pids) >= 2, "the worker and multiprocessing's resource tracker"
+    sent = time.monotonic()
+    if to_group:
+        os.killpg(server.process.pid, send)  # Ctrl-C in a terminal reaches every process of the group
+    else:
+        server.process.send_signal(send)
+    try:
+        status = server.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"graphsvc serve still running 30 s after {send.name}:\n" + "".join(server.log))
+    took = time.monotonic() - sent
+    deadline = time.monotonic() + EXIT_SECONDS  # what it started ends when the pipes to it close
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    log = "".join(server.log)
+    assert status == 0, f"exit status {status}:\n{log}"
+    assert took < EXIT_SECONDS, f"took {took:.1f} s to stop:\n{log}"
+    assert not {pid: command for pid, command in pids.items() if alive(pid)}, "left running"
+    assert "leaked semaphore" not in log and "Traceback" not in log, log
+    assert "Shutting down" in log and "Finished server process" in log, log
+    return took
+
+
+def test_sigterm_stops_the_server_within_seconds_in_the_middle_of_a_computation(server: Server):
+    worker = start_a_computation(server)
+    took = stop_and_check(server, worker, signal.SIGTERM, to_group=False)
+    print(f"SIGTERM: stopped in {took:.2f} s")
+
+
+def test_ctrl_c_stops_the_server_within_seconds_in_the_middle_of_a_computation(server: Server):
+    worker = start_a_computation(server)
+    took = stop_and_check(server, worker, signal.SIGINT, to_group=True)
+    print(f"Ctrl-C: stopped in {took:.2f} s")
