@@ -149,25 +149,39 @@ def server(city: Path) -> Iterator[Server]:
 
 
 def start_a_computation(server: Server) -> int:
-    """Once the start-up computation is done: a write and a brokers query, until the worker process is
-    seen computing (its CPU time grows while brokers or communities are stale). Returns its pid."""
+    """A write and a brokers query, until the worker process is seen computing (its CPU time grows
+    while brokers or communities are stale). Returns its pid."""
     deadline = time.monotonic() + 120
-    while not all(not f["freshness"]["pending"] for f in server.ask(FRESHNESS).values()):
-        assert time.monotonic() < deadline, "brokers and communities computed at start-up"
-        time.sleep(0.2)
-    (worker,) = [pid for pid, command in children(server.process.pid).items() if "spawn_main" in command]
     residents = [n["id"] for n in server.ask(RESIDENTS)["stakeholders"]["nodes"]]
-    for a, b in zip(residents[::2], residents[1::2], strict=True):
-        if server.ask(LINK, {"a": a, "b": b})["link"]["userErrors"]:
-            continue  # tied already: another pair
-        server.ask(FRESHNESS)  # brokers and communities are stale now: computed again
+    pairs = zip(residents[::2], residents[1::2], strict=True)
+
+    def write() -> None:  # a new tie: brokers and communities are stale, computed again in the background
+        for a, b in pairs:
+            if not server.ask(LINK, {"a": a, "b": b})["link"]["userErrors"]:  # else tied already
+                server.ask(FRESHNESS)
+                return
+        pytest.fail("no pair of residents left to tie")
+
+    def fresh() -> bool:
+        return not any(f["freshness"]["pending"] or f["freshness"]["stale"] for f in server.ask(FRESHNESS).values())
+
+    write()  # computed in the background, so in the worker process (a small graph's first answer is not)
+    while not fresh():
+        assert time.monotonic() < deadline, "brokers and communities computed within seconds"
+        time.sleep(0.1)
+    (worker,) = [pid for pid, command in children(server.process.pid).items() if "spawn_main" in command]
+    ticks = -1
+    while ticks != cpu_ticks(worker):  # idle
+        assert time.monotonic() < deadline, "the worker process settles"
+        ticks = cpu_ticks(worker)
+        time.sleep(0.3)
+    while time.monotonic() < deadline:
+        write()
         before = cpu_ticks(worker)
-        while time.monotonic() < deadline:
-            time.sleep(0.02)
+        while not fresh():
             if cpu_ticks(worker) > before:
                 return worker
-            if not any(f["freshness"]["stale"] for f in server.ask(FRESHNESS).values()):
-                break  # done before it was seen: another write
+            time.sleep(0.02)
     pytest.fail("the worker process was never seen computing")
 
 

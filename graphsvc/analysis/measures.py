@@ -46,6 +46,7 @@ from .igraphs import Network
 T = TypeVar("T")
 ASKED_KEPT = 32  # questions (per viewer key, area, theme) kept and refreshed after writes; the oldest go
 POLL_SECONDS = 0.05  # how often a wait for the worker process looks whether the measures are closing
+IGNORED_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # by the worker process: the server ends it
 log = logging.getLogger(__name__)
 # compute(network, run) -> value; ``run(fn, *args)`` calls an igraph measure here or in the worker process
 Compute = Callable[[Network, Callable[..., Any]], Any]
@@ -324,7 +325,13 @@ class _Worker:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child,), name="graphsvc-measures", daemon=True)
-        self._process.start()
+        # Started with the signals it ignores blocked (the mask is inherited), so that one arriving while
+        # it imports is held until it ignores them, as multiprocessing's resource tracker does.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, IGNORED_SIGNALS)
+        try:
+            self._process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         child.close()
 
     def call(self, stop: threading.Event, fn: Callable[..., Any], *args: Any) -> Any:
@@ -357,8 +364,9 @@ def _serve(conn: Connection) -> None:
     """The worker process: run each function sent, send back its answer or error, until the pipe closes."""
     # Ctrl-C, and a SIGTERM to the whole group (systemd's default), reach this process too: the server
     # ends it itself once nothing waits for it, so that a computation is never reported as failed.
-    for ignored in (signal.SIGINT, signal.SIGTERM):
+    for ignored in IGNORED_SIGNALS:
         signal.signal(ignored, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, IGNORED_SIGNALS)  # blocked since it started: dropped now
     while True:
         try:
             fn, args = conn.recv()
