@@ -13,6 +13,7 @@ cache, on the caller's view at once.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -80,25 +81,24 @@ def _compute(area_code: str | None, theme: str | None) -> Callable[[Network, Cal
         snap = igraphs.snapshot(view, area_code, theme)
         n = len(snap.ids)
         between, holes = run(igraphs.broker_measures, n, snap.edges)
-        ranked = []
-        for i, node_id in enumerate(snap.ids):
-            kind = view.kind(node_id)
-            if kind is NodeKind.MEETING:
-                continue
-            ranked.append(
-                Broker(
-                    node_id,
-                    kind,
-                    round(between.values[i], 6),
-                    round(between.errors[i], 6),
-                    round(holes.effective_size[i], 4),
-                    _finite(holes.constraint[i]),
-                    holes.degree[i],
-                )
+        ranked = heapq.nsmallest(  # the first KEPT, without an object per vertex (see ``FrozenView.tie_array``)
+            KEPT,
+            (i for i, node_id in enumerate(snap.ids) if view.kind(node_id) is not NodeKind.MEETING),
+            key=lambda i: (-round(between.values[i], 6), _finite(holes.constraint[i]), snap.ids[i]),
+        )
+        kept = tuple(
+            Broker(
+                snap.ids[i],
+                view.kind(snap.ids[i]),
+                round(between.values[i], 6),
+                round(between.errors[i], 6),
+                round(holes.effective_size[i], 4),
+                _finite(holes.constraint[i]),
+                holes.degree[i],
             )
-        ranked.sort(key=lambda b: (-b.betweenness, b.constraint, b.id))
+            for i in ranked
+        )
         done = Freshness(view.version, False, False)
-        kept = tuple(ranked[:KEPT])
         return BrokerReport(kept, n, len(snap.edges) // 2, between.sources == 0, between.sources, done)
 
     return compute

@@ -13,7 +13,8 @@ shows among which nodes) is worked out from the copy by the reader, in its own t
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from array import array
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
 from ..domain import Area, Node, NodeKind
@@ -25,7 +26,8 @@ class FrozenView:
     """What ``view`` showed at its version, readable from any thread and never changed.
 
     It answers the parts of the ``View`` vocabulary the global measures use: ``nodes``, ``node``,
-    ``kind``, ``edges_among`` and ``remember``, exactly as the view answered them at its version.
+    ``kind``, ``edges_among`` and ``remember``, exactly as the view answered them at its version,
+    and the ties among many nodes as igraph takes them (``tie_array``).
     Make it where changes are applied (``Engine.frozen``): the copy is of the projection as it
     stands, and the view must be of the same version.
     """
@@ -39,10 +41,12 @@ class FrozenView:
         self.key: Hashable = view.key
         self.nodes: frozenset[str] = view.nodes  # immutable already
         self._codes, self._on = view._codes, view._on
-        # The copies: the node table (each entry's dict is replaced, never changed, by a write) and the columns.
+        # The copies: the node table (each entry's dict is replaced, never changed, by a write) and the
+        # columns. The ends are copied into tuples: of str only, the collector stops tracking them the
+        # first time it looks, rather than walking a million-item list at every collection.
         self._table = p.graph._node.copy()
         self._kind, self._since, self._until = p.kind[:], p.since[:], p.until[:]
-        self._source, self._target = p.source[:], p.target[:]
+        self._source, self._target = tuple(p.source), tuple(p.target)
         self.memo: dict[Hashable, Any] = {}
         self._memo_lock = threading.Lock()
 
@@ -65,34 +69,58 @@ class FrozenView:
         return kind
 
     def edges_among(self, nodes: Iterable[str]) -> list[tuple[str, str]]:
-        """The ties the view showed among ``nodes``, each once as (u, v) with u < v, sorted (as ``View.edges_among``).
+        """The ties the view showed among ``nodes``, each once as (u, v) with u < v, sorted (as ``View.edges_among``)."""
+        members = sorted(self.nodes.intersection(nodes))
+        flat = self.tie_array({n: i for i, n in enumerate(members)})
+        return [(members[i], members[j]) for i, j in zip(flat[::2], flat[1::2], strict=True)]
 
-        A tie is shown when at least one relation between its ends is (of the view's kinds, holding
-        on its day); one pass over the relation columns, then each node's ties sorted.
+    def tie_array(self, number: Mapping[str, int]) -> array:
+        """The ties the view showed among the nodes ``number`` numbers 0..n-1 (those the view showed),
+        as one flat array i0, j0, i1, j1, ... with i < j, each tie once, sorted: igraph's input.
+
+        A tie is shown when at least one relation between its ends is (of the view's kinds, holding on
+        its day). Made of ints in arrays, not a tuple per tie: a million tuples alive at once would
+        have the garbage collector walk them again and again, holding the GIL (and the API) for
+        seconds at city scale.
         """
-        members = self.nodes.intersection(nodes)
+        shown = self.nodes
         codes, on = self._codes, self._on
         kind, since, until, source, target = self._kind, self._since, self._until, self._source, self._target
-        around: dict[str, set[str]] = {}
+        n = len(number)
+        lower, higher, count = array("i"), array("i"), array("i", [0]) * n
         for rel_id, code in enumerate(kind):
             if code < 0 or (codes is not None and code not in codes):
                 continue
             if on is not None and not holds(since[rel_id], until[rel_id], on):
                 continue
             u, v = source[rel_id], target[rel_id]
-            if u is None or v is None or u not in members or v not in members or u == v:
+            if u not in shown or v not in shown:
                 continue
-            if u > v:
-                u, v = v, u
-            found = around.get(u)
-            if found is None:
-                around[u] = {v}
-            else:
-                found.add(v)
-        edges: list[tuple[str, str]] = []
-        for u in sorted(around):
-            edges += [(u, v) for v in sorted(around[u])]
-        return edges
+            i, j = number.get(u), number.get(v)  # type: ignore[arg-type]  # shown: not None
+            if i is None or j is None or i == j:
+                continue
+            if i > j:
+                i, j = j, i
+            lower.append(i)
+            higher.append(j)
+            count[i] += 1
+        # A counting sort by the lower end, then each node's few higher ends sorted and made unique.
+        start, total = array("i", [0]) * (n + 1), 0
+        for i in range(n):
+            start[i] = total
+            total += count[i]
+        start[n] = total
+        place, bucket = array("i", start), array("i", [0]) * total
+        for i, j in zip(lower, higher, strict=True):
+            bucket[place[i]] = j
+            place[i] += 1
+        flat = array("i")
+        for i in range(n):
+            if start[i] < start[i + 1]:
+                for j in sorted(set(bucket[start[i] : start[i + 1]])):
+                    flat.append(i)
+                    flat.append(j)
+        return flat
 
     def remember(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """``make()``, computed once and kept with this frozen view (as ``View.remember``)."""
