@@ -10,14 +10,11 @@ computation, and the signal is sent once the worker is seen computing (its CPU t
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -27,22 +24,15 @@ from graphsvc.engine import Engine
 from graphsvc.generate import generate_city
 from graphsvc.store import open_store
 
-GRAPHSVC = str(Path(sys.executable).with_name("graphsvc"))
-READY = "Application startup complete"
+from .processes import GRAPHSVC, Output, free_port, poll_until
+from .serving import READY
+
 FRESHNESS = "{ brokers(first: 1) { freshness { pending stale } } communities { freshness { pending stale } } }"
 RESIDENTS = "{ stakeholders(kinds: [RESIDENT], first: 100) { nodes { id } } }"
 LINK = (
     "mutation ($a: ID!, $b: ID!) { link(input: {kind: KNOWS, sourceId: $a, targetId: $b}) { userErrors { message } } }"
 )
 EXIT_SECONDS = 5.0  # "within a few seconds"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # -- processes, from /proc ---------------------------------------------------------------------------
@@ -84,7 +74,7 @@ def cpu_ticks(pid: int) -> int:
 class Server:
     process: subprocess.Popen
     url: str
-    log: list[str] = field(default_factory=list)
+    log: Output
 
     def ask(self, query: str, variables: dict | None = None) -> dict:
         response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=30)
@@ -109,6 +99,7 @@ def server(city: Path) -> Iterator[Server]:
     env = {
         **os.environ,
         "GRAPHSVC_STORE": str(city),
+        "GRAPHSVC_HOST": "127.0.0.1",
         "GRAPHSVC_PORT": str(port),
         "GRAPHSVC_DEMO": "false",
         "GRAPHSVC_MEASURES_PROCESS_NODES": "0",
@@ -118,34 +109,19 @@ def server(city: Path) -> Iterator[Server]:
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        text=True,
         start_new_session=True,  # its own process group, as a shell gives a command run in a terminal
     )
-    running = Server(process, f"http://127.0.0.1:{port}")
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def read() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            running.log.append(line)
-            lines.put(line)
-        lines.put(None)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    assert process.stderr is not None
+    running = Server(process, f"http://127.0.0.1:{port}", Output(process.stderr))
     try:
-        while True:
-            line = lines.get(timeout=120)
-            if line is None:
-                pytest.fail("graphsvc serve stopped before it was ready:\n" + "".join(running.log))
-            if READY in line:
-                break
+        if not running.log.wait_for(READY, timeout=120):
+            pytest.fail("graphsvc serve did not come up:\n" + running.log.text)
         yield running
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        reader.join(10)
+        running.log.wait_closed(timeout=10)
 
 
 def start_a_computation(server: Server) -> int:
@@ -197,12 +173,11 @@ def stop_and_check(server: Server, worker: int, send: signal.Signals, to_group: 
     try:
         status = server.process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        pytest.fail(f"graphsvc serve still running 30 s after {send.name}:\n" + "".join(server.log))
+        pytest.fail(f"graphsvc serve still running 30 s after {send.name}:\n" + server.log.text)
     took = time.monotonic() - sent
-    deadline = time.monotonic() + EXIT_SECONDS  # what it started ends when the pipes to it close
-    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    log = "".join(server.log)
+    poll_until(lambda: not any(alive(pid) for pid in pids), EXIT_SECONDS)  # they end when the pipes to it close
+    server.log.wait_closed(timeout=10)
+    log = server.log.text
     assert status == 0, f"exit status {status}:\n{log}"
     assert took < EXIT_SECONDS, f"took {took:.1f} s to stop:\n{log}"
     assert not {pid: command for pid, command in pids.items() if alive(pid)}, "left running"
