@@ -76,6 +76,10 @@ class Settings:
     field_suggestions: bool = field(default=True, metadata={"doc": "suggest field names in validation errors"})
     graphiql: bool = field(default=True, metadata={"doc": "serve GraphiQL to browsers at /graphql"})
     sync_seconds: float = field(default=1.0, metadata={"doc": "how often to look for writes by other processes"})
+    measures_process_nodes: int = field(
+        default=20_000,
+        metadata={"doc": "brokers and communities of a graph with more nodes are computed in a worker process"},
+    )
     log_level: str = field(default="info", metadata={"doc": "uvicorn log level"})
 
     @classmethod

@@ -22,12 +22,12 @@ def florence(module_engine_with: Engines) -> Engine:
 
 
 def test_the_medici_are_the_top_broker_of_florence(florence: Engine):
-    report = brokers(florence.view(), first=3, cache=Measures())
+    report = brokers(florence.view(), first=3)
     assert [b.id for b in report.brokers] == ["medici", "guadagni", "albizzi"]  # Padgett & Ansell 1993
     assert report.exact and report.nodes == 15 and report.relations == 20
     medici = report.brokers[0]
     assert medici.betweenness == pytest.approx(0.522, abs=1e-3)
-    everyone = brokers(florence.view(), first=15, cache=Measures()).brokers
+    everyone = brokers(florence.view(), first=15).brokers
     assert medici.constraint == min(b.constraint for b in everyone if b.degree)
 
 
@@ -38,7 +38,7 @@ def test_the_measures_equal_networkx(florence: Engine):
         "constraint": nx.constraint(graph),
         "effective_size": nx.effective_size(graph),
     }
-    for broker in brokers(florence.view(), first=15, cache=Measures()).brokers:
+    for broker in brokers(florence.view(), first=15).brokers:
         family = next(f for f in graph if slug(f) == broker.id)
         if not graph.degree(family):
             continue  # Pucci: no ties, so no constraint or effective size
@@ -62,7 +62,7 @@ def test_sampled_betweenness_is_within_its_stated_error(monkeypatch: pytest.Monk
 
 def test_demo_brokers_per_area_and_theme_leave_private_residents_out(engine_with: Engines, demo_doc: dict):
     engine = engine_with(demo_doc)
-    cache = Measures()
+    cache = Measures(engine)
     city = brokers(engine.view(), first=5, cache=cache)
     assert city.brokers[0].id in {"samen030", "dock-utrecht"} and city.freshness.version == engine.version
     care = brokers(engine.view(), area_code="WK034403", theme="care", first=100, cache=cache)
@@ -73,3 +73,4 @@ def test_demo_brokers_per_area_and_theme_leave_private_residents_out(engine_with
     everyone = brokers(engine.view(), first=1000, cache=cache)
     assert PRIVATE.isdisjoint(b.id for b in everyone.brokers)
     assert all(b.kind.value != "MEETING" for b in everyone.brokers)
+    cache.close()

@@ -8,7 +8,6 @@ import networkx as nx
 import pytest
 
 from graphsvc.analysis import communities
-from graphsvc.analysis.measures import Measures
 
 from .engines import Engines
 from .networks import davis_document, karate_document, slug
@@ -38,7 +37,7 @@ def purity(groups: list[set[str]], truth: dict[str, int] | dict[str, str]) -> fl
 
 def test_the_karate_club_splits_along_the_two_factions(engine_with: Engines):
     engine = engine_with(karate_document())
-    report = communities(engine.view(), cache=Measures())
+    report = communities(engine.view())
     graph = nx.karate_club_graph()
     faction = {slug(n): club for n, club in graph.nodes(data="club")}
     groups = [set(c.members) for c in report.communities]
@@ -50,7 +49,7 @@ def test_the_karate_club_splits_along_the_two_factions(engine_with: Engines):
 
 def test_davis_southern_women_fall_into_the_two_known_groups(engine_with: Engines):
     engine = engine_with(davis_document())
-    report = communities(engine.view(), cache=Measures())
+    report = communities(engine.view())
     community_of = {m: c.id for c in report.communities for m in c.members}
     group = {slug(w): number for number, women in enumerate(DAVIS_SPLIT) for w in women}
     assert set(community_of) == set(group), "the events tie the women; only the women are members"
@@ -65,8 +64,8 @@ def test_davis_southern_women_fall_into_the_two_known_groups(engine_with: Engine
 
 def test_communities_are_stable_between_calls_and_explained(engine_with: Engines, demo_doc: dict):
     engine = engine_with(demo_doc)
-    first = communities(engine.view(), area_code="WK034403", cache=Measures())
-    again = communities(engine.view(), area_code="WK034403", cache=Measures())
+    first = communities(engine.view(), area_code="WK034403")
+    again = communities(engine.view(), area_code="WK034403")
     assert first.communities == again.communities and first.bridges == again.bridges
     assert [c.id for c in first.communities] == list(range(len(first.communities)))
     assert [c.size for c in first.communities] == sorted((c.size for c in first.communities), reverse=True)

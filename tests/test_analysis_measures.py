@@ -1,20 +1,34 @@
-"""The cache of global measures: fresh, stale while recomputing, pending on a big graph, refreshed after writes."""
+"""The cache of global measures: fresh, stale while recomputing, pending on a big graph, refreshed after
+writes, computed on a frozen copy of one version, one cache per app, and stopped with it."""
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 import queue
+import threading
+import time
 from concurrent.futures import Future
+from datetime import date
+from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
-from graphsvc.analysis import brokers, communities
+from graphsvc.analysis import brokers, communities, igraphs
 from graphsvc.analysis.brokers import warm
-from graphsvc.analysis.measures import Freshness, Measures
+from graphsvc.analysis.measures import Freshness, Measures, Stopped
+from graphsvc.api.app import build_app
 from graphsvc.domain import Batch, Node, NodeKind, NotFoundError, Relation, RelationKind, ValidationError
-from graphsvc.engine import Engine, Role, Viewer
+from graphsvc.engine import Engine, FrozenView, Role, View, Viewer
+from graphsvc.engine import engine as engine_module
+from graphsvc.settings import Settings
 
+from .api_client import GraphQL
 from .engines import Engines
 from .networks import florentine_document
+
+BROKERS = "{ brokers(first: 1) { nodes freshness { version stale pending } brokers { stakeholder { id } } } }"
 
 
 def add_family(engine: Engine, name: str, *partners: str) -> None:
@@ -28,7 +42,7 @@ def add_family(engine: Engine, name: str, *partners: str) -> None:
 
 def test_a_small_graph_is_computed_on_first_request_then_served_stale_while_recomputed(engine_with: Engines):
     engine = engine_with(florentine_document())
-    cache = Measures()
+    cache = Measures(engine)
     first = brokers(engine.view(), cache=cache)
     assert first.freshness.version == engine.version and not first.freshness.stale
     assert brokers(engine.view(), cache=cache) == first, "the second request is answered from the cache"
@@ -44,7 +58,7 @@ def test_a_small_graph_is_computed_on_first_request_then_served_stale_while_reco
 
 def test_a_big_graph_is_never_computed_on_the_request(engine_with: Engines):
     engine = engine_with(florentine_document())
-    cache = Measures(sync_nodes=0)
+    cache = Measures(engine, sync_nodes=0)
     pending = communities(engine.view(), cache=cache)
     assert pending.freshness.pending and pending.communities == ()
     cache.wait()
@@ -58,21 +72,21 @@ def test_a_big_graph_is_never_computed_on_the_request(engine_with: Engines):
 def test_unknown_areas_and_themes_are_refused(engine_with: Engines):
     engine = engine_with(florentine_document())
     with pytest.raises(NotFoundError):
-        brokers(engine.view(), area_code="WK999999", cache=Measures())
+        brokers(engine.view(), area_code="WK999999", cache=Measures(engine))
     with pytest.raises(ValidationError):
-        communities(engine.view(), theme="no-such-theme", cache=Measures())
+        communities(engine.view(), theme="no-such-theme")
 
 
 class WatchedMeasures(Measures):
     """Measures that tell each graph version the watcher has refreshed its questions for."""
 
-    def __init__(self, **kwargs: int):
-        super().__init__(**kwargs)
+    def __init__(self, engine: Engine, **kwargs: Any):
+        super().__init__(engine, **kwargs)
         self.refreshed: queue.Queue[int] = queue.Queue()
 
-    def refresh_all(self, engine: Engine) -> list[Future]:
-        version = engine.version
-        futures = super().refresh_all(engine)
+    def refresh_all(self) -> list[Future]:
+        version = self.engine.version
+        futures = super().refresh_all()
         self.refreshed.put(version)
         return futures
 
@@ -86,24 +100,24 @@ class WatchedMeasures(Measures):
         self.wait()
 
 
-def test_watch_refreshes_what_was_asked_after_a_write_in_a_worker_process(engine_with: Engines):
+def test_the_watcher_refreshes_what_was_asked_after_a_write_in_a_worker_process(engine_with: Engines):
     engine = engine_with(florentine_document())
-    cache = WatchedMeasures(process_nodes=0)  # every igraph measure in the worker process
+    cache = WatchedMeasures(engine, process_nodes=0, interval=0.05)  # every igraph measure in the worker process
     before = brokers(engine.view(), cache=cache)
-    stop = cache.watch(engine, interval=0.05)
+    cache.start()
     add_family(engine, "newcomers", "strozzi", "ridolfi")
     cache.wait_refreshed(engine.version, timeout=30)
     assert cache.held(engine.view(), ("brokers", None, None)) == engine.version
     after = brokers(engine.view(), cache=cache)
     assert not after.freshness.stale and after.nodes == before.nodes + 1 and after.freshness.version == engine.version
-    stop.set()
     cache.close()
+    assert not multiprocessing.active_children(), "closing ended the worker process"
 
 
 def test_answers_follow_the_viewer_and_the_graph(engine_with: Engines, demo_doc: dict):
     engine = engine_with(demo_doc)
     other = engine_with(florentine_document())
-    cache, other_cache = Measures(), Measures()  # each app has its own
+    cache, other_cache = Measures(engine), Measures(other)  # each engine (each app) has its own
     demo_top = brokers(engine.view(), first=1, cache=cache).brokers[0].id
     assert brokers(other.view(), first=1, cache=other_cache).brokers[0].id == "medici" != demo_top
     assert brokers(engine.view(Viewer(Role.PUBLIC)), first=1, cache=cache).freshness.version == engine.version
@@ -111,25 +125,112 @@ def test_answers_follow_the_viewer_and_the_graph(engine_with: Engines, demo_doc:
     other_cache.close()
 
 
+def test_two_apps_in_one_process_do_not_share_their_measures(engine_with: Engines):
+    florence = build_app(Settings(demo=False), engine_with(florentine_document()).store)
+    demo = build_app(Settings(demo=True), engine_with.new_store())
+    assert florence.state.measures is not demo.state.measures
+    with TestClient(florence) as first, TestClient(demo) as second:
+        medici = GraphQL(first)(BROKERS)["brokers"]
+        demo_top = GraphQL(second)(BROKERS)["brokers"]
+        assert medici["brokers"][0]["stakeholder"]["id"] != demo_top["brokers"][0]["stakeholder"]["id"]
+        assert medici["nodes"] == 15 and demo_top["nodes"] > 15
+        assert (medici["freshness"]["version"], demo_top["freshness"]["version"]) == (
+            florence.state.engine.version,
+            demo.state.engine.version,
+        )
+    with TestClient(demo) as again:  # the first app's lifespan ended; the second starts again on its own
+        assert GraphQL(again)(BROKERS)["brokers"] == demo_top
+    assert not multiprocessing.active_children()
+
+
 def test_an_answer_is_kept_under_the_version_it_was_computed_on(engine_with: Engines):
     engine = engine_with(florentine_document())
-    cache = Measures(sync_nodes=0)
+    cache = Measures(engine, sync_nodes=0)
     runs: list[int] = []
-
-    def count_nodes(view, run) -> int:
-        runs.append(view.version)
-        if len(runs) == 1:
-            add_family(engine, "pucci-bis", "pucci", "medici")  # a write lands while the view is read
-        return len(view)
-
     first_view = engine.view()
-    cache.warm(first_view, "nodes", count_nodes).result()
-    stale = cache.get(engine.view(), "nodes", count_nodes)
+    first_ties = first_view.edges_among(first_view.nodes)
+
+    def count(net, run) -> tuple[int, int]:
+        runs.append(net.version)
+        if len(runs) == 1:
+            add_family(engine, "pucci", "strozzi", "medici")  # a write lands while the copy is read
+        return len(net), len(net.edges_among(net.nodes))
+
+    cache.warm(first_view, "count", count).result()
+    stale = cache.get(engine.view(), "count", count)
     assert stale.freshness == Freshness(first_view.version, stale=True, pending=False)
-    assert stale.value == len(first_view), "computed on the version it began on, not a mix"
+    assert stale.value == (len(first_view), len(first_ties)), "computed on the version it began on, not a mix"
     cache.wait()
-    answer = cache.get(engine.view(), "nodes", count_nodes)
+    answer = cache.get(engine.view(), "count", count)
     assert runs == [engine.version - 1, engine.version]
     assert answer.freshness == Freshness(engine.version, stale=False, pending=False)
-    assert answer.value == len(engine.view()) == len(first_view) + 1
+    assert answer.value == (len(first_view) + 1, len(first_ties) + 2)
     cache.close()
+
+
+def test_a_frozen_view_answers_as_the_view_it_copies(engine_with: Engines, demo_doc: dict):
+    engine = engine_with(demo_doc)
+    for viewer, day, kinds in [
+        (Viewer(), None, None),
+        (Viewer(Role.PUBLIC), None, None),
+        (Viewer(), date(2021, 1, 1), None),
+        (Viewer(), None, frozenset({RelationKind.MEMBER_OF, RelationKind.PARTNERS_WITH})),
+    ]:
+        view, frozen = engine.view(viewer, day, kinds), engine.frozen(viewer, day, kinds)
+        assert frozen.version == view.version and frozen.nodes == view.nodes and frozen.key == view.key
+        for scope in [(None, None), ("WK034403", None), (None, "care")]:
+            assert igraphs.snapshot(frozen, *scope) == igraphs.snapshot(view, *scope), (viewer, day, kinds, scope)
+        assert all(frozen.node(n) == view.node(n) and frozen.kind(n) == view.kind(n) for n in view.nodes)
+    frozen = engine.frozen()
+    ties = frozen.edges_among(frozen.nodes)
+    dock = "dock-utrecht"
+    assert dock in frozen.nodes
+    engine.write(Batch(delete_nodes=[dock]))
+    assert frozen.edges_among(frozen.nodes) == ties and frozen.node(dock) is not None, "a write changes no copy"
+    assert engine.view().node(dock) is None
+
+
+def test_the_copy_is_made_where_changes_are_applied(engine_with: Engines, monkeypatch: pytest.MonkeyPatch):
+    engine = engine_with(florentine_document())
+    loop = asyncio.new_event_loop()
+    readers = threading.Thread(target=loop.run_forever, name="the-loop", daemon=True)
+    readers.start()
+    engine.change_projection_on(loop)  # as the API's lifespan does: changes are applied on the loop
+    made_in: list[str] = []
+
+    class Recorded(FrozenView):
+        def __init__(self, view: View):
+            made_in.append(threading.current_thread().name)
+            super().__init__(view)
+
+    monkeypatch.setattr(engine_module, "FrozenView", Recorded)
+    cache = Measures(engine, sync_nodes=0)
+    try:
+        warm(engine.view(), cache=cache).result()
+        add_family(engine, "pucci", "strozzi", "medici")  # from this thread: applied on the loop
+        cache.refresh_all()
+        cache.wait()
+        assert made_in == ["the-loop", "the-loop"], "each copy made on the loop, between two changes"
+        assert cache.held(engine.view(), ("brokers", None, None)) == engine.version
+    finally:
+        cache.close()
+        engine.change_projection_on(None)
+        loop.call_soon_threadsafe(loop.stop)
+        readers.join()
+        loop.close()
+
+
+def test_closing_ends_a_computation_and_its_worker_process_at_once(engine_with: Engines):
+    engine = engine_with(florentine_document())
+    cache = Measures(engine, sync_nodes=0, process_nodes=0)
+    warm(engine.view(), cache=cache).result()  # the worker process is up and idle
+    (worker,) = multiprocessing.active_children()
+    sleeping = cache.warm(engine.view(), "sleep", lambda net, run: run(time.sleep, 60))
+    while not sleeping.running():
+        time.sleep(0.01)
+    started = time.monotonic()
+    cache.close()
+    assert time.monotonic() - started < 5
+    assert not worker.is_alive() and not multiprocessing.active_children()
+    assert isinstance(sleeping.exception(timeout=1), Stopped)
+    assert cache.warm(engine.view(), "later", lambda net, run: 1).cancelled(), "nothing starts once closed"

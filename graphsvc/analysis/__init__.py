@@ -5,7 +5,8 @@
 groups), ``communities`` (who works together), ``gaps`` (where a neighbourhood lacks initiatives,
 partners or a residents' organisation) and ``ego`` (a stakeholder's neighbourhood). ``network``
 makes a view cheap to search, ``catalogue`` indexes partners and initiatives by area and theme,
-``igraphs`` runs the global measures and ``measures`` caches them per graph version.
+``igraphs`` runs the global measures and ``measures`` caches them per graph version (one
+``Measures`` per app, computing on frozen copies of one version in the background).
 """
 
 from .brokers import Broker, BrokerReport, brokers
@@ -14,12 +15,11 @@ from .ego import EgoNetwork, EgoNode, EgoRelation, ego_network
 from .gaps import NeighbourhoodGap, ThemeCoverage, coverage_gaps
 from .introducers import Introducer, introducers
 from .matching import MATCH_WEIGHTS, InitiativeDraft, MatchWeights, PartnerMatch, ScorePart, match_partners
-from .measures import MEASURES, Freshness, Measures
+from .measures import Freshness, Measures
 from .paths import Hop, Introduction, Path, connection_paths, hops_between
 
 __all__ = [
     "MATCH_WEIGHTS",
-    "MEASURES",
     "Bridge",
     "Broker",
     "BrokerReport",

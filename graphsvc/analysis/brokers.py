@@ -7,11 +7,13 @@ families are the classic check: the Medici rank first (Padgett & Ansell 1993).
 
 Measures cover the visible stakeholders (and meetings, which tie their attendees) in the area,
 and under it, on the theme; meetings are not ranked. They are computed in igraph
-(``igraphs``) once per graph version and cached (``measures``).
+(``igraphs``) once per graph version and cached in the app's ``Measures`` (``measures``); with no
+cache, on the caller's view at once.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -21,7 +23,8 @@ from typing import Any
 from ..domain import NodeKind
 from ..engine import View
 from . import igraphs
-from .measures import MEASURES, Freshness, Measures, check_scope
+from .igraphs import Network
+from .measures import Freshness, Measures, check_scope, measure
 
 KEPT = 1000  # brokers kept per answer: the API asks for the first few
 
@@ -48,11 +51,18 @@ class BrokerReport:
 
 
 def brokers(
-    view: View, area_code: str | None = None, theme: str | None = None, first: int = 10, cache: Measures = MEASURES
+    view: View,
+    area_code: str | None = None,
+    theme: str | None = None,
+    first: int = 10,
+    cache: Measures | None = None,
 ) -> BrokerReport:
-    """The ``first`` stakeholders with the highest betweenness in the area and theme, with Burt's measures."""
+    """The ``first`` stakeholders with the highest betweenness in the area and theme, with Burt's measures.
+
+    From ``cache`` (the app's measures: fresh, stale or pending, see ``measures``); with none,
+    computed now on ``view``."""
     check_scope(view, area_code, theme)
-    measured = cache.get(view, ("brokers", area_code, theme), _compute(area_code, theme))
+    measured = measure(view, ("brokers", area_code, theme), _compute(area_code, theme), cache)
     full: BrokerReport | None = measured.value
     if full is None:
         return BrokerReport((), 0, 0, False, 0, measured.freshness)
@@ -61,35 +71,34 @@ def brokers(
     )
 
 
-def warm(view: View, area_code: str | None = None, theme: str | None = None, cache: Measures = MEASURES) -> Future:
-    """Start computing the brokers of ``view`` in the background (at start, so that no request waits)."""
+def warm(view: View, area_code: str | None = None, theme: str | None = None, *, cache: Measures) -> Future:
+    """Start computing the brokers of ``view`` in ``cache``'s background (at start, so that no request waits)."""
     return cache.warm(view, ("brokers", area_code, theme), _compute(area_code, theme))
 
 
-def _compute(area_code: str | None, theme: str | None) -> Callable[[View, Callable[..., Any]], BrokerReport]:
-    def compute(view: View, run: Callable[..., Any]) -> BrokerReport:
+def _compute(area_code: str | None, theme: str | None) -> Callable[[Network, Callable[..., Any]], BrokerReport]:
+    def compute(view: Network, run: Callable[..., Any]) -> BrokerReport:
         snap = igraphs.snapshot(view, area_code, theme)
         n = len(snap.ids)
         between, holes = run(igraphs.broker_measures, n, snap.edges)
-        ranked = []
-        for i, node_id in enumerate(snap.ids):
-            kind = view.kind(node_id)
-            if kind is NodeKind.MEETING:
-                continue
-            ranked.append(
-                Broker(
-                    node_id,
-                    kind,
-                    round(between.values[i], 6),
-                    round(between.errors[i], 6),
-                    round(holes.effective_size[i], 4),
-                    _finite(holes.constraint[i]),
-                    holes.degree[i],
-                )
+        ranked = heapq.nsmallest(  # the first KEPT, without an object per vertex (see ``FrozenView.tie_array``)
+            KEPT,
+            (i for i, node_id in enumerate(snap.ids) if view.kind(node_id) is not NodeKind.MEETING),
+            key=lambda i: (-round(between.values[i], 6), _finite(holes.constraint[i]), snap.ids[i]),
+        )
+        kept = tuple(
+            Broker(
+                snap.ids[i],
+                view.kind(snap.ids[i]),
+                round(between.values[i], 6),
+                round(between.errors[i], 6),
+                round(holes.effective_size[i], 4),
+                _finite(holes.constraint[i]),
+                holes.degree[i],
             )
-        ranked.sort(key=lambda b: (-b.betweenness, b.constraint, b.id))
+            for i in ranked
+        )
         done = Freshness(view.version, False, False)
-        kept = tuple(ranked[:KEPT])
         return BrokerReport(kept, n, len(snap.edges) // 2, between.sources == 0, between.sources, done)
 
     return compute

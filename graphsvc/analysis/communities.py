@@ -7,7 +7,8 @@ within the two factions of the split) and Davis' Southern Women (the two known g
 
 A bridge is a stakeholder with ties into a community other than its own (Granovetter's local
 bridges at group level); per pair of communities the stakeholders with the most such ties are
-listed. Computed once per graph version and cached (``measures``).
+listed. Computed once per graph version and cached in the app's ``Measures`` (``measures``); with no
+cache, on the caller's view at once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from typing import Any
 from ..domain import NodeKind
 from ..engine import View
 from . import igraphs
-from .measures import MEASURES, Freshness, Measures, check_scope
+from .igraphs import Network
+from .measures import Freshness, Measures, check_scope, measure
 
 MAIN_THEMES = 3
 BRIDGES_PER_PAIR = 3
@@ -61,11 +63,14 @@ class CommunityReport:
 
 
 def communities(
-    view: View, area_code: str | None = None, theme: str | None = None, cache: Measures = MEASURES
+    view: View, area_code: str | None = None, theme: str | None = None, cache: Measures | None = None
 ) -> CommunityReport:
-    """The communities among the visible stakeholders (and meetings) in the area and theme."""
+    """The communities among the visible stakeholders (and meetings) in the area and theme.
+
+    From ``cache`` (the app's measures: fresh, stale or pending, see ``measures``); with none,
+    computed now on ``view``."""
     check_scope(view, area_code, theme)
-    measured = cache.get(view, ("communities", area_code, theme), _compute(area_code, theme))
+    measured = measure(view, ("communities", area_code, theme), _compute(area_code, theme), cache)
     report: CommunityReport | None = measured.value
     if report is None:
         return CommunityReport((), (), 0.0, "leiden-modularity", igraphs.SEED, measured.freshness)
@@ -74,13 +79,13 @@ def communities(
     )
 
 
-def warm(view: View, area_code: str | None = None, theme: str | None = None, cache: Measures = MEASURES) -> Future:
-    """Start computing the communities of ``view`` in the background (at start, so that no request waits)."""
+def warm(view: View, area_code: str | None = None, theme: str | None = None, *, cache: Measures) -> Future:
+    """Start computing the communities of ``view`` in ``cache``'s background (at start, so that no request waits)."""
     return cache.warm(view, ("communities", area_code, theme), _compute(area_code, theme))
 
 
-def _compute(area_code: str | None, theme: str | None) -> Callable[[View, Callable[..., Any]], CommunityReport]:
-    def compute(view: View, run: Callable[..., Any]) -> CommunityReport:
+def _compute(area_code: str | None, theme: str | None) -> Callable[[Network, Callable[..., Any]], CommunityReport]:
+    def compute(view: Network, run: Callable[..., Any]) -> CommunityReport:
         snap = igraphs.snapshot(view, area_code, theme)
         partition: igraphs.Partition = run(igraphs.leiden, len(snap.ids), snap.edges)
         group = _numbered(view, snap, partition.membership)
@@ -92,7 +97,7 @@ def _compute(area_code: str | None, theme: str | None) -> Callable[[View, Callab
     return compute
 
 
-def _numbered(view: View, snap: igraphs.Snapshot, membership: tuple[int, ...]) -> dict[str, int]:
+def _numbered(view: Network, snap: igraphs.Snapshot, membership: tuple[int, ...]) -> dict[str, int]:
     """Stakeholder -> community number, numbered by size (largest 0), then by smallest member id."""
     members: dict[int, list[str]] = defaultdict(list)
     for node_id, label in zip(snap.ids, membership, strict=True):
@@ -102,7 +107,7 @@ def _numbered(view: View, snap: igraphs.Snapshot, membership: tuple[int, ...]) -
     return {node_id: number for number, group in enumerate(order) for node_id in group}
 
 
-def _communities(view: View, snap: igraphs.Snapshot, group: dict[str, int]) -> tuple[Community, ...]:
+def _communities(view: Network, snap: igraphs.Snapshot, group: dict[str, int]) -> tuple[Community, ...]:
     degree = Counter(snap.ids[i] for i in snap.edges)
     members: dict[int, list[str]] = defaultdict(list)
     for node_id, number in group.items():

@@ -2,7 +2,9 @@
 
 networkx is 15-60x slower for global measures at city scale (sampled betweenness of 100k nodes /
 1M relations: 125 s against 2.0 s), so ``snapshot`` turns the visible graph into vertex numbers
-once per graph version and the measures run in igraph's C code. The measure functions take and
+once per graph version and the measures run in igraph's C code. The graph is a ``View`` when the
+caller computes where changes are applied, or a ``FrozenView`` (the copy of one version's view)
+in the background. The measure functions take and
 return plain values (the edges as one ``array('i')``: quick to hand to another process), so
 they can run in a worker process: igraph holds the GIL while it computes, which would stall
 every request of the API if it ran in a thread of the same process.
@@ -19,13 +21,14 @@ from dataclasses import dataclass
 
 import igraph as ig
 
-from ..engine import View
+from ..engine import FrozenView, View
 
 EXACT_WORK = 20_000_000  # vertices x edges up to which betweenness is exact (well under a second)
 SAMPLE_SOURCES = 64  # sources for sampled betweenness (about 2 s at 100k nodes / 870k ties), in batches
 SAMPLE_BATCHES = 8  # whose spread gives the standard error
 SEED = 20240501
 _rng_lock = threading.Lock()
+Network = View | FrozenView  # what a snapshot is taken of: the same answers at the same version
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +44,21 @@ class Snapshot:
         return zip(it, it, strict=True)
 
 
-def snapshot(view: View, area_code: str | None = None, theme: str | None = None) -> Snapshot:
-    """The stakeholders and meetings of ``view`` in ``area_code`` (and under it) on ``theme``, with their ties.
+def snapshot(net: Network, area_code: str | None = None, theme: str | None = None) -> Snapshot:
+    """The stakeholders and meetings of ``net`` in ``area_code`` (and under it) on ``theme``, with their ties.
 
-    Kept with the view: brokers and communities of the same version share it.
+    Kept with the view (or frozen view): brokers and communities of the same version share it.
     """
-    return view.remember(("snapshot", area_code, theme), lambda: _snapshot(view, area_code, theme))  # type: ignore[no-any-return]
+    return net.remember(("snapshot", area_code, theme), lambda: _snapshot(net, area_code, theme))  # type: ignore[no-any-return]
 
 
-def _snapshot(view: View, area_code: str | None, theme: str | None) -> Snapshot:
-    chosen = sorted(n for n in view.nodes if view.node(n).in_scope(area_code, theme))  # type: ignore[union-attr]
+def _snapshot(net: Network, area_code: str | None, theme: str | None) -> Snapshot:
+    chosen = sorted(n for n in net.nodes if net.node(n).in_scope(area_code, theme))  # type: ignore[union-attr]
     index = {n: i for i, n in enumerate(chosen)}
+    if isinstance(net, FrozenView):  # a city, in the background: no tuple per tie (see ``tie_array``)
+        return Snapshot(tuple(chosen), net.tie_array(index))
     edges = array("i")
-    for u, v in view.edges_among(chosen):  # u < v, so index[u] < index[v]
+    for u, v in net.edges_among(chosen):  # u < v, so index[u] < index[v]
         edges.extend((index[u], index[v]))
     return Snapshot(tuple(chosen), edges)
 

@@ -1,42 +1,60 @@
-"""Global measures cached per graph version and computed off the request path.
+"""Global measures cached per graph version and computed off the request path: one cache per app.
 
 Betweenness, structural holes and communities look at the whole (sub)graph: seconds at city
-scale. ``Measures`` keeps the last answer per question (brokers or communities, area, theme) and
-viewer key (role, day, relation kinds), and answers every request from it. The rule:
+scale. A ``Measures`` belongs to one engine; the API builds one per app (``build_app``) and its
+lifespan starts and stops it, so two apps in one process share nothing. It keeps the last answer
+per question (brokers or communities, area, theme) and viewer key (role, day, relation kinds),
+and answers every request from it. The rule:
 
 * the answer for the current graph version is there: it is returned (not stale, not pending);
 * an answer for an older version is there: it is returned at once, marked ``stale``, and a
   background thread computes the new one (writes in quick succession queue one computation);
 * nothing is there yet: when the graph has at most ``sync_nodes`` nodes (20,000 by default: well
   under a second) it is computed now, on the request; otherwise the background computation starts
-  and the request gets a ``pending`` answer with nothing in it. ``warm`` (at start) and ``watch``
-  (after every write) keep that from happening on a big graph.
+  and the request gets a ``pending`` answer with nothing in it. ``warm`` (at start) and the
+  watcher (``start``: after every write) keep that from happening on a big graph.
 
-The background thread builds the snapshot (Python, in slices of the GIL, so the API keeps
-answering) and runs the igraph measures of graphs above ``process_nodes`` nodes in a worker
-process (igraph holds the GIL while it computes). Answers are kept by graph version.
+The background thread computes on a ``FrozenView``: the view of one graph version, copied by the
+engine where it applies changes (on the API's event loop, between two of them), so a write that
+lands meanwhile changes nothing it reads. The answer is kept under the version it was computed
+on, and the write's version is computed next. igraph measures of graphs above ``process_nodes``
+nodes run in a worker process (igraph holds the GIL while it computes, which would stall every
+request); ``close`` ends that process, also in the middle of a computation.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import queue
+import signal
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
-from ..domain import NotFoundError, ValidationError
-from ..engine import Engine, View
+from ..domain import NotFoundError, RelationKind, ValidationError
+from ..engine import Engine, FrozenView, View, Viewer
+from .igraphs import Network
 
 T = TypeVar("T")
-ATTEMPTS = 3  # computations of one measure that writes may cut short before it waits for the next
 ASKED_KEPT = 32  # questions (per viewer key, area, theme) kept and refreshed after writes; the oldest go
+POLL_SECONDS = 0.05  # how often a wait for the worker process looks whether the measures are closing
+IGNORED_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # by the worker process: the server ends it
 log = logging.getLogger(__name__)
-# compute(view, run) -> value; ``run(fn, *args)`` calls an igraph measure here or in the worker process
-Compute = Callable[[View, Callable[..., Any]], Any]
+# compute(network, run) -> value; ``run(fn, *args)`` calls an igraph measure here or in the worker process
+Compute = Callable[[Network, Callable[..., Any]], Any]
+Spec = tuple[Viewer, date | None, frozenset[RelationKind] | None]  # what ``Engine.view`` makes a view of
+
+
+class Stopped(Exception):
+    """The measures were closed while this computation ran."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,33 +78,86 @@ class _Entry:
     version: int
 
 
-class Measures:
-    """The cache of global measures; one per process (``MEASURES``) is enough."""
+def measure(view: View, question: Hashable, compute: Compute, cache: Measures | None) -> Measured:
+    """The answer to ``question`` from ``cache`` by its rule, or, with no cache, computed now on ``view``."""
+    if cache is not None:
+        return cache.get(view, question, compute)
+    return Measured(compute(view, _here), Freshness(view.version, False, False))
 
-    def __init__(self, sync_nodes: int = 20_000, process_nodes: int = 20_000):
-        self.sync_nodes, self.process_nodes = sync_nodes, process_nodes
+
+class Measures:
+    """The cache of global measures of one engine's graph, and the thread (and process) computing them."""
+
+    def __init__(self, engine: Engine, sync_nodes: int = 20_000, process_nodes: int = 20_000, interval: float = 1.0):
+        self.engine = engine
+        self.sync_nodes, self.process_nodes, self.interval = sync_nodes, process_nodes, interval
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
-        self._asked: OrderedDict[Hashable, tuple[View, Compute]] = OrderedDict()  # to refresh after writes
+        self._asked: OrderedDict[Hashable, tuple[Spec, Compute]] = OrderedDict()  # to refresh after writes
         self._queued: dict[Hashable, Future] = {}  # submitted and not started yet
         self._futures: list[Future] = []
         self._lock = threading.Lock()
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphsvc-measures")
-        self._process: Executor | None = None
+        self._stop = threading.Event()  # set by ``close``; ``start`` makes a new one
+        self._jobs: queue.SimpleQueue[tuple[Hashable, Spec, Compute, Future] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._watcher: threading.Thread | None = None
+        self._worker: _Worker | None = None
+        self._frozen: dict[Spec, FrozenView] = {}  # read by the computing thread only
 
+    # -- life ----------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start computing, and watching the engine: every question asked so far is computed again
+        for each new graph version. The app's lifespan calls it, and ``close`` at its end."""
+        with self._lock:
+            if self._stop.is_set():
+                self._stop = threading.Event()
+            if self._watcher is None:
+                self._watcher = threading.Thread(
+                    target=self._watch, args=(self._stop,), name="graphsvc-measures-watch", daemon=True
+                )
+                self._watcher.start()
+            self._start_thread()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop: queued computations are dropped, a running one is cut short (its worker process is
+        ended, not left running), and the threads end within ``timeout`` seconds. Answers already
+        computed are kept; a later ``start`` starts again. Call it where the loop can still run
+        (the API's lifespan does so in a thread): a computation may be waiting for a copy from it."""
+        with self._lock:
+            self._stop.set()
+            threads = [t for t in (self._thread, self._watcher) if t is not None]
+            worker, jobs = self._worker, self._jobs
+            self._thread = self._watcher = self._worker = None
+            self._jobs = queue.SimpleQueue()
+            queued, self._queued = list(self._queued.values()), {}
+        jobs.put(None)
+        for future in queued:
+            future.cancel()
+        if worker is not None:
+            worker.end()
+        for thread in threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout)
+        if worker is not None:
+            worker.close()
+
+    # -- asking --------------------------------------------------------------------------------
     def get(self, view: View, question: Hashable, compute: Compute) -> Measured:
-        """The answer to ``question`` for ``view`` by the rule above; ``compute`` makes a new one."""
-        key = (view.key, question)
+        """The answer to ``question`` for ``view`` by the rule above; ``compute`` makes a new one.
+
+        Call it where changes are applied (a resolver, on the API's loop): a small graph is computed
+        here, on ``view``."""
+        key, spec = (view.key, question), _spec(view)
         version = view.version
         with self._lock:
-            self._remember(key, view, compute)
+            self._remember(key, spec, compute)
             entry = self._entries.get(key)
         if entry is not None and entry.version == version:
             return Measured(entry.value, Freshness(entry.version, False, False))
         if entry is None and len(view) <= self.sync_nodes:
             value = compute(view, _here)
-            self._store(view, key, value, version)
+            self._store(key, value, version)
             return Measured(value, Freshness(version, False, False))
-        self._refresh(key, view, compute)
+        self._refresh(key, spec, compute)
         if entry is None:
             return Measured(None, Freshness(None, False, True))
         return Measured(entry.value, Freshness(entry.version, True, False))
@@ -98,40 +169,21 @@ class Measures:
         return None if entry is None else entry.version
 
     def warm(self, view: View, question: Hashable, compute: Compute) -> Future:
-        """Start computing ``question`` for ``view`` in the background (e.g. at start)."""
-        key = (view.key, question)
+        """Start computing ``question`` for ``view``'s viewer key in the background (e.g. at start)."""
+        key, spec = (view.key, question), _spec(view)
         with self._lock:
-            self._remember(key, view, compute)
-        return self._refresh(key, view, compute)
+            self._remember(key, spec, compute)
+        return self._refresh(key, spec, compute)
 
-    def watch(self, engine: Engine, interval: float = 1.0) -> threading.Event:
-        """Refresh every question asked so far whenever ``engine`` has a new graph version.
-
-        Set the returned event to stop.
-        """
-        stop = threading.Event()
-
-        def loop() -> None:
-            seen = -1
-            while not stop.wait(interval):
-                if engine.version != seen:
-                    seen = engine.version
-                    self.refresh_all(engine)
-
-        threading.Thread(target=loop, name="graphsvc-measures-watch", daemon=True).start()
-        return stop
-
-    def refresh_all(self, engine: Engine) -> list[Future]:
-        """Recompute every question asked so far on ``engine``'s current graph (in the background)."""
+    def refresh_all(self) -> list[Future]:
+        """Compute every question asked so far again, on the engine's current graph (in the background)."""
         with self._lock:
             asked = list(self._asked.items())
-        return [
-            self._refresh(key, engine.view(view.viewer, view.active_on, view.relation_kinds), compute)
-            for key, (view, compute) in asked
-        ]
+        return [self._refresh(key, spec, compute) for key, (spec, compute) in asked]
 
     def wait(self) -> None:
-        """Block until every background computation started so far has finished (for tests and tools)."""
+        """Block until every background computation started so far has finished (for tests and tools);
+        a computation that failed raises here."""
         while True:
             with self._lock:
                 pending = [f for f in self._futures if not f.done()]
@@ -139,66 +191,108 @@ class Measures:
             if not pending:
                 return
             for future in pending:
-                future.result()
+                with contextlib.suppress(CancelledError):
+                    future.result()
 
-    def release_workers(self) -> None:
-        """End the worker process, if any (a later computation starts a new one): a server that
-        stops must not leave it behind."""
-        process, self._process = self._process, None
-        if process is not None:
-            process.shutdown(wait=False, cancel_futures=True)
-
-    def close(self) -> None:
-        """Stop the background thread and the worker process (after their current work)."""
-        self._thread.shutdown(wait=True)
-        if self._process is not None:
-            self._process.shutdown(wait=True)
-
-    # -- inside ------------------------------------------------------------------------------
-    def _remember(self, key: Hashable, view: View, compute: Compute) -> None:
-        self._asked[key] = (view, compute)
+    # -- inside ----------------------------------------------------------------------------------
+    def _remember(self, key: Hashable, spec: Spec, compute: Compute) -> None:
+        self._asked[key] = (spec, compute)
         self._asked.move_to_end(key)
         while len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
 
-    def _refresh(self, key: Hashable, view: View, compute: Compute) -> Future:
+    def _start_thread(self) -> None:
+        """The computing thread, started on first need (under the lock)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._work, args=(self._stop, self._jobs), name="graphsvc-measures", daemon=True
+            )
+            self._thread.start()
+
+    def _refresh(self, key: Hashable, spec: Spec, compute: Compute) -> Future:
         """Queue a computation unless one for ``key`` is queued already (a running one does not count:
-        it may be computing an older version)."""
+        it may be computing an older version). Once closed, nothing is queued."""
+        future: Future = Future()
         with self._lock:
+            if self._stop.is_set():
+                future.cancel()
+                return future
             queued = self._queued.get(key)
             if queued is not None:
                 return queued
-            future = self._thread.submit(self._compute, key, view, compute)
+            self._start_thread()
             self._queued[key] = future
             self._futures.append(future)
-            return future
+            self._jobs.put((key, spec, compute, future))
+        return future
 
-    def _compute(self, key: Hashable, view: View, compute: Compute) -> None:
-        with self._lock:
-            self._queued.pop(key, None)
-            held = self._entries.get(key)
-        if held is not None and held.version == view.version:
-            return  # computed meanwhile
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                value = compute(view, self._run)
-            except RuntimeError:  # the graph changed size under us: a write landed
-                log.info("measure %s cut short by a write; attempt %d of %d", key, attempt, ATTEMPTS)
+    def _watch(self, stop: threading.Event) -> None:
+        seen = self.engine.version
+        while not stop.wait(self.interval):
+            version = self.engine.version
+            if version != seen:
+                seen = version
+                self.refresh_all()
+
+    def _work(self, stop: threading.Event, jobs: queue.SimpleQueue) -> None:
+        while True:
+            job = jobs.get()
+            if job is None or stop.is_set():
+                return
+            key, spec, compute, future = job
+            with self._lock:
+                if self._queued.get(key) is future:
+                    del self._queued[key]
+            if not future.set_running_or_notify_cancel():
                 continue
-            except Exception:
-                log.exception("measure %s failed", key)
-                raise
-            self._store(view, key, value, view.version)
-            return
+            try:
+                self._compute(key, spec, compute, stop)
+            except BaseException as error:
+                if not stop.is_set():
+                    log.exception("measure %s failed", key)
+                future.set_exception(error)
+            else:
+                future.set_result(None)
+            if jobs.empty():
+                self._frozen.clear()  # the copies go when there is nothing more to compute on them
 
-    def _run(self, fn: Callable[..., Any], n: int, *args: Any) -> Any:
+    def _compute(self, key: Hashable, spec: Spec, compute: Compute, stop: threading.Event) -> None:
+        if self._held_since(key, self.engine.version):
+            return  # computed meanwhile
+        frozen = self._frozen.get(spec)
+        if frozen is None or frozen.version != self.engine.version:
+            frozen = self._frozen[spec] = self.engine.frozen(*spec)
+        if self._held_since(key, frozen.version):
+            return
+        if stop.is_set():
+            raise Stopped
+        self._store(key, compute(frozen, partial(self._run, stop)), frozen.version)
+
+    def _held_since(self, key: Hashable, version: int) -> bool:
+        with self._lock:
+            held = self._entries.get(key)
+        return held is not None and held.version >= version
+
+    def _run(self, stop: threading.Event, fn: Callable[..., Any], n: int, *args: Any) -> Any:
         if n <= self.process_nodes:
             return fn(n, *args)
-        if self._process is None:
-            self._process = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return self._process.submit(fn, n, *args).result()
+        with self._lock:  # ``close`` takes the worker under the lock: one started after it would be left running
+            if stop.is_set():
+                raise Stopped
+            if self._worker is None:
+                self._worker = _Worker()
+            worker = self._worker
+        try:
+            return worker.call(stop, fn, n, *args)
+        except _WorkerLost:
+            with self._lock:
+                if self._worker is worker:
+                    self._worker = None
+            worker.end()
+            worker.close()
+            raise
 
-    def _store(self, view: View, key: Hashable, value: Any, version: int) -> None:
+    def _store(self, key: Hashable, value: Any, version: int) -> None:
         with self._lock:
             old = self._entries.get(key)
             if old is None or old.version <= version:
@@ -207,16 +301,90 @@ class Measures:
                 self._entries.popitem(last=False)
 
 
-def check_scope(view: View, area_code: str | None, theme: str | None) -> None:
-    """An unknown area is not found; an unknown theme is invalid (as everywhere in the API)."""
-    if area_code is not None and area_code not in view.areas:
-        raise NotFoundError(f"no area with code '{area_code}'", field="areaCode")
-    if theme is not None and theme not in view.themes:
-        raise ValidationError(f"unknown theme '{theme}'", field="theme")
+def _spec(view: View) -> Spec:
+    return (view.viewer, view.active_on, view.relation_kinds)
 
 
 def _here(fn: Callable[..., Any], *args: Any) -> Any:
     return fn(*args)
 
 
-MEASURES = Measures()
+# -- the worker process ------------------------------------------------------------------------------
+class _WorkerLost(RuntimeError):
+    """The worker process ended while it was asked for something."""
+
+
+class _Worker:
+    """One spawned process that runs igraph measures, one at a time, over a pipe.
+
+    No pool: a pool's queues hold semaphores (which a killed server leaks) and cannot end a
+    worker in the middle of a task; this one is ended with ``end`` whatever it is doing.
+    """
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child,), name="graphsvc-measures", daemon=True)
+        # Started with the signals it ignores blocked (the mask is inherited), so that one arriving while
+        # it imports is held until it ignores them, as multiprocessing's resource tracker does.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, IGNORED_SIGNALS)
+        try:
+            self._process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        child.close()
+
+    def call(self, stop: threading.Event, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in the worker process; ``Stopped`` when ``stop`` is set meanwhile."""
+        try:
+            self._conn.send((fn, args))
+            while not self._conn.poll(POLL_SECONDS):
+                if stop.is_set():
+                    raise Stopped
+            done, value = self._conn.recv()
+        except (EOFError, OSError) as error:
+            if stop.is_set():
+                raise Stopped from None
+            raise _WorkerLost(f"the measures' worker process ended ({self._process.exitcode})") from error
+        if not done:
+            raise value
+        return value
+
+    def end(self) -> None:
+        """End the process now, whatever it is doing, and reap it (it holds nothing to clean up)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _serve(conn: Connection) -> None:
+    """The worker process: run each function sent, send back its answer or error, until the pipe closes."""
+    # Ctrl-C, and a SIGTERM to the whole group (systemd's default), reach this process too: the server
+    # ends it itself once nothing waits for it, so that a computation is never reported as failed.
+    for ignored in IGNORED_SIGNALS:
+        signal.signal(ignored, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, IGNORED_SIGNALS)  # blocked since it started: dropped now
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[bool, Any] = (True, fn(*args))
+        except Exception as error:
+            reply = (False, error)
+        try:
+            conn.send(reply)
+        except OSError:
+            return
+
+
+def check_scope(view: View, area_code: str | None, theme: str | None) -> None:
+    """An unknown area is not found; an unknown theme is invalid (as everywhere in the API)."""
+    if area_code is not None and area_code not in view.areas:
+        raise NotFoundError(f"no area with code '{area_code}'", field="areaCode")
+    if theme is not None and theme not in view.themes:
+        raise ValidationError(f"unknown theme '{theme}'", field="theme")

@@ -2,7 +2,9 @@
 
 Routes: ``/graphql`` (the API, GraphiQL for browsers) and ``/health`` (liveness and store
 status). While the app runs, a background task picks up writes other processes made to the
-same store (every ``sync_seconds``).
+same store (every ``sync_seconds``), and the app's own ``Measures`` (``app.state.measures``)
+keeps brokers and communities computed for the current graph version; the lifespan starts it
+and stops it (its thread, and its worker process even in the middle of a computation).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ..analysis import MEASURES
+from ..analysis import Measures
 from ..analysis.brokers import warm as warm_brokers
 from ..analysis.communities import warm as warm_communities
 from ..engine import Engine
@@ -50,6 +52,7 @@ def build_app(settings: Settings, store: Store) -> Starlette:
         load_demo_if_empty(engine)
     gc.collect()
     gc.freeze()  # the projection is long-lived: keep it out of every collection (p99 several-fold)
+    measures = Measures(engine, process_nodes=settings.measures_process_nodes)
     schema = build_schema(settings)
 
     async def health(request: Request) -> JSONResponse:
@@ -66,19 +69,21 @@ def build_app(settings: Settings, store: Store) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine.change_projection_on(asyncio.get_running_loop())
         task = asyncio.create_task(_keep_in_step(engine, settings.sync_seconds))
-        warm_measures(engine)
-        stop_watching = MEASURES.watch(engine)
-        yield
-        stop_watching.set()
-        task.cancel()
-        MEASURES.release_workers()
-        engine.change_projection_on(None)
+        measures.start()
+        warm_measures(engine, measures)
+        try:
+            yield
+        finally:
+            task.cancel()
+            # In a thread, so that the loop goes on serving a copy a computation may be waiting for.
+            await asyncio.to_thread(measures.close)
+            engine.change_projection_on(None)
 
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     middleware = [Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"])]
     app = Starlette(
         routes=[
-            Route("/graphql", graphql_endpoint(schema, engine, settings), methods=["GET", "POST"]),
+            Route("/graphql", graphql_endpoint(schema, engine, settings, measures), methods=["GET", "POST"]),
             Route("/health", health),
             *explorer_routes(),
         ],
@@ -86,15 +91,16 @@ def build_app(settings: Settings, store: Store) -> Starlette:
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.measures = measures
     return app
 
 
-def warm_measures(engine: Engine) -> None:
+def warm_measures(engine: Engine, measures: Measures) -> None:
     """Start computing the city-wide brokers and communities in the background, so that the
     first request on a big graph finds them (they are recomputed after every write)."""
     view = engine.view()
-    warm_brokers(view)
-    warm_communities(view)
+    warm_brokers(view, cache=measures)
+    warm_communities(view, cache=measures)
 
 
 async def _keep_in_step(engine: Engine, seconds: float) -> None:

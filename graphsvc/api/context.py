@@ -1,10 +1,11 @@
-"""What every resolver gets: the engine, the caller's view, and the request's DataLoaders.
+"""What every resolver gets: the engine, the app's global measures, the caller's view, and the request's DataLoaders.
 
 ``view`` is the caller's view of the current graph version (the engine makes it once per version
 and caller, and shares it); every resolver reads the graph through it or through ``view_for``
 (the same caller on a past day or over some relation kinds), never through the store directly.
 After a mutation, the next resolver's ``view`` is the new version's. This is where tokens and
-roles will decide who the caller is.
+roles will decide who the caller is. ``measures`` is the app's cache of brokers and communities
+(built by ``build_app``, started and stopped by its lifespan), handed to those analyses.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date
 
 from strawberry.dataloader import DataLoader
 
+from ..analysis import Measures
 from ..domain import Relation, RelationKind
 from ..engine import BROKER, Engine, View, Viewer
 from ..settings import Settings
@@ -24,6 +26,7 @@ from ..settings import Settings
 class Context:
     engine: Engine
     settings: Settings
+    measures: Measures
     viewer: Viewer = BROKER
     language: str = "en"  # of reasons and explanations: "nl" or "en" (``words.language_of`` the Accept-Language)
     relations: DataLoader[int, Relation | None] = field(init=False)

@@ -29,6 +29,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 
+from ..analysis import Measures
 from ..domain import GraphsvcError
 from ..engine import Engine
 from ..settings import Settings
@@ -51,8 +52,8 @@ class RequestError(Exception):
         self.headers = headers or {}
 
 
-def graphql_endpoint(schema: Any, engine: Engine, settings: Settings):
-    """The Starlette endpoint serving ``schema`` over ``engine``."""
+def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: Measures):
+    """The Starlette endpoint serving ``schema`` over ``engine`` (global measures from the app's ``measures``)."""
     graphiql = get_graphql_ide_html("graphiql")
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_storage)
 
@@ -97,7 +98,7 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings):
                     params["query"],
                     variable_values=params.get("variables"),
                     context_value=Context(
-                        engine, settings, language=language_of(request.headers.get("accept-language"))
+                        engine, settings, measures, language=language_of(request.headers.get("accept-language"))
                     ),
                     operation_name=params.get("operationName"),
                 )

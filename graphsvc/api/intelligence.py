@@ -117,7 +117,7 @@ class IntelligenceQueries:
             check_area_code(area_code, "areaCode")
         view = info.context.view_for(active_on)
         key = theme_keys(view, [theme], "theme")[0] if theme else None
-        return BrokerReport.of(analysis.brokers(view, area_code, key, first), view)
+        return BrokerReport.of(analysis.brokers(view, area_code, key, first, cache=info.context.measures), view)
 
     @strawberry.field(
         description="Groups of stakeholders who work together (Leiden, seeded: stable between calls on the same "
@@ -134,7 +134,7 @@ class IntelligenceQueries:
             check_area_code(area_code, "areaCode")
         view = info.context.view_for(active_on)
         key = theme_keys(view, [theme], "theme")[0] if theme else None
-        return CommunityReport.of(analysis.communities(view, area_code, key), view)
+        return CommunityReport.of(analysis.communities(view, area_code, key, cache=info.context.measures), view)
 
     @strawberry.field(
         description="For every area of one level under the area (level: NEIGHBOURHOOD (buurten) or DISTRICT "

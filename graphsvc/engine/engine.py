@@ -8,7 +8,8 @@ it in. Changes to the projection are applied where readers read (``change_projec
 API has them queued for its event loop, where every resolver first applies what is queued
 (``apply_pending``), so a write waits for one resolver, not for a round of queued requests. ``Engine.view`` makes each caller's ``View`` once per graph version and shares it until a
 write supersedes that version; then the views, and everything analyses kept with them, are freed. Changes to the projection are applied
-on the readers' thread, so that none lands in the middle of a query.
+on the readers' thread, so that none lands in the middle of a query. ``at_rest`` runs a read the
+same way, between two changes; ``frozen`` uses it to copy a view for another thread.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -28,8 +29,11 @@ from ..domain.model import EPOCH, utcnow
 from ..domain.validate import Context, Validator
 from ..gcpause import paused_gc
 from ..store import Applied, Changes, Store
+from .frozen import FrozenView
 from .projection import Projection, check_ids
 from .view import BROKER, View, Viewer
+
+T = TypeVar("T")
 
 
 def build_projection(store: Store) -> Projection:
@@ -74,6 +78,7 @@ class Engine:
         self._write_lock = threading.Lock()
         self._readers: asyncio.AbstractEventLoop | None = None  # where changes are applied (None: at once)
         self._pending: deque[Change] = deque()  # changes waiting for the readers' thread, oldest first
+        self._applying = threading.RLock()  # one change (or read at rest) at a time where they apply at once
         self._views: OrderedDict[Hashable, View] = OrderedDict()  # of ``_views_of``, newest last
         self._views_of: tuple[Projection, int] | None = None
         self._views_lock = threading.Lock()
@@ -109,8 +114,9 @@ class Engine:
         except RuntimeError:
             here = None
         if loop is None or here is loop or loop.is_closed():
-            self.apply_pending()
-            change()
+            with self._applying:  # with no loop, writers and readers at rest in several threads
+                self.apply_pending()
+                change()
             return
         done = threading.Event()
         failed: list[BaseException] = []
@@ -131,6 +137,30 @@ class Engine:
         done.wait()
         if failed:
             raise failed[0]
+
+    def at_rest(self, read: Callable[[], T]) -> T:
+        """``read()`` run where changes to the projection are applied, between two of them, and its answer.
+
+        In the API that is on the event loop (queued as a change is); elsewhere at once, under the
+        lock the changes take. Keep ``read`` short: everything on the loop waits for it.
+        """
+        answer: list[T] = []
+        self._change(lambda: answer.append(read()))
+        return answer[0]
+
+    def frozen(
+        self,
+        viewer: Viewer = BROKER,
+        active_on: date | None = None,
+        relation_kinds: frozenset[RelationKind] | None = None,
+    ) -> FrozenView:
+        """The caller's view of the current graph version, copied for reading in another thread.
+
+        Two short turns where changes are applied: the view is made (or found), then copied. A write
+        between the two only means the view of the newer version is made and copied in the second.
+        """
+        self.at_rest(lambda: self.view(viewer, active_on, relation_kinds))
+        return self.at_rest(lambda: FrozenView(self.view(viewer, active_on, relation_kinds)))
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -219,21 +249,20 @@ class Engine:
 
     def _project(self, batch: Batch, applied: Applied) -> None:
         p = self.projection
-        with p.writing():
-            for theme in batch.themes:
-                p.put_theme(theme)
-            for area in batch.areas:
-                p.put_area(area)
-            for node in batch.nodes:
-                p.put_node(node)
-            p.put_relations(applied.numbered(batch.relations))
-            for rel_id in batch.delete_relations:
-                p.drop_relation(rel_id)
-            for node_id in batch.delete_nodes:
-                p.drop_node(node_id)
-            for review in batch.reviews:
-                p.put_review(review)
-            p.version = applied.version
+        for theme in batch.themes:
+            p.put_theme(theme)
+        for area in batch.areas:
+            p.put_area(area)
+        for node in batch.nodes:
+            p.put_node(node)
+        p.put_relations(applied.numbered(batch.relations))
+        for rel_id in batch.delete_relations:
+            p.drop_relation(rel_id)
+        for node_id in batch.delete_nodes:
+            p.drop_node(node_id)
+        for review in batch.reviews:
+            p.put_review(review)
+        p.version = applied.version
         self._forget_views()
 
     # -- keeping in step -------------------------------------------------------------------
@@ -266,17 +295,16 @@ class Engine:
         self, changes: Changes, nodes: Iterable[Node], relations: Iterable[Relation], reviews: list[Review] | None
     ) -> None:
         p = self.projection
-        with p.writing():
-            for node_id in changes.deleted_nodes:
-                p.drop_node(node_id)
-            for rel_id in changes.deleted_relations:
-                p.drop_relation(rel_id)
-            for node in nodes:
-                p.put_node(node)
-            p.put_relations(relations)
-            if reviews is not None:
-                p.reviews = {(r.source, r.target): r for r in reviews}
-            p.version = changes.version
+        for node_id in changes.deleted_nodes:
+            p.drop_node(node_id)
+        for rel_id in changes.deleted_relations:
+            p.drop_relation(rel_id)
+        for node in nodes:
+            p.put_node(node)
+        p.put_relations(relations)
+        if reviews is not None:
+            p.reviews = {(r.source, r.target): r for r in reviews}
+        p.version = changes.version
         self._forget_views()
 
     def _forget_views(self) -> None:

@@ -4,7 +4,8 @@ Representation, chosen to fit a city of 100k nodes and 1M relations in well unde
 per relation (measured in ``bench/import_rebuild.py``):
 
 * ``graph`` is an undirected ``nx.Graph``: connection questions do not care which way a tie
-  points. Each node carries ``{"kind": NodeKind, "obj": Node | Area}``; each edge carries
+  points. Each node carries ``{"kind": NodeKind, "obj": Node | Area}`` (a dict replaced, never
+  changed, when the node changes; ``Node`` and ``Area`` are immutable); each edge carries
   ``{"r": id}`` or ``{"r": (id, id, ...)}`` when several relations join the same pair.
 * Relation fields the algorithms need live in columns indexed by relation id (ids are dense,
   numbered by the store): ``kind`` (code), ``strength`` (NaN when unknown), ``since``/``until``
@@ -21,7 +22,6 @@ import math
 import sys
 from array import array
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import networkx as nx
@@ -75,7 +75,6 @@ class Projection:
         self.target: list[str | None] = []
         self.relation_count = 0
         self.version = 0
-        self.writes = 0  # bumped before and after each write is applied: odd while one is under way
         self.reviews: dict[tuple[str, str], Review] = {}  # (source, target) -> a broker's verdict
 
     # -- building ------------------------------------------------------------------------
@@ -146,31 +145,25 @@ class Projection:
         self.relation_count += added
 
     # -- single changes --------------------------------------------------------------------
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Mark a write being applied, as a seqlock does: a reader that saw ``writes`` even at its
-        start and the same at its end read no write in part (``Measures`` redoes one that did)."""
-        self.writes += 1
-        try:
-            yield
-        finally:
-            self.writes += 1
-
     def put_area(self, area: Area) -> None:
         self.areas[area.code] = area
-        self.graph.add_node(sys.intern(area.code), kind=NodeKind.AREA, obj=area)
+        self._put_attrs(sys.intern(area.code), NodeKind.AREA, area)
 
     def put_theme(self, theme: Theme) -> None:
         self.themes[theme.key] = theme
 
     def put_node(self, node: Node) -> None:
         node_id = sys.intern(node.id)
-        attrs = self.graph._node.get(node_id)
-        if attrs is None:
-            self.graph.add_node(node_id, kind=node.kind, obj=node)
-        else:
-            attrs["kind"], attrs["obj"] = node.kind, node
+        self._put_attrs(node_id, node.kind, node)
         self.search[node_id] = search_text(node)
+
+    def _put_attrs(self, node_id: str, kind: NodeKind, obj: Node | Area) -> None:
+        """Add a node, or give a known one a new attribute dict: an entry of the node table is replaced,
+        never changed in place, so that a copy of the table (``FrozenView``) keeps what it copied."""
+        if node_id in self.graph._node:
+            self.graph._node[node_id] = {"kind": kind, "obj": obj}
+        else:
+            self.graph.add_node(node_id, kind=kind, obj=obj)
 
     def put_review(self, review: Review) -> None:
         self.reviews[review.source, review.target] = review
