@@ -195,11 +195,11 @@ class _Growth:
 def _relations(rng, count, nodes, home, reach, buurten, attended):
     """Relations formed one after another from ``START`` to ``END``, each dated when it formed.
 
-    A new tie closes a triangle through a strong tie (``TRIADIC``: a friend of a friend, picked
-    by the strength of the tie to the friend), joins two who met at the same meeting
-    (``MEETING_TIES``), brings an initiative to a wijkpartner nearby that offers what it needs
-    (``NEEDS_TIES``), or is drawn as before: local, heavy-tailed, half among stakeholders who
-    share a theme (homophily). An initiative is tied to only while it runs, and its ties end
+    A new tie closes a triangle through strong ties (``TRIADIC``: a friend of a friend, the
+    friend picked by the strength of the tie to it, the friend's friend by the strength of
+    theirs), joins two who met at the same meeting (``MEETING_TIES``), brings an initiative to
+    a wijkpartner nearby that offers what it needs (``NEEDS_TIES``), or is drawn as before:
+    local, heavy-tailed, half among stakeholders who share a theme (homophily). An initiative is tied to only while it runs, and its ties end
     when it does; so a time split of this city asks to predict ties that formed later from
     ties that formed earlier, as a broker's question is.
     """
@@ -262,8 +262,8 @@ def _pick(rng, source, day, nodes, home, growth, pools, weights, scopes, attende
     around = growth.around[source]
     if roll < TRIADIC and around:
         friend = rng.choices(around, weights=[s * s + 0.01 for s in growth.strength[source]])[0]
-        theirs = growth.around[friend]
-        return rng.choice(theirs) if theirs else None
+        theirs = growth.around[friend]  # the friend introduces someone it knows well, more likely than not
+        return rng.choices(theirs, weights=[s + 0.05 for s in growth.strength[friend]])[0] if theirs else None
     if roll < TRIADIC + MEETING_TIES and attended[source]:
         met_on, others = rng.choice(attended[source])
         return rng.choice(others) if met_on <= day else None
