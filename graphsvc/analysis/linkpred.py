@@ -98,6 +98,12 @@ class Adjacency:
         scores["preferential_attachment"] = self.degree[i] * self.degree[columns]
         return scores
 
+    def pagerank_at(self, source: int, columns: np.ndarray, radius: int = 2) -> np.ndarray:
+        """``personalized_pagerank`` by positions: the rank of each of ``columns`` (node positions)."""
+        names = [self.nodes[j] for j in columns.tolist()]
+        found = self.personalized_pagerank(self.nodes[source], names, radius)
+        return np.array([found[n] for n in names], dtype=np.float64)
+
     def personalized_pagerank(self, source: str, candidates: Iterable[str], radius: int = 2) -> dict[str, float]:
         """Personalized PageRank from ``source`` on its ``radius``-hop neighbourhood plus the candidates.
 
