@@ -39,7 +39,7 @@ from ..domain import Relation
 from ..domain.document import batch_from_document
 from ..engine import Role, View, Viewer, view_in_memory
 from .features import COLUMN, Scoring, average_precision, cheap, make_scoring, positions
-from .ranker import Model, Verdict, history_of, learn, totals
+from .ranker import Model, Verdict, history_examples, history_of, learn, totals
 from .recommend import candidates
 
 KS = (5, 10, 20)
@@ -55,7 +55,7 @@ BASELINES = (
 METHODS = ("recommender", "recommender_verdicts", *BASELINES)
 PROTOCOLS = ("random", "time")
 EVERYONE = Viewer(Role.ADMIN)  # the evaluation ranks pairs; what may be shown is not its question
-RANDOM_NEGATIVES = 2000
+RANDOM_NEGATIVES = 1000
 KEEP = 200  # candidates whose shared contacts the recommender walks, as ``recommend.recommend`` does
 REVIEWED_TOP = 5  # suggestions per stakeholder the simulated broker reviews
 COLUMNS = ("auc", "auc_hard", "ap", *(f"p@{k}" for k in KS), *(f"r@{k}" for k in KS), "pooled_auc", "pooled_ap")
@@ -145,9 +145,10 @@ def evaluate(
     reviewers = sorted(everyone[:reviewing])
     sources = sorted(everyone[reviewing : reviewing + max_sources])
     folds, how = history_of(context, seed)
-    model = learn(folds, seed=seed, report={"protocol": how})
+    history = history_examples(folds, seed)
+    model = learn(folds, seed=seed, report={"protocol": how}, history=history)
     verdicts = _simulated_verdicts(context, reviewers, truth, model)
-    verdict_model = learn(folds, context, verdicts, seed, {"protocol": how})
+    verdict_model = learn(folds, context, verdicts, seed, {"protocol": how}, history)
     rankings: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {m: [] for m in METHODS}
     for source in sources:
         found = _method_scores(context, source, truth[source], ended, model, verdict_model, rng)

@@ -75,7 +75,7 @@ DEFAULT_SCALES = {
 }
 TOP = 20.0  # before a model is learned, a feature counts fully at 20 times its scale
 SOURCES = 400  # sources whose candidates a model learns from
-NEGATIVES = 200  # candidates without a later tie kept per source (all positives are kept)
+NEGATIVES = 100  # candidates without a later tie kept per source (all positives are kept)
 VERDICT_WEIGHT = 5.0
 REFIT_SHARE = 0.05  # refit when the ties changed by this share since the model was learned
 HISTORY_SHARE = 0.1  # the latest tenth of the relations are the future a model learns to predict
@@ -286,10 +286,13 @@ def verdict_examples(present: Snapshot, verdicts: Iterable[Verdict]) -> Examples
     """Brokers' verdicts as labelled pairs, with the features the pair has now."""
     found = Examples()
     index = present.adjacency.index
+    by_source: dict[str, list[Verdict]] = {}
     for v in verdicts:
         if v.source in index and v.target in index and v.source != v.target:
-            rows = _walked_rows(present, v.source, positions(present, [v.target]))
-            found.add(rows, np.array([1.0 if v.accepted else 0.0]), VERDICT_WEIGHT, -1)
+            by_source.setdefault(v.source, []).append(v)
+    for source, given in sorted(by_source.items()):
+        rows = _walked_rows(present, source, positions(present, [v.target for v in given]))
+        found.add(rows, np.array([1.0 if v.accepted else 0.0 for v in given]), VERDICT_WEIGHT, -1)
     return found
 
 
@@ -336,16 +339,8 @@ def _mean_ap(scores: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> floa
 Fold = tuple[Snapshot, Mapping[str, set[str]]]  # a past, and the pairs tied after it
 
 
-def learn(
-    folds: Sequence[Fold],
-    present: Snapshot | None = None,
-    verdicts: Sequence[Verdict] = (),
-    seed: int = 1,
-    report: Mapping[str, Any] | None = None,
-) -> Model:
-    """A model learned from each past and the ties formed after it, and from the verdicts (with
-    ``present``'s features), or the best baseline where it does not beat that."""
-    began = time.perf_counter()
+def history_examples(folds: Sequence[Fold], seed: int = 1) -> Examples:
+    """The labelled pairs of every fold: ``SOURCES`` sources in all, each with its own group."""
     rng = random.Random(seed)
     history = Examples()
     for f, (past, future) in enumerate(folds):
@@ -353,8 +348,24 @@ def learn(
         share = max(1, SOURCES // len(folds))
         if len(sources) > share:
             sources = sorted(rng.sample(sources, share))
-        found = examples(past, future, sources, rng)
-        history.add_all(found, offset=f * (SOURCES + 1))
+        history.add_all(examples(past, future, sources, rng), offset=f * (SOURCES + 1))
+    return history
+
+
+def learn(
+    folds: Sequence[Fold],
+    present: Snapshot | None = None,
+    verdicts: Sequence[Verdict] = (),
+    seed: int = 1,
+    report: Mapping[str, Any] | None = None,
+    history: Examples | None = None,
+) -> Model:
+    """A model learned from each past and the ties formed after it (``history``: their labelled
+    pairs when already made), and from the verdicts (with ``present``'s features), or the best
+    baseline where it does not beat that."""
+    began = time.perf_counter()
+    if history is None:
+        history = history_examples(folds, seed)
     rows, labels, weights, groups = history.arrays()
     info: dict[str, Any] = {**(report or {}), "folds": len(folds), "sources": len(set(groups.tolist()))}
     info["pairs"] = len(labels)
