@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from ..domain import Node
 from .features import (
@@ -310,20 +311,21 @@ def scales_of(rows: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
 
 def fit(values: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> dict[str, float] | None:
     """Non-negative weights that add up to 1, from a logistic regression on squashed features
-    (refitted without the most negative feature until none is below 0); None if none is left."""
+    (refitted without the features it weighs below 0 until none is); None if none is left."""
     if labels.min(initial=1) == labels.max(initial=0):
         return None
     kept = [k for k in range(len(FEATURES)) if values[:, k].std() > 0]
     while kept:
         model = LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=100)
-        model.fit(values[:, kept], labels, sample_weight=weights)
+        with threadpool_limits(1):  # a small problem: threads cost more than they give, on a shared machine
+            model.fit(values[:, kept], labels, sample_weight=weights)
         coef = model.coef_[0]
         if coef.min() >= 0:
             total = float(coef.sum())
             if total <= 0:
                 return None
             return {FEATURES[k]: round(float(c) / total, 6) for k, c in zip(kept, coef, strict=True) if c > 0}
-        kept.pop(int(np.argmin(coef)))
+        kept = [k for k, c in zip(kept, coef, strict=True) if c > 0]  # all that count against at once: few refits
     return None
 
 
