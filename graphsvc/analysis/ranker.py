@@ -386,7 +386,7 @@ def learn(
     validation["model"] = _mean_ap(values[held] @ Model("MODEL", fitted or {}).vector, labels[held], groups[held])
     info["validation_ap"] = {k: round(v, 4) for k, v in validation.items()}
     extra = verdict_examples(present, verdicts) if present is not None and verdicts else Examples()
-    info["verdicts"] = len(extra.labels)
+    info["verdicts"] = sum(len(found) for found in extra.labels)
     if fitted is None or validation["model"] <= validation[best]:
         info["seconds"] = round(time.perf_counter() - began, 2)
         return baseline(best, {**info, "why": "the learned model did not beat it on the graph's history"})
