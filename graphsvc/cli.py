@@ -135,6 +135,7 @@ def cmd_copy(args: argparse.Namespace, settings: Settings) -> int:
 
 @command
 def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
+    from .analysis.ranker import learn_from
     from .analysis.recommend import recommend_many, reviewed_pairs, scoring_for
     from .domain import NodeKind
     from .engine import Engine
@@ -149,8 +150,15 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
         themes = [args.theme] if args.theme else None
         sources = [n.id for n in view.search(kinds=kinds, themes=themes, area=args.area)]
         context = scoring_for(view)
+        model = learn_from(context)  # from the graph's own history and the verdicts on it
+        if not args.quiet:
+            print(
+                f"ranked by {model.ranker} (learned in {model.report.get('seconds_total', 0):.1f} s)", file=sys.stderr
+            )
         with tqdm(total=len(sources), desc="recommend", unit="stakeholder", disable=args.quiet) as bar:
-            lists = recommend_many(context, sources, top=args.top, rejected=reviewed_pairs(view), progress=bar.update)
+            lists = recommend_many(
+                context, sources, top=args.top, model=model, rejected=reviewed_pairs(view), progress=bar.update
+            )
         with open(args.out, "w", encoding="utf-8", newline="") as out:
             count = write_suggestions(lists, view, args.format, out)
     print(f"wrote {count} suggestions for {len(lists)} of {len(sources)} stakeholders in {args.area} to {args.out}")
@@ -159,7 +167,7 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
 
 @command
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from .analysis.evaluation import PROTOCOLS, evaluate, table
+    from .analysis.evaluation import PROTOCOLS, evaluate_seeds, summary, table
     from .interchange.classic import classic_document
     from .interchange.files import export_document, read_files
 
@@ -170,9 +178,31 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     else:
         with store_of(settings) as store:
             doc = export_document(store)
-    results = {protocol: evaluate(doc, protocol, seed=args.seed, max_sources=args.sources) for protocol in PROTOCOLS}
+    seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else [args.seed]
+    protocols = [args.protocol] if args.protocol else list(PROTOCOLS)
+    with tqdm(total=len(seeds) * len(protocols), desc="evaluate", unit="run", disable=args.quiet) as bar:
+        results = {p: evaluate_seeds(doc, p, seeds, args.sources, progress=lambda _: bar.update()) for p in protocols}
     if args.json:
-        print(json.dumps({p: {m: s.row() for m, s in by.items()} for p, by in results.items()}, indent=1))
+        found = {
+            p: {
+                "summary": {m: {c: list(v) for c, v in by.items()} for m, by in summary(runs).items()},
+                "runs": [
+                    {
+                        "seed": r.seed,
+                        "scores": {m: s.row() for m, s in r.scores.items()},
+                        "ranker": r.model.ranker,
+                        "weights": dict(r.model.weights),
+                        "report": dict(r.model.report),
+                        "verdict_ranker": r.verdict_model.ranker,
+                        "verdict_weights": dict(r.verdict_model.weights),
+                        "info": r.info,
+                    }
+                    for r in runs
+                ],
+            }
+            for p, runs in results.items()
+        }
+        print(json.dumps(found, indent=1))
     else:
         print(table(results))
     return 0
@@ -231,8 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="an import document (default: the store's graph)")
     p.add_argument("--network", choices=("karate", "davis", "florentine"), help="a real network networkx ships")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seeds", help="comma-separated seeds, e.g. 1,2,3: the table gives mean ± sd (default: --seed)")
+    p.add_argument("--protocol", choices=("random", "time"), help="one protocol (default: both)")
     p.add_argument("--sources", type=int, default=300, help="at most this many stakeholders ranked per protocol")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = commands.add_parser(
         "serve", parents=[common], help="serve the GraphQL API (loads the demo into an empty store)"

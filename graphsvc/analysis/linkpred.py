@@ -98,6 +98,25 @@ class Adjacency:
         scores["preferential_attachment"] = self.degree[i] * self.degree[columns]
         return scores
 
+    def pagerank_at(self, source: int, columns: np.ndarray, radius: int = 2) -> np.ndarray:
+        """``personalized_pagerank`` by positions (the rank of each of ``columns``), in array operations."""
+        local = np.array([source], dtype=np.int64)
+        frontier = local
+        for _ in range(radius):
+            reached = self.matrix[frontier].indices if len(frontier) else frontier
+            frontier = np.setdiff1d(reached, local)
+            local = np.union1d(local, frontier)
+        local = np.union1d(local, columns)
+        sub = self.matrix[local][:, local]
+        degree = np.asarray(sub.sum(axis=1)).ravel()
+        walk = (sp.diags(np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0)) @ sub).T.tocsr()
+        restart = np.zeros(len(local))
+        restart[np.searchsorted(local, source)] = 1.0
+        rank = restart.copy()
+        for _ in range(PPR_STEPS):
+            rank = PPR_ALPHA * restart + (1 - PPR_ALPHA) * (walk @ rank)
+        return rank[np.searchsorted(local, columns)]
+
     def personalized_pagerank(self, source: str, candidates: Iterable[str], radius: int = 2) -> dict[str, float]:
         """Personalized PageRank from ``source`` on its ``radius``-hop neighbourhood plus the candidates.
 

@@ -2,14 +2,19 @@
 
 For one stakeholder, candidates are the stakeholders two steps away in the network and those
 that share a theme in the same wijk; pairs already linked, rejected before, or of kinds that
-are not suggested to each other are left out. Each candidate's score is a weighted sum of
-evidence, every part in 0..1, so the parts of an explanation add up to the score:
+are not suggested to each other are left out. Each candidate's score is a weighted sum of its
+evidence (``features``), every part squashed to 0..1 and the weights adding up to 1, so the
+parts of an explanation add up to the score. The weights are a ``ranker.Model``: learned per
+graph from the graph's own history, or the best plain baseline where the learned model does not
+beat it there, or the hand-set ``ranker.DEFAULT`` until a model is learned; each suggestion
+says which (a ``RANKED_BY_*`` reason).
 
-* network: Adamic-Adar over common contacts (Adamic & Adar 2003) and personalized PageRank
-  from the stakeholder (Haveliwala 2002), each scaled by its best value among the candidates;
+* network: common neighbours, Adamic-Adar, resource allocation and Jaccard over common contacts
+  (Liben-Nowell & Kleinberg 2007), preferential attachment, personalized PageRank from the
+  stakeholder (Haveliwala 2002), meetings both attended, and tie strength over shared contacts;
 * content (``evidence``, as partner matching has it): theme fit, area fit through the area
-  tree, the fit of one side's offers to the other's needs, meetings both attended, and how
-  recent the ties through common contacts are (``timeline.recency``);
+  tree, the fit of one side's offers to the other's needs, and how recent the ties through
+  common contacts are (``timeline.recency``);
 * load: a partner's free capacity (``load.free_capacity``: a wijkpartner at or over its capacity gets
   nothing here; one that declares none gets half).
 
@@ -22,19 +27,36 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
-import numpy as np
 
 from ..domain import Node, NodeKind, Visibility
-from ..domain.areas import district
 from ..domain.kinds import STAKEHOLDER_KINDS
 from ..engine import View
-from .evidence import NO_NEEDS, area_reason, mutual_area_fit, needs_fit, theme_fit
-from .linkpred import Adjacency
-from .load import free_capacity, free_slots, load_reason
+from .evidence import NO_NEEDS, area_reason, mutual_area_fit
+from .features import SMALL_GRAPH, Scoring, make_scoring, pool, walk
+from .load import free_slots, load_reason
+from .ranker import DEFAULT, Model, Scored, score
 from .reasons import Reason
+
+__all__ = [
+    "SMALL_GRAPH",
+    "SUGGESTED",
+    "Model",
+    "Part",
+    "Scored",
+    "Scoring",
+    "Suggestion",
+    "candidates",
+    "make_scoring",
+    "ranked",
+    "recommend",
+    "recommend_many",
+    "reviewed_pairs",
+    "scoring_for",
+    "suggestion",
+]
 
 _INITIATIVE = NodeKind.INITIATIVE
 # Which kinds are suggested to which: initiatives to partners and to each other, organisations
@@ -46,31 +68,16 @@ SUGGESTED: dict[NodeKind, frozenset[NodeKind]] = {
     NodeKind.MUNICIPALITY_ROLE: frozenset({_INITIATIVE, NodeKind.ORGANISATION}),
     NodeKind.RESIDENT: frozenset({_INITIATIVE}),
 }
-SMALL_GRAPH = 2_000
-
-
-@dataclass(frozen=True)
-class Weights:
-    """How much each part of the evidence counts; they sum to 1.
-
-    Chosen with ``graphsvc evaluate`` on a synthetic city of another seed than the one the
-    model card reports: the network parts and area proximity carry most of the signal.
-    """
-
-    common_contacts: float = 0.25
-    pagerank: float = 0.25
-    themes: float = 0.10
-    area: float = 0.20
-    needs: float = 0.05
-    meetings: float = 0.05
-    recency: float = 0.05
-    capacity: float = 0.05
-
-    def items(self) -> list[tuple[str, float]]:
-        return list(vars(self).items())
-
-
-DEFAULT_WEIGHTS = Weights()
+# Which ranker ordered a list, in words (``ranker.RANKERS``).
+RANKED_BY = {
+    "MODEL": Reason.of("RANKED_BY_MODEL"),
+    "DEFAULT": Reason.of("RANKED_BY_DEFAULT"),
+    "common_neighbours": Reason.of("RANKED_BY_COMMON_NEIGHBOURS"),
+    "adamic_adar": Reason.of("RANKED_BY_ADAMIC_ADAR"),
+    "resource_allocation": Reason.of("RANKED_BY_RESOURCE_ALLOCATION"),
+    "jaccard": Reason.of("RANKED_BY_JACCARD"),
+    "preferential_attachment": Reason.of("RANKED_BY_PREFERENTIAL_ATTACHMENT"),
+}
 
 
 @dataclass(frozen=True)
@@ -91,45 +98,11 @@ class Suggestion:
     target: str
     score: float
     parts: tuple[Part, ...]
-    sentence: tuple[Reason, ...]  # the strongest reasons, in order
+    sentence: tuple[Reason, ...]  # the strongest reasons, in order; the last says which ranker ordered the list
     common_contacts: tuple[str, ...] = ()
     path: tuple[str, ...] = ()  # the best introduction path, source first
     linker: str | None = None  # who can make the introduction (the second node of the path)
-
-
-@dataclass
-class Scoring:
-    """What scoring one source needs, computed once per graph version and viewer."""
-
-    view: View
-    adjacency: Adjacency
-    local: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (wijk, theme) -> stakeholders
-
-    @property
-    def graph(self) -> nx.Graph:
-        return self.view.graph
-
-
-def make_scoring(view: View) -> Scoring:
-    """Everything scoring needs for one view: its ties as a sparse matrix, and who works where."""
-    adjacency = Adjacency.of_ties(view.nodes, view.edges_among(view.nodes))
-    return Scoring(view, adjacency, local_index(view))
-
-
-def local_index(view: View) -> dict[tuple[str, str], list[str]]:
-    """Visible stakeholders by (wijk, theme), for finding those who share a theme nearby without a scan."""
-    index: dict[tuple[str, str], list[str]] = {}
-    for node_id in view.nodes:
-        node: Node = view.node(node_id)  # type: ignore[assignment]
-        for wijk in _districts(view, node):
-            for theme in node.themes:
-                index.setdefault((wijk, theme), []).append(node_id)
-    return index
-
-
-def _districts(view: View, node: Node) -> set[str]:
-    """The wijken a stakeholder names or lies in (the code itself above wijk level)."""
-    return {district(code, view.areas) or code for code in node.areas}
+    ranker: str = "DEFAULT"
 
 
 def suggestable(node: Node) -> bool:
@@ -149,135 +122,70 @@ def candidates(
     node, and on a small graph (at most ``SMALL_GRAPH`` nodes) ranks all of them, as link
     prediction studies do.
     """
-    view = context.view
-    node: Node = view.node(source)  # type: ignore[assignment]
-    index = context.adjacency.index
-    linked = {context.adjacency.nodes[j] for j in context.adjacency.neighbours(source).tolist()}
-    if policy is None and len(context.adjacency.nodes) <= SMALL_GRAPH:
-        pool = set(context.adjacency.nodes)
-    else:
-        pool = set(context.adjacency.two_hop(source))
-        for wijk in _districts(view, node):
-            for theme in node.themes:
-                pool.update(context.local.get((wijk, theme), ()))
-    wanted = None if policy is None else policy.get(node.kind, frozenset())
-    found = []
-    for other_id in pool:
-        if other_id not in index or other_id == source or other_id in linked:  # hidden, itself, or tied
-            continue
-        other: Node = view.node(other_id)  # type: ignore[assignment]
-        if wanted is not None and (other.kind not in wanted or not suggestable(other)):
-            continue
+    wanted = None if policy is None else policy.get(context.node(source).kind, frozenset())
+
+    def allowed(other_id: str) -> bool:
         if (source, other_id) in rejected or (other_id, source) in rejected:
-            continue
-        found.append(other_id)
-    return sorted(found)
+            return False
+        if wanted is None:
+            return True
+        other = context.node(other_id)
+        return other.kind in wanted and suggestable(other)
+
+    return pool(context, source, allowed, everyone=policy is None)
 
 
 def recommend(
     context: Scoring,
     source: str,
     first: int = 10,
-    weights: Weights = DEFAULT_WEIGHTS,
+    model: Model = DEFAULT,
     rejected: frozenset[tuple[str, str]] = frozenset(),
     kinds: frozenset[NodeKind] | None = None,
 ) -> list[Suggestion]:
     """The best ``first`` suggestions for ``source``, best first, each with its explanation."""
-    best = ranked(context, source, max(20 * first, 200), weights, rejected, kinds)[:first]
-    return [suggestion(context, s, weights) for s in best]
+    best = ranked(context, source, max(20 * first, 200), model, rejected, kinds)[:first]
+    return [suggestion(context, s, model) for s in best]
 
 
 def ranked(
     context: Scoring,
     source: str,
     keep: int,
-    weights: Weights = DEFAULT_WEIGHTS,
+    model: Model = DEFAULT,
     rejected: frozenset[tuple[str, str]] = frozenset(),
     kinds: frozenset[NodeKind] | None = None,
 ) -> list[Scored]:
     """The ``keep`` best candidates of ``source``, scored, best first, not yet explained."""
     view = context.view
-    pool = [c for c in candidates(context, source, rejected) if kinds is None or view.kind(c) in kinds]
-    return sorted(score(context, source, pool, weights, keep=keep), key=lambda s: (-s.total, s.target))
+    found = [c for c in candidates(context, source, rejected) if kinds is None or view.kind(c) in kinds]
+    return sorted(score(context, source, found, model, keep=keep), key=lambda s: (-s.total, s.target))
 
 
-def suggestion(context: Scoring, scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> Suggestion:
+def suggestion(context: Scoring, scored: Scored, model: Model = DEFAULT) -> Suggestion:
     """A scored candidate explained, with its introduction path."""
-    return with_path(context, explain(context, scored, weights))
+    return with_path(context, explain(context, scored, model))
 
 
-@dataclass(frozen=True)
-class Scored:
-    """A candidate's evidence and total, before it is put into words."""
-
-    source: str
-    target: str
-    total: float
-    values: dict[str, float]
-    contacts: tuple[str, ...]
-
-
-def score(
-    context: Scoring,
-    source: str,
-    pool: Sequence[str],
-    weights: Weights = DEFAULT_WEIGHTS,
-    keep: int | None = None,
-) -> list[Scored]:
-    """The evidence for the candidates of ``source``, and the weighted totals.
-
-    The cheap parts are computed for every candidate; the ones that walk the shared contacts
-    (meetings, recency) only for the ``keep`` best by the cheap parts (all when None): they
-    weigh 0.1 together, so the best of a few thousand candidates stay the best.
-    """
-    if not pool:
-        return []
-    network_scores = context.adjacency.neighbourhood_scores(source, pool)
-    adamic = _scaled(network_scores["adamic_adar"])
-    pagerank_raw = context.adjacency.personalized_pagerank(source, pool)
-    pagerank = _scaled(np.array([pagerank_raw[c] for c in pool]))
-    view = context.view
-    me: Node = view.node(source)  # type: ignore[assignment]
-    cheap = []
-    for k, other_id in enumerate(pool):
-        other: Node = view.node(other_id)  # type: ignore[assignment]
-        values = {
-            "common_contacts": float(adamic[k]),
-            "pagerank": float(pagerank[k]),
-            "themes": theme_fit(me.themes, other.themes),
-            "area": mutual_area_fit(view.areas, me.areas, other.areas).value,
-            "needs": _needs_fit(me, other),
-            "capacity": free_capacity(view, other),
-        }
-        cheap.append((sum(getattr(weights, name) * value for name, value in values.items()), other_id, values))
-    if keep is not None and len(cheap) > keep:
-        cheap = sorted(cheap, key=lambda c: -c[0])[:keep]
-    found = []
-    for partial, other_id, values in cheap:
-        contacts = tuple(_common_contacts(context, source, other_id))
-        values["meetings"] = 1 - 0.5 ** _shared_meetings(context, contacts)
-        values["recency"] = _recency(context, source, other_id, contacts)
-        total = partial + weights.meetings * values["meetings"] + weights.recency * values["recency"]
-        found.append(Scored(source, other_id, total, values, contacts))
-    return found
-
-
-def explain(context: Scoring, scored: Scored, weights: Weights = DEFAULT_WEIGHTS) -> Suggestion:
+def explain(context: Scoring, scored: Scored, model: Model = DEFAULT) -> Suggestion:
     """A scored candidate in words: each part with its weight and reason, and one sentence."""
-    me: Node = context.view.node(scored.source)  # type: ignore[assignment]
-    other: Node = context.view.node(scored.target)  # type: ignore[assignment]
+    me, other = context.node(scored.source), context.node(scored.target)
+    contacts, strong = scored.contacts, scored.strong
+    if not contacts:
+        walked = walk(context, scored.source, scored.target, {})
+        contacts, strong = walked.contacts, walked.strong
     parts = tuple(
         Part(
             name,
             weight,
             round(scored.values[name], 4),
-            _reason(name, scored.values[name], me, other, scored.contacts, context),
+            _reason(name, scored.values[name], me, other, contacts, strong, context),
         )
-        for name, weight in weights.items()
+        for name, weight in model.items()
     )
     total = round(sum(part.contribution for part in parts), 4)
-    sentence = _sentence(me, other, parts, scored.contacts, context)
-    return Suggestion(scored.source, scored.target, total, parts, sentence, scored.contacts)
+    sentence = (*_sentence(me, other, parts, contacts, context), RANKED_BY[model.ranker])
+    return Suggestion(scored.source, scored.target, total, parts, sentence, contacts, ranker=model.ranker)
 
 
 def with_path(context: Scoring, suggestion: Suggestion) -> Suggestion:
@@ -295,7 +203,7 @@ def recommend_many(
     sources: Iterable[str],
     top: int = 5,
     per_partner: int = 3,
-    weights: Weights = DEFAULT_WEIGHTS,
+    model: Model = DEFAULT,
     rejected: frozenset[tuple[str, str]] = frozenset(),
     progress: Callable[[int], object] = lambda done: None,
 ) -> dict[str, list[Suggestion]]:
@@ -305,68 +213,55 @@ def recommend_many(
     ``top`` and its target has been suggested fewer than ``per_partner`` times (raised to a
     wijkpartner's free capacity when that is larger).
     """
-    pool: list[Scored] = []
+    found_all: list[Scored] = []
     for source in sources:
-        if source in context.graph:
-            found = score(context, source, candidates(context, source, rejected), weights, keep=20 * top)
-            found.sort(key=lambda s: -s.total)
-            pool += found[: top * 4]
+        if source in context.adjacency.index:
+            found = score(context, source, candidates(context, source, rejected), model, keep=top * 4)
+            found_all += found[: top * 4]
         progress(1)
-    pool.sort(key=lambda s: (-s.total, s.source, s.target))
+    found_all.sort(key=lambda s: (-s.total, s.source, s.target))
     given: Counter[str] = Counter()
     per_source: dict[str, list[Scored]] = {}
-    for scored in pool:
-        target: Node = context.view.node(scored.target)  # type: ignore[assignment]
+    for scored in found_all:
+        target = context.node(scored.target)
         limit = max(per_partner, free_slots(context.view, target))
         chosen = per_source.setdefault(scored.source, [])
         if len(chosen) < top and given[scored.target] < limit:
             chosen.append(scored)
             given[scored.target] += 1
-    return {source: [suggestion(context, s, weights) for s in found] for source, found in per_source.items()}
-
-
-# -- evidence ---------------------------------------------------------------------------------
-def _needs_fit(me: Node, other: Node) -> float:
-    """``evidence.needs_fit`` of the side that names needs (an initiative's, usually) against the other's offers."""
-    return needs_fit(me.needs, other.offers) if me.needs else needs_fit(other.needs, me.offers)
-
-
-def _common_contacts(context: Scoring, u: str, v: str) -> list[str]:
-    """Common neighbours of ``u`` and ``v``, best connected first."""
-    a = context.adjacency
-    shared = np.intersect1d(a.neighbours(u), a.neighbours(v), assume_unique=True)  # sorted: ties break by id
-    return [a.nodes[i] for i in shared[np.argsort(-a.degree[shared], kind="stable")].tolist()]
-
-
-def _shared_meetings(context: Scoring, contacts: Sequence[str]) -> int:
-    return sum(1 for c in contacts if context.view.kind(c) is NodeKind.MEETING)
-
-
-def _recency(context: Scoring, u: str, v: str, contacts: Sequence[str]) -> float:
-    """How recent the ties through common contacts are: the warmest ``View.tie`` recency among them."""
-    view = context.view
-    best = 0.0
-    for c in contacts[:20]:
-        for a, b in ((u, c), (c, v)):
-            best = max(best, view.tie(a, b).recency)
-            if best >= 1.0:
-                return 1.0
-    return best
-
-
-def _scaled(values: np.ndarray) -> np.ndarray:
-    top = float(values.max()) if len(values) else 0.0
-    return values / top if top > 0 else np.zeros_like(values, dtype=np.float64)
+    return {source: [suggestion(context, s, model) for s in found] for source, found in per_source.items()}
 
 
 # -- reasons ----------------------------------------------------------------------------------
-def _reason(name: str, value: float, me: Node, other: Node, contacts: Sequence[str], context: Scoring) -> Reason:
-    if name == "common_contacts":
+def _reason(
+    name: str, value: float, me: Node, other: Node, contacts: Sequence[str], strong: int, context: Scoring
+) -> Reason:
+    if name == "common_neighbours":
         return (
             Reason.of("CONTACTS_SHARED", n=len(contacts), nodes=contacts[:2])
             if contacts
             else Reason.of("CONTACTS_NONE")
         )
+    if name in ("adamic_adar", "resource_allocation"):
+        return (
+            Reason.of("CONTACTS_FEW_TIES", n=len(contacts), nodes=contacts[:2])
+            if contacts
+            else Reason.of("CONTACTS_NONE")
+        )
+    if name == "jaccard":
+        a = context.adjacency
+        union = int(a.degree[a.index[me.id]] + a.degree[a.index[other.id]]) - len(contacts)
+        return Reason.of("CONTACTS_OVERLAP", n=len(contacts), total=union) if contacts else Reason.of("CONTACTS_NONE")
+    if name == "preferential_attachment":
+        a = context.adjacency
+        return Reason.of("BOTH_CONNECTED", n=int(a.degree[a.index[me.id]]), total=int(a.degree[a.index[other.id]]))
+    if name == "kinds":
+        return Reason.of("KINDS_OFTEN_TIED" if value >= 0.5 else "KINDS_SELDOM_TIED")
+    if name == "popular_nearby":
+        a = context.adjacency
+        return Reason.of("POPULAR_NEARBY", n=int(a.degree[a.index[other.id]]))
+    if name == "strength":
+        return Reason.of("STRONG_CONTACTS", n=strong) if strong else Reason.of("STRONG_CONTACTS_NONE")
     if name == "pagerank":
         return Reason.of("WALK_OFTEN" if value > 0.5 else "WALK_SELDOM")
     if name == "themes":
@@ -397,10 +292,10 @@ def _sentence(
         else:
             phrases.append(Reason.of("BOTH_WORK_ON", themes=shared[:2]))
     if contacts:
-        phrases.append(by_name["common_contacts"].reason)
-    if by_name["needs"].value > NO_NEEDS:
+        phrases.append(Reason.of("CONTACTS_SHARED", n=len(contacts), nodes=contacts[:2]))
+    if "needs" in by_name and by_name["needs"].value > NO_NEEDS:
         phrases.append(Reason.of("ONE_OFFERS_WHAT_OTHER_NEEDS"))
-    if by_name["meetings"].value > 0:
+    if "meetings" in by_name and by_name["meetings"].value > 0:
         phrases.append(by_name["meetings"].reason)
     return tuple(phrases) or (Reason.of("CLOSE_IN_NETWORK"),)
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from weakref import WeakKeyDictionary
 
 import strawberry
 
-from ..analysis.recommend import ranked, recommend_many, reviewed_pairs, scoring_for, suggestion
+from ..analysis.ranker import Model, Trainer
+from ..analysis.recommend import Scoring, ranked, recommend_many, reviewed_pairs, scoring_for, suggestion
 from ..domain import GraphsvcError, NodeKind, ValidationError
-from ..engine import View, edits
+from ..engine import Engine, View, Viewer, edits
 from .context import Context
 from .ids import decode
 from .mutation import errors_of
@@ -21,6 +24,19 @@ from .types.theme import theme_keys
 
 MAX_AREA_SOURCES = 500  # more stakeholders than this in one area list: use `graphsvc recommend`
 PER_SOURCE_IN_AREA = 3
+
+
+# One ranker per graph (engine) and viewer, learned in the background from the graph's history.
+_TRAINERS: WeakKeyDictionary[Engine, dict[Viewer, Trainer]] = WeakKeyDictionary()
+_TRAINERS_LOCK = threading.Lock()
+
+
+def model_for(engine: Engine, scoring: Scoring) -> Model:
+    """The model to rank with now: the last learned for this graph and viewer (the hand-set default
+    until the first is learned); learning the next starts in the background when it is due."""
+    with _TRAINERS_LOCK:
+        trainer = _TRAINERS.setdefault(engine, {}).setdefault(scoring.view.viewer, Trainer())
+    return trainer.model_for(scoring)
 
 
 @strawberry.type
@@ -60,19 +76,20 @@ class SuggestionQueries:
         theme = theme_keys(view, [theme], "theme")[0] if theme else None
         wanted = frozenset(k.domain for k in kinds) if kinds else None
         scoring = scoring_for(view)
+        model = model_for(context.engine, scoring)
         rejected = reviewed_pairs(view)
         if for_id is not None:
             key = decode(for_id, "forId")[1]
             if view.stakeholder(key) is None or key not in scoring.graph:
                 raise ValidationError("no stakeholder you may see has that id", field="forId")
-            best = ranked(scoring, key, keep=context.settings.max_page, rejected=rejected, kinds=wanted)
+            best = ranked(scoring, key, context.settings.max_page, model, rejected=rejected, kinds=wanted)
             best = [s for s in best if _fits(view, s.target, area_code, theme)]
             return paginate(  # explain only the page asked for: paths cost a search each
                 best,
                 first,
                 after,
                 context.settings.max_page,
-                lambda s: CollaborationSuggestion.of(suggestion(scoring, s), view),
+                lambda s: CollaborationSuggestion.of(suggestion(scoring, s, model), view),
             )
         elif area_code is not None:
             initiatives = wanted or frozenset({NodeKind.INITIATIVE})
@@ -84,7 +101,7 @@ class SuggestionQueries:
                     f"'graphsvc recommend' (at most {MAX_AREA_SOURCES} here)",
                     field="areaCode",
                 )
-            lists = recommend_many(scoring, sources, top=PER_SOURCE_IN_AREA, rejected=rejected)
+            lists = recommend_many(scoring, sources, top=PER_SOURCE_IN_AREA, model=model, rejected=rejected)
             found = sorted((s for found in lists.values() for s in found), key=lambda s: (-s.score, s.source, s.target))
         else:
             raise ValidationError("give forId (one stakeholder) or areaCode (an area)", field="forId")

@@ -44,13 +44,16 @@ def build_projection(store: Store) -> Projection:
     return projection
 
 
-def view_in_memory(batch: Batch, relations: Iterable[Relation], viewer: Viewer = BROKER) -> View:
+def view_in_memory(
+    batch: Batch, relations: Iterable[Relation], viewer: Viewer = BROKER, active_on: date | None = None
+) -> View:
     """A view of a graph held only in memory: ``batch``'s areas, themes and nodes with ``relations``
-    numbered 1, 2, ... (for evaluating on a part of a graph; nothing is stored)."""
+    numbered 1, 2, ... (for evaluating on a part of a graph; nothing is stored), as it stood on
+    ``active_on`` when given (what held that day; recency and load measured on it)."""
     projection = Projection()
     edges = [(i, r.kind.value, r.source, r.target, r.since, r.until, r.strength) for i, r in enumerate(relations, 1)]
     projection.load(batch.areas, batch.themes, [batch.nodes], [edges], version=1)  # type: ignore[list-item]
-    return View(projection, viewer)
+    return View(projection, viewer, active_on)
 
 
 def import_into(store: Store, doc: Mapping[str, Any], locate: Locate = default_locate) -> Applied:

@@ -1,0 +1,393 @@
+"""The evidence that two stakeholders should meet, as numbers a ranker can weigh.
+
+One row per (source, candidate) pair, one column per ``FEATURES`` entry, raw (counts, sums,
+shares); ``ranker.Model`` squashes them to 0..1 and weighs them. Computed over a ``Snapshot``:
+the graph as one view shows it now (``Scoring``, made once per view), or as it stood on a
+cut-off day (``History``, for learning from the graph's own past). Both answer the same
+questions, so a model learned on the past scores the present alike.
+
+* network (``linkpred``, one sparse row operation for all candidates at once): common
+  neighbours, Adamic-Adar, resource allocation, Jaccard, preferential attachment, personalized
+  PageRank, and the meetings both attended;
+* content (``evidence``, as partner matching has it, vectorised over node profiles): theme fit,
+  area fit through the CBS area tree, needs met by offers, and a partner's free capacity
+  (``load``);
+* over the shared contacts, walked pair by pair and so only for the best candidates
+  (``WALKED``): tie strength (resource allocation weighted by the strength of both ties through
+  each shared contact, as Lü & Zhou 2010 weigh it) and recency (how current the warmest path
+  through one is);
+* ``kinds``: how much likelier than average a tie between the two kinds is in this graph (an
+  initiative and a wijkpartner, say);
+* ``popular_nearby``: area fit times the candidate's number of ties (a well-connected partner
+  nearby; preferential attachment within the area).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import networkx as nx
+import numpy as np
+
+from ..domain import Area, Node, NodeKind
+from ..domain.areas import district
+from ..domain.kinds import RelationKind
+from ..domain.timeline import holds, recency
+from ..engine import View
+from .evidence import NO_NEEDS, mutual_area_fit
+from .linkpred import Adjacency
+from .load import RUNNING, UNKNOWN_CAPACITY, WORK_WITH, free_capacity
+
+FEATURES = (
+    "common_neighbours",
+    "adamic_adar",
+    "resource_allocation",
+    "jaccard",
+    "preferential_attachment",
+    "pagerank",
+    "kinds",
+    "strength",
+    "meetings",
+    "themes",
+    "area",
+    "popular_nearby",
+    "needs",
+    "recency",
+    "capacity",
+)
+COLUMN = {name: k for k, name in enumerate(FEATURES)}
+BASELINES = ("common_neighbours", "adamic_adar", "resource_allocation", "jaccard", "preferential_attachment")
+WALKED = ("strength", "recency")  # walked over the shared contacts: only for the best candidates
+STRONG = 0.6  # a tie at least this strong counts as strong in an explanation
+
+
+def _mask(keys: Iterable[str], bits: dict[str, int]) -> int:
+    found = 0
+    for key in keys:
+        found |= 1 << bits.setdefault(key, len(bits) % 63)  # more than 63 keys share bits: a fit, not a proof
+    return found
+
+
+class Profiles:
+    """What the content features need of every node, as arrays in the adjacency's order."""
+
+    def __init__(self, nodes: Sequence[Node], areas: Mapping[str, Area]):
+        themes: dict[str, int] = {}
+        needs: dict[str, int] = {}
+        self.areas = areas
+        self.kind = [node.kind for node in nodes]
+        kinds = sorted({k.value for k in self.kind})
+        self.kind_code = np.array([kinds.index(k.value) for k in self.kind], dtype=np.int64)
+        self._lift: np.ndarray | None = None
+        self.meeting = np.array([k is NodeKind.MEETING for k in self.kind], dtype=np.float64)
+        self.themes = np.array([_mask(n.themes, themes) for n in nodes], dtype=np.uint64)
+        self.theme_count = np.bitwise_count(self.themes).astype(np.float64)
+        self.needs = np.array([_mask(n.needs, needs) for n in nodes], dtype=np.uint64)
+        self.offers = np.array([_mask(n.offers, needs) for n in nodes], dtype=np.uint64)
+        self.need_count = np.bitwise_count(self.needs).astype(np.float64)
+        signatures: dict[tuple[str, ...], int] = {}
+        self.signature = np.array(
+            [signatures.setdefault(tuple(sorted(n.areas)), len(signatures)) for n in nodes], dtype=np.int64
+        )
+        self.signatures = list(signatures)
+        self._fits: dict[int, np.ndarray] = {}  # per signature: its area fit with every signature
+        # free capacity: the unknown half for a partner that declares none, NaN until asked for one that does
+        self.capacity = np.array(
+            [UNKNOWN_CAPACITY if n.capacity is None else math.nan for n in nodes], dtype=np.float64
+        )
+
+    def kind_lift(self, adjacency: Adjacency) -> np.ndarray:
+        """How much likelier than average a tie between each two kinds is in this graph (1: as likely)."""
+        if self._lift is None:
+            size = int(self.kind_code.max(initial=0)) + 1
+            counts = np.bincount(self.kind_code, minlength=size).astype(np.float64)
+            m = adjacency.matrix.tocoo()
+            ties = np.zeros((size, size))
+            np.add.at(ties, (self.kind_code[m.row], self.kind_code[m.col]), 1.0)
+            pairs = np.outer(counts, counts) - np.diag(counts)  # ordered pairs of two different nodes
+            density = np.divide(ties, pairs, out=np.zeros_like(ties), where=pairs > 0)
+            overall = ties.sum() / max(pairs.sum(), 1.0)
+            self._lift = density / overall if overall > 0 else np.ones_like(density)
+        return self._lift
+
+    def area_fit(self, i: int, columns: np.ndarray) -> np.ndarray:
+        mine = int(self.signature[i])
+        fits = self._fits.get(mine)
+        if fits is None:
+            me = self.signatures[mine]
+            fits = self._fits[mine] = np.array(
+                [mutual_area_fit(self.areas, me, theirs).value for theirs in self.signatures], dtype=np.float64
+            )
+        return fits[self.signature[columns]]
+
+
+class Snapshot:
+    """The graph a ranker scores on: ties as a sparse matrix, node profiles, and how warm each tie is."""
+
+    adjacency: Adjacency
+    profiles: Profiles
+    local: dict[tuple[str, str], list[str]]
+
+    def node(self, node_id: str) -> Node:
+        raise NotImplementedError
+
+    def tie(self, u: str, v: str) -> tuple[float, float]:
+        """(strength, recency) of the tie between adjacent ``u`` and ``v``."""
+        raise NotImplementedError
+
+    def _capacity(self, node: Node) -> float:
+        raise NotImplementedError
+
+    def capacity(self, columns: np.ndarray) -> np.ndarray:
+        values = self.profiles.capacity
+        for j in columns[np.isnan(values[columns])].tolist():
+            values[j] = self._capacity(self.node(self.adjacency.nodes[j]))
+        return values[columns]
+
+
+def local_index(nodes: Iterable[Node], areas: Mapping[str, Area]) -> dict[tuple[str, str], list[str]]:
+    """Stakeholders by (wijk, theme), for finding those who share a theme nearby without a scan."""
+    index: dict[tuple[str, str], list[str]] = {}
+    for node in nodes:
+        for wijk in districts(areas, node):
+            for theme in node.themes:
+                index.setdefault((wijk, theme), []).append(node.id)
+    return index
+
+
+def districts(areas: Mapping[str, Area], node: Node) -> set[str]:
+    """The wijken a stakeholder names or lies in (the code itself above wijk level)."""
+    return {district(code, areas) or code for code in node.areas}
+
+
+@dataclass
+class Scoring(Snapshot):
+    """The graph as one view shows it: what scoring needs, made once per graph version and viewer."""
+
+    view: View
+    adjacency: Adjacency
+    profiles: Profiles
+    local: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (wijk, theme) -> stakeholders
+    _ties: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def graph(self) -> nx.Graph:
+        return self.view.graph
+
+    def node(self, node_id: str) -> Node:
+        return self.view.node(node_id)  # type: ignore[return-value]
+
+    def tie(self, u: str, v: str) -> tuple[float, float]:
+        key = (u, v) if u < v else (v, u)
+        found = self._ties.get(key)
+        if found is None:
+            tie = self.view.tie(u, v)
+            found = self._ties[key] = (tie.strength, tie.recency)
+        return found
+
+    def _capacity(self, node: Node) -> float:
+        return free_capacity(self.view, node)
+
+
+def make_scoring(view: View) -> Scoring:
+    """Everything scoring needs for one view: its ties as a sparse matrix, and who works where."""
+    adjacency = Adjacency.of_ties(view.nodes, view.edges_among(view.nodes))
+    nodes: list[Node] = [view.node(n) for n in adjacency.nodes]  # type: ignore[misc]
+    return Scoring(view, adjacency, Profiles(nodes, view.areas), local_index(nodes, view.areas))
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One relation as history sees it: its ends, kind, strength (None: unknown) and dates (ordinals; 0: open)."""
+
+    source: str
+    target: str
+    kind: RelationKind
+    strength: float | None
+    since: int
+    until: int
+
+
+class History(Snapshot):
+    """The graph as it stood on ``day``: the ties that held then among the stakeholders there then."""
+
+    def __init__(self, nodes: Mapping[str, Node], areas: Mapping[str, Area], facts: Sequence[Fact], day: int):
+        self.day = day
+        present = {
+            n: node
+            for n, node in nodes.items()
+            if node.kind is not NodeKind.INITIATIVE
+            or holds(node.started.toordinal() if node.started else 0, node.ended.toordinal() if node.ended else 0, day)
+        }
+        self._nodes = present
+        held: dict[tuple[str, str], list[Fact]] = {}
+        for fact in facts:
+            if fact.source in present and fact.target in present and holds(fact.since, fact.until, day):
+                key = (fact.source, fact.target) if fact.source < fact.target else (fact.target, fact.source)
+                held.setdefault(key, []).append(fact)
+        self._held = held
+        self.adjacency = Adjacency.of_ties(present, held)
+        ordered = [present[n] for n in self.adjacency.nodes]
+        self.profiles = Profiles(ordered, areas)
+        self.local = local_index(ordered, areas)
+
+    def node(self, node_id: str) -> Node:
+        return self._nodes[node_id]
+
+    def tied(self, u: str, v: str) -> bool:
+        return ((u, v) if u < v else (v, u)) in self._held
+
+    def tie(self, u: str, v: str) -> tuple[float, float]:
+        facts = self._held.get((u, v) if u < v else (v, u), [])
+        if not facts:
+            return 0.5, 1.0
+        measured = [(0.5 if f.strength is None else f.strength, recency(f.since, f.until, self.day)) for f in facts]
+        return max(s for s, _ in measured), max(measured, key=lambda m: m[0] * m[1])[1]
+
+    def _capacity(self, node: Node) -> float:
+        if not node.capacity:
+            return 0.0 if node.capacity == 0 else UNKNOWN_CAPACITY
+        running = 0
+        for j in self.adjacency.neighbours(node.id).tolist():
+            other = self._nodes[self.adjacency.nodes[j]]
+            if other.kind is NodeKind.INITIATIVE and other.status in RUNNING:
+                key = (node.id, other.id) if node.id < other.id else (other.id, node.id)
+                running += any(f.kind in WORK_WITH for f in self._held.get(key, []))
+        return max(0.0, 1.0 - running / node.capacity)
+
+
+def cheap(snapshot: Snapshot, source: str, columns: np.ndarray, wanted: frozenset[str] | None = None) -> np.ndarray:
+    """The features of ``source`` with each candidate (positions in the adjacency), raw; the
+    ``WALKED`` columns are left 0 (``walk`` fills them), and so are PageRank and capacity when
+    not ``wanted`` (None: all)."""
+    a, p = snapshot.adjacency, snapshot.profiles
+    i = a.index[source]
+    rows = np.zeros((len(columns), len(FEATURES)))
+    if not len(columns):
+        return rows
+    first = a.neighbours(source)
+    if len(first):
+        reach = a.matrix[first].T  # who each of the source's contacts knows
+        for name, weight in (
+            ("common_neighbours", np.ones(len(first))),
+            ("adamic_adar", a.inverse_log_degree[first]),
+            ("resource_allocation", a.inverse_degree[first]),
+            ("meetings", p.meeting[first]),
+        ):
+            rows[:, COLUMN[name]] = np.asarray(reach @ weight).ravel()[columns]
+        if wanted is None or "pagerank" in wanted:
+            rows[:, COLUMN["pagerank"]] = a.pagerank_at(i, columns)
+    common = rows[:, COLUMN["common_neighbours"]]
+    union = a.degree[i] + a.degree[columns] - common
+    rows[:, COLUMN["jaccard"]] = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
+    rows[:, COLUMN["preferential_attachment"]] = a.degree[i] * a.degree[columns]
+    rows[:, COLUMN["kinds"]] = p.kind_lift(a)[p.kind_code[i], p.kind_code[columns]]
+    if p.theme_count[i]:
+        rows[:, COLUMN["themes"]] = np.bitwise_count(p.themes[columns] & p.themes[i]) / p.theme_count[i]
+    rows[:, COLUMN["area"]] = p.area_fit(i, columns)
+    rows[:, COLUMN["popular_nearby"]] = rows[:, COLUMN["area"]] * a.degree[columns]
+    rows[:, COLUMN["needs"]] = _needs(p, i, columns)
+    if wanted is None or "capacity" in wanted:
+        rows[:, COLUMN["capacity"]] = snapshot.capacity(columns)
+    return rows
+
+
+def _needs(p: Profiles, i: int, columns: np.ndarray) -> np.ndarray:
+    """``evidence.needs_fit`` of the side that names needs against the other's offers."""
+    if p.need_count[i]:
+        return np.bitwise_count(p.needs[i] & p.offers[columns]) / p.need_count[i]
+    theirs = p.need_count[columns]
+    met = np.bitwise_count(p.needs[columns] & p.offers[i]).astype(np.float64)
+    return np.where(theirs > 0, met / np.maximum(theirs, 1), NO_NEEDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Walked:
+    """What the shared contacts of one pair say: the ``WALKED`` features, and who they are."""
+
+    strength: float  # sum over shared contacts of strength(source, c) * strength(c, target) / degree(c)
+    recency: float
+    contacts: tuple[str, ...]  # best connected first
+    strong: int  # contacts with a strong tie to both
+
+
+def walk(snapshot: Snapshot, source: str, target: str, mine: dict[str, tuple[float, float]]) -> Walked:
+    """Tie strength and recency over the shared contacts of ``source`` and ``target``.
+
+    ``mine`` caches the source's own ties (strength, recency) across its candidates.
+    """
+    a = snapshot.adjacency
+    shared = np.intersect1d(a.neighbours(source), a.neighbours(target), assume_unique=True)
+    if not len(shared):
+        return Walked(0.0, 0.0, (), 0)
+    contacts = [a.nodes[j] for j in shared[np.argsort(-a.degree[shared], kind="stable")].tolist()]
+    strength = warm = 0.0
+    strong = 0
+    for c in contacts:
+        first = mine.get(c)
+        if first is None:
+            first = mine[c] = snapshot.tie(source, c)
+        second = snapshot.tie(c, target)
+        strength += first[0] * second[0] * a.inverse_degree[a.index[c]]
+        strong += min(first[0], second[0]) >= STRONG
+        warm = max(warm, min(first[1], second[1]))
+    return Walked(strength, warm, tuple(contacts), strong)
+
+
+SMALL_GRAPH = 2_000  # on a graph this small, link prediction ranks every node (``pool(everyone=True)``)
+
+
+def pool(
+    snapshot: Snapshot,
+    source: str,
+    allowed: Callable[[str], bool] = lambda other: True,
+    everyone: bool = False,
+) -> list[str]:
+    """The candidates of ``source``: two steps away, or sharing a theme in the same wijk; not
+    itself, not tied to it, and ``allowed``. With ``everyone``, on a graph of at most
+    ``SMALL_GRAPH`` nodes: every node not tied to it (as link prediction studies rank them)."""
+    a = snapshot.adjacency
+    linked = set(a.neighbours(source).tolist())
+    if everyone and len(a.nodes) <= SMALL_GRAPH:
+        return [n for j, n in enumerate(a.nodes) if n != source and j not in linked and allowed(n)]
+    found = set(a.two_hop(source))
+    node = snapshot.node(source)
+    for wijk in districts(snapshot.profiles.areas, node):
+        for theme in node.themes:
+            found.update(snapshot.local.get((wijk, theme), ()))
+    index = a.index
+    return sorted(o for o in found if o != source and index[o] not in linked and allowed(o))
+
+
+def positions(snapshot: Snapshot, ids: Iterable[str]) -> np.ndarray:
+    index = snapshot.adjacency.index
+    return np.array([index[n] for n in ids], dtype=np.int64)
+
+
+def today(snapshot: Snapshot) -> date:
+    """The day recency is measured on (for a ``History``, its cut-off)."""
+    if isinstance(snapshot, History):
+        return date.fromordinal(snapshot.day)
+    return date.fromordinal(snapshot.view.day)  # type: ignore[attr-defined]
+
+
+def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
+    """The area under the precision-recall curve, stepwise at each distinct score (as scikit-learn's
+    ``average_precision_score``, without its input checks: it is called once per source and method).
+
+    >>> average_precision(np.array([0.9, 0.8, 0.7, 0.1]), np.array([True, False, True, False]))
+    0.8333333333333333
+    """
+    positives = int(labels.sum())
+    if not positives:
+        return 0.0
+    order = np.argsort(-scores, kind="mergesort")
+    ordered, hits = scores[order], labels[order].astype(np.float64)
+    last = np.r_[np.flatnonzero(np.diff(ordered)), len(ordered) - 1]  # the last position of each distinct score
+    tp = np.cumsum(hits)[last]
+    precision = tp / (last + 1)
+    recall = tp / positives
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))

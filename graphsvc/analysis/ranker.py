@@ -1,0 +1,546 @@
+"""A ranker learned per graph from the graph's own history, that is never worse than the best plain baseline.
+
+**The model.** A candidate's score is a weighted sum of its ``features``, each squashed to
+0..1 (``log(1 + x / scale) / log(1 + top / scale)``, at most 1, with the scale the median of the
+feature among the graph's candidates where it is not 0 and top its 99.9th percentile),
+with weights that are at least 0 and add up to 1; so the parts of every explanation add up to
+the score, as the explanation promises. The weights are a logistic regression's (scikit-learn)
+on the squashed features, refitted without the features it weighs below 0 until none is:
+a feature that counts against a pair is a feature that stands in for another, and would make
+the parts of an explanation say the opposite of what they mean.
+
+**Learning from history** (``learn``): features from the ties that held on a cut-off day
+(``features.History``), labels from the pairs tied after it: the latest tenth of the dated
+relations, or, where the dates do not say when ties formed, a seeded random tenth. Brokers'
+verdicts are labels too: an accepted pair is a positive example, a rejected one a negative
+one, each weighing ``VERDICT_WEIGHT`` times an ordinary pair; its features are the present
+ones, as the broker saw them.
+
+**Never worse than a baseline.** The sources are split in two; the model is fitted on one half
+and both it and every plain baseline (``features.BASELINES``) rank the other half's
+candidates. Where the model's mean average precision is not above the best baseline's,
+graphsvc ranks by that baseline (a model with weight 1 on it), and says so in every
+suggestion (``RANKED_BY_*``) and in ``graphsvc evaluate``.
+
+**In the background** (``Trainer``): the API serves with the last model (or the hand-set
+``DEFAULT`` weights before the first one is learned) while a thread learns the next, when the
+graph has changed by ``REFIT_SHARE`` of its ties since.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
+from ..domain import Node
+from .features import (
+    BASELINES,
+    COLUMN,
+    FEATURES,
+    WALKED,
+    Fact,
+    History,
+    Scoring,
+    Snapshot,
+    Walked,
+    average_precision,
+    cheap,
+    pool,
+    positions,
+    walk,
+)
+
+log = logging.getLogger(__name__)
+
+# squashed by a scale; meetings by halving; the rest are shares already
+SCALED = (*BASELINES, "pagerank", "kinds", "strength", "popular_nearby")
+DEFAULT_SCALES = {
+    "common_neighbours": 2.0,
+    "adamic_adar": 1.0,
+    "resource_allocation": 0.1,
+    "jaccard": 0.05,
+    "preferential_attachment": 100.0,
+    "pagerank": 0.01,
+    "kinds": 1.0,
+    "strength": 0.05,
+    "popular_nearby": 10.0,
+}
+TOP = 20.0  # before a model is learned, a feature counts fully at 20 times its scale
+SOURCES = 400  # sources whose candidates a model learns from
+NEGATIVES = 100  # candidates without a later tie kept per source (all positives are kept)
+VERDICT_WEIGHT = 5.0
+REFIT_SHARE = 0.05  # refit when the ties changed by this share since the model was learned
+HISTORY_SHARE = 0.1  # the latest tenth of the relations are the future a model learns to predict
+RANKERS = ("MODEL", "DEFAULT", *BASELINES)
+
+
+@dataclass(frozen=True)
+class Model:
+    """How to rank: a weight (>= 0, together 1) and a scale per feature, and what chose them."""
+
+    ranker: str  # MODEL (learned), DEFAULT (hand-set, before one is learned) or the baseline it fell back to
+    weights: Mapping[str, float]
+    scales: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SCALES))
+    tops: Mapping[str, float] = field(default_factory=dict)  # where a feature counts fully (default: TOP scales)
+    report: Mapping[str, Any] = field(default_factory=dict)  # how it was learned: protocol, counts, validation
+
+    def values(self, rows: np.ndarray) -> np.ndarray:
+        """Raw feature rows squashed to 0..1, column by column."""
+        found = rows.copy()
+        for name in SCALED:
+            k = COLUMN[name]
+            scale = self.scales[name]
+            top = max(self.tops.get(name, TOP * scale), scale)
+            found[:, k] = np.minimum(1.0, np.log1p(rows[:, k] / scale) / np.log1p(top / scale))
+        k = COLUMN["meetings"]
+        found[:, k] = 1 - 0.5 ** rows[:, k]
+        return found
+
+    @property
+    def vector(self) -> np.ndarray:
+        return np.array([self.weights.get(name, 0.0) for name in FEATURES])
+
+    def items(self) -> list[tuple[str, float]]:
+        """The parts an explanation shows: the features it weighs, in ``FEATURES`` order."""
+        return [(name, self.weights[name]) for name in FEATURES if self.weights.get(name, 0.0) > 0]
+
+
+DEFAULT = Model(
+    "DEFAULT",
+    {
+        "adamic_adar": 0.25,
+        "pagerank": 0.25,
+        "themes": 0.10,
+        "area": 0.20,
+        "needs": 0.05,
+        "meetings": 0.05,
+        "recency": 0.05,
+        "capacity": 0.05,
+    },
+)
+
+
+def baseline(name: str, report: Mapping[str, Any] | None = None) -> Model:
+    """Ranking by one plain score alone (any squash keeps its order)."""
+    return Model(name, {name: 1.0}, report=dict(report or {}))
+
+
+# -- scoring ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scored:
+    """A candidate's evidence and total, before it is put into words."""
+
+    source: str
+    target: str
+    total: float
+    values: dict[str, float]  # squashed, 0..1
+    contacts: tuple[str, ...]
+    strong: int = 0  # shared contacts with a strong tie to both
+
+
+def totals(
+    snapshot: Snapshot,
+    source: str,
+    columns: np.ndarray,
+    model: Model,
+    keep: int | None,
+    rows: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, dict[int, Walked]]:
+    """Scores of ``source`` with each candidate: the cheap features for all (``rows`` when
+    already computed), the ``WALKED`` ones for the ``keep`` best by the rest (all when None).
+    Returns (totals, values, walked) where ``walked`` maps a row number to its ``Walked``."""
+    wanted = frozenset(name for name, weight in model.weights.items() if weight > 0)
+    rows = cheap(snapshot, source, columns, wanted) if rows is None else rows.copy()
+    weights = model.vector
+    walked_weight = sum(weights[COLUMN[n]] for n in WALKED)
+    values = model.values(rows)
+    scores = values @ weights
+    chosen = np.arange(len(columns))
+    if keep is not None and len(columns) > keep:
+        chosen = np.argpartition(-scores, keep - 1)[:keep]
+    elif keep is None and walked_weight == 0:
+        chosen = chosen[:0]  # nothing to walk for: no contacts asked, no weight on them
+    chosen = chosen[rows[chosen, COLUMN["common_neighbours"]] > 0]  # no shared contact: nothing to walk
+    found = {}
+    mine: dict[str, tuple[float, float]] = {}
+    nodes = snapshot.adjacency.nodes
+    for k in chosen.tolist():
+        w = walk(snapshot, source, nodes[int(columns[k])], mine)
+        found[k] = w
+        rows[k, COLUMN["strength"]] = w.strength
+        rows[k, COLUMN["recency"]] = w.recency
+    if found:
+        picked = np.array(sorted(found), dtype=np.int64)
+        values[picked] = model.values(rows[picked])
+        scores[picked] = values[picked] @ weights
+    return scores, values, found
+
+
+def score(
+    snapshot: Snapshot, source: str, candidates: Sequence[str], model: Model, keep: int | None = None
+) -> list[Scored]:
+    """The candidates of ``source`` scored, the ``keep`` best (all when None) with their shared contacts."""
+    if not candidates:
+        return []
+    columns = positions(snapshot, candidates)
+    scores, values, walked = totals(snapshot, source, columns, model, keep)
+    order = np.argsort(-scores, kind="stable")
+    if keep is not None:
+        order = order[:keep]
+    found = []
+    for k in order.tolist():
+        w = walked.get(k)
+        found.append(
+            Scored(
+                source,
+                candidates[k],
+                float(scores[k]),
+                {name: float(values[k, COLUMN[name]]) for name in FEATURES},
+                w.contacts if w else (),
+                w.strong if w else 0,
+            )
+        )
+    return found
+
+
+# -- learning --------------------------------------------------------------------------------
+@dataclass
+class Examples:
+    """Raw feature rows, labels (1: tied later, or accepted), weights, and the source of each row."""
+
+    rows: list[np.ndarray] = field(default_factory=list)
+    labels: list[np.ndarray] = field(default_factory=list)
+    weights: list[np.ndarray] = field(default_factory=list)
+    groups: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, rows: np.ndarray, labels: np.ndarray, weight: float, group: int) -> None:
+        self.rows.append(rows)
+        self.labels.append(labels)
+        self.weights.append(np.full(len(labels), weight))
+        self.groups.append(np.full(len(labels), group))
+
+    def add_all(self, other: Examples, offset: int) -> None:
+        self.rows += other.rows
+        self.labels += other.labels
+        self.weights += other.weights
+        self.groups += [g + offset for g in other.groups]
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if not self.rows:
+            empty = np.zeros((0, len(FEATURES)))
+            return empty, np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
+        return (
+            np.vstack(self.rows),
+            np.concatenate(self.labels),
+            np.concatenate(self.weights),
+            np.concatenate(self.groups),
+        )
+
+
+def _walked_rows(snapshot: Snapshot, source: str, columns: np.ndarray) -> np.ndarray:
+    rows = cheap(snapshot, source, columns)
+    mine: dict[str, tuple[float, float]] = {}
+    nodes = snapshot.adjacency.nodes
+    for k in np.flatnonzero(rows[:, COLUMN["common_neighbours"]] > 0).tolist():  # no shared contact: 0 and 0
+        j = int(columns[k])
+        w = walk(snapshot, source, nodes[j], mine)
+        rows[k, COLUMN["strength"]], rows[k, COLUMN["recency"]] = w.strength, w.recency
+    return rows
+
+
+def examples(past: Snapshot, future: Mapping[str, set[str]], sources: Sequence[str], rng: random.Random) -> Examples:
+    """For each source: its candidates in ``past`` that were tied later, and ``NEGATIVES`` that were not."""
+    found = Examples()
+    for g, source in enumerate(sources):
+        candidates = pool(past, source, everyone=True)
+        later = future.get(source, set())
+        positive = [c for c in candidates if c in later]
+        if not positive:
+            continue
+        negative = [c for c in candidates if c not in later]
+        if len(negative) > NEGATIVES:
+            negative = rng.sample(negative, NEGATIVES)
+        columns = positions(past, [*positive, *negative])
+        labels = np.zeros(len(columns))
+        labels[: len(positive)] = 1
+        found.add(_walked_rows(past, source, columns), labels, 1.0, g)
+    return found
+
+
+@dataclass(frozen=True)
+class Verdict:
+    source: str
+    target: str
+    accepted: bool
+
+
+def verdict_examples(present: Snapshot, verdicts: Iterable[Verdict]) -> Examples:
+    """Brokers' verdicts as labelled pairs, with the features the pair has now."""
+    found = Examples()
+    index = present.adjacency.index
+    by_source: dict[str, list[Verdict]] = {}
+    for v in verdicts:
+        if v.source in index and v.target in index and v.source != v.target:
+            by_source.setdefault(v.source, []).append(v)
+    for source, given in sorted(by_source.items()):
+        rows = _walked_rows(present, source, positions(present, [v.target for v in given]))
+        found.add(rows, np.array([1.0 if v.accepted else 0.0 for v in given]), VERDICT_WEIGHT, -1)
+    return found
+
+
+def scales_of(rows: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
+    """Each scaled feature's median and 99.9th percentile among the candidates where it is not 0
+    (the defaults where it always is)."""
+    scales, tops = {}, {}
+    for name in SCALED:
+        column = rows[:, COLUMN[name]]
+        positive = column[column > 0]
+        scales[name] = float(np.median(positive)) if len(positive) else DEFAULT_SCALES[name]
+        tops[name] = float(np.quantile(positive, 0.999)) if len(positive) else TOP * scales[name]
+    return scales, tops
+
+
+def fit(values: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> dict[str, float] | None:
+    """Non-negative weights that add up to 1, from a logistic regression on squashed features
+    (refitted without the features it weighs below 0 until none is); None if none is left."""
+    if labels.min(initial=1) == labels.max(initial=0):
+        return None
+    kept = [k for k in range(len(FEATURES)) if values[:, k].std() > 0]
+    while kept:
+        model = LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=100)
+        with threadpool_limits(1):  # a small problem: threads cost more than they give, on a shared machine
+            model.fit(values[:, kept], labels, sample_weight=weights)
+        coef = model.coef_[0]
+        if coef.min() >= 0:
+            total = float(coef.sum())
+            if total <= 0:
+                return None
+            return {FEATURES[k]: round(float(c) / total, 6) for k, c in zip(kept, coef, strict=True) if c > 0}
+        kept = [k for k, c in zip(kept, coef, strict=True) if c > 0]  # all that count against at once: few refits
+    return None
+
+
+def _mean_ap(scores: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> float:
+    found = []
+    for g in np.unique(groups):
+        here = groups == g
+        if labels[here].any():
+            found.append(average_precision(scores[here], labels[here].astype(bool)))
+    return float(np.mean(found)) if found else 0.0
+
+
+Fold = tuple[Snapshot, Mapping[str, set[str]]]  # a past, and the pairs tied after it
+
+
+def history_examples(folds: Sequence[Fold], seed: int = 1) -> Examples:
+    """The labelled pairs of every fold: ``SOURCES`` sources in all, each with its own group."""
+    rng = random.Random(seed)
+    history = Examples()
+    for f, (past, future) in enumerate(folds):
+        sources = sorted(s for s in future if s in past.adjacency.index)
+        share = max(1, SOURCES // len(folds))
+        if len(sources) > share:
+            sources = sorted(rng.sample(sources, share))
+        history.add_all(examples(past, future, sources, rng), offset=f * (SOURCES + 1))
+    return history
+
+
+def learn(
+    folds: Sequence[Fold],
+    present: Snapshot | None = None,
+    verdicts: Sequence[Verdict] = (),
+    seed: int = 1,
+    report: Mapping[str, Any] | None = None,
+    history: Examples | None = None,
+) -> Model:
+    """A model learned from each past and the ties formed after it (``history``: their labelled
+    pairs when already made), and from the verdicts (with ``present``'s features), or the best
+    baseline where it does not beat that."""
+    began = time.perf_counter()
+    if history is None:
+        history = history_examples(folds, seed)
+    rows, labels, weights, groups = history.arrays()
+    info: dict[str, Any] = {**(report or {}), "folds": len(folds), "sources": len(set(groups.tolist()))}
+    info["pairs"] = len(labels)
+    info["positives"] = int(labels.sum())
+    if not len(labels) or not labels.any():
+        info["seconds"] = round(time.perf_counter() - began, 2)
+        return baseline("adamic_adar", report={**info, "why": "no later ties to learn from"})
+    scales, tops = scales_of(rows)
+    squash = Model("MODEL", {}, scales, tops)
+    values = squash.values(rows)
+    halves = groups % 2
+    train, held = halves == 0, halves == 1
+    fitted = fit(values[train], labels[train], weights[train])
+    validation = {name: _mean_ap(rows[held, COLUMN[name]], labels[held], groups[held]) for name in BASELINES}
+    best = max(BASELINES, key=lambda name: validation[name])
+    validation["model"] = _mean_ap(values[held] @ Model("MODEL", fitted or {}).vector, labels[held], groups[held])
+    info["validation_ap"] = {k: round(v, 4) for k, v in validation.items()}
+    extra = verdict_examples(present, verdicts) if present is not None and verdicts else Examples()
+    info["verdicts"] = sum(len(found) for found in extra.labels)
+    if fitted is None or validation["model"] <= validation[best]:
+        info["seconds"] = round(time.perf_counter() - began, 2)
+        return baseline(best, {**info, "why": "the learned model did not beat it on the graph's history"})
+    if extra.rows:
+        more_rows, more_labels, more_weights, _ = extra.arrays()
+        values = np.vstack([values, squash.values(more_rows)])
+        labels = np.concatenate([labels, more_labels])
+        weights = np.concatenate([weights, more_weights])
+    final = fit(values, labels, weights) or fitted
+    info["seconds"] = round(time.perf_counter() - began, 2)
+    return Model("MODEL", final, scales, tops, info)
+
+
+# -- the graph's own history ----------------------------------------------------------------
+def facts_of(scoring: Scoring) -> list[Fact]:
+    """Every relation the view shows between stakeholders and meetings, with its dates."""
+    view, a = scoring.view, scoring.adjacency
+    found = []
+    for i, u in enumerate(a.nodes):
+        for j in a.matrix.indices[a.matrix.indptr[i] : a.matrix.indptr[i + 1]].tolist():
+            v = a.nodes[j]
+            if u >= v:
+                continue
+            for rel_id in view.relations(u, v):
+                facts = view.relation(rel_id)
+                if facts is None:
+                    continue
+                found.append(
+                    Fact(
+                        facts.source,
+                        facts.target,
+                        facts.kind,
+                        facts.strength,
+                        facts.since.toordinal() if facts.since else 0,
+                        facts.until.toordinal() if facts.until else 0,
+                    )
+                )
+    return found
+
+
+SMALL_HISTORY = 5_000  # a graph with fewer relations learns from several cuts of its history
+
+
+def split_history(
+    nodes: Mapping[str, Node], areas: Mapping[str, Any], facts: Sequence[Fact], day: int, seed: int = 1
+) -> tuple[list[Fold], str]:
+    """Pasts a model learns from, each with the pairs tied after it, and how they were cut ('time' or 'random').
+
+    By time when most relations are dated: the cut-off is the day before which nine tenths of
+    them began; the future is the pairs first tied after it. Else a seeded random tenth of the
+    pairs is the future, and the past the rest, on ``day``. A small graph (fewer than
+    ``SMALL_HISTORY`` relations) is cut several times (at eight and seven tenths too; ten random
+    tenths), so that there are enough later ties to learn from and to judge the model by.
+    """
+    small = len(facts) < SMALL_HISTORY
+    dated = sorted(f.since for f in facts if f.since)
+    if len(dated) >= 0.5 * len(facts) and len(set(dated)) >= 10:
+        shares = (0.9, 0.8, 0.7) if small else (0.9,)
+        return [_time_fold(nodes, areas, facts, dated[int(len(dated) * share)] - 1) for share in shares], "time"
+    pairs = sorted({(f.source, f.target) if f.source < f.target else (f.target, f.source) for f in facts})
+    return [_random_fold(nodes, areas, facts, pairs, day, seed + k) for k in range(10 if small else 1)], "random"
+
+
+def _time_fold(nodes: Mapping[str, Node], areas: Mapping[str, Any], facts: Sequence[Fact], cutoff: int) -> Fold:
+    past = History(nodes, areas, facts, cutoff)
+    future: dict[str, set[str]] = {}
+    a = past.adjacency
+    for f in facts:
+        new = f.since > cutoff and f.source != f.target and f.source in a.index and f.target in a.index
+        if new and not past.tied(f.source, f.target):
+            future.setdefault(f.source, set()).add(f.target)
+            future.setdefault(f.target, set()).add(f.source)
+    return past, future
+
+
+def _random_fold(
+    nodes: Mapping[str, Node],
+    areas: Mapping[str, Any],
+    facts: Sequence[Fact],
+    pairs: Sequence[tuple[str, str]],
+    day: int,
+    seed: int,
+) -> Fold:
+    hidden = set(random.Random(seed).sample(pairs, max(1, int(len(pairs) * HISTORY_SHARE)))) if pairs else set()
+    kept = [f for f in facts if ((f.source, f.target) if f.source < f.target else (f.target, f.source)) not in hidden]
+    past = History(nodes, areas, kept, day)
+    future: dict[str, set[str]] = {}
+    for u, v in hidden:
+        if u in past.adjacency.index and v in past.adjacency.index:
+            future.setdefault(u, set()).add(v)
+            future.setdefault(v, set()).add(u)
+    return past, future
+
+
+def history_of(scoring: Scoring, seed: int = 1) -> tuple[list[Fold], str]:
+    """The view's graph cut in past and future (``split_history``), from the relations it shows."""
+    view = scoring.view
+    nodes = {n: scoring.node(n) for n in scoring.adjacency.nodes}
+    return split_history(nodes, view.areas, facts_of(scoring), view.day, seed)
+
+
+def verdicts_of(scoring: Scoring) -> list[Verdict]:
+    return [Verdict(r.source, r.target, r.verdict == "ACCEPTED") for r in scoring.view.reviews()]
+
+
+def learn_from(scoring: Scoring, seed: int = 1) -> Model:
+    """A model for the view's graph, learned from its own history and the verdicts on it."""
+    began = time.perf_counter()
+    folds, protocol = history_of(scoring, seed)
+    model = learn(folds, scoring, verdicts_of(scoring), seed, {"protocol": protocol})
+    return replace(model, report={**model.report, "seconds_total": round(time.perf_counter() - began, 2)})
+
+
+class Trainer:
+    """Keeps one graph's model: learned in a background thread, refitted when the graph changed enough."""
+
+    def __init__(self, background: bool = True):
+        self.model: Model | None = None
+        self.background = background
+        self._ties = 0  # how many ties the graph had when the model (or the one being learned) was made
+        self._learned = 0  # ... and before that: restored when learning fails
+        self._busy: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def model_for(self, scoring: Scoring) -> Model:
+        """The model to rank with now: the last one learned (``DEFAULT`` before the first); starts
+        learning the next when there is none yet or the ties changed by ``REFIT_SHARE``."""
+        ties = int(scoring.adjacency.matrix.nnz)
+        with self._lock:
+            stale = self.model is None or abs(ties - self._ties) > REFIT_SHARE * max(self._ties, 1)
+            if stale and (self._busy is None or not self._busy.is_alive()):
+                self._learned, self._ties = self._ties, ties
+                if self.background:
+                    self._busy = threading.Thread(target=self._learn, args=(scoring,), daemon=True, name="ranker")
+                    self._busy.start()
+                else:
+                    self._learn(scoring)
+        return self.model or DEFAULT
+
+    def _learn(self, scoring: Scoring) -> None:
+        try:
+            model = learn_from(scoring)
+        except Exception as error:  # keep the last model; the next request tries again
+            self._ties = self._learned
+            if isinstance(error, RuntimeError):  # the graph changed size under us: a write landed
+                log.info("learning the suggestion ranker was cut short by a write")
+            else:
+                log.exception("learning the suggestion ranker failed")
+            return
+        self.model = model
+        log.info("suggestion ranker: %s, learned in %.1f s", model.ranker, model.report.get("seconds_total", 0))
+
+    def wait(self, timeout: float | None = None) -> Model | None:
+        busy = self._busy
+        if busy is not None:
+            busy.join(timeout)
+        return self.model
