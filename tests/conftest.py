@@ -90,10 +90,23 @@ def city_engine(sqlite_path: Path, small_city: dict) -> Iterator[Engine]:
     store.close()
 
 
+def role_tokens(store: Store) -> dict[str, str]:
+    """A token per role for every municipality ('broker', 'editor', 'admin') and for Utrecht only
+    ('broker-GM0344', ...), made in the store before the app starts."""
+    from graphsvc.engine.trust import issue_token
+    from graphsvc.engine.view import Role
+
+    roles = [role for role in Role if role is not Role.PUBLIC]
+    tokens = {role.value.lower(): issue_token(store, role)[0] for role in roles}
+    tokens.update({f"{role.value.lower()}-GM0344": issue_token(store, role, ["GM0344"])[0] for role in roles})
+    return tokens
+
+
 @pytest.fixture(params=API_STORES)
 def api(request: pytest.FixtureRequest, tmp_path: Path):
     """The GraphQL API on the demo city, loaded at start-up into an empty store: every API test
-    runs once on a SQLite file and once on Neo4j's store over the Bolt server."""
+    runs once on a SQLite file and once on Neo4j's store over the Bolt server. It asks as a broker
+    (with a broker's token for every municipality); ``api.as_role('editor')`` asks as another role."""
     from starlette.testclient import TestClient
 
     from graphsvc.api.app import build_app
@@ -110,8 +123,9 @@ def api(request: pytest.FixtureRequest, tmp_path: Path):
         location = str(tmp_path / "api.sqlite")
     settings = Settings(store=location, demo=True)
     store = open_store(settings.store)
+    tokens = role_tokens(store)
     with TestClient(build_app(settings, store)) as client:
-        yield GraphQL(client)
+        yield GraphQL(client, tokens["broker"], tokens)
     store.close()
     if server is not None:
         server.settle()

@@ -25,6 +25,7 @@ from graphsvc.settings import Settings
 from graphsvc.store import open_store
 
 from .api_client import GraphQL, gid
+from .conftest import role_tokens
 
 EGO = "query ($id: ID!) { egoNetwork(id: $id, hops: 2, first: 300) { nodes { hops } relations { kind } } }"
 PATHS = "query ($a: ID!, $b: ID!) { connectionPaths(from: $a, to: $b, maxHops: 4, first: 3) { length } }"
@@ -39,8 +40,13 @@ def served(tmp_path: Path) -> Iterator[tuple[GraphQL, Engine, list[str]]]:
     city = generate_city(2000, 10_000, seed=5)
     Engine(store).import_document(city)
     app = build_app(settings, store)
+    tokens = role_tokens(store)
     with TestClient(app) as client:
-        yield GraphQL(client), app.state.engine, [s["id"] for s in city["stakeholders"] if s["kind"] != "RESIDENT"]
+        yield (
+            GraphQL(client, tokens["broker"], tokens),
+            app.state.engine,
+            [s["id"] for s in city["stakeholders"] if s["kind"] != "RESIDENT"],
+        )
     store.close()
 
 

@@ -18,6 +18,7 @@ from graphsvc.store import open_store
 
 from .api_client import GraphQL, gid
 from .bolt_server import BoltServer
+from .conftest import role_tokens
 from .test_api_privacy import PRIVATE, keys_in
 from .test_cli import run
 
@@ -34,8 +35,9 @@ def server(bolt_server: BoltServer) -> Iterator[BoltServer]:
 def test_the_api_serves_the_demo_city_from_neo4j(server: BoltServer):
     bolt = server.uri
     store = open_store(bolt)
+    tokens = role_tokens(store)
     with TestClient(build_app(Settings(store=bolt, demo=True), store)) as client:
-        api = GraphQL(client)
+        api = GraphQL(client, tokens["broker"])
         found = api('query { stakeholders(search: "dock", kinds: [WIJKPARTNER]) { nodes { key } } }')
         assert "dock-utrecht" in keys_in(found)
         everyone = api("query { stakeholders(first: 100, kinds: [RESIDENT]) { totalCount nodes { key } } }")
