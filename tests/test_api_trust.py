@@ -83,3 +83,22 @@ def test_health_answers_from_the_callers_view(api: GraphQL):
     admin = api.client.get("/health", headers={"authorization": f"Bearer {api.tokens['admin']}"}).json()["graph"]
     assert public["nodes"] < broker["nodes"] < admin["nodes"]
     assert public["relations"] < broker["relations"] < admin["relations"]
+
+
+def test_a_scoped_administrator_acts_only_within_its_municipalities(api: GraphQL, demo_doc: dict):
+    admin = api.as_role("admin-GM0344")
+    wider = admin('mutation { createToken(role: ADMIN, municipalities: ["GM0363"]) { secret userErrors { code } } }')
+    assert wider["createToken"] == {"secret": None, "userErrors": [{"code": "INVALID"}]}
+    made = admin("mutation { createToken(role: BROKER) { token { municipalities } } }")["createToken"]["token"]
+    assert made["municipalities"] == ["GM0344"], "no municipalities given: its own"
+    assert all(t["municipalities"] == ["GM0344"] for t in admin("query { tokens { municipalities } }")["tokens"])
+    elsewhere = next(
+        s["id"] for s in demo_doc["stakeholders"] if s["kind"] == "RESIDENT" and "0344" not in s["areas"][0]
+    )
+    erase = "mutation ($id: ID!) { eraseResident(id: $id) { erasedId userErrors { code } } }"
+    hidden = admin(erase, {"id": gid("Resident", elsewhere)})["eraseResident"]
+    missing = admin(erase, {"id": gid("Resident", "nobody")})["eraseResident"]
+    assert hidden == missing == {"erasedId": None, "userErrors": [{"code": "NOT_FOUND"}]}
+    prefix = api.tokens["broker"][:13]
+    revoked = admin(f'mutation {{ revokeToken(prefix: "{prefix}") {{ userErrors {{ code }} }} }}')["revokeToken"]
+    assert revoked["userErrors"] == [{"code": "NOT_FOUND"}], "a token for every municipality is not its to revoke"

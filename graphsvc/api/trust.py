@@ -14,15 +14,15 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 import strawberry
-from graphql import OperationType
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.parser_cache import _get_parse_cache
+from strawberry.types.graphql import OperationType
 
 from ..domain import GraphsvcError, NodeKind, NotFoundError, ValidationError
 from ..domain.model import utcnow
+from ..domain.trust import ERASED, parse_duration
 from ..domain.trust import ApiToken as DomainToken
-from ..domain.trust import parse_duration
-from ..engine import Role, View
+from ..engine import Role, View, Viewer
 from ..engine.trust import Audit, issue_token
 from .context import Context
 from .ids import decode, encode
@@ -140,6 +140,20 @@ async def write_audit(context: Context, action: str, subjects: Iterable[str] = (
     await asyncio.to_thread(audit.flush)
 
 
+def within_scope(viewer: Viewer, municipalities: Iterable[str] | None) -> bool:
+    """Whether a token for ``municipalities`` (None: all) covers no more than the viewer does."""
+    if viewer.municipalities is None:
+        return True
+    return municipalities is not None and set(municipalities) <= viewer.municipalities
+
+
+def in_scope(context: Context, key: str) -> None:
+    """A resident outside a scoped administrator's municipalities is answered like a missing one."""
+    node = context.engine.stored(key)
+    if node is not None and not context.viewer.in_scope(node.areas):
+        raise NotFoundError("no resident with that id", field="id")
+
+
 def resident_key(global_id: str) -> str:
     typename, key = decode(global_id)
     if typename != "Resident":
@@ -159,7 +173,8 @@ class TrustQueries:
     async def tokens(self, info: strawberry.Info) -> list[ApiToken]:
         context: Context = info.context
         now = utcnow()
-        return [ApiToken.of(t, now) for t in await run(context.engine.store.tokens)]
+        found = await run(context.engine.store.tokens)
+        return [ApiToken.of(t, now) for t in found if within_scope(context.viewer, t.municipalities)]
 
     @strawberry.field(
         description="The audit log, oldest first, 'first' entries after the cursor 'after' (administrators)."
@@ -172,6 +187,9 @@ class TrustQueries:
         await run(audit.flush)
         found = await run(lambda: context.engine.store.audit_log(start, first + 1))
         page = found[:first]
+        if context.viewer.municipalities is not None:  # a scoped administrator: acts on what it may see
+            view = context.view
+            page = [e for e in page if all(s in view or s.startswith(ERASED) for s in e.subjects)]
         entries = [
             AuditEntry(seq=e.seq, at=e.at, who=e.who, action=e.action, subjects=list(e.subjects), detail=e.detail)
             for e in page
@@ -206,6 +224,10 @@ class TrustMutations:
                 expires = None if expires_in is None else parse_duration(expires_in)
             except ValueError as error:
                 raise ValidationError(str(error), field="expiresIn") from None
+            if municipalities is None and context.viewer.municipalities is not None:
+                municipalities = sorted(context.viewer.municipalities)
+            if not within_scope(context.viewer, municipalities):
+                raise ValidationError("only tokens for your own municipalities", field="municipalities")
             secret, token = await run(lambda: issue_token(context.engine.store, role, municipalities, expires, note))
         except GraphsvcError as error:
             return CreateTokenPayload(user_errors=errors_of(error))
@@ -216,7 +238,9 @@ class TrustMutations:
     async def revoke_token(self, info: strawberry.Info, prefix: str) -> RevokeTokenPayload:
         context: Context = info.context
         now = utcnow()
-        token = await run(lambda: context.engine.store.revoke_token(prefix, now))
+        known = {t.prefix: t for t in await run(context.engine.store.tokens)}
+        mine = prefix in known and within_scope(context.viewer, known[prefix].municipalities)
+        token = await run(lambda: context.engine.store.revoke_token(prefix, now)) if mine else None
         context.engine.trust.tokens.forget()
         if token is None:
             error = UserError(field="prefix", message="no token with that prefix", code="NOT_FOUND")
@@ -232,6 +256,7 @@ class TrustMutations:
         context: Context = info.context
         try:
             key = resident_key(id)
+            in_scope(context, key)
             label = await run(lambda: context.engine.erase(key))
             if label is None:
                 raise NotFoundError("no resident with that id", field="id")
@@ -251,6 +276,7 @@ class TrustMutations:
         context: Context = info.context
         try:
             key = resident_key(id)
+            in_scope(context, key)
             node = await run(lambda: context.engine.set_objected(key, objected))
         except GraphsvcError as error:
             return ObjectionPayload(user_errors=errors_of(error))

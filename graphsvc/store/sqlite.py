@@ -351,7 +351,7 @@ class SQLiteStore:
                 record["subjects"] = [label if s == node_id else s for s in record.get("subjects") or ()]
                 db.execute("UPDATE audit SET record = ? WHERE seq = ?", (_text(record), seq))
         with self._lock:  # deleted pages are zeroed (secure_delete); empty the WAL of their old copies too
-            self._db.pragma("wal_checkpoint(TRUNCATE)")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 def _node_rows(nodes: list[Node]) -> list[tuple]:
