@@ -67,6 +67,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from .interchange.files import export_document, write_graphml, write_json
 
     with store_of(settings) as store:
+        if args.token:  # the export follows the token's role and municipalities
+            store = viewed(store, args.token)  # type: ignore[assignment]
         if args.format == "graphml":
             if args.out:
                 with open(args.out, "wb") as out:
@@ -81,6 +83,23 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     else:
         write_json(doc, sys.stdout)
     return 0
+
+
+def viewed(store, secret: str):  # type: ignore[no-untyped-def]
+    """The store as the token's viewer may see it (``UnauthorizedError`` for a token that grants nothing);
+    the export goes to the audit log with the residents it holds (keys only)."""
+    from .domain import NodeKind
+    from .engine import Engine
+    from .interchange.files import ViewedStore
+
+    engine = Engine(store)
+    tokens = engine.trust.tokens
+    viewer = tokens.viewer(secret, tokens.load(secret))
+    view = engine.view(viewer)
+    residents = [n.id for n in view.search(kinds=frozenset({NodeKind.RESIDENT})) if n.id in view]
+    engine.trust.audit.record(viewer.label, "export", residents, f"{len(view)} nodes")
+    engine.trust.audit.flush()
+    return ViewedStore(store, view)
 
 
 @command
@@ -239,6 +258,32 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 @command
+def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
+    """Residents' relations kept past the retention period (GRAPHSVC_RETENTION); --apply removes them."""
+    from .domain.model import utcnow
+    from .domain.trust import AuditEntry
+    from .engine import Engine
+    from .engine.retention import parse_retention, past_retention, remove
+
+    rules = parse_retention(settings.retention)
+    with store_of(settings) as store:
+        engine = Engine(store)
+        found = past_retention(engine, rules)
+        total = sum(map(len, found.values()))
+        for gm, ids in sorted(found.items()):
+            days = rules.get(gm, rules.get("*"))
+            print(f"{gm:<8} {len(ids):>7} relation(s) ended more than {days} days ago")
+        if not args.apply:
+            print(f"{total} relation(s) past retention; remove them with --apply")
+            return 0
+        removed = remove(engine, [i for ids in found.values() for i in ids])
+        detail = f"{removed} relation(s) past retention ({settings.retention})"
+        store.append_audit([AuditEntry(utcnow(), "cli", "retention --apply", (), detail)])
+        print(f"removed {removed} relation(s) past retention")
+    return 0
+
+
+@command
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .api.server import serve
 
@@ -259,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("export", parents=[common], help="export the whole graph")
     p.add_argument("--format", choices=("json", "graphml"), default="json")
     p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--token", help="export what this API token's role and municipalities may see (default: everything)")
 
     p = commands.add_parser("generate", parents=[common], help="write a synthetic city in the import format")
     p.add_argument("--stakeholders", type=int, required=True)
@@ -303,6 +349,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--expires", help="create: how long it lasts, e.g. 90d, 12h, 2w (default: until revoked)")
     p.add_argument("--note", help="create: what it is for (no personal data)")
+
+    p = commands.add_parser(
+        "retention", parents=[common], help="residents' relations past the retention period (GRAPHSVC_RETENTION)"
+    )
+    p.add_argument("--apply", action="store_true", help="remove them (one write; audited)")
+    p.add_argument("--retention", help="override GRAPHSVC_RETENTION, e.g. 'GM0344=365;*=730'")
 
     p = commands.add_parser("audit", parents=[common], help="the audit log, oldest first")
     p.add_argument("--after", type=int, default=0, help="entries after this sequence number")

@@ -74,6 +74,13 @@ class Settings:
     graphiql: bool = field(default=True, metadata={"doc": "serve GraphiQL to browsers at /graphql"})
     sync_seconds: float = field(default=1.0, metadata={"doc": "how often to look for writes by other processes"})
     log_level: str = field(default="info", metadata={"doc": "uvicorn log level"})
+    retention: str = field(
+        default="*=730",
+        metadata={
+            "doc": "days a resident's relation is kept after it ended, per municipality: 'GM0344=365;*=730' "
+            "('*': any other); 'graphsvc retention --apply' removes those past it"
+        },
+    )
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, flags: Mapping[str, Any] | None = None) -> Settings:
