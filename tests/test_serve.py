@@ -48,7 +48,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=10)
     assert process.stdout is not None
-    assert f"GraphiQL at http://127.0.0.1:{port}/graphql" in process.stdout.read()
+    printed = process.stdout.read()
+    assert f"GraphiQL at http://127.0.0.1:{port}/graphql" in printed
+    roles = [line.split()[0] for line in printed.splitlines() if line.startswith("  ") and "gsvc_" in line]
+    assert roles == ["broker", "editor", "admin"], printed  # to try every role on the demo city
 
 
 def test_a_standard_client_queries_the_demo_city(server: str):

@@ -3,8 +3,8 @@
 ``view`` is the caller's view of the current graph version (the engine makes it once per version
 and caller, and shares it); every resolver reads the graph through it or through ``view_for``
 (the same caller on a past day or over some relation kinds), never through the store directly.
-After a mutation, the next resolver's ``view`` is the new version's. This is where tokens and
-roles will decide who the caller is.
+After a mutation, the next resolver's ``view`` is the new version's. Who the caller is (``viewer``)
+comes from the request's API token, in one place: ``api/auth.py``, called where the Context is made.
 """
 
 from __future__ import annotations

@@ -310,14 +310,19 @@ def strings_in(data: object) -> Iterator[str]:
             yield from strings_in(value)
 
 
+FLUSH_EVERY = 0.5  # seconds: reads' audit entries are written together, at most this long after the read
+
+
 def schedule_flush(audit: Audit) -> None:
-    """Write pending audit entries from a worker thread, one flush at a time per audit log."""
+    """Write pending audit entries from a worker thread within ``FLUSH_EVERY`` seconds, one flush at a
+    time per audit log: under load, one disk write carries many reads' entries, not one each."""
     running = _flushing.get(id(audit))
     if running is not None and not running.done():
         return
 
     async def flush() -> None:
         while audit.pending:
+            await asyncio.sleep(FLUSH_EVERY)
             await asyncio.to_thread(audit.flush)
 
     _flushing[id(audit)] = asyncio.get_running_loop().create_task(flush())
