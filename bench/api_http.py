@@ -222,10 +222,25 @@ def free_ports(count: int) -> list[int]:
         return found
 
 
-def post(url: str, body: dict, timeout: float = 30.0) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        url, json.dumps(body).encode(), {"Content-Type": "application/json", "Accept": "application/json"}
+BEARER: dict[str, str] = {}  # the broker token the GraphQL requests carry (connection questions need one)
+
+
+def broker_token(store: Path) -> str:
+    """A broker token for every municipality, made in the store with ``graphsvc token create``."""
+    made = subprocess.run(
+        [*graphsvc_command(), "token", "create", "--store", str(store), "--role", "broker", "--note", "bench"],
+        check=True,
+        capture_output=True,
+        text=True,
     )
+    return made.stdout.strip()
+
+
+def post(url: str, body: dict, timeout: float = 30.0) -> tuple[int, Any]:
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if url.endswith("/graphql") and BEARER:
+        headers["Authorization"] = f"Bearer {BEARER['token']}"
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers)
     try:
         with DIRECT.open(request, timeout=timeout) as response:
             return response.status, json.load(response)
@@ -319,9 +334,13 @@ def probe_paths(url: str, bodies: list[dict], count: int = 20) -> str | None:
 
 
 # -- wrk --------------------------------------------------------------------------------------------------------------
-def write_lua(path: Path, bodies: list[dict]) -> Path:
+def write_lua(path: Path, bodies: list[dict], token: str | None = None) -> Path:
     lines = ",\n".join(f"  [==[{json.dumps(body, separators=(',', ':'))}]==]" for body in bodies)
-    path.write_text(LUA % lines)
+    text = LUA % lines
+    if token:
+        json_header = 'wrk.headers["Content-Type"] = "application/json"'
+        text = text.replace(json_header, f'{json_header}\nwrk.headers["Authorization"] = "Bearer {token}"')
+    path.write_text(text)
     return path
 
 
@@ -362,6 +381,7 @@ def measure(url: str, lua: Path, connections: int, args: argparse.Namespace, pin
 # -- the run ----------------------------------------------------------------------------------------------------------
 def run(args: argparse.Namespace, folder: Path, cleanup: ExitStack) -> dict[str, Any]:
     store = prepare_city(folder, args)
+    BEARER["token"] = broker_token(store)  # the API asks as a broker, as the bare endpoint does
     server_pin, wrk_pin = cores()
     ports = free_ports(2)
     step("starting both servers (graphsvc serve, bare_app.py)")
@@ -376,7 +396,7 @@ def run(args: argparse.Namespace, folder: Path, cleanup: ExitStack) -> dict[str,
     bare_url = up(bare, ports[1], folder / "bare.log") + "/lookup"
     check_graphql_lookups(graphql_url, graphql_bodies)
     check_bare_lookups(bare_url, bare_bodies)
-    graphql_lua = write_lua(folder / "lookup_graphql.lua", graphql_bodies)
+    graphql_lua = write_lua(folder / "lookup_graphql.lua", graphql_bodies, BEARER["token"])
     bare_lua = write_lua(folder / "lookup_bare.lua", bare_bodies)
 
     cases: dict[str, dict[int, dict]] = {"graphql stakeholder": {}, "bare Starlette lookup": {}}
@@ -396,7 +416,7 @@ def run(args: argparse.Namespace, folder: Path, cleanup: ExitStack) -> dict[str,
     result["paths_skipped"] = probe_paths(graphql_url, paths)
     if result["paths_skipped"] is None:
         step("connectionPaths, 1 connection")
-        lua = write_lua(folder / "paths_graphql.lua", paths)
+        lua = write_lua(folder / "paths_graphql.lua", paths, BEARER["token"])
         cases["graphql connectionPaths"] = {1: measure(graphql_url, lua, 1, args, wrk_pin, graphql.pid)}
     else:
         step(f"connectionPaths skipped: {result['paths_skipped']}")

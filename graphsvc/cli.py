@@ -75,6 +75,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from .interchange.files import export_document, write_graphml, write_json
 
     with store_of(settings) as store:
+        if args.token:  # the export follows the token's role and municipalities
+            store = viewed(store, args.token)  # type: ignore[assignment]
         if args.format == "graphml":
             if args.out:
                 with open(args.out, "wb") as out:
@@ -89,6 +91,23 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     else:
         write_json(doc, sys.stdout)
     return 0
+
+
+def viewed(store, secret: str):  # type: ignore[no-untyped-def]
+    """The store as the token's viewer may see it (``UnauthorizedError`` for a token that grants nothing);
+    the export goes to the audit log with the residents it holds (keys only)."""
+    from .domain import NodeKind
+    from .engine import Engine
+    from .interchange.files import ViewedStore
+
+    engine = Engine(store)
+    tokens = engine.trust.tokens
+    viewer = tokens.viewer(secret, tokens.load(secret))
+    view = engine.view(viewer)
+    residents = [n.id for n in view.search(kinds=frozenset({NodeKind.RESIDENT})) if n.id in view]
+    engine.trust.audit.record(viewer.label, "export", residents, f"{len(view)} nodes")
+    engine.trust.audit.flush()
+    return ViewedStore(store, view)
 
 
 @command
@@ -209,6 +228,100 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 @command
+def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    """API tokens: create (the secret is printed once), list, revoke by display prefix."""
+    from .domain.model import utcnow
+    from .domain.trust import AuditEntry, parse_duration
+    from .engine.trust import issue_token
+    from .engine.view import Role
+
+    with store_of(settings) as store:
+        if args.action == "create":
+            if not args.role:
+                raise ValidationError("give --role (public, broker, editor or admin)", field="--role")
+            try:
+                expires = parse_duration(args.expires) if args.expires else None
+            except ValueError as error:
+                raise ValidationError(str(error), field="--expires") from None
+            scope = [code for given in args.municipality or () for code in given.split(",") if code] or None
+            secret, token = issue_token(store, Role(args.role.upper()), scope, expires, args.note)
+            store.append_audit(
+                [AuditEntry(token.created_at, "cli", "token create", (), f"{token.prefix} {token.role}")]
+            )
+            print(secret)
+            where = ", ".join(token.municipalities) if token.municipalities else "all municipalities"
+            until = token.expires_at.date().isoformat() if token.expires_at else "until revoked"
+            print(
+                f"graphsvc: {token.role.lower()} token {token.prefix}... for {where}, {until}; shown this once",
+                file=sys.stderr,
+            )
+        elif args.action == "list":
+            now = utcnow()
+            print(
+                f"{'prefix':<14} {'role':<7} {'state':<8} {'municipalities':<16} {'expires':<11} {'last used':<17} note"
+            )
+            for t in store.tokens():
+                covers = ",".join(t.municipalities) if t.municipalities else "all"
+                until = t.expires_at.date().isoformat() if t.expires_at else "-"
+                used = t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "-"
+                print(
+                    f"{t.prefix:<14} {t.role.lower():<7} {t.state(now):<8} {covers:<16} {until:<11} {used:<17} {t.note or ''}"
+                )
+        else:
+            if not args.prefix:
+                raise ValidationError("give the token's display prefix (graphsvc token list)", field="prefix")
+            revoked = store.revoke_token(args.prefix, utcnow())
+            if revoked is None:
+                raise ValidationError(f"no token with prefix '{args.prefix}'", field="prefix")
+            store.append_audit(
+                [AuditEntry(revoked.revoked_at or revoked.created_at, "cli", "token revoke", (), revoked.prefix)]
+            )
+            print(f"revoked {revoked.prefix} ({revoked.role.lower()}); servers refuse it within a second")
+    return 0
+
+
+@command
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    """The audit log, oldest first (who, when, what, on whom: keys only)."""
+    with store_of(settings) as store:
+        entries = store.audit_log(args.after, args.first)
+    for e in entries:
+        if args.json:
+            print(json.dumps({"seq": e.seq, **e.record()}, ensure_ascii=False))
+        else:
+            print(
+                f"{e.seq:>6} {e.at.isoformat()} {e.who:<14} {e.action:<22} {' '.join(e.subjects)} {e.detail or ''}".rstrip()
+            )
+    return 0
+
+
+@command
+def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
+    """Residents' relations kept past the retention period (GRAPHSVC_RETENTION); --apply removes them."""
+    from .domain.model import utcnow
+    from .domain.trust import AuditEntry
+    from .engine import Engine
+    from .engine.retention import parse_retention, past_retention, remove
+
+    rules = parse_retention(settings.retention)
+    with store_of(settings) as store:
+        engine = Engine(store)
+        found = past_retention(engine, rules)
+        total = sum(map(len, found.values()))
+        for gm, ids in sorted(found.items()):
+            days = rules.get(gm, rules.get("*"))
+            print(f"{gm:<8} {len(ids):>7} relation(s) ended more than {days} days ago")
+        if not args.apply:
+            print(f"{total} relation(s) past retention; remove them with --apply")
+            return 0
+        removed = remove(engine, [i for ids in found.values() for i in ids])
+        detail = f"{removed} relation(s) past retention ({settings.retention})"
+        store.append_audit([AuditEntry(utcnow(), "cli", "retention --apply", (), detail)])
+        print(f"removed {removed} relation(s) past retention")
+    return 0
+
+
+@command
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .api.server import serve
 
@@ -229,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("export", parents=[common], help="export the whole graph")
     p.add_argument("--format", choices=("json", "graphml"), default="json")
     p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--token", help="export what this API token's role and municipalities may see (default: everything)")
 
     p = commands.add_parser("generate", parents=[common], help="write a synthetic city in the import format")
     p.add_argument("--stakeholders", type=int, required=True)
@@ -266,6 +380,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sources", type=int, default=300, help="at most this many stakeholders ranked per protocol")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = commands.add_parser("token", parents=[common], help="API tokens: create, list, revoke")
+    p.add_argument("action", choices=("create", "list", "revoke"))
+    p.add_argument("prefix", nargs="?", help="revoke: the token's display prefix (gsvc_ + 8 characters)")
+    p.add_argument("--role", choices=("public", "broker", "editor", "admin"), help="create: what the token may do")
+    p.add_argument(
+        "--municipality", action="append", help="create: a CBS GM code it covers (repeat, or comma-separate; none: all)"
+    )
+    p.add_argument("--expires", help="create: how long it lasts, e.g. 90d, 12h, 2w (default: until revoked)")
+    p.add_argument("--note", help="create: what it is for (no personal data)")
+
+    p = commands.add_parser(
+        "retention", parents=[common], help="residents' relations past the retention period (GRAPHSVC_RETENTION)"
+    )
+    p.add_argument("--apply", action="store_true", help="remove them (one write; audited)")
+    p.add_argument("--retention", help="override GRAPHSVC_RETENTION, e.g. 'GM0344=365;*=730'")
+
+    p = commands.add_parser("audit", parents=[common], help="the audit log, oldest first")
+    p.add_argument("--after", type=int, default=0, help="entries after this sequence number")
+    p.add_argument("--first", type=int, default=1000, help="at most this many entries")
+    p.add_argument("--json", action="store_true", help="one JSON object a line")
 
     p = commands.add_parser(
         "serve", parents=[common], help="serve the GraphQL API (loads the demo into an empty store)"

@@ -81,6 +81,13 @@ class Settings:
         metadata={"doc": "brokers and communities of a graph with more nodes are computed in a worker process"},
     )
     log_level: str = field(default="info", metadata={"doc": "uvicorn log level"})
+    retention: str = field(
+        default="*=730",
+        metadata={
+            "doc": "days a resident's relation is kept after it ended, per municipality: 'GM0344=365;*=730' "
+            "('*': any other); 'graphsvc retention --apply' removes those past it"
+        },
+    )
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, flags: Mapping[str, Any] | None = None) -> Settings:

@@ -10,10 +10,21 @@ from graphsvc.api.ids import encode
 
 
 class GraphQL:
-    def __init__(self, client: TestClient):
+    """Sends every request with ``token`` as its Bearer token (none: the public). ``tokens`` holds
+    one token per role the test store was given (``as_role`` asks as another)."""
+
+    def __init__(self, client: TestClient, token: str | None = None, tokens: dict[str, str] | None = None):
         self.client = client
+        self.token = token
+        self.tokens = tokens or {}
+
+    def as_role(self, role: str) -> GraphQL:
+        """The same API, asked with the token of ``role`` ('public': none)."""
+        return GraphQL(self.client, self.tokens.get(role), self.tokens)
 
     def post(self, query: str, variables: dict | None = None, **headers: str) -> Any:
+        if self.token and "authorization" not in {k.lower() for k in headers}:
+            headers["authorization"] = f"Bearer {self.token}"
         return self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
 
     def __call__(self, query: str, variables: dict | None = None) -> dict:

@@ -231,10 +231,23 @@ def city_engine(engine_with: Engines, small_city: dict) -> Engine:
     return engine_with(small_city)
 
 
+def role_tokens(store: Store) -> dict[str, str]:
+    """A token per role for every municipality ('broker', 'editor', 'admin') and for Utrecht only
+    ('broker-GM0344', ...), made in the store before the app starts."""
+    from graphsvc.engine.trust import issue_token
+    from graphsvc.engine.view import Role
+
+    roles = [role for role in Role if role is not Role.PUBLIC]
+    tokens = {role.value.lower(): issue_token(store, role)[0] for role in roles}
+    tokens.update({f"{role.value.lower()}-GM0344": issue_token(store, role, ["GM0344"])[0] for role in roles})
+    return tokens
+
+
 @pytest.fixture(params=API_STORES)
 def api(request: pytest.FixtureRequest, tmp_path: Path):
     """The GraphQL API on the demo city, loaded at start-up into an empty store: every API test
-    runs once on a SQLite file and once on a real Neo4j."""
+    runs once on a SQLite file and once on a real Neo4j. It asks as a broker (with a broker's token
+    for every municipality); ``api.as_role('editor')`` asks as another role."""
     from starlette.testclient import TestClient
 
     from graphsvc.api.app import build_app
@@ -249,6 +262,7 @@ def api(request: pytest.FixtureRequest, tmp_path: Path):
     else:
         settings = Settings(store=str(tmp_path / "api.sqlite"), demo=True)
     store = open_store(settings.store, user=settings.neo4j_user, password=settings.neo4j_password)
+    tokens = role_tokens(store)
     with TestClient(build_app(settings, store)) as client:
-        yield GraphQL(client)
+        yield GraphQL(client, tokens["broker"], tokens)
     store.close()

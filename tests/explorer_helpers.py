@@ -58,8 +58,22 @@ def serve(store: Path, *extra: str, timeout: float = 60.0) -> Iterator[str]:
         yield server.url
 
 
-def graphql(url: str, query: str, variables: dict | None = None) -> dict:
-    response = httpx.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, timeout=30)
+def make_token(store: Path, role: str = "editor", *more: str) -> str:
+    """An API token in ``store`` (made with ``graphsvc token create``), before or while it is served."""
+    made = subprocess.run(
+        [GRAPHSVC, "token", "create", "--store", str(store), "--role", role, *more],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return made.stdout.strip()
+
+
+def graphql(url: str, query: str, variables: dict | None = None, token: str | None = None) -> dict:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    response = httpx.post(
+        f"{url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30
+    )
     body = response.json()
     assert not body.get("errors"), body
     return body["data"]

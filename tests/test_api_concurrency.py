@@ -23,6 +23,7 @@ from graphsvc.generate import generate_city
 from graphsvc.settings import Settings
 
 from .api_client import GraphQL, gid
+from .conftest import role_tokens
 from .engines import Engines
 
 EGO = "query ($id: ID!) { egoNetwork(id: $id, hops: 2, first: 300) { nodes { hops } relations { kind } } }"
@@ -36,8 +37,13 @@ def served(engine_with: Engines) -> Iterator[tuple[GraphQL, Engine, list[str]]]:
     city = generate_city(2000, 10_000, seed=5)
     store = engine_with(city).store
     app = build_app(Settings(store=store.url, demo=False), store)
+    tokens = role_tokens(store)
     with TestClient(app) as client:
-        yield GraphQL(client), app.state.engine, [s["id"] for s in city["stakeholders"] if s["kind"] != "RESIDENT"]
+        yield (
+            GraphQL(client, tokens["broker"], tokens),
+            app.state.engine,
+            [s["id"] for s in city["stakeholders"] if s["kind"] != "RESIDENT"],
+        )
 
 
 @pytest.fixture

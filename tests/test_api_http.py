@@ -99,5 +99,5 @@ def test_fragments_that_spread_twice_do_not_explode(api: GraphQL):
 
 
 def test_health_says_the_store_is_up(api: GraphQL):
-    health = api.client.get("/health").json()
+    health = api.client.get("/health", headers={"authorization": f"Bearer {api.token}"}).json()
     assert health["status"] == "ok" and health["store"]["up"] and health["graph"]["relations"] > 1000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .api_client import GraphQL, gid
 
 CREATE = """
@@ -19,11 +21,18 @@ mutation ($input: LinkInput!) {
 """
 
 
+@pytest.fixture
+def editor(api: GraphQL) -> GraphQL:
+    """Writes need an editor (brokers ask; see api/permissions.py)."""
+    return api.as_role("editor")
+
+
 def count(api: GraphQL) -> int:
     return api("query { stakeholders(first: 0) { totalCount } }")["stakeholders"]["totalCount"]
 
 
-def test_create_link_update_unlink_delete(api: GraphQL):
+def test_create_link_update_unlink_delete(editor: GraphQL):
+    api = editor
     before = count(api)
     created = api(
         CREATE,
@@ -74,7 +83,8 @@ def test_create_link_update_unlink_delete(api: GraphQL):
     assert count(api) == before
 
 
-def test_invalid_input_names_the_field_and_writes_nothing(api: GraphQL):
+def test_invalid_input_names_the_field_and_writes_nothing(editor: GraphQL):
+    api = editor
     before = count(api)
     bad = api(
         CREATE,
@@ -118,8 +128,12 @@ def test_invalid_input_names_the_field_and_writes_nothing(api: GraphQL):
     assert [(e["field"], e["code"]) for e in strength["userErrors"]] == [("input.strength", "OUT_OF_RANGE")]
 
 
-def test_unknown_and_hidden_ids_are_not_found(api: GraphQL):
-    for target in (gid("Resident", "res-overvecht-006"), gid("Resident", "nobody")):
+def test_unknown_and_hidden_ids_are_not_found(api: GraphQL, demo_doc: dict):
+    # an editor for Utrecht only: a stakeholder of another municipality is hidden from it
+    elsewhere = next(s for s in demo_doc["stakeholders"] if s["kind"] == "RESIDENT" and s["areas"][0][2:6] != "0344")
+    hidden = gid("Resident", elsewhere["id"])
+    api = api.as_role("editor-GM0344")
+    for target in (hidden, gid("Resident", "nobody")):
         result = api(
             LINK, {"input": {"kind": "KNOWS", "sourceId": gid("Wijkpartner", "dock-utrecht"), "targetId": target}}
         )
@@ -131,13 +145,12 @@ def test_unknown_and_hidden_ids_are_not_found(api: GraphQL):
             }
         ]
     for mutation in ("deleteStakeholder", "unlink"):
-        errors = api(
-            f'mutation {{ {mutation}(id: "{gid("Resident", "res-overvecht-006")}") {{ userErrors {{ code }} }} }}'
-        )
+        errors = api(f'mutation {{ {mutation}(id: "{hidden}") {{ userErrors {{ code }} }} }}')
         assert errors[mutation]["userErrors"][0]["code"] == "NOT_FOUND"
 
 
-def test_import_graph_is_all_or_nothing(api: GraphQL):
+def test_import_graph_is_all_or_nothing(editor: GraphQL):
+    api = editor
     before = count(api)
     document = {
         "stakeholders": [{"id": "new-org", "kind": "ORGANISATION", "name": "Nieuwe Vereniging", "areas": ["WK034403"]}],

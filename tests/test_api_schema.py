@@ -14,6 +14,7 @@ from graphsvc.settings import Settings
 from graphsvc.store.sqlite import SQLiteStore
 
 from .api_client import GraphQL
+from .conftest import role_tokens
 
 
 def test_schema_file_equals_the_served_schema():
@@ -53,8 +54,9 @@ class CountingStore(SQLiteStore):
 def test_a_page_of_100_costs_a_bounded_number_of_store_reads(tmp_path: Path):
     settings = Settings(store=str(tmp_path / "n1.sqlite"))
     store = CountingStore(settings.store)
+    tokens = role_tokens(store)
     with TestClient(build_app(settings, store)) as client:
-        api = GraphQL(client)
+        api = GraphQL(client, tokens["broker"])
         CountingStore.reads = 0
         data = api(
             """query { stakeholders(first: 100) { nodes { name areas { code parent { code } } themes { key }

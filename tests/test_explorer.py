@@ -5,9 +5,12 @@ the URL; axe-core (the vendored copy) checks WCAG 2.1 A/AA."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import statistics
+import subprocess
+import time
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +22,14 @@ from .explorer_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DOCK,
+    GRAPHSVC,
     OKE_NU,
     RESIDENT_OVERVECHT,
     ROOT,
     axe_violations,
     chromium_or_reason,
     graphql,
+    make_token,
     mirrored_edges,
     mirrored_nodes,
     screenshot,
@@ -42,9 +47,16 @@ if _missing and os.environ.get("CI"):
 pytestmark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
 
 
+TOKENS: dict[str, str] = {}  # role -> a token of the module's server (pages sign in as the editor)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serve(tmp_path_factory.mktemp("explorer") / "graph.sqlite") as url:
+    store = tmp_path_factory.mktemp("explorer") / "graph.sqlite"
+    TOKENS.update({role: make_token(store, role) for role in ("editor", "broker")})
+    TOKENS["broker-GM0344"] = make_token(store, "broker", "--municipality", "GM0344")
+    with serve(store) as url:
+        TOKENS["store"] = str(store)
         yield url
 
 
@@ -57,11 +69,18 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 class Page:
     """A fresh page on the server: every request it makes is recorded, and none may leave 127.0.0.1."""
 
-    def __init__(self, browser, server: str, viewport: tuple[int, int] = (1366, 900)) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, browser, server: str, viewport: tuple[int, int] = (1366, 900), token: str | None = "editor"
+    ) -> None:
         self.server = server
         self.context = browser.new_context(
             viewport={"width": viewport[0], "height": viewport[1]}, accept_downloads=True
         )
+        if token:  # signed in as this role for the tab, as a user who pasted the token
+            secret = json.dumps(TOKENS[token])
+            self.context.add_init_script(
+                f"if (!sessionStorage.getItem('graphsvc.token')) sessionStorage.setItem('graphsvc.token', {secret})"
+            )
         self.page = self.context.new_page()
         self.requests: list = []
         self.problems: list[str] = []
@@ -263,6 +282,7 @@ def test_two_stakeholders_paths_drawn_and_introducers_listed(server: str, ui: Pa
         server,
         "query($f: ID!, $t: ID!) { introducers(from: $f, to: $t, maxHops: 4, first: 5) { stakeholder { id } } }",
         {"f": RESIDENT_OVERVECHT, "t": DOCK},
+        token=TOKENS["editor"],
     )
     assert introducers == [x["stakeholder"]["id"] for x in asked["introducers"]]
     assert introducers and introducers[0] in between and not {RESIDENT_OVERVECHT, DOCK} & set(introducers)
@@ -289,7 +309,11 @@ def test_collaboration_suggestions_accept_reject_and_show_in_graph(server: str, 
     second = rows.nth(1)
     second.locator('button[data-verdict="ACCEPTED"]').click()
     page.wait_for_selector("#suggestions-table tbody tr >> nth=1 >> .ex-status--ACCEPTED")
-    reviews = graphql(server, "{ suggestionReviews(first: 10) { nodes { verdict source { id } target { id } } } }")
+    reviews = graphql(
+        server,
+        "{ suggestionReviews(first: 10) { nodes { verdict source { id } target { id } } } }",
+        token=TOKENS["editor"],
+    )
     verdicts = {(r["source"]["id"], r["target"]["id"]): r["verdict"] for r in reviews["suggestionReviews"]["nodes"]}
     assert verdicts[(source, target)] == "REJECTED"
     assert "ACCEPTED" in verdicts.values()
@@ -397,16 +421,19 @@ def test_an_area_shows_bridges_groups_and_gaps(ui: Page):
 def test_the_api_token_is_kept_for_the_tab_and_sent_as_bearer(ui: Page):
     page = ui.page
     ui.open(f"?focus={DOCK}")
+    broker = TOKENS["broker-GM0344"]
     page.click("#token-box summary")
-    page.fill("#token-input", "broker-token-123")
+    page.fill("#token-input", broker)
     page.click("#token-form button[type=submit]")
+    page.wait_for_function("() => document.documentElement.dataset.role === 'BROKER'")
     wait_drawn(page)
-    assert page.evaluate("sessionStorage.getItem('graphsvc.token')") == "broker-token-123"
+    assert page.evaluate("sessionStorage.getItem('graphsvc.token')") == broker
+    assert "sociaal makelaar" in page.inner_text("#who") and "GM0344" in page.inner_text("#who")
     ui.requests.clear()
     page.fill("#search-input", "oke")
     page.wait_for_selector("#search-list [role=option]")
     sent = [r for r in ui.requests if r.url.endswith("/graphql")]
-    assert sent and all(r.headers.get("authorization") == "Bearer broker-token-123" for r in sent)
+    assert sent and all(r.headers.get("authorization") == f"Bearer {broker}" for r in sent)
     page.reload()
     wait_drawn(page)
     page.click("#token-box summary")
@@ -794,3 +821,36 @@ def test_the_package_ships_every_file_of_the_page_without_setuptools_warnings():
         ), path
         if all(p.isidentifier() for p in parts[:-1]):
             assert ".".join(parts[:-1]) in packages, path
+
+
+def test_a_broker_sees_suggestions_without_review_buttons(browser, server: str):  # type: ignore[no-untyped-def]
+    ui = Page(browser, server, token="broker")
+    page = ui.page
+    ui.open("?tab=suggestions")
+    page.check("#scope-area")
+    page.select_option("#suggestions-area", "WK034403")
+    page.click("#suggestions-form button[type=submit]")
+    page.wait_for_selector("#suggestions-table tbody tr")
+    assert page.locator("#suggestions-table button[data-verdict]").count() == 0, "only editors review"
+    ui.close()
+
+
+def test_a_revoked_token_is_said_plainly_in_dutch(browser, server: str):  # type: ignore[no-untyped-def]
+    revoked = make_token(Path(TOKENS["store"]), "broker")
+    subprocess.run([GRAPHSVC, "token", "revoke", revoked[:13], "--store", TOKENS["store"]], check=True)
+    time.sleep(1.1)  # a server trusts a token it looked up for a second
+    ui = Page(browser, server, token=None)
+    ui.page.add_init_script(f"sessionStorage.setItem('graphsvc.token', {json.dumps(revoked)})")
+    ui.page.goto(f"{server}/")
+    ui.page.wait_for_function("() => document.documentElement.dataset.role === 'NONE'")
+    assert "ingetrokken" in ui.page.inner_text("#who")
+    ui.problems.clear()  # the browser logs the refused requests (401) as errors: expected here
+    ui.close()
+
+
+def test_without_a_token_the_page_says_it_shows_public_data_only(browser, server: str):  # type: ignore[no-untyped-def]
+    ui = Page(browser, server, token=None)
+    ui.page.goto(f"{server}/")
+    ui.page.wait_for_function("() => document.documentElement.dataset.role === 'PUBLIC'")
+    assert "alleen openbare gegevens" in ui.page.inner_text("#who")
+    ui.close()

@@ -217,14 +217,16 @@ def test_the_api_answers_from_the_projection_while_the_database_is_down(server: 
     from graphsvc.settings import Settings
 
     from .api_client import GraphQL
+    from .conftest import role_tokens
 
     store = server.database.store(**FAST)
     settings = Settings(store=server.uri, neo4j_user=server.auth[0], neo4j_password=server.password, demo=True)
     create = """mutation ($key: String!) { createStakeholder(input: {kind: ORGANISATION, key: $key, name: "Nieuw"}) {
         stakeholder { key } userErrors { code message } } }"""
     try:
+        tokens = role_tokens(store)
         with TestClient(build_app(settings, store)) as client:
-            api = GraphQL(client)
+            api = GraphQL(client, tokens["editor"])
             search = 'query { stakeholders(search: "dock") { totalCount } }'
             before = api(search)
             server.stop()

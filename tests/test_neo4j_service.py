@@ -15,6 +15,7 @@ from graphsvc.resources import seed_path
 from graphsvc.settings import Settings
 
 from .api_client import GraphQL, gid
+from .conftest import role_tokens
 from .neo4j_server import Database
 from .test_api_privacy import PRIVATE, keys_in
 from .test_cli import run
@@ -30,8 +31,9 @@ def server(neo4j_db: Database) -> Database:
 def test_the_api_serves_the_demo_city_from_neo4j(server: Database):
     store = server.store()
     settings = Settings(store=server.uri, neo4j_user=server.user, neo4j_password=server.password, demo=True)
+    tokens = role_tokens(store)
     with TestClient(build_app(settings, store)) as client:
-        api = GraphQL(client)
+        api = GraphQL(client, tokens["broker"])
         found = api('query { stakeholders(search: "dock", kinds: [WIJKPARTNER]) { nodes { key } } }')
         assert "dock-utrecht" in keys_in(found)
         everyone = api("query { stakeholders(first: 100, kinds: [RESIDENT]) { totalCount nodes { key } } }")

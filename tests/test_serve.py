@@ -19,6 +19,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         assert httpx.get(f"{server.url}/health").status_code == 200, "answers once it says it listens"
         yield server.url
     assert f"GraphiQL at {server.url}/graphql" in server.stdout.text
+    roles = [line.split()[0] for line in server.stdout.text.splitlines() if line.startswith("  ") and "gsvc_" in line]
+    assert roles == ["broker", "editor", "admin"], server.stdout.text  # to try every role on the demo city
 
 
 def test_a_standard_client_queries_the_demo_city(server: str):

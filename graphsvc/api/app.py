@@ -27,9 +27,12 @@ from ..analysis import Measures
 from ..analysis.brokers import warm as warm_brokers
 from ..analysis.communities import warm as warm_communities
 from ..engine import Engine
+from ..engine.trust import UnauthorizedError, demo_tokens
+from ..engine.view import Role
 from ..resources import seed_path
 from ..settings import Settings
 from ..store import Store
+from .auth import unauthorized, viewer_of
 from .http import graphql_endpoint
 from .pages import explorer_routes
 from .schema import build_schema
@@ -48,16 +51,21 @@ def load_demo_if_empty(engine: Engine) -> bool:
 
 def build_app(settings: Settings, store: Store) -> Starlette:
     engine = Engine(store)
-    if settings.demo:
-        load_demo_if_empty(engine)
+    made: dict[Role, str] = {}
+    if settings.demo and load_demo_if_empty(engine):
+        made = demo_tokens(store)  # to try every role; shown once (``graphsvc serve`` prints them)
     gc.collect()
     gc.freeze()  # the projection is long-lived: keep it out of every collection (p99 several-fold)
     measures = Measures(engine, process_nodes=settings.measures_process_nodes)
     schema = build_schema(settings)
 
     async def health(request: Request) -> JSONResponse:
+        try:
+            viewer = await viewer_of(request, engine)
+        except UnauthorizedError as error:
+            return unauthorized(error)
         store_up = await asyncio.to_thread(store.ping)
-        view = engine.view()  # the figures a caller may see, as every other answer
+        view = engine.view(viewer)  # the figures the caller may see, as every other answer
         body = {
             "status": "ok" if store_up else "degraded",
             "store": {"up": store_up, "kind": type(store).__name__},
@@ -92,6 +100,7 @@ def build_app(settings: Settings, store: Store) -> Starlette:
     )
     app.state.engine = engine
     app.state.measures = measures
+    app.state.demo_tokens = made
     return app
 
 

@@ -3,9 +3,10 @@
 ``view`` is the caller's view of the current graph version (the engine makes it once per version
 and caller, and shares it); every resolver reads the graph through it or through ``view_for``
 (the same caller on a past day or over some relation kinds), never through the store directly.
-After a mutation, the next resolver's ``view`` is the new version's. This is where tokens and
-roles will decide who the caller is. ``measures`` is the app's cache of brokers and communities
-(built by ``build_app``, started and stopped by its lifespan), handed to those analyses.
+After a mutation, the next resolver's ``view`` is the new version's. Who the caller is (``viewer``)
+comes from the request's API token, in one place: ``api/auth.py``, called where the Context is made.
+``measures`` is the app's cache of brokers and communities (built by ``build_app``, started and
+stopped by its lifespan), handed to those analyses.
 """
 
 from __future__ import annotations

@@ -32,8 +32,10 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError
 from ..analysis import Measures
 from ..domain import GraphsvcError
 from ..engine import Engine
+from ..engine.trust import UnauthorizedError
 from ..settings import Settings
 from ..words import language_of
+from .auth import unauthorized, viewer_of
 from .context import Context
 from .guard import CALL, Call, RequestTimeout
 from .ratelimit import RateLimiter, Refusal, client_of
@@ -88,6 +90,10 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
             _refuse_mutation_over_get(request, params)
         except RequestError as error:
             return JSONResponse({"errors": [{"message": str(error)}]}, error.status, headers=error.headers)
+        try:
+            viewer = await viewer_of(request, engine)  # the token becomes the caller: api/auth.py
+        except UnauthorizedError as error:
+            return unauthorized(error)
         seconds = settings.request_seconds
         call = Call(client, seconds, time.monotonic() + seconds if seconds > 0 else None)
         token = CALL.set(call)
@@ -98,7 +104,7 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
                     params["query"],
                     variable_values=params.get("variables"),
                     context_value=Context(
-                        engine, settings, measures, language=language_of(request.headers.get("accept-language"))
+                        engine, settings, measures, viewer, language=language_of(request.headers.get("accept-language"))
                     ),
                     operation_name=params.get("operationName"),
                 )

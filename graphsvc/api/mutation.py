@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
 
 from ..domain import GraphsvcError, NotFoundError
+from ..domain import Node as DomainNode
 from ..engine import edits
 from .context import Context
 from .ids import decode, decode_relation
@@ -83,45 +84,80 @@ def end_key(global_id: str, field: str) -> str:
     return key
 
 
-def stakeholder_payload(context: Context, key: str) -> StakeholderPayload:
-    node = context.engine.view(context.viewer).stakeholder(key)
-    return StakeholderPayload(stakeholder=STAKEHOLDER_TYPES[node.kind].of(node, context) if node else None)
+def stakeholder_payload(context: Context, node: DomainNode) -> StakeholderPayload:
+    """The stakeholder as it was written: a committed write is never answered as failed."""
+    return StakeholderPayload(stakeholder=STAKEHOLDER_TYPES[node.kind].of(node, context))
+
+
+async def audited(context: Context, action: str, subjects: list[str], detail: str | None = None) -> None:
+    """Write an act to the audit log (who, when, what, on whom: keys only) before answering."""
+    audit = context.engine.trust.audit
+    audit.record(context.viewer.label, action, subjects, detail)
+    await run(audit.flush)
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create a stakeholder of any kind.")
-    async def create_stakeholder(self, info: strawberry.Info, input: StakeholderInput) -> StakeholderPayload:
+    @strawberry.mutation(description="Create a stakeholder of any kind, in your municipalities.")
+    async def create_stakeholder(
+        self,
+        info: strawberry.Info,
+        input: StakeholderInput,
+        idempotency_key: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Any unique text per intended create: a retry with the same key and input returns the "
+                "first result instead of a second stakeholder"
+            ),
+        ] = None,
+    ) -> StakeholderPayload:
         context: Context = info.context
         record = to_record(vars(input))
-        record["id"] = record.get("id") or edits.new_key(input.name)
+        if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
+            error = UserError(field="idempotencyKey", message="1 to 200 characters", code="INVALID")
+            return StakeholderPayload(user_errors=[error])
+        seed = None if idempotency_key is None else f"{context.viewer.label}\n{idempotency_key}"
+        record["id"] = record.get("id") or edits.new_key(input.name, record["kind"], seed)
+        view = context.view
         try:
-            node = await run(lambda: edits.create_node(context.engine, context.view, record))
+            node = await run(lambda: edits.create_node(context.engine, view, record, idempotency_key is not None))
+        except edits.Replayed as replay:
+            return stakeholder_payload(context, replay.node)
         except GraphsvcError as error:
             return StakeholderPayload(user_errors=errors_of(error))
-        return stakeholder_payload(context, node.id)
+        await audited(context, "createStakeholder", [node.id], node.kind.value)
+        return stakeholder_payload(context, node)
 
     @strawberry.mutation(description="Change fields of a stakeholder; its kind and key stay.")
     async def update_stakeholder(
         self, info: strawberry.Info, id: strawberry.ID, input: StakeholderPatch
     ) -> StakeholderPayload:
         context: Context = info.context
+        view = context.view
         try:
             key = stakeholder_key(context, id)
             changes = to_record(vars(input))
-            node = await run(lambda: edits.update_node(context.engine, context.view, key, changes))
+            before = view.stakeholder(key)
+            node = await run(lambda: edits.update_node(context.engine, view, key, changes))
         except GraphsvcError as error:
             return StakeholderPayload(user_errors=errors_of(error))
-        return stakeholder_payload(context, node.id)
+        await audited(context, "updateStakeholder", [key], ",".join(sorted(INPUT_FIELDS.get(k, k) for k in changes)))
+        if before is not None and before.visibility != node.visibility:  # its own act, on the record
+            await audited(context, "changeVisibility", [key], f"{before.visibility} -> {node.visibility}")
+        return stakeholder_payload(context, node)
 
-    @strawberry.mutation(description="Delete a stakeholder and all its relations (also how erasure is served).")
+    @strawberry.mutation(
+        description="Delete a stakeholder and all its relations (erasure of a resident: eraseResident)."
+    )
     async def delete_stakeholder(self, info: strawberry.Info, id: strawberry.ID) -> DeletePayload:
         context: Context = info.context
         try:
             key = stakeholder_key(context, id)
-            await run(lambda: edits.delete_node(context.engine, context.view, key))
+            view = context.view
+            await run(lambda: edits.delete_node(context.engine, view, key))
         except GraphsvcError as error:
             return DeletePayload(user_errors=errors_of(error))
+        await audited(context, "deleteStakeholder", [key])
         return DeletePayload(deleted_id=id)
 
     @strawberry.mutation(description="Add a relation between two nodes (stakeholders, meetings or areas).")
@@ -131,9 +167,11 @@ class Mutation:
             record = to_record(vars(input))
             record["source"] = end_key(input.source_id, "input.sourceId")
             record["target"] = end_key(input.target_id, "input.targetId")
-            rel = await run(lambda: edits.link(context.engine, context.view, record))
+            view = context.view
+            rel = await run(lambda: edits.link(context.engine, view, record))
         except GraphsvcError as error:
             return LinkPayload(user_errors=errors_of(error))
+        await audited(context, "link", [rel.source, rel.target], f"relation {rel.id} {rel.kind.value}")
         view = context.view
         facts = view.relation(rel.id)  # type: ignore[arg-type]
         return LinkPayload(relation=None if facts is None else Relation.of(view, facts))
@@ -143,23 +181,41 @@ class Mutation:
         context: Context = info.context
         try:
             rel_id = decode_relation(id)
-            await run(lambda: edits.unlink(context.engine, context.view, rel_id))
+            view = context.view
+            facts = view.relation(rel_id)
+            await run(lambda: edits.unlink(context.engine, view, rel_id))
         except GraphsvcError as error:
             return DeletePayload(user_errors=errors_of(error))
+        ends = [] if facts is None else [facts.source, facts.target]
+        await audited(context, "unlink", ends, f"relation {rel_id}")
         return DeletePayload(deleted_id=id)
 
     @strawberry.mutation(
-        description="Import a document in the import format (schema/import.schema.json), all or nothing."
+        description="Import a document in the import format (schema/import.schema.json), all or nothing. A record "
+        "whose id exists is refused (CONFLICT) unless an administrator gives replace: true; what it replaced is in "
+        "the audit log."
     )
-    async def import_graph(self, info: strawberry.Info, document: JSON) -> ImportPayload:
+    async def import_graph(
+        self,
+        info: strawberry.Info,
+        document: JSON,
+        replace: Annotated[
+            bool, strawberry.argument(description="Replace records whose id exists (administrators only)")
+        ] = False,
+    ) -> ImportPayload:
         context: Context = info.context
         if not isinstance(document, dict):
             return ImportPayload(
                 user_errors=[UserError(field="document", message="expected a JSON object", code="INVALID")]
             )
         try:
-            applied = await run(lambda: context.engine.import_document(document))
+            applied, replaced = await run(lambda: context.engine.import_for(context.viewer, document, replace))
         except GraphsvcError as error:
             return ImportPayload(user_errors=errors_of(error))
         counts = {k: len(v) for k, v in document.items() if isinstance(v, list)}
+        written = [row["id"] for row in document.get("stakeholders") or () if isinstance(row, dict) and "id" in row]
+        detail = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+        await audited(context, "importGraph", written, detail)
+        for what, fields in sorted(replaced.items()):  # each replaced record's history: what it was, what changed
+            await audited(context, "importGraph:replace", [what.partition(" ")[2]], f"{what}: {fields or 'same'}")
         return ImportPayload(counts=JSON(counts), version=applied.version)

@@ -57,6 +57,13 @@ ROOT_FIELDS: dict[str, Permission | None] = {  # None: anyone, answered from the
     "unlink": WRITE,
     "reviewSuggestion": WRITE,
     "importGraph": WRITE,  # replacing existing records needs ADMINISTER as well (checked by the import)
+    "me": None,
+    "tokens": ADMINISTER,
+    "auditLog": ADMINISTER,
+    "createToken": ADMINISTER,
+    "revokeToken": ADMINISTER,
+    "eraseResident": ADMINISTER,
+    "objectResident": ADMINISTER,
 }
 
 

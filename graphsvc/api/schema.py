@@ -12,8 +12,10 @@ from .guard import guards
 from .intelligence import IntelligenceQueries
 from .limits import Limits, NoIntrospection, limits_rule
 from .mutation import Mutation
+from .permissions import Permissions
 from .query import Query
 from .suggestions import SuggestionMutations, SuggestionQueries
+from .trust import AuditReads, TrustMutations, TrustQueries
 from .types.meeting import Meeting
 from .types.stakeholders import STAKEHOLDER_TYPES
 
@@ -34,15 +36,17 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection:
         rules.append(NoIntrospection)
     return Schema(
-        query=merge_types("Query", (Query, IntelligenceQueries, SuggestionQueries)),
-        mutation=merge_types("Mutation", (Mutation, SuggestionMutations)),
+        query=merge_types("Query", (Query, IntelligenceQueries, SuggestionQueries, TrustQueries)),
+        mutation=merge_types("Mutation", (Mutation, SuggestionMutations, TrustMutations)),
         types=[*STAKEHOLDER_TYPES.values(), Meeting],
         extensions=[
             lambda: MaxTokensLimiter(settings.max_tokens),
             lambda: ParserCache(maxsize=CACHE_SIZE),
             lambda: AddValidationRules(rules),
             lambda: ValidationCache(maxsize=CACHE_SIZE),
+            Permissions,  # who may ask what: before any resolver runs, and before the cost is counted
             *guards(settings),  # cost, caps on 'first', expensive operations per client, time limit
+            AuditReads,  # reads that returned resident data go to the audit log
         ],
     )
 

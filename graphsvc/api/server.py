@@ -33,6 +33,7 @@ def serve(settings: Settings) -> None:
         app = build_app(settings, store)
         base = f"http://{settings.host}:{settings.port}"
         print(f"graphsvc: the explorer at {base}/ and GraphiQL at {base}/graphql (store: {store.url})", flush=True)
+        print(demo_tokens_text(app.state.demo_tokens), flush=True)
         uvicorn.run(
             app,
             host=settings.host,
@@ -50,3 +51,20 @@ def serve(settings: Settings) -> None:
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def demo_tokens_text(made: dict) -> str:
+    """How to act as each role: the demo's tokens when they were just made, else how to make one."""
+    if not made:
+        return (
+            "graphsvc: without a token you are the public; make one with "
+            "'graphsvc token create --role broker --municipality GM0344' and send it as 'Authorization: Bearer ...'"
+        )
+    lines = [
+        "graphsvc: demo API tokens (shown this once; paste one into the explorer's sign-in, or send it as "
+        "'Authorization: Bearer ...'; without one you are the public):"
+    ]
+    for role, secret in made.items():
+        scope = "all municipalities" if role.value == "ADMIN" else "Utrecht, GM0344"
+        lines.append(f"  {role.value.lower():<7} ({scope}): {secret}")
+    return "\n".join(lines)

@@ -14,7 +14,7 @@ from ..domain import GraphsvcError, NodeKind, ValidationError
 from ..engine import Engine, View, Viewer, edits
 from .context import Context
 from .ids import decode
-from .mutation import errors_of
+from .mutation import audited, errors_of
 from .query import check_area_code
 from .types.enums import RelationKind, StakeholderKind
 from .types.pagination import Connection, check_first, paginate
@@ -150,4 +150,6 @@ class SuggestionMutations:
             )
         except GraphsvcError as error:
             return ReviewPayload(user_errors=errors_of(error))
+        detail = verdict.value + (f" {create_relation.value}" if create_relation else "")
+        await audited(context, "reviewSuggestion", [source, target], detail)
         return ReviewPayload(review=SuggestionReview.of(review, context.engine.view(context.viewer)))

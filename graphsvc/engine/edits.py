@@ -7,88 +7,139 @@ What the caller may not see, the caller may not change: a hidden node is "not fo
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from typing import Any
 
-from ..domain import Batch, ConflictError, Node, NotFoundError, Relation, RelationKind, Review, ValidationError
+from ..domain import (
+    Batch,
+    ConflictError,
+    Node,
+    NodeKind,
+    NotFoundError,
+    Relation,
+    RelationKind,
+    Review,
+    ValidationError,
+)
 from ..domain.model import utcnow
 from ..domain.records import to_node_record
 from .engine import Engine
-from .view import View
+from .view import View, Viewer
 
 REVIEW_PROVENANCE = "accepted collaboration suggestion (broker's review)"
 
 
-def new_key(name: str) -> str:
-    """A readable, unique key from a name: ``Buurtmoestuin Taag`` -> ``buurtmoestuin-taag-3f9a1c``."""
+def new_key(name: str, kind: str | None = None, seed: str | None = None) -> str:
+    """A unique key: for a resident ``res-`` and 12 random hex digits (a key is a pseudonym: it never
+    carries a name, so the audit log and the change feed name no one); for anything else a readable
+    one from the name (``Buurtmoestuin Taag`` -> ``buurtmoestuin-taag-3f9a1c``). With a ``seed`` (the
+    caller and its idempotency key) the random part is derived from it, so a retry gets the same key."""
+    tail = hashlib.sha256(seed.encode()).hexdigest() if seed is not None else uuid.uuid4().hex
+    if kind == NodeKind.RESIDENT.value:
+        return f"res-{tail[:12]}"
     slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "node"
-    return f"{slug}-{uuid.uuid4().hex[:6]}"
+    return f"{slug}-{tail[:6]}"
 
 
-def create_node(engine: Engine, view: View, record: dict[str, Any]) -> Node:
+class Replayed(Exception):
+    """A retried create (same idempotency key): the first result, nothing written again."""
+
+    def __init__(self, node: Node):
+        super().__init__(node.id)
+        self.node = node
+
+
+TAKEN = "that key is taken; choose another, or leave it out and one is made"
+
+
+def create_node(engine: Engine, view: View, record: dict[str, Any], idempotent: bool = False) -> Node:
+    """Create a stakeholder; returns what was written. A key taken by any node, whether the caller
+    may see it or not, is CONFLICT with the same answer. With ``idempotent`` (the request carried an
+    idempotency key), a node with that key which the caller may see and which equals the input is
+    the first result of this request: ``Replayed`` carries it and nothing is written."""
+    viewer = view.viewer
+    built: list[Node] = []
+
     def build(v):
-        if engine.projection.obj(record["id"]) is not None:
-            raise ConflictError(f"the key '{record['id']}' is taken; choose another", field="input.key")
+        existing = engine.stored(record["id"])
         node = v.node(record, "input")
+        if existing is not None:
+            if idempotent and node is not None and record["id"] in engine.view(viewer) and same(existing, node):
+                raise Replayed(existing)
+            raise ConflictError(TAKEN, field="input.key")
         if node is not None and not node.is_stakeholder():
             v.problem("INVALID", "input.kind", "expected a stakeholder kind")
-        return Batch(nodes=[node] if node else [])
+        elif node is not None and not viewer.in_scope(node.areas):
+            v.problem("OUT_OF_SCOPE", "input.areas", out_of_scope(viewer))
+        built.extend([node] if node else [])
+        return Batch(nodes=list(built))
 
-    engine.edit(build)
-    return _visible(engine, record["id"])
+    engine.edit(build, viewer)
+    return built[0]
+
+
+def same(stored: Node, given: Node) -> bool:
+    """Whether two nodes hold the same record, when each was written aside."""
+    skip = {"createdAt", "updatedAt"}
+    a, b = to_node_record(stored), to_node_record(given)
+    return {k: v for k, v in a.items() if k not in skip} == {k: v for k, v in b.items() if k not in skip}
+
+
+def out_of_scope(viewer: Viewer) -> str:
+    return f"name an area in your municipalities ({', '.join(sorted(viewer.municipalities or ()))})"
 
 
 def update_node(engine: Engine, view: View, key: str, changes: dict[str, Any]) -> Node:
+    """Change a stakeholder the caller may see; returns what was written."""
     current = _stakeholder(view, key, "id")
     record = {**to_node_record(current), **changes, "id": key, "kind": current.kind.value}
     record = {k: v for k, v in record.items() if v is not None and k not in ("createdAt", "updatedAt")}
+    built: list[Node] = []
 
     def build(v):
         node = v.node(record, "input")
-        return Batch(nodes=[node] if node else [])
+        if node is not None and not view.viewer.in_scope(node.areas):
+            v.problem("OUT_OF_SCOPE", "input.areas", out_of_scope(view.viewer))
+        built.extend([node] if node else [])
+        return Batch(nodes=list(built))
 
-    engine.edit(build)
-    return _visible(engine, key)
+    engine.edit(build, view.viewer)
+    return built[0]
 
 
 def delete_node(engine: Engine, view: View, key: str) -> None:
     _stakeholder(view, key, "id")
-    engine.edit(lambda v: Batch(delete_nodes=[key]))
+    engine.edit(lambda v: Batch(delete_nodes=[key]), view.viewer)
 
 
 def link(engine: Engine, view: View, record: dict[str, Any]) -> Relation:
+    """Add a relation between two nodes the caller may see; returns what was written."""
     for end, field in (("source", "input.sourceId"), ("target", "input.targetId")):
-        if view.node(record[end]) is None:
+        if view.node(record[end]) is None or (record[end] not in view and record[end] not in view.areas):
             raise NotFoundError(f"nothing you may see has the id given as {end}", field=field)
+    built: list[Relation] = []
 
     def build(v):
         rel = v.relation(record, "input")
-        return Batch(relations=[rel] if rel else [])
+        built.extend([rel] if rel else [])
+        return Batch(relations=list(built))
 
-    applied = engine.edit(build)
-    rel_id = applied.first_id
-    stored = engine.store.read_relations([rel_id])
-    return stored[rel_id]
+    applied = engine.edit(build, view.viewer)
+    return next(applied.numbered(built))
 
 
 def unlink(engine: Engine, view: View, rel_id: int) -> None:
     if view.relation(rel_id) is None:
         raise NotFoundError("no relation you may see has that id", field="id")
-    engine.edit(lambda v: Batch(delete_relations=[rel_id]))
+    engine.edit(lambda v: Batch(delete_relations=[rel_id]), view.viewer)
 
 
 def _stakeholder(view: View, key: str, field: str) -> Node:
     node = view.stakeholder(key)
-    if node is None:
+    if node is None or key not in view:  # a resident the public knows by name only is not theirs to change
         raise NotFoundError("no stakeholder you may see has that id", field=field)
-    return node
-
-
-def _visible(engine: Engine, key: str) -> Node:
-    node = engine.projection.obj(key)
-    if not isinstance(node, Node):
-        raise ValidationError("the write did not take", field="input")
     return node
 
 
@@ -121,5 +172,5 @@ def review(
             batch.relations = [rel] if rel else []
         return batch
 
-    engine.edit(build)
+    engine.edit(build, view.viewer)
     return verdict_record

@@ -23,15 +23,18 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from ..domain import Batch, Node, Relation, RelationKind, Review
+from ..domain import Batch, ConflictError, Node, NodeKind, NotFoundError, Problem, Relation, RelationKind, Review
 from ..domain.document import Locate, batch_from_document, default_locate
 from ..domain.model import EPOCH, utcnow
+from ..domain.records import to_node_record
+from ..domain.trust import erased_label
 from ..domain.validate import Context, Validator
 from ..gcpause import paused_gc
 from ..store import Applied, Changes, Store
 from .frozen import FrozenView
 from .projection import Projection, check_ids
-from .view import BROKER, View, Viewer
+from .trust import Trust
+from .view import BROKER, Permission, View, Viewer
 
 T = TypeVar("T")
 
@@ -85,6 +88,7 @@ class Engine:
         self._views: OrderedDict[Hashable, View] = OrderedDict()  # of ``_views_of``, newest last
         self._views_of: tuple[Projection, int] | None = None
         self._views_lock = threading.Lock()
+        self.trust = Trust(store)
 
     def change_projection_on(self, loop: asyncio.AbstractEventLoop | None) -> None:
         """Apply every change to the projection on ``loop``'s thread (None: at once, in the writer's).
@@ -200,29 +204,126 @@ class Engine:
                     self._views.popitem(last=False)
         return made
 
-    def context(self) -> Context:
-        """What validation may refer to: the nodes, areas and themes known now."""
-        return Context.over(self.projection.obj, self.projection.areas, self.projection.themes.keys())
+    def context(self, viewer: Viewer | None = None) -> Context:
+        """What validation may refer to: the nodes, areas and themes known now; with a ``viewer``,
+        only those in its view, so that a relation to a node it may not see is UNKNOWN_NODE exactly
+        like one to a node that does not exist. Call it under the write lock (the projection is
+        then still) or on the API's event loop."""
+        if viewer is None:
+            return Context.over(self.projection.obj, self.projection.areas, self.projection.themes.keys())
+        view = self.view(viewer)
+        return Context.over(lambda key: view.node(key) if key in view else None, view.areas, view.themes.keys())
 
     # -- writing ---------------------------------------------------------------------------
     def import_document(self, doc: Mapping[str, Any], locate: Locate = default_locate) -> Applied:
         """Validate a whole import document, then write it in one transaction and project it.
-        (A process that only imports needs no projection: ``import_into``.)"""
+        (A process that only imports needs no projection: ``import_into``; a caller of the API
+        imports with ``import_for``.)"""
         with self._write_lock, paused_gc():
             batch = batch_from_document(doc, self.context(), locate)
             return self._commit(batch)
 
-    def edit(self, build: Callable[[Validator], Batch]) -> Applied:
-        """Build a batch with a validator over the current graph and commit it, under one lock.
+    def import_for(
+        self, viewer: Viewer, doc: Mapping[str, Any], replace: bool = False, locate: Locate = default_locate
+    ) -> tuple[Applied, dict[str, str]]:
+        """``import_document`` for a caller: the document is validated against the caller's view,
+        its stakeholders must lie in the caller's municipalities, and a record whose id exists is
+        refused (CONFLICT, whether the caller may see it or not) unless ``replace`` is given by an
+        administrator. Returns what was written and what it replaced ('node id' -> changed fields)."""
+        with self._write_lock, paused_gc():
+            batch = batch_from_document(doc, self.context(viewer), locate)
+            self.check_scope(batch, viewer)
+            replaced = self.replacing(batch)
+            if replaced and not (replace and viewer.may(Permission.ADMINISTER)):
+                problems = [
+                    Problem("CONFLICT", where, "a record with this id exists; only an administrator may replace it")
+                    for where in sorted(replaced)
+                ]
+                raise ConflictError(f"{len(problems)} record(s) exist", problems=problems)
+            return self._commit(batch), replaced
+
+    def check_scope(self, batch: Batch, viewer: Viewer) -> None:
+        """Refuse stakeholders, meetings and areas outside a scoped viewer's municipalities."""
+        if viewer.municipalities is None:
+            return
+        scope = ", ".join(sorted(viewer.municipalities))
+        problems = [
+            Problem("OUT_OF_SCOPE", f"{node.id}.areas", f"name an area in your municipalities ({scope})")
+            for node in batch.nodes
+            if not viewer.in_scope(node.areas)
+        ]
+        problems += [
+            Problem("OUT_OF_SCOPE", f"{area.code}", f"only areas in your municipalities ({scope})")
+            for area in batch.areas
+            if not viewer.in_scope([area.code])
+        ]
+        if problems:
+            raise ConflictError("outside your municipalities", problems=problems)
+
+    def replacing(self, batch: Batch) -> dict[str, str]:
+        """The records of ``batch`` that would replace stored ones (areas and themes only when they
+        differ): 'kind id' -> the fields that change (names only, never values)."""
+        p = self.projection
+        found: dict[str, str] = {}
+        for node in batch.nodes:
+            old = p.obj(node.id)
+            if isinstance(old, Node):
+                before, after = to_node_record(old), to_node_record(node)
+                changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+                found[f"node {node.id}"] = ",".join(k for k in changed if k not in ("createdAt", "updatedAt"))
+        for rel in batch.relations:
+            if rel.id is not None and 0 <= rel.id < len(p.kind) and p.kind[rel.id] >= 0:
+                found[f"relation {rel.id}"] = "relation"
+        for area in batch.areas:
+            if area.code in p.areas and p.areas[area.code] != area:
+                found[f"area {area.code}"] = "area"
+        for theme in batch.themes:
+            if theme.key in p.themes and p.themes[theme.key] != theme:
+                found[f"theme {theme.key}"] = "theme"
+        return found
+
+    def edit(self, build: Callable[[Validator], Batch], viewer: Viewer | None = None) -> Applied:
+        """Build a batch with a validator over the current graph (the ``viewer``'s view of it, when
+        given) and commit it, under one lock.
 
         ``build`` turns input records into domain values with the validator; when the validator
         collected any problem, ``ValidationError`` is raised and nothing is written.
         """
         with self._write_lock:
-            validator = Validator(self.context())
+            validator = Validator(self.context(viewer))
             batch = build(validator)
             validator.raise_if_any()
             return self._commit(batch)
+
+    def erase(self, node_id: str) -> str | None:
+        """The resident leaves the store (with all their relations and reviews), the projection and
+        every view; their id leaves the change feed, and the audit log names them by a random label
+        from now on. Returns the label, or None when there is no such resident."""
+        with self._write_lock:
+            node = self.projection.obj(node_id)
+            if not (isinstance(node, Node) and node.kind is NodeKind.RESIDENT):
+                return None
+            self._commit(Batch(delete_nodes=[node_id]))
+        label = erased_label()
+        self.trust.audit.flush()  # pending entries naming them reach the store before it forgets them
+        self.store.forget(node_id, label)
+        return label
+
+    def set_objected(self, node_id: str, objected: bool) -> Node:
+        """Record a resident's objection to the processing (AVG art. 21), or its end: an objecting
+        resident is in no view at all (``Viewer.may_see``)."""
+        with self._write_lock:
+            node = self.projection.obj(node_id)
+            if not (isinstance(node, Node) and node.kind is NodeKind.RESIDENT):
+                raise NotFoundError("no resident with that id", field="id")
+            changed = msgspec.structs.replace(node, objected=objected, updated_at=utcnow())
+            self._commit(Batch(nodes=[changed]))
+            return changed
+
+    def stored(self, node_id: str) -> Node | None:
+        """The node as stored now, whoever may see it (for answering a write with what it wrote)."""
+        obj = self.projection.obj(node_id)
+        return obj if isinstance(obj, Node) else None
 
     def write(self, batch: Batch) -> Applied:
         """Commit a batch that is already validated (by ``Validator`` against ``context()``)."""

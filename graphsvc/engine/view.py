@@ -269,6 +269,14 @@ class View:
         named = self._named.get(node_id)
         return named if named is not None and self.viewer.knows_name_of(obj) else None
 
+    def _tied(self, node_id: str) -> bool:
+        """Whether the view shows the node's ties: a node of its network or an area in scope (a
+        resident known by name only comes without ties)."""
+        if node_id in self.nodes:
+            return True
+        obj = self.node(node_id)
+        return isinstance(obj, Area)
+
     def stakeholder(self, node_id: str) -> Node | None:
         obj = self.node(node_id)
         return obj if isinstance(obj, Node) and obj.kind in STAKEHOLDER_KINDS else None
@@ -350,13 +358,13 @@ class View:
         self, node_id: str, kinds: frozenset[RelationKind] | None = None, direction: str = "BOTH"
     ) -> list[RelationFacts]:
         """The relations of a node the view shows, to ends it shows (areas too), ordered by id."""
-        if self.node(node_id) is None:
+        if not self._tied(node_id):
             return []
         p = self._p
         codes = None if kinds is None else {RELATION_CODES[k] for k in kinds}
         found = []
         for neighbour in self._adjacent(node_id):
-            if self.node(neighbour) is None:
+            if not self._tied(neighbour):
                 continue
             for rel_id in p.edge_relations(node_id, neighbour):
                 if codes is not None and p.kind[rel_id] not in codes:
@@ -374,7 +382,7 @@ class View:
         if not 0 <= rel_id < len(p.kind) or p.kind[rel_id] < 0 or not self._shows(rel_id):
             return None
         source, target = p.source[rel_id] or "", p.target[rel_id] or ""
-        if self.node(source) is None or self.node(target) is None:
+        if not self._tied(source) or not self._tied(target):
             return None
         strength = p.strength[rel_id]
         since, until = p.since[rel_id], p.until[rel_id]
@@ -397,7 +405,7 @@ class View:
         return sum(
             1
             for r in p.relation_ids()
-            if self._shows(r) and self.node(p.source[r] or "") is not None and self.node(p.target[r] or "") is not None
+            if self._shows(r) and self._tied(p.source[r] or "") and self._tied(p.target[r] or "")
         )
 
     # -- how warm a tie is ---------------------------------------------------------------------

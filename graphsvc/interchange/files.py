@@ -208,7 +208,7 @@ def _csv_record(
 
 
 # -- export ---------------------------------------------------------------------------------
-def export_document(store: Store) -> dict[str, Any]:
+def export_document(store: Store | ViewedStore) -> dict[str, Any]:
     """Everything in the store as one import document (what ``import`` reads back)."""
     nodes = [node for page in store.iter_nodes() for node in page]
     return {
@@ -222,6 +222,37 @@ def export_document(store: Store) -> dict[str, Any]:
     }
 
 
+class ViewedStore:
+    """A store as one viewer may see it, for exports that follow the role (``graphsvc export --token``):
+    the nodes, relations, areas and reviews of the view, contact details only for editors and up.
+    Anything that reads a store for an export (``export_document``, ``write_graphml``) reads this."""
+
+    def __init__(self, store: Store, view: Any):  # an engine View
+        self.store, self.view = store, view
+
+    def iter_nodes(self, page: int = 10_000) -> Iterator[list]:
+        contact = self.view.viewer.sees_contact_details
+        for nodes in self.store.iter_nodes(page):
+            yield [
+                n if contact or n.contact is None else msgspec.structs.replace(n, contact=None)
+                for n in nodes
+                if n.id in self.view
+            ]
+
+    def iter_relations(self, page: int = 50_000) -> Iterator[list]:
+        for relations in self.store.iter_relations(page):
+            yield [r for r in relations if self.view.relation(r.id) is not None]
+
+    def areas(self) -> list:
+        return [a for a in self.store.areas() if a.code in self.view.areas]
+
+    def themes(self) -> list:
+        return self.store.themes()
+
+    def reviews(self) -> list:
+        return sorted(self.view.reviews(), key=lambda r: (r.source, r.target))
+
+
 def _meeting_record(node) -> dict[str, Any]:
     record = to_node_record(node)
     del record["kind"]
@@ -233,7 +264,7 @@ def write_json(doc: dict[str, Any], out: IO[str]) -> None:
     out.write("\n")
 
 
-def write_graphml(store: Store, out: IO[bytes]) -> None:
+def write_graphml(store: Store | ViewedStore, out: IO[bytes]) -> None:
     """The graph for Gephi: nodes with kind, name and areas; directed edges with their fields."""
     graph = nx.MultiDiGraph()
     for area in store.areas():

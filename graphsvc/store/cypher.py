@@ -316,3 +316,31 @@ REVIEWS = "MATCH (v:Review) RETURN properties(v) AS props ORDER BY v.source, v.t
 COUNT_NODES = f"{_LIVE}\nMATCH (n:Node) WHERE NOT n:Area AND {_visible('n')} RETURN n.kind AS key, count(*) AS n"
 COUNT_RELATIONS = f"{_LIVE}\nMATCH ()-[r]->() WHERE {_visible('r')} RETURN type(r) AS key, count(*) AS n"
 COUNT_AREAS = f"{_LIVE}\nMATCH (n:Stakeholder) WHERE {_visible('n')} UNWIND n.areas AS key RETURN key, count(*) AS n"
+
+# -- trust: API tokens, the audit log, erasure ----------------------------------------------------
+# A token is an ``(:ApiToken)`` node holding its record (digest, never the secret); the audit log
+# is ``(:AuditEntry)`` nodes numbered by ``(:AuditLog {key: 'audit'}).next`` (set first, so that
+# Neo4j takes the counter's write lock before reading it).
+SAVE_TOKEN = "MERGE (t:ApiToken {prefix: $row.prefix}) SET t = $row"
+TOKENS = "MATCH (t:ApiToken) RETURN properties(t) AS props"
+FIND_TOKEN = "MATCH (t:ApiToken {digest: $digest}) RETURN properties(t) AS props"
+REVOKE_TOKEN = (
+    "MATCH (t:ApiToken {prefix: $prefix}) SET t.revokedAt = coalesce(t.revokedAt, $at) RETURN properties(t) AS props"
+)
+TOUCH_TOKENS = "UNWIND $used AS row MATCH (t:ApiToken {digest: row.digest}) SET t.lastUsedAt = row.at"
+APPEND_AUDIT = "\n".join(
+    [
+        "MERGE (log:AuditLog {key: 'audit'}) ON CREATE SET log.next = 1",
+        "SET log.next = log.next + size($entries)",
+        "WITH log.next - size($entries) AS first",
+        "UNWIND range(0, size($entries) - 1) AS i",
+        "CREATE (e:AuditEntry) SET e = $entries[i], e.seq = first + i",
+    ]
+)
+AUDIT_LOG = "MATCH (e:AuditEntry) WHERE e.seq > $after RETURN properties(e) AS props ORDER BY e.seq LIMIT $first"
+# Erasure: feed entries naming the node become 'reload'; the audit log names it by a label.
+FORGET_IN_FEED = "MATCH (c:Change) WHERE c.payload CONTAINS $needle SET c.payload = $reload"
+FORGET_IN_AUDIT = (
+    "MATCH (e:AuditEntry) WHERE $id IN e.subjects"
+    " SET e.subjects = [s IN e.subjects | CASE WHEN s = $id THEN $label ELSE s END]"
+)

@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -70,6 +71,7 @@ from ..domain.records import (
     to_node_record,
     to_review_record,
 )
+from ..domain.trust import ApiToken, AuditEntry
 from . import cypher
 from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
 
@@ -358,6 +360,44 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
+
+    # -- trust: API tokens, the audit log, erasure (statements in ``cypher``, at its end) ----
+    def _run_write(self, statement: str, **params: Any) -> list[dict]:
+        return self._write(lambda tx: [dict(row) for row in tx.run(statement, params)])
+
+    def save_token(self, token: ApiToken) -> None:
+        row = {key: value for key, value in token.record().items() if value is not None}
+        self._run_write(cypher.SAVE_TOKEN, row=row)
+
+    def tokens(self) -> list[ApiToken]:
+        found = [ApiToken.from_record(row["props"]) for row in self._rows(cypher.TOKENS)]
+        return sorted(found, key=lambda t: (t.created_at, t.prefix), reverse=True)
+
+    def find_token(self, digest: str) -> ApiToken | None:
+        rows = self._rows(cypher.FIND_TOKEN, digest=digest)
+        return ApiToken.from_record(rows[0]["props"]) if rows else None
+
+    def revoke_token(self, prefix: str, at: datetime) -> ApiToken | None:
+        rows = self._run_write(cypher.REVOKE_TOKEN, prefix=prefix, at=at.isoformat())
+        return ApiToken.from_record(rows[0]["props"]) if rows else None
+
+    def touch_tokens(self, used: dict[str, datetime]) -> None:
+        rows = [{"digest": digest, "at": at.isoformat()} for digest, at in used.items()]
+        if rows:
+            self._run_write(cypher.TOUCH_TOKENS, used=rows)
+
+    def append_audit(self, entries: Sequence[AuditEntry]) -> None:
+        rows = [{k: v for k, v in entry.record().items() if v is not None} for entry in entries]
+        if rows:
+            self._run_write(cypher.APPEND_AUDIT, entries=rows)
+
+    def audit_log(self, after: int = 0, first: int = 100) -> list[AuditEntry]:
+        rows = self._rows(cypher.AUDIT_LOG, after=after, first=first)
+        return [AuditEntry.from_record(row["props"], row["props"]["seq"]) for row in rows]
+
+    def forget(self, node_id: str, label: str) -> None:
+        self._run_write(cypher.FORGET_IN_FEED, needle=json.dumps(node_id), reload=json.dumps({"reload": True}))
+        self._run_write(cypher.FORGET_IN_AUDIT, id=node_id, label=label)
 
 
 def open_driver(

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from ..domain import Area, Batch, Node, NodeKind, Relation, Review, Theme
+from ..domain.trust import ApiToken, AuditEntry
 
 # A relation as the projection needs it: (id, kind, source, target, since, until, strength);
 # dates as ISO strings. Tuples, not objects: a rebuild streams a million of them.
@@ -126,6 +128,38 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    # -- trust: API tokens, the audit log, erasure ------------------------------------------
+    def save_token(self, token: ApiToken) -> None:
+        """Keep a new token (its digest, never the secret); a token with that prefix is replaced."""
+        ...
+
+    def tokens(self) -> list[ApiToken]:
+        """Every token, newest first."""
+        ...
+
+    def find_token(self, digest: str) -> ApiToken | None: ...
+
+    def revoke_token(self, prefix: str, at: datetime) -> ApiToken | None:
+        """Revoke the token with that display prefix (once: a revoked token keeps its first date)."""
+        ...
+
+    def touch_tokens(self, used: dict[str, datetime]) -> None:
+        """Note when tokens (by digest) were last used."""
+        ...
+
+    def append_audit(self, entries: Sequence[AuditEntry]) -> None:
+        """Append to the audit log (never changed afterwards, except by ``forget``)."""
+        ...
+
+    def audit_log(self, after: int = 0, first: int = 100) -> list[AuditEntry]:
+        """Audit entries with ``seq`` above ``after``, oldest first."""
+        ...
+
+    def forget(self, node_id: str, label: str) -> None:
+        """Erasure: after the node is deleted, remove its id from the change feed (entries naming it
+        become 'reload') and put ``label`` for it in the audit log."""
+        ...
 
 
 def feed_entry(batch: Batch, explicit_ids: list[int], numbered: int) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import datetime
 from itertools import compress, islice
 from operator import not_
 from pathlib import Path
@@ -41,6 +42,7 @@ from ..domain.records import (
     to_node_record,
     to_review_record,
 )
+from ..domain.trust import ApiToken, AuditEntry
 from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
 
 SCHEMA = """
@@ -59,6 +61,12 @@ CREATE TABLE IF NOT EXISTS reviews (
     source TEXT NOT NULL, target TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (source, target)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (version INTEGER PRIMARY KEY, payload TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    prefix TEXT PRIMARY KEY, digest TEXT NOT NULL UNIQUE, record TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS audit_append_only BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 RELATION_INDEXES = (
     "CREATE INDEX IF NOT EXISTS relations_source ON relations (source)",
@@ -90,6 +98,7 @@ class SQLiteStore:
         db.pragma("journal_mode", "WAL")
         db.pragma("synchronous", "FULL")
         db.pragma("foreign_keys", "OFF")
+        db.pragma("secure_delete", "ON")  # erasure: a deleted row's bytes are overwritten, not left in free pages
         db.pragma("threads", 2)  # sorter threads: building the relation indexes of 1M rows takes 0.57 s, not 0.65
         # within takes two str: apsw's stub types a scalar function as taking any SQLite value
         db.create_scalar_function("within", cast("apsw.ScalarProtocol", within), 2, deterministic=True)
@@ -289,6 +298,60 @@ class SQLiteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    # -- trust: API tokens, the audit log, erasure -------------------------------------------
+    def save_token(self, token: ApiToken) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO tokens VALUES (?, ?, ?)", (token.prefix, token.digest, _text(token.record()))
+            )
+
+    def tokens(self) -> list[ApiToken]:
+        found = [ApiToken.from_record(_record(r)) for (r,) in self._read("SELECT record FROM tokens")]
+        return sorted(found, key=lambda t: (t.created_at, t.prefix), reverse=True)
+
+    def find_token(self, digest: str) -> ApiToken | None:
+        rows = self._read("SELECT record FROM tokens WHERE digest = ?", (digest,))
+        return ApiToken.from_record(_record(rows[0][0])) if rows else None
+
+    def revoke_token(self, prefix: str, at: datetime) -> ApiToken | None:
+        with self._transaction() as db:
+            rows = db.execute("SELECT record FROM tokens WHERE prefix = ?", (prefix,)).fetchall()
+            if not rows:
+                return None
+            record = _record(str(rows[0][0]))
+            record["revokedAt"] = record.get("revokedAt") or at.isoformat()
+            db.execute("UPDATE tokens SET record = ? WHERE prefix = ?", (_text(record), prefix))
+        return ApiToken.from_record(record)
+
+    def touch_tokens(self, used: dict[str, datetime]) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE tokens SET record = json_set(record, '$.lastUsedAt', ?) WHERE digest = ?",
+                [(at.isoformat(), digest) for digest, at in used.items()],
+            )
+
+    def append_audit(self, entries: Sequence[AuditEntry]) -> None:
+        if entries:
+            with self._transaction() as db:
+                db.executemany("INSERT INTO audit (record) VALUES (?)", [(_text(e.record()),) for e in entries])
+
+    def audit_log(self, after: int = 0, first: int = 100) -> list[AuditEntry]:
+        rows = self._read("SELECT seq, record FROM audit WHERE seq > ? ORDER BY seq LIMIT ?", (after, first))
+        return [AuditEntry.from_record(_record(record), seq) for seq, record in rows]
+
+    def forget(self, node_id: str, label: str) -> None:
+        needle = _text(node_id)  # as the feed and the audit log write it: a JSON string
+        with self._transaction() as db:
+            db.execute("UPDATE changes SET payload = ? WHERE instr(payload, ?) > 0", (_text({"reload": True}), needle))
+            for seq, text in db.execute(
+                "SELECT seq, record FROM audit WHERE instr(record, ?) > 0", (needle,)
+            ).fetchall():
+                record = _record(str(text))
+                record["subjects"] = [label if s == node_id else s for s in record.get("subjects") or ()]
+                db.execute("UPDATE audit SET record = ? WHERE seq = ?", (_text(record), seq))
+        with self._lock:  # deleted pages are zeroed (secure_delete); empty the WAL of their old copies too
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 def _node_rows(nodes: list[Node]) -> list[tuple]:

@@ -13,7 +13,14 @@ export function setToken(value) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
-export class ApiError extends Error {}
+// reason: UNKNOWN, EXPIRED or REVOKED when the server refused the token (401); code: the error's code.
+export class ApiError extends Error {
+  constructor(message, { reason = null, code = null } = {}) {
+    super(message);
+    this.reason = reason;
+    this.code = code;
+  }
+}
 
 export async function gql(query, variables = {}) {
   const headers = {
@@ -35,10 +42,21 @@ export async function gql(query, variables = {}) {
   } catch {
     throw new ApiError(`HTTP ${response.status}`);
   }
-  if (body.errors?.length) throw new ApiError(body.errors.map((e) => e.message).join("; "));
+  if (body.errors?.length) {
+    const first = body.errors[0].extensions ?? {};
+    throw new ApiError(body.errors.map((e) => e.message).join("; "), { reason: first.reason ?? null, code: first.code ?? null });
+  }
   if (!response.ok) throw new ApiError(`HTTP ${response.status}`);
   return body.data;
 }
+
+// Who the server takes this tab for: role, municipalities (null: all) and the token's display prefix.
+export async function whoAmI() {
+  return (await gql(`query Me { me { role municipalities label } }`)).me;
+}
+
+export const mayWrite = (me) => me?.role === "EDITOR" || me?.role === "ADMIN";
+export const mayAsk = (me) => me?.role && me.role !== "PUBLIC";
 
 // Which Query fields (and their arguments) this server has: the page offers only what exists.
 let capabilities = null;

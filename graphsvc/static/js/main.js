@@ -1,5 +1,5 @@
 // The explorer's controller: state (in the URL) -> model (from the API) -> drawing, tables, panels.
-import { gql, loadCapabilities, setToken } from "./api.js";
+import { ApiError, gql, loadCapabilities, mayAsk, setToken, whoAmI } from "./api.js";
 import { renderChips } from "./chips.js";
 import { $, announce } from "./dom.js";
 import { exportCsv, exportPng } from "./exporting.js";
@@ -55,6 +55,8 @@ const app = {
       document.documentElement.dataset.graph = "loading";
       setBusy(true);
       try {
+        // the public may not ask connection questions: say so rather than send a request it is refused
+        if (key && !mayAsk(this.me)) throw new ApiError(t("forbidden_public"), { code: "FORBIDDEN" });
         const { model, extra } = key ? await view.load(this.state) : { model: new GraphModel(), extra: {} };
         for (const id of this.state.expand) if (model.nodes.has(id)) await expandInto(model, id);
         if (mine !== this.seq) return;
@@ -238,7 +240,40 @@ function setBusy(busy) {
 function showError(error) {
   const box = $("#error");
   box.hidden = !error;
+  if (error?.reason) {
+    box.textContent = t(`token_${error.reason}`); // expired, revoked or unknown: said plainly
+    showWho();
+    return;
+  }
+  if (error?.code === "FORBIDDEN" && app.me?.role === "PUBLIC") {
+    box.textContent = t("forbidden_public");
+    return;
+  }
   box.textContent = error ? t("error", { message: error.message }) : "";
+}
+
+// Who the server takes this tab for (or why the token was refused), shown in the header.
+async function signIn() {
+  try {
+    app.me = await whoAmI();
+    app.tokenProblem = null;
+  } catch (error) {
+    app.me = null;
+    app.tokenProblem = error.reason ?? null;
+  }
+  document.documentElement.dataset.role = app.me?.role ?? "NONE";
+  showWho();
+}
+
+function showWho() {
+  const box = $("#who");
+  box.classList.toggle("ex-who--problem", Boolean(app.tokenProblem));
+  if (app.tokenProblem) box.textContent = t(`token_${app.tokenProblem}`);
+  else if (!app.me || app.me.role === "PUBLIC") box.textContent = t("who_public");
+  else {
+    const scope = app.me.municipalities ? app.me.municipalities.join(", ") : t("who_all");
+    box.textContent = t("who", { role: t(`role_${app.me.role}`), scope, label: app.me.label });
+  }
 }
 
 // The two views every page has: an ego network and the paths between two stakeholders.
@@ -335,6 +370,7 @@ function wireHeader() {
     app.state.lang = app.state.lang === "en" ? "nl" : "en";
     writeState(app.state);
     applyLang();
+    showWho();
     app.graph.relabel();
     // Reasons the server words (a match's parts) come again in the new language.
     if (app.state.view === "match") app.refresh({ force: true });
@@ -345,12 +381,12 @@ function wireHeader() {
     setToken($("#token-input").value.trim());
     $("#token-input").value = "";
     announce(t("token_saved"));
-    app.refresh({ force: true });
+    signIn().then(() => app.refresh({ force: true }));
   });
   $("#token-clear").addEventListener("click", () => {
     setToken("");
     announce(t("token_cleared"));
-    app.refresh({ force: true });
+    signIn().then(() => app.refresh({ force: true }));
   });
 }
 
@@ -385,6 +421,7 @@ async function start() {
   wireTabs();
   wireHeader();
   combobox($("#search-input"), $("#search-list"), { onPick: (item) => app.centre(item.id), status: $("#search-status") });
+  await signIn();
   // The first drawing does not wait for the capabilities (one round trip less before it); themes
   // and areas (for the panels' forms) come after it.
   const capabilities = loadCapabilities().catch((error) => showError(error));

@@ -1,6 +1,6 @@
 // Collaboration suggestions for the chosen stakeholder or per area, each with accept/reject
 // (reviewSuggestion) and "show in graph" (the introduction path, the suggested tie dashed).
-import { gql } from "../api.js";
+import { gql, mayWrite } from "../api.js";
 import { clear, h } from "../dom.js";
 import { announce } from "../dom.js";
 import { kindLabel, number, t } from "../i18n.js";
@@ -184,6 +184,10 @@ function row(app, item) {
       actions.querySelector("button")?.focus();
     };
     const label = (key) => `${t(key)}: ${item.source.name} – ${item.target.name}`;
+    if (!mayWrite(app.me)) {
+      clear(actions, h("div", { class: "ex-actions" }, [show])); // only editors review: no buttons that would fail
+      return;
+    }
     clear(
       actions,
       h("div", { class: "ex-rowactions" }, [

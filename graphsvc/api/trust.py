@@ -1,0 +1,351 @@
+"""Trust over GraphQL: who am I (``me``), API tokens, the audit log, and the residents' rights
+(erasure, objection), plus the extension that writes reads of resident data to the audit log.
+
+Every act here is an administrator's (``permissions.ROOT_FIELDS``) except ``me``, which anyone may
+ask. Every mutation of the API is written to the audit log with who did it (a token's display
+prefix, or 'public'), when, and on whom (store keys only: pseudonyms, never names).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.parser_cache import _get_parse_cache
+from strawberry.types.graphql import OperationType
+
+from ..domain import GraphsvcError, NodeKind, NotFoundError, ValidationError
+from ..domain.model import utcnow
+from ..domain.trust import ERASED, parse_duration
+from ..domain.trust import ApiToken as DomainToken
+from ..engine import Role, View, Viewer
+from ..engine.trust import Audit, issue_token
+from .context import Context
+from .ids import decode, encode
+from .mutation import errors_of, run
+from .permissions import root_fields
+from .types.pagination import PageInfo, check_first
+from .types.payloads import UserError
+
+strawberry.enum(
+    Role,
+    description="What a caller may do: PUBLIC reads public data, BROKER (sociaal makelaar) "
+    "also asks connection questions and sees suggestions, EDITOR also writes, ADMIN also manages "
+    "tokens, erasure, objections and the audit log.",
+)
+AUDIT_CURSOR = "audit:"
+_flushing: dict[int, asyncio.Task] = {}
+
+
+@strawberry.type(description="Who the API takes the caller for: role, municipalities and the token's display prefix.")
+class Me:
+    role: Role
+    municipalities: list[str] | None = strawberry.field(description="CBS GM codes; null: every municipality")
+    label: str = strawberry.field(description="The token's display prefix, or 'public' without a token")
+
+
+@strawberry.type(description="An API token as kept: never the secret, only what it grants and when it was used.")
+class ApiToken:
+    prefix: str = strawberry.field(description="Display prefix: names the token in lists, the audit log, revocation")
+    role: Role
+    municipalities: list[str] | None = strawberry.field(description="CBS GM codes; null: every municipality")
+    state: str = strawberry.field(description="ACTIVE, EXPIRED or REVOKED")
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None = strawberry.field(description="To the minute")
+    note: str | None
+
+    @classmethod
+    def of(cls, token: DomainToken, now: datetime) -> ApiToken:
+        return cls(
+            prefix=token.prefix,
+            role=Role(token.role),
+            municipalities=None if token.municipalities is None else list(token.municipalities),
+            state=token.state(now),
+            created_at=token.created_at,
+            expires_at=token.expires_at,
+            revoked_at=token.revoked_at,
+            last_used_at=token.last_used_at,
+            note=token.note,
+        )
+
+
+@strawberry.type
+class CreateTokenPayload:
+    token: ApiToken | None = None
+    secret: str | None = strawberry.field(default=None, description="The token itself: shown this once, never again")
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RevokeTokenPayload:
+    token: ApiToken | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="One act in the audit log: who, when, what, on whom (store keys only, never names).")
+class AuditEntry:
+    seq: int
+    at: datetime
+    who: str = strawberry.field(description="A token's display prefix, 'public', or 'cli'")
+    action: str
+    subjects: list[str] = strawberry.field(description="Store keys (pseudonyms) of the records concerned")
+    detail: str | None
+
+
+@strawberry.type(description="A page of the audit log, oldest first.")
+class AuditLogPage:
+    entries: list[AuditEntry]
+    page_info: PageInfo
+
+
+@strawberry.type
+class ErasePayload:
+    erased_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ObjectionPayload:
+    resident_id: strawberry.ID | None = None
+    objected: bool | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def audit_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{AUDIT_CURSOR}{seq}".encode()).decode()
+
+
+def audit_after(after: str | None) -> int:
+    if after is None:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(after.encode()).decode()
+        if text.startswith(AUDIT_CURSOR):
+            return int(text.removeprefix(AUDIT_CURSOR))
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise ValidationError(f"'{after}' is not a cursor of the audit log", field="after")
+
+
+async def write_audit(context: Context, action: str, subjects: Iterable[str] = (), detail: str | None = None) -> None:
+    """Record a write in the audit log and flush it before the answer goes out."""
+    audit = context.engine.trust.audit
+    audit.record(context.viewer.label, action, subjects, detail)
+    await asyncio.to_thread(audit.flush)
+
+
+def within_scope(viewer: Viewer, municipalities: Iterable[str] | None) -> bool:
+    """Whether a token for ``municipalities`` (None: all) covers no more than the viewer does."""
+    if viewer.municipalities is None:
+        return True
+    return municipalities is not None and set(municipalities) <= viewer.municipalities
+
+
+def in_scope(context: Context, key: str) -> None:
+    """A resident outside a scoped administrator's municipalities is answered like a missing one."""
+    node = context.engine.stored(key)
+    if node is not None and not context.viewer.in_scope(node.areas):
+        raise NotFoundError("no resident with that id", field="id")
+
+
+def resident_key(global_id: str) -> str:
+    typename, key = decode(global_id)
+    if typename != "Resident":
+        raise NotFoundError("no resident with that id", field="id")
+    return key
+
+
+@strawberry.type
+class TrustQueries:
+    @strawberry.field(description="Who the API takes you for: your role, municipalities and token prefix.")
+    def me(self, info: strawberry.Info) -> Me:
+        viewer = info.context.viewer
+        scope = None if viewer.municipalities is None else sorted(viewer.municipalities)
+        return Me(role=viewer.role, municipalities=scope, label=viewer.label or "public")
+
+    @strawberry.field(description="Every API token, newest first (administrators).")
+    async def tokens(self, info: strawberry.Info) -> list[ApiToken]:
+        context: Context = info.context
+        now = utcnow()
+        found = await run(context.engine.store.tokens)
+        return [ApiToken.of(t, now) for t in found if within_scope(context.viewer, t.municipalities)]
+
+    @strawberry.field(
+        description="The audit log, oldest first, 'first' entries after the cursor 'after' (administrators)."
+    )
+    async def audit_log(self, info: strawberry.Info, first: int = 50, after: str | None = None) -> AuditLogPage:
+        context: Context = info.context
+        check_first(first, context.settings.max_page)
+        start = audit_after(after)
+        audit = context.engine.trust.audit
+        await run(audit.flush)
+        found = await run(lambda: context.engine.store.audit_log(start, first + 1))
+        page = found[:first]
+        if context.viewer.municipalities is not None:  # a scoped administrator: acts on what it may see
+            view = context.view
+            page = [e for e in page if all(s in view or s.startswith(ERASED) for s in e.subjects)]
+        entries = [
+            AuditEntry(seq=e.seq, at=e.at, who=e.who, action=e.action, subjects=list(e.subjects), detail=e.detail)
+            for e in page
+        ]
+        cursors = [audit_cursor(e.seq) for e in page]
+        info_ = PageInfo(
+            has_next_page=len(found) > first,
+            has_previous_page=start > 0,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
+        return AuditLogPage(entries=entries, page_info=info_)
+
+
+@strawberry.type
+class TrustMutations:
+    @strawberry.mutation(
+        description="Make an API token (administrators): role, municipalities (CBS GM codes; none: all) and how long "
+        "it lasts (e.g. 90d; none: until revoked). The secret is in the answer this once, and never again."
+    )
+    async def create_token(
+        self,
+        info: strawberry.Info,
+        role: Role,
+        municipalities: list[str] | None = None,
+        expires_in: str | None = None,
+        note: str | None = None,
+    ) -> CreateTokenPayload:
+        context: Context = info.context
+        try:
+            try:
+                expires = None if expires_in is None else parse_duration(expires_in)
+            except ValueError as error:
+                raise ValidationError(str(error), field="expiresIn") from None
+            if municipalities is None and context.viewer.municipalities is not None:
+                municipalities = sorted(context.viewer.municipalities)
+            if not within_scope(context.viewer, municipalities):
+                raise ValidationError("only tokens for your own municipalities", field="municipalities")
+            secret, token = await run(lambda: issue_token(context.engine.store, role, municipalities, expires, note))
+        except GraphsvcError as error:
+            return CreateTokenPayload(user_errors=errors_of(error))
+        await write_audit(context, "createToken", (), f"{token.prefix} {token.role}")
+        return CreateTokenPayload(token=ApiToken.of(token, token.created_at), secret=secret)
+
+    @strawberry.mutation(description="Revoke an API token by its display prefix (administrators); at once, for good.")
+    async def revoke_token(self, info: strawberry.Info, prefix: str) -> RevokeTokenPayload:
+        context: Context = info.context
+        now = utcnow()
+        known = {t.prefix: t for t in await run(context.engine.store.tokens)}
+        mine = prefix in known and within_scope(context.viewer, known[prefix].municipalities)
+        token = await run(lambda: context.engine.store.revoke_token(prefix, now)) if mine else None
+        context.engine.trust.tokens.forget()
+        if token is None:
+            error = UserError(field="prefix", message="no token with that prefix", code="NOT_FOUND")
+            return RevokeTokenPayload(user_errors=[error])
+        await write_audit(context, "revokeToken", (), token.prefix)
+        return RevokeTokenPayload(token=ApiToken.of(token, now))
+
+    @strawberry.mutation(
+        description="Erase a resident (AVG art. 17; administrators): they and all their relations and reviews leave "
+        "the store, every answer, search, suggestion and the change feed; the audit log names them by a label."
+    )
+    async def erase_resident(self, info: strawberry.Info, id: strawberry.ID) -> ErasePayload:
+        context: Context = info.context
+        try:
+            key = resident_key(id)
+            in_scope(context, key)
+            label = await run(lambda: context.engine.erase(key))
+            if label is None:
+                raise NotFoundError("no resident with that id", field="id")
+        except GraphsvcError as error:
+            return ErasePayload(user_errors=errors_of(error))
+        from .schema import CACHE_SIZE
+
+        getattr(_get_parse_cache(CACHE_SIZE), "cache_clear")()  # noqa: B009  query texts may have named them
+        await write_audit(context, "eraseResident", (label,))
+        return ErasePayload(erased_id=id)
+
+    @strawberry.mutation(
+        description="Record that a resident objects to the processing (AVG art. 21; administrators), or that the "
+        "objection ended: while it stands, they are in no answer at all."
+    )
+    async def object_resident(self, info: strawberry.Info, id: strawberry.ID, objected: bool) -> ObjectionPayload:
+        context: Context = info.context
+        try:
+            key = resident_key(id)
+            in_scope(context, key)
+            node = await run(lambda: context.engine.set_objected(key, objected))
+        except GraphsvcError as error:
+            return ObjectionPayload(user_errors=errors_of(error))
+        await write_audit(context, "objectResident", (key,), "objected" if objected else "objection ended")
+        return ObjectionPayload(resident_id=strawberry.ID(encode("Resident", node.id)), objected=node.objected)
+
+
+def residents_named(view: View) -> dict[str, str]:
+    """Every string by which an answer may name a resident the viewer may see (key, global ID, name),
+    to the resident's key; kept with the view."""
+
+    def make() -> dict[str, str]:
+        found: dict[str, str] = {}
+        for node in view.search(kinds=frozenset({NodeKind.RESIDENT})):
+            found[node.name] = node.id
+            found[node.id] = node.id
+            found[encode("Resident", node.id)] = node.id
+        return found
+
+    return view.remember(("audit", "residents named"), make)  # type: ignore[no-any-return]
+
+
+def strings_in(data: object) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from strings_in(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from strings_in(value)
+
+
+FLUSH_EVERY = 0.5  # seconds: reads' audit entries are written together, at most this long after the read
+
+
+def schedule_flush(audit: Audit) -> None:
+    """Write pending audit entries from a worker thread within ``FLUSH_EVERY`` seconds, one flush at a
+    time per audit log: under load, one disk write carries many reads' entries, not one each."""
+    running = _flushing.get(id(audit))
+    if running is not None and not running.done():
+        return
+
+    async def flush() -> None:
+        while audit.pending:
+            await asyncio.sleep(FLUSH_EVERY)
+            await asyncio.to_thread(audit.flush)
+
+    _flushing[id(audit)] = asyncio.get_running_loop().create_task(flush())
+
+
+class AuditReads(SchemaExtension):
+    """Writes every query whose answer names a resident to the audit log: who asked, which root
+    fields, and the residents' keys (found by key, global ID or name in the answer)."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        run_ = self.execution_context
+        result = run_.result
+        context = run_.context
+        if result is None or not result.data or not isinstance(context, Context):
+            return
+        if run_.operation_type is not OperationType.QUERY:
+            return  # writes audit themselves
+        named = residents_named(context.view)
+        subjects = {named[s] for s in strings_in(result.data) if s in named}
+        if subjects:
+            audit = context.engine.trust.audit
+            document = run_.graphql_document
+            fields = ",".join(root_fields(document, run_.operation_name)) if document else ""
+            audit.record(context.viewer.label, f"read:{fields}", subjects)
+            schedule_flush(audit)

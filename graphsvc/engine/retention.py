@@ -1,0 +1,65 @@
+"""Retention: how long a resident's relation is kept after it ended, per municipality.
+
+A relation with a resident at one end is *past retention* when its ``until`` lies more days in the
+past than the retention period of the resident's municipality (the shortest, when the resident
+names areas in several). Relations without an end date are current and kept. ``graphsvc retention``
+lists what is past it; ``--apply`` removes it in one write.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..domain import Batch, Node, NodeKind, ValidationError
+from ..domain.areas import containers
+from ..domain.timeline import NO_DATE
+from .engine import Engine
+
+
+def parse_retention(text: str) -> dict[str, int]:
+    """'GM0344=365;*=730' -> {'GM0344': 365, '*': 730}."""
+    rules: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.replace(",", ";").split(";"))):
+        code, _, days = part.partition("=")
+        code = code.strip()
+        if not (code == "*" or (code.startswith("GM") and len(code) == 6)) or not days.strip().isdigit():
+            raise ValidationError(f"expected 'GM0344=365' or '*=730', got {part!r}", field="GRAPHSVC_RETENTION")
+        rules[code] = int(days)
+    return rules
+
+
+def retention_days(node: Node, rules: dict[str, int]) -> int | None:
+    """The retention period for a resident's relations (None: kept)."""
+    found = [
+        rules.get(gm, rules.get("*"))
+        for gm in {c for code in node.areas for c in containers(code) if c.startswith("GM")} or {"*"}
+    ]
+    periods = [d for d in found if d is not None]
+    return min(periods) if periods else None
+
+
+def past_retention(engine: Engine, rules: dict[str, int], today: date | None = None) -> dict[str, list[int]]:
+    """Relations past retention, by municipality of the resident (GM code, or '*')."""
+    today_ord = (today or date.today()).toordinal()
+    p = engine.projection
+    found: dict[str, list[int]] = {}
+    for rel_id in p.relation_ids():
+        until = p.until[rel_id]
+        if until == NO_DATE:
+            continue
+        for end in (p.source[rel_id], p.target[rel_id]):
+            node = p.obj(end or "")
+            if not (isinstance(node, Node) and node.kind is NodeKind.RESIDENT):
+                continue
+            days = retention_days(node, rules)
+            if days is not None and today_ord - until > days:
+                gm = next((c for code in node.areas for c in containers(code) if c.startswith("GM")), "*")
+                found.setdefault(gm, []).append(rel_id)
+                break
+    return found
+
+
+def remove(engine: Engine, relation_ids: list[int]) -> int:
+    if relation_ids:
+        engine.write(Batch(delete_relations=sorted(relation_ids)))
+    return len(relation_ids)

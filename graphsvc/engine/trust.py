@@ -1,0 +1,195 @@
+"""Who is asking, and what they did: API tokens become ``Viewer``s, and acts go to the audit log.
+
+``Trust`` belongs to an ``Engine`` (``engine.trust``). ``Tokens`` turns the secret a client sends
+into the viewer the token grants, or says plainly why not (unknown, expired, revoked); it keeps
+what it looked up for ``ttl`` seconds, so a request costs a dict look-up, not a store read, and a
+revocation made by another process (``graphsvc token revoke``) takes effect within ``ttl``.
+``Audit`` collects audit entries and writes them in batches from a worker thread: a read that
+returned resident data adds no disk write to its own answer; a write's entry is flushed with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from ..domain import GraphsvcError, ValidationError
+from ..domain.model import utcnow
+from ..domain.trust import ApiToken, AuditEntry, digest, display_prefix, new_secret, well_formed
+from ..store import Store
+from .view import PUBLIC, Role, Viewer
+
+log = logging.getLogger("graphsvc.trust")
+TOKEN_TTL = 1.0  # seconds a looked-up token is trusted before the store is asked again
+TOUCH_EVERY = timedelta(minutes=1)  # last use is kept to the minute
+CACHE_MAX = 10_000  # looked-up digests kept (unknown ones too); emptied when full
+
+
+class UnauthorizedError(GraphsvcError):
+    """The request carried a token that grants nothing: answered with 401."""
+
+    code = "UNAUTHENTICATED"
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason  # UNKNOWN, EXPIRED or REVOKED (the last two only for a well-formed token)
+
+
+def viewer_of(token: ApiToken) -> Viewer:
+    scope = None if token.municipalities is None else frozenset(token.municipalities)
+    return Viewer(Role(token.role), scope, token.prefix)
+
+
+def issue_token(
+    store: Store,
+    role: Role,
+    municipalities: Iterable[str] | None = None,
+    expires_in: timedelta | None = None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> tuple[str, ApiToken]:
+    """Make a token and keep its digest; returns the secret (shown once, never stored) and the record."""
+    scope = None if municipalities is None else tuple(sorted(set(municipalities)))
+    for code in scope or ():
+        if not (len(code) == 6 and code.startswith("GM") and code[2:].isdigit()):
+            raise ValidationError(f"'{code}' is not a municipality code (GM and four digits)", field="municipalities")
+    if scope == ():
+        raise ValidationError("name at least one municipality, or none for all", field="municipalities")
+    now = now or utcnow()
+    secret = new_secret()
+    token = ApiToken(
+        display_prefix(secret),
+        digest(secret),
+        role.value,
+        scope,
+        now,
+        None if expires_in is None else now + expires_in,
+        note=note,
+    )
+    store.save_token(token)
+    return secret, token
+
+
+class Tokens:
+    """From ``Authorization`` header to ``Viewer``, with the tokens looked up kept for ``ttl`` seconds."""
+
+    def __init__(self, store: Store, ttl: float = TOKEN_TTL):
+        self.store = store
+        self.ttl = ttl
+        self._found: dict[str, tuple[ApiToken | None, float]] = {}
+        self._used: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def secret_of(authorization: str | None) -> str | None:
+        """The token in an ``Authorization: Bearer`` header; None without a header (the public)."""
+        if authorization is None or not authorization.strip():
+            return None
+        scheme, _, secret = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise UnauthorizedError("send the API token as 'Authorization: Bearer gsvc_...'", "UNKNOWN")
+        return secret.strip()
+
+    def cached(self, secret: str) -> tuple[bool, ApiToken | None]:
+        """(known here, token): a look-up younger than ``ttl`` (a malformed secret needs none)."""
+        if not well_formed(secret):
+            return True, None
+        found = self._found.get(digest(secret))
+        if found is not None and time.monotonic() - found[1] < self.ttl:
+            return True, found[0]
+        return False, None
+
+    def load(self, secret: str) -> ApiToken | None:
+        """Ask the store for the token (in a worker thread: the store may be a server away)."""
+        key = digest(secret)
+        token = self.store.find_token(key)
+        with self._lock:
+            if len(self._found) >= CACHE_MAX:
+                self._found.clear()
+            self._found[key] = (token, time.monotonic())
+        return token
+
+    def forget(self, prefix: str | None = None) -> None:
+        """Drop what was looked up (a token revoked here takes effect at once)."""
+        with self._lock:
+            self._found.clear()
+
+    def viewer(self, secret: str | None, token: ApiToken | None, now: datetime | None = None) -> Viewer:
+        """The viewer a looked-up token grants, or ``UnauthorizedError`` saying why it grants nothing."""
+        if secret is None:
+            return PUBLIC
+        if token is None:
+            raise UnauthorizedError("this API token is not known here: ask an administrator for one", "UNKNOWN")
+        now = now or utcnow()
+        state = token.state(now)
+        if state == "REVOKED":
+            raise UnauthorizedError("this API token was revoked: ask an administrator for a new one", "REVOKED")
+        if state == "EXPIRED":
+            when = token.expires_at.date().isoformat() if token.expires_at else ""
+            raise UnauthorizedError(f"this API token expired on {when}: ask an administrator for a new one", "EXPIRED")
+        last = self._used.get(token.digest) or token.last_used_at
+        if last is None or now - last >= TOUCH_EVERY:
+            with self._lock:
+                self._used[token.digest] = now
+        return viewer_of(token)
+
+    def take_used(self) -> dict[str, datetime]:
+        with self._lock:
+            used, self._used = self._used, {}
+        return used
+
+
+class Audit:
+    """The audit log's buffer: entries are appended to the store in batches by ``flush``."""
+
+    def __init__(self, store: Store, tokens: Tokens):
+        self.store = store
+        self.tokens = tokens
+        self._pending: list[AuditEntry] = []
+        self._lock = threading.Lock()
+        self._flushing = threading.Lock()
+
+    def record(self, who: str, action: str, subjects: Iterable[str] = (), detail: str | None = None) -> None:
+        entry = AuditEntry(utcnow(), who or "public", action, tuple(sorted(set(subjects))), detail)
+        with self._lock:
+            self._pending.append(entry)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
+
+    def flush(self) -> None:
+        """Write what is pending (and when tokens were last used); on failure, keep it for the next try."""
+        with self._flushing:
+            with self._lock:
+                taken, self._pending = self._pending, []
+            try:
+                self.store.append_audit(taken)
+            except Exception:
+                with self._lock:
+                    self._pending[:0] = taken
+                raise
+            used = self.tokens.take_used()
+            if used:
+                try:
+                    self.store.touch_tokens(used)
+                except Exception as error:  # last use is a convenience: never fail a request for it
+                    log.warning("could not note the tokens' last use: %s", type(error).__name__)
+
+
+class Trust:
+    def __init__(self, store: Store):
+        self.tokens = Tokens(store)
+        self.audit = Audit(store, self.tokens)
+
+
+DEMO_ROLES = ((Role.BROKER, ("GM0344",)), (Role.EDITOR, ("GM0344",)), (Role.ADMIN, None))
+
+
+def demo_tokens(store: Store) -> dict[Role, str]:
+    """A broker and an editor token for Utrecht (GM0344) and an admin token, for trying every role
+    on the demo city (90 days; the secrets are shown once, when made)."""
+    return {role: issue_token(store, role, scope, timedelta(days=90), note="demo")[0] for role, scope in DEMO_ROLES}
