@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +25,17 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from api_http import free_ports, global_id, graphql_server, prepare_city, start, step, up, visible_stakeholders
+from api_http import (
+    free_ports,
+    global_id,
+    graphql_server,
+    graphsvc_command,
+    prepare_city,
+    start,
+    step,
+    up,
+    visible_stakeholders,
+)
 
 SEARCH = "query($q: String!) { stakeholders(search: $q, first: 5) { totalCount nodes { id } } }"
 EGO = "query($id: ID!) { egoNetwork(id: $id, hops: 2, first: 100) { nodes { hops } relations { kind } } }"
@@ -59,11 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         nodes = visible_stakeholders(store)
         partners = [global_id(n) for n in nodes if n.kind.value == "WIJKPARTNER"] or [global_id(nodes[0])]
         anyone = [global_id(n) for n in nodes]
+        editor = subprocess.run(
+            [*graphsvc_command(), "token", "create", "--store", str(store), "--role", "editor", "--note", "soak"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()  # writes need an editor's token
         (port,) = free_ports(1)
         server = start(graphql_server(store, port, []), folder / "soak-serve.log", cleanup)
         base = up(server, port, folder / "soak-serve.log")
         rng = random.Random(args.seed)
-        client = cleanup.enter_context(httpx.Client(base_url=base, timeout=120))
+        headers = {"authorization": f"Bearer {editor}"}
+        client = cleanup.enter_context(httpx.Client(base_url=base, timeout=120, headers=headers))
 
         def ask(query: str, variables: dict | None = None) -> dict:
             answer = client.post("/graphql", json={"query": query, "variables": variables or {}})

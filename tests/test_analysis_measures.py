@@ -25,6 +25,7 @@ from graphsvc.engine import engine as engine_module
 from graphsvc.settings import Settings
 
 from .api_client import GraphQL
+from .conftest import role_tokens
 from .engines import Engines
 from .networks import florentine_document
 
@@ -126,12 +127,13 @@ def test_answers_follow_the_viewer_and_the_graph(engine_with: Engines, demo_doc:
 
 
 def test_two_apps_in_one_process_do_not_share_their_measures(engine_with: Engines):
-    florence = build_app(Settings(demo=False), engine_with(florentine_document()).store)
-    demo = build_app(Settings(demo=True), engine_with.new_store())
+    florence_store, demo_store = engine_with(florentine_document()).store, engine_with.new_store()
+    florence, demo = build_app(Settings(demo=False), florence_store), build_app(Settings(demo=True), demo_store)
+    brokers_of = {app: role_tokens(store)["broker"] for app, store in ((florence, florence_store), (demo, demo_store))}
     assert florence.state.measures is not demo.state.measures
     with TestClient(florence) as first, TestClient(demo) as second:
-        medici = GraphQL(first)(BROKERS)["brokers"]
-        demo_top = GraphQL(second)(BROKERS)["brokers"]
+        medici = GraphQL(first, brokers_of[florence])(BROKERS)["brokers"]
+        demo_top = GraphQL(second, brokers_of[demo])(BROKERS)["brokers"]
         assert medici["brokers"][0]["stakeholder"]["id"] != demo_top["brokers"][0]["stakeholder"]["id"]
         assert medici["nodes"] == 15 and demo_top["nodes"] > 15
         assert (medici["freshness"]["version"], demo_top["freshness"]["version"]) == (
@@ -139,7 +141,7 @@ def test_two_apps_in_one_process_do_not_share_their_measures(engine_with: Engine
             demo.state.engine.version,
         )
     with TestClient(demo) as again:  # the first app's lifespan ended; the second starts again on its own
-        assert GraphQL(again)(BROKERS)["brokers"] == demo_top
+        assert GraphQL(again, brokers_of[demo])(BROKERS)["brokers"] == demo_top
     assert not multiprocessing.active_children()
 
 

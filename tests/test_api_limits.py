@@ -13,6 +13,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -21,10 +22,36 @@ from graphql import parse
 
 from graphsvc.api.cost import measure
 from graphsvc.api.schema import build_schema
+from graphsvc.engine.trust import issue_token
+from graphsvc.engine.view import Role
 from graphsvc.settings import Settings
+from graphsvc.store import open_store
 
 from .processes import Output
 from .serving import free_port, serving
+
+CLIENTS = ("broker", "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
+TOKENS: dict[str, dict[str, str]] = {}  # server URL -> client name -> a broker's API token there
+
+
+@contextmanager
+def served(*stores: Path, settings: dict[str, str] | None = None) -> Iterator[list[str]]:
+    """``serving`` each store, with one broker's token per client name valid on all of them (the same
+    token, so that a count shared through Redis is one client's)."""
+    with ExitStack() as stack:
+        urls = [stack.enter_context(serving(path, settings)) for path in stores]
+        first = open_store(stores[0])
+        made = {name: issue_token(first, Role.BROKER) for name in CLIENTS}
+        first.close()
+        for path in stores[1:]:
+            other = open_store(path)
+            for _, token in made.values():
+                other.save_token(token)
+            other.close()
+        for url in urls:
+            TOKENS[url] = {name: secret for name, (secret, _) in made.items()}
+        yield urls
+
 
 GRAPHQL_RESPONSE = {"accept": "application/graphql-response+json"}
 DOCK = base64.b64encode(b"Wijkpartner:dock-utrecht").decode().rstrip("=")
@@ -50,18 +77,19 @@ LOCKED = {
 @pytest.fixture(scope="module")
 def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Default settings (no rate limit, so that the tests' own bursts are not counted)."""
-    with serving(tmp_path_factory.mktemp("open") / "graph.sqlite", {"GRAPHSVC_RATE_LIMIT": ""}) as url:
+    with served(tmp_path_factory.mktemp("open") / "graph.sqlite", settings={"GRAPHSVC_RATE_LIMIT": ""}) as (url,):
         yield url
 
 
 @pytest.fixture(scope="module")
 def locked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serving(tmp_path_factory.mktemp("locked") / "graph.sqlite", LOCKED) as url:
+    with served(tmp_path_factory.mktemp("locked") / "graph.sqlite", settings=LOCKED) as (url,):
         yield url
 
 
-def ask(url: str, query: str, token: str | None = None, variables: dict | None = None, **kw) -> httpx.Response:
-    headers = {**GRAPHQL_RESPONSE, **({"authorization": f"Bearer {token}"} if token else {})}
+def ask(url: str, query: str, token: str = "broker", variables: dict | None = None, **kw) -> httpx.Response:
+    """Ask as the client named ``token`` (a broker's token made for it on that server)."""
+    headers = {**GRAPHQL_RESPONSE, "authorization": f"Bearer {TOKENS[url][token]}"}
     body = {"query": query, "variables": variables or {}}
     return httpx.post(f"{url}/graphql", json=body, headers=headers, timeout=60, **kw)
 
@@ -184,7 +212,7 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 
 def test_two_servers_share_one_count_through_redis(tmp_path: Path, redis_url: str):
     shared = {"GRAPHSVC_RATE_LIMIT": "6/minute", "GRAPHSVC_RATE_LIMIT_STORAGE": redis_url}
-    with serving(tmp_path / "a.sqlite", shared) as one, serving(tmp_path / "b.sqlite", shared) as two:
+    with served(tmp_path / "a.sqlite", tmp_path / "b.sqlite", settings=shared) as (one, two):
         cheap = "{ themes { key } }"
         answers = [ask(url, cheap, token="carol").status_code for url in (one, two) * 3]
         assert answers == [200] * 6
@@ -197,7 +225,7 @@ def test_two_servers_share_one_count_through_redis(tmp_path: Path, redis_url: st
 # -- expensive operations at once, time limit ----------------------------------------------------------------------
 def test_one_client_may_run_only_so_many_expensive_operations_at_once(open_server: str, tmp_path: Path):
     settings = {**LOCKED, "GRAPHSVC_RATE_LIMIT": "", "GRAPHSVC_REQUEST_SECONDS": "0"}
-    with serving(tmp_path / "graph.sqlite", settings) as url:
+    with served(tmp_path / "graph.sqlite", settings=settings) as (url,):
         with ThreadPoolExecutor(16) as pool:
             greedy = list(pool.map(lambda _: ask(url, RELATIONS, token="erin"), range(16)))
             modest = [ask(url, RELATIONS, token="frank") for _ in range(3)]

@@ -272,10 +272,7 @@ class View:
     def _tied(self, node_id: str) -> bool:
         """Whether the view shows the node's ties: a node of its network or an area in scope (a
         resident known by name only comes without ties)."""
-        if node_id in self.nodes:
-            return True
-        obj = self.node(node_id)
-        return isinstance(obj, Area)
+        return node_id in self.nodes or node_id in self._areas
 
     def stakeholder(self, node_id: str) -> Node | None:
         obj = self.node(node_id)
@@ -402,10 +399,15 @@ class View:
 
     def _count_relations(self) -> int:
         p = self._p
+        everything = len(self.nodes) + len(self._areas) == p.graph.number_of_nodes()
+        if everything and self._on is None and self._codes is None:
+            return p.relation_count  # the view hides nothing
+        shows = self._shows if self._on is not None or self._codes is not None else None
+        tied, source, target = self._tied, p.source, p.target
         return sum(
             1
             for r in p.relation_ids()
-            if self._shows(r) and self._tied(p.source[r] or "") and self._tied(p.target[r] or "")
+            if (shows is None or shows(r)) and tied(source[r] or "") and tied(target[r] or "")
         )
 
     # -- how warm a tie is ---------------------------------------------------------------------
