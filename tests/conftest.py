@@ -132,10 +132,17 @@ def _sets_in(value: Any) -> Iterator[set | frozenset]:
 
 
 @pytest.fixture(scope="session")
-def neo4j_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    """The run's Neo4j database (emptied by each fixture that uses it)."""
+def _session_neo4j(tmp_path_factory: pytest.TempPathFactory) -> SessionNeo4j:
+    """Starts the run's Neo4j once; never fails itself (pytest would repeat a failed session fixture's
+    error for every test): the fixtures that use it fail once, then skip."""
     SESSION_NEO4J.start(tmp_path_factory.mktemp("neo4j"))
-    return SESSION_NEO4J.get()
+    return SESSION_NEO4J
+
+
+@pytest.fixture
+def neo4j_db(_session_neo4j: SessionNeo4j) -> Database:
+    """The run's Neo4j database (emptied by each fixture that uses it)."""
+    return _session_neo4j.get()
 
 
 RESTARTABLE = SessionNeo4j()
@@ -143,30 +150,37 @@ CALENDAR = SessionNeo4j("calendar")
 
 
 @pytest.fixture(scope="session")
-def neo4j_calendar_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """Neo4j's current calendar release (on a JDK 21 or newer), for the contract suite."""
+def _calendar_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionNeo4j]:
     CALENDAR.start(tmp_path_factory.mktemp("neo4j-calendar"))
-    yield CALENDAR.get()
+    yield CALENDAR
     CALENDAR.stop()
 
 
+@pytest.fixture
+def neo4j_calendar_db(_calendar_neo4j: SessionNeo4j) -> Database:
+    """Neo4j's current calendar release (on a JDK 21 or newer), for the contract suite."""
+    return _calendar_neo4j.get()
+
+
 @pytest.fixture(scope="session")
-def _restartable_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
-    if SESSION_NEO4J.error is not None:
-        pytest.skip(f"Neo4j could not be started: {SESSION_NEO4J.error}")
-    RESTARTABLE.start(tmp_path_factory.mktemp("neo4j-restartable"))
-    RESTARTABLE.get()
-    assert RESTARTABLE.server is not None
-    yield RESTARTABLE.server
+def _restartable_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionNeo4j]:
+    if SESSION_NEO4J.error is None:  # when the run's Neo4j did not start, this one is not tried
+        RESTARTABLE.start(tmp_path_factory.mktemp("neo4j-restartable"))
+    else:
+        RESTARTABLE.error, RESTARTABLE.reported = SESSION_NEO4J.error, True
+    yield RESTARTABLE
     RESTARTABLE.stop()
 
 
 @pytest.fixture
-def restartable_neo4j(_restartable_neo4j: Neo4jServer) -> Neo4jServer:
+def restartable_neo4j(_restartable_neo4j: SessionNeo4j) -> Neo4jServer:
     """A Neo4j of its own (not the run's) for tests that stop, kill and restart it; running when given."""
-    if _restartable_neo4j.process is None:
-        _restartable_neo4j.start()
-    return _restartable_neo4j
+    _restartable_neo4j.get()
+    server = _restartable_neo4j.server
+    assert server is not None
+    if server.process is None:
+        server.start()
+    return server
 
 
 @pytest.fixture(params=STORE_KINDS)

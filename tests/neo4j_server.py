@@ -209,8 +209,9 @@ class Neo4jServer:
         line = self._ready_line(timeout)
         found = re.fullmatch(r"READY bolt://127\.0\.0\.1:(\d+) (\S+)", line)
         if not found:
+            cause = self._cause(line)
             self.kill()
-            raise Neo4jNotStarted(f"Neo4j {self.release.version} did not start: {self._cause(line)}")
+            raise Neo4jNotStarted(f"Neo4j {self.release.version} did not start: {cause}")
         self.port, self.version = int(found.group(1)), found.group(2)
         self.start_seconds.append(time.monotonic() - started)
 
@@ -224,8 +225,14 @@ class Neo4jServer:
         return self.process.stdout.readline().decode(errors="replace").strip()
 
     def _cause(self, line: str) -> str:
-        if line:
-            return f"it said {line!r}"
+        if line:  # not the ready line: the JVM's own error, then what follows it (the reason)
+            assert self.process is not None and self.process.stdout is not None
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=30)
+            rest = (
+                self.process.stdout.read().decode(errors="replace").split() if self.process.poll() is not None else []
+            )
+            return f"it said {' '.join([line, *rest])[:300]!r}"
         exited = self.process is not None and self.process.poll() is not None
         lines = self.log.read_text(errors="replace").strip().splitlines() if self.log.exists() else []
         errors = [x for x in lines if "Exception" in x or "Error" in x or "error" in x][-3:] or lines[-3:]
