@@ -19,6 +19,9 @@ from contextlib import ExitStack, contextmanager
 
 import httpx
 
+from graphsvc.engine.trust import issue_token
+from graphsvc.engine.view import Role
+
 from .api_client import gid
 from .neo4j_server import Database
 from .processes import poll_until
@@ -59,10 +62,13 @@ def relations_seen(client: httpx.Client, url: str, key: str) -> int | None:
 
 def test_replicas_see_every_write_within_the_sync_interval(neo4j_db: Database):
     neo4j_db.wipe()
+    store = neo4j_db.store()
+    editor, _ = issue_token(store, Role.EDITOR)  # writes need an editor (any replica knows it: one store)
+    store.close()
     delays: dict[str, list[float]] = {"running": [], "started late": []}
     half_seen: list[str] = []
     late: list[str] = []
-    with ExitStack() as replicas, httpx.Client() as client:
+    with ExitStack() as replicas, httpx.Client(headers={"authorization": f"Bearer {editor}"}) as client:
         first = replicas.enter_context(replica(neo4j_db, demo=True))
         second = replicas.enter_context(replica(neo4j_db, demo=False))
         third = ExitStack()
