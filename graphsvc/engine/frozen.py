@@ -12,17 +12,15 @@ shows among which nodes) is worked out from the copy by the reader, in its own t
 
 from __future__ import annotations
 
-import threading
 from array import array
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Any
+from collections.abc import Hashable, Iterable, Mapping
 
 from ..domain import Area, Node, NodeKind
 from ..domain.timeline import holds
-from .view import View
+from .view import Memo, View
 
 
-class FrozenView:
+class FrozenView(Memo):
     """What ``view`` showed at its version, readable from any thread and never changed.
 
     It answers the parts of the ``View`` vocabulary the global measures use: ``nodes``, ``node``,
@@ -47,8 +45,7 @@ class FrozenView:
         self._table = p.graph._node.copy()
         self._kind, self._since, self._until = p.kind[:], p.since[:], p.until[:]
         self._source, self._target = tuple(p.source), tuple(p.target)
-        self.memo: dict[Hashable, Any] = {}
-        self._memo_lock = threading.Lock()
+        super().__init__()
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -121,13 +118,3 @@ class FrozenView:
                     flat.append(i)
                     flat.append(j)
         return flat
-
-    def remember(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """``make()``, computed once and kept with this frozen view (as ``View.remember``)."""
-        found = self.memo.get(key)
-        if found is None:
-            with self._memo_lock:
-                found = self.memo.get(key)
-                if found is None:
-                    found = self.memo[key] = make()
-        return found

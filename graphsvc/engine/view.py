@@ -170,7 +170,25 @@ class Tie:
         return self.strength * self.recency
 
 
-class View:
+class Memo:
+    """Answers derived once from an immutable graph and kept with it (a view, a frozen view)."""
+
+    def __init__(self) -> None:
+        self.memo: dict[Hashable, Any] = {}
+        self._memo_lock = threading.RLock()
+
+    def remember(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once and kept with this graph: freed with it when a write supersedes it."""
+        found = self.memo.get(key)
+        if found is None:
+            with self._memo_lock:
+                found = self.memo.get(key)
+                if found is None:
+                    found = self.memo[key] = make()
+        return found
+
+
+class View(Memo):
     """What one viewer may see of one graph version, on ``active_on`` (None: any day) and over
     ``relation_kinds`` (None: all). Made by ``Engine.view``; read through its methods.
 
@@ -194,8 +212,7 @@ class View:
         self.day = (active_on or date.today()).toordinal()  # the day recency is measured on
         self._on = active_on.toordinal() if active_on else None  # the day visibility is decided on
         self._codes = frozenset(RELATION_CODES[k] for k in relation_kinds) if relation_kinds else None
-        self.memo: dict[Hashable, Any] = {}  # answers analyses derive from this view, kept with it
-        self._memo_lock = threading.RLock()
+        super().__init__()  # answers analyses derive from this view, kept with it
         nodes = projection.graph._node
         self.nodes: frozenset[str] = frozenset(
             n for n, attrs in nodes.items() if attrs["kind"] is not NodeKind.AREA and self._sees(attrs["obj"])
@@ -530,16 +547,3 @@ class View:
             edges: Callable[..., bool] = (lambda u, v: (u, v) not in hidden) if hidden else nx.filters.no_filter
             self._graph = nx.subgraph_view(self._p.graph, filter_node=self.nodes.__contains__, filter_edge=edges)
         return self._graph
-
-    def remember(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """``make()``, computed once per view and kept with it until a write supersedes it.
-
-        The engine drops the view when a write supersedes its version, and all it remembers with it.
-        """
-        found = self.memo.get(key)
-        if found is None:
-            with self._memo_lock:
-                found = self.memo.get(key)
-                if found is None:
-                    found = self.memo[key] = make()
-        return found
