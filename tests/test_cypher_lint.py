@@ -40,7 +40,7 @@ def lint(named: dict[str, str]) -> list[dict]:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=LINT, check=True, timeout=300)
     given = json.dumps([{"name": name, "statement": statement} for name, statement in named.items()])
     result = subprocess.run(
-        ["node", "lint.cjs"], cwd=LINT, input=given, capture_output=True, text=True, check=True, timeout=120
+        ["node", "lint.cjs"], cwd=LINT, input=given, capture_output=True, text=True, check=True, timeout=900
     )
     return json.loads(result.stdout)
 
