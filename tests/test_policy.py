@@ -148,6 +148,10 @@ QUESTIONS: dict[str, tuple[str, dict]] = {
         f"query ($a: ID!, $b: ID!) {{ connectionPaths(from: $a, to: $b, maxHops: 6, first: 10) {{ length nodes {{ {ANY} }} }} }}",
         {"a": A, "b": B},
     ),
+    "connected": (
+        "query ($a: ID!, $b: ID!) { connected(from: $a, to: $b) { connected hops } }",
+        {"a": A, "b": B},
+    ),
     "introducers": (
         f"query ($a: ID!, $b: ID!) {{ introducers(from: $a, to: $b, maxHops: 6) {{ share pathCount stakeholder {{ {ANY} }} }} }}",
         {"a": gid("k-wp-alpha"), "b": gid("k-wp-beta")},
