@@ -21,6 +21,8 @@ import httpx
 import pytest
 
 from graphsvc.engine import Engine
+from graphsvc.engine.trust import issue_token
+from graphsvc.engine.view import Role
 from graphsvc.generate import generate_city
 from graphsvc.store import open_store
 
@@ -75,9 +77,15 @@ class Server:
     process: subprocess.Popen
     url: str
     log: Output
+    token: str  # an editor's: it writes and asks for brokers
 
     def ask(self, query: str, variables: dict | None = None) -> dict:
-        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=30)
+        response = httpx.post(
+            f"{self.url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"authorization": f"Bearer {self.token}"},
+            timeout=30,
+        )
         body = response.json()
         assert response.status_code == 200 and "errors" not in body, body
         return body["data"]
@@ -93,8 +101,17 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def editor(city: Path) -> str:
+    store = open_store(city)
+    try:
+        return issue_token(store, Role.EDITOR)[0]
+    finally:
+        store.close()
+
+
 @pytest.fixture
-def server(city: Path) -> Iterator[Server]:
+def server(city: Path, editor: str) -> Iterator[Server]:
     port = free_port()
     env = {
         **os.environ,
@@ -112,7 +129,7 @@ def server(city: Path) -> Iterator[Server]:
         start_new_session=True,  # its own process group, as a shell gives a command run in a terminal
     )
     assert process.stderr is not None
-    running = Server(process, f"http://127.0.0.1:{port}", Output(process.stderr))
+    running = Server(process, f"http://127.0.0.1:{port}", Output(process.stderr), editor)
     try:
         if not running.log.wait_for(READY, timeout=120):
             pytest.fail("graphsvc serve did not come up:\n" + running.log.text)
