@@ -33,17 +33,18 @@ def test_the_api_serves_the_demo_city_from_neo4j(server: Database):
     settings = Settings(store=server.uri, neo4j_user=server.user, neo4j_password=server.password, demo=True)
     tokens = role_tokens(store)
     with TestClient(build_app(settings, store)) as client:
-        api = GraphQL(client, tokens["broker"])
+        api = GraphQL(client, tokens["broker"], tokens)
         found = api('query { stakeholders(search: "dock", kinds: [WIJKPARTNER]) { nodes { key } } }')
         assert "dock-utrecht" in keys_in(found)
         everyone = api("query { stakeholders(first: 100, kinds: [RESIDENT]) { totalCount nodes { key } } }")
         assert not keys_in(everyone) & set(PRIVATE)
-        created = api(
+        editor = api.as_role("editor")  # a broker may not write
+        created = editor(
             """mutation { createStakeholder(input: {kind: INITIATIVE, key: "taalcafe-bolt", name: "Taalcafé",
                themes: ["education"], areaCodes: ["BU03440322"]}) { stakeholder { id } userErrors { field } } }"""
         )["createStakeholder"]
         assert created["userErrors"] == []
-        linked = api(
+        linked = editor(
             "mutation ($s: ID!, $t: ID!) { link(input: {kind: WORKS_ON, sourceId: $s, targetId: $t}) { userErrors { field } } }",
             {"s": gid("Wijkpartner", "dock-utrecht"), "t": created["stakeholder"]["id"]},
         )
