@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from ..domain import GraphsvcError, ValidationError
+from ..domain import GraphsvcError, StoreUnavailableError, ValidationError
 from ..domain.model import utcnow
 from ..domain.trust import ApiToken, AuditEntry, digest, display_prefix, new_secret, well_formed
 from ..store import Store
@@ -105,7 +105,13 @@ class Tokens:
     def load(self, secret: str) -> ApiToken | None:
         """Ask the store for the token (in a worker thread: the store may be a server away)."""
         key = digest(secret)
-        token = self.store.find_token(key)
+        try:
+            token = self.store.find_token(key)
+        except StoreUnavailableError:  # the database is down: answer as last looked up, as reads go on
+            stale = self._found.get(key)
+            if stale is None:
+                raise
+            return stale[0]
         with self._lock:
             if len(self._found) >= CACHE_MAX:
                 self._found.clear()
