@@ -231,6 +231,7 @@ def in_process(store_path: Path, area: str, top: int, ids: list[str]) -> dict[st
 # -- the run ------------------------------------------------------------------------------------------------------------
 def run(args: argparse.Namespace, folder: Path, cleanup: ExitStack) -> dict[str, Any]:
     store = http.prepare_city(folder, args)
+    http.BEARER["token"] = http.broker_token(store)  # suggestions are answered to brokers, not to the public
     step("sampling visible stakeholders")
     nodes = [n for n in http.visible_stakeholders(store) if n.kind in KINDS]
     picked = random.Random(args.seed).sample(nodes, min(args.ids + 1, len(nodes)))
