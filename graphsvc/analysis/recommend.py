@@ -68,6 +68,7 @@ SUGGESTED: dict[NodeKind, frozenset[NodeKind]] = {
     NodeKind.MUNICIPALITY_ROLE: frozenset({_INITIATIVE, NodeKind.ORGANISATION}),
     NodeKind.RESIDENT: frozenset({_INITIATIVE}),
 }
+LIST_DEPTH = 20  # candidates per stakeholder (times ``top``) that an area's list chooses from
 # Which ranker ordered a list, in words (``ranker.RANKERS``).
 RANKED_BY = {
     "MODEL": Reason.of("RANKED_BY_MODEL"),
@@ -216,8 +217,9 @@ def recommend_many(
     found_all: list[Scored] = []
     for source in sources:
         if source in context.adjacency.index:
-            found = score(context, source, candidates(context, source, rejected), model, keep=top * 4)
-            found_all += found[: top * 4]
+            # deep enough that the cap per partner can spread: a learned model may put the same
+            # well-connected partners nearby at the top of every list of a district
+            found_all += score(context, source, candidates(context, source, rejected), model, keep=top * LIST_DEPTH)
         progress(1)
     found_all.sort(key=lambda s: (-s.total, s.source, s.target))
     given: Counter[str] = Counter()
