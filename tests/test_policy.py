@@ -4,8 +4,8 @@ an objecting resident and a stakeholder of another municipality are the only bri
 groups.
 
 Every cell holds two invariants. No id, key or name of a node the cell's viewer may not see is
-anywhere in the bytes of any answer. And the connection questions (connectionPaths, introducers,
-egoNetwork, the stakeholders search, collaborationSuggestions, communities, brokers) answer
+anywhere in the bytes of any answer. And the connection questions (connectionPaths, connected,
+introducers, egoNetwork, the stakeholders search, collaborationSuggestions, communities, brokers) answer
 exactly as they do on the same city with the hidden nodes deleted (a second store, imported from
 the document without them). A role that may not write changes nothing (the store's digest).
 

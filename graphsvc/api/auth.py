@@ -31,4 +31,6 @@ async def viewer_of(request: Request, engine: Engine) -> Viewer:
 
 def unauthorized(error: UnauthorizedError) -> JSONResponse:
     body = {"errors": [{"message": str(error), "extensions": {"code": error.code, "reason": error.reason}}]}
+    if error.status != 401:  # the token could not be checked now (the store is down)
+        return JSONResponse(body, error.status, headers={"Retry-After": "1"})
     return JSONResponse(body, 401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})

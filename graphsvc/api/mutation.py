@@ -7,6 +7,7 @@ Writes run in a worker thread (the store blocks) and return payloads: the change
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any, TypeVar
@@ -34,6 +35,7 @@ from .types.relation import Relation
 from .types.stakeholders import STAKEHOLDER_TYPES
 
 # Input field names where the import format's record key differs.
+log = logging.getLogger("graphsvc.api")
 RECORD_KEYS = {"key": "id", "area_codes": "areas", "source_id": "source", "target_id": "target"}
 INPUT_FIELDS = {"areas": "areaCodes", "id": "key", "source": "sourceId", "target": "targetId"}
 T = TypeVar("T")
@@ -93,7 +95,10 @@ async def audited(context: Context, action: str, subjects: list[str], detail: st
     """Write an act to the audit log (who, when, what, on whom: keys only) before answering."""
     audit = context.engine.trust.audit
     audit.record(context.viewer.label, action, subjects, detail)
-    await run(audit.flush)
+    try:
+        await run(audit.flush)
+    except GraphsvcError as error:  # the write is committed: never answer it as failed; the entry waits
+        log.warning("could not write the audit log now (%s); it is kept for the next write", error.code)
 
 
 @strawberry.type

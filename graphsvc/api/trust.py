@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -26,7 +27,7 @@ from ..engine import Role, View, Viewer
 from ..engine.trust import Audit, issue_token
 from .context import Context
 from .ids import decode, encode
-from .mutation import errors_of, run
+from .mutation import audited, errors_of, run
 from .permissions import root_fields
 from .types.pagination import PageInfo, check_first
 from .types.payloads import UserError
@@ -38,6 +39,7 @@ strawberry.enum(
     "tokens, erasure, objections and the audit log.",
 )
 AUDIT_CURSOR = "audit:"
+log = logging.getLogger("graphsvc.api")
 _flushing: dict[int, asyncio.Task] = {}
 
 
@@ -134,10 +136,8 @@ def audit_after(after: str | None) -> int:
 
 
 async def write_audit(context: Context, action: str, subjects: Iterable[str] = (), detail: str | None = None) -> None:
-    """Record a write in the audit log and flush it before the answer goes out."""
-    audit = context.engine.trust.audit
-    audit.record(context.viewer.label, action, subjects, detail)
-    await asyncio.to_thread(audit.flush)
+    """Record an act in the audit log and flush it before the answer goes out (``mutation.audited``)."""
+    await audited(context, action, list(subjects), detail)
 
 
 def within_scope(viewer: Viewer, municipalities: Iterable[str] | None) -> bool:
@@ -323,7 +323,11 @@ def schedule_flush(audit: Audit) -> None:
     async def flush() -> None:
         while audit.pending:
             await asyncio.sleep(FLUSH_EVERY)
-            await asyncio.to_thread(audit.flush)
+            try:
+                await asyncio.to_thread(audit.flush)
+            except Exception as error:  # the store is down: the entries wait for the next try
+                log.warning("could not write the audit log now (%s); trying again", type(error).__name__)
+                await asyncio.sleep(5)
 
     _flushing[id(audit)] = asyncio.get_running_loop().create_task(flush())
 

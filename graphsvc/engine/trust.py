@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from ..domain import GraphsvcError, StoreUnavailableError, ValidationError
+from ..domain import GraphsvcError, ValidationError
 from ..domain.model import utcnow
 from ..domain.trust import ApiToken, AuditEntry, digest, display_prefix, new_secret, well_formed
 from ..store import Store
@@ -32,10 +32,17 @@ class UnauthorizedError(GraphsvcError):
     """The request carried a token that grants nothing: answered with 401."""
 
     code = "UNAUTHENTICATED"
+    status = 401
 
     def __init__(self, message: str, reason: str):
         super().__init__(message)
         self.reason = reason  # UNKNOWN, EXPIRED or REVOKED (the last two only for a well-formed token)
+
+
+class TokenCheckUnavailable(UnauthorizedError):
+    """The token could not be checked (the store is down and never answered for it): 503, not 401."""
+
+    status = 503
 
 
 def viewer_of(token: ApiToken) -> Viewer:
@@ -103,15 +110,20 @@ class Tokens:
         return False, None
 
     def load(self, secret: str) -> ApiToken | None:
-        """Ask the store for the token (in a worker thread: the store may be a server away)."""
+        """Ask the store for the token (in a worker thread: the store may be a server away). While the
+        store cannot be reached, a token looked up before is trusted as it was (reads go on from the
+        projection); one never looked up cannot be checked: ``TokenCheckUnavailable``."""
         key = digest(secret)
         try:
             token = self.store.find_token(key)
-        except StoreUnavailableError:  # the database is down: answer as last looked up, as reads go on
-            stale = self._found.get(key)
-            if stale is None:
-                raise
-            return stale[0]
+        except Exception as error:
+            known = self._found.get(key)
+            if known is not None:
+                log.warning("could not check a token with the store (%s): using the last answer", type(error).__name__)
+                return known[0]
+            raise TokenCheckUnavailable(
+                "the store cannot be reached to check the API token; try again shortly", "UNAVAILABLE"
+            ) from error
         with self._lock:
             if len(self._found) >= CACHE_MAX:
                 self._found.clear()
