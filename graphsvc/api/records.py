@@ -108,7 +108,7 @@ class RecordMutations:
             node, moved = await run(lambda: merging.merge(context.engine, view, keep, gone))
         except GraphsvcError as error:
             return StakeholderPayload(user_errors=said(context, error))
-        await audited(context, "mergeStakeholders", [keep, gone], f"{gone} into {keep}: {moved} relations moved")
+        await audited(context, "mergeStakeholders", [keep, gone], f"{moved} relations moved")
         return stakeholder_payload(context, node)
 
     @strawberry.mutation(
