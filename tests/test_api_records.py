@@ -10,6 +10,7 @@ from graphsvc.engine.trust import issue_token
 from graphsvc.engine.view import Role
 
 from .api_client import GraphQL, gid
+from .test_rights import audit_log
 
 SIMILAR = """
 query ($name: String!, $area: String, $kind: StakeholderKind) {
@@ -203,6 +204,20 @@ def test_a_hidden_or_out_of_scope_record_is_answered_like_a_missing_one(api: Gra
     ]["nodes"][0]["id"]
     assert refusal(utrecht, resident, amstelveen) == missing, "another municipality: as if missing"
     assert editor(RECORD, {"id": amstelveen})["node"] is not None, "and nothing was written"
+
+
+def test_erasing_a_merged_resident_leaves_neither_key_in_the_audit_log(api: GraphQL, editor: GraphQL):
+    first = create(editor, "RESIDENT", "Sanne de B.", areaCodes=["BU03440311"], visibility="PRIVATE")
+    second = create(editor, "RESIDENT", "Sanne de Boer", areaCodes=["BU03440311"], contact="06-12345678")
+    link(editor, "MEMBER_OF", second["id"], gid("Initiative", "buurtmoestuin-taagdreef"))
+    assert editor(MERGE, {"keep": first["id"], "merge": second["id"]})["mergeStakeholders"]["userErrors"] == []
+    admin = api.as_role("admin")
+    before = str(audit_log(admin))
+    assert first["key"] in before and second["key"] in before
+    erased = admin("mutation ($id: ID!) { eraseResident(id: $id) { userErrors { code } } }", {"id": first["id"]})
+    assert erased["eraseResident"]["userErrors"] == []
+    after = str(audit_log(admin))
+    assert first["key"] not in after and second["key"] not in after, "both keys named them"
 
 
 # -- meetings --------------------------------------------------------------------------------------
