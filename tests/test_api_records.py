@@ -137,6 +137,10 @@ def test_a_merge_keeps_every_tie_and_both_histories(api: GraphQL, editor: GraphQ
     moved = link(editor, "SUPPORTS", oso, twin["id"], since="2024-09-15", strength=0.7, provenance="steunverklaring")
     moved_too = link(editor, "WORKS_ON", gid("Resident", "res-overvecht-006"), twin["id"])  # a private resident
     between = link(editor, "PARTNERS_WITH", keep["id"], twin["id"])
+    review = "mutation ($s: ID!, $t: ID!) { reviewSuggestion(sourceId: $s, targetId: $t, verdict: REJECTED) { userErrors { code } } }"
+    assert editor(review, {"s": twin["id"], "t": gid("Organisation", "buurthuis-zambesi")})["reviewSuggestion"] == {
+        "userErrors": []
+    }
     assert offered(editor, "Buurtkamer Vechtzoom", "BU03440331")[:2] == [keep["key"], twin["key"]]
 
     merged = editor(MERGE, {"keep": keep["id"], "merge": twin["id"]})["mergeStakeholders"]
@@ -164,6 +168,11 @@ def test_a_merge_keeps_every_tie_and_both_histories(api: GraphQL, editor: GraphQ
     assert actions[0] == "mergeStakeholders" and actions.count("createStakeholder") == 2, "both histories"
     assert actions.count("link") == 4
     assert record["history"] == sorted(record["history"], key=lambda e: e["at"], reverse=True)
+
+    reviews = api("query { suggestionReviews(first: 100) { nodes { verdict source { key } target { key } } } }")
+    assert {"verdict": "REJECTED", "source": {"key": keep["key"]}, "target": {"key": "buurthuis-zambesi"}} in reviews[
+        "suggestionReviews"
+    ]["nodes"], "a verdict on the merged record is one on the kept record"
 
     broker = api(RECORD, {"id": keep["id"]})["node"]
     assert broker["mergedFrom"] is None and broker["history"] is None, "editors only"
