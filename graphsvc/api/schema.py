@@ -16,6 +16,7 @@ from .limits import Limits, NoIntrospection, limits_rule
 from .mutation import Mutation
 from .permissions import Permissions
 from .query import Query
+from .records import RecordMutations, RecordQueries
 from .suggestions import SuggestionMutations, SuggestionQueries
 from .trust import AuditReads, TrustMutations, TrustQueries
 from .types.meeting import Meeting
@@ -40,9 +41,19 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return Schema(
         query=merge_types(
             "Query",
-            (Query, IntelligenceQueries, SuggestionQueries, TrustQueries, ConfirmationQueries, AreaChangeQueries),
+            (
+                Query,
+                IntelligenceQueries,
+                SuggestionQueries,
+                TrustQueries,
+                ConfirmationQueries,
+                AreaChangeQueries,
+                RecordQueries,
+            ),
         ),
-        mutation=merge_types("Mutation", (Mutation, SuggestionMutations, TrustMutations, ConfirmationMutations)),
+        mutation=merge_types(
+            "Mutation", (Mutation, SuggestionMutations, TrustMutations, ConfirmationMutations, RecordMutations)
+        ),
         types=[*STAKEHOLDER_TYPES.values(), Meeting],
         extensions=[
             lambda: MaxTokensLimiter(settings.max_tokens),
