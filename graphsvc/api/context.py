@@ -21,6 +21,7 @@ from ..analysis import Measures
 from ..domain import Relation, RelationKind
 from ..engine import BROKER, Engine, View, Viewer
 from ..settings import Settings
+from .ratelimit import RateLimiter
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Context:
     measures: Measures
     viewer: Viewer = BROKER
     language: str = "en"  # of reasons and explanations: "nl" or "en" (``words.language_of`` the Accept-Language)
+    registering: RateLimiter | None = None  # the app's budget for self-registrations (GRAPHSVC_REGISTER_RATE_LIMIT)
     relations: DataLoader[int, Relation | None] = field(init=False)
 
     def __post_init__(self) -> None:
