@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from graphsvc.api.app import build_app
 from graphsvc.api.registration import MESSAGES
 from graphsvc.domain.model import utcnow
-from graphsvc.domain.registration import CONSENT_VERSION
+from graphsvc.domain.registration import CONSENT_VERSION, code_digest
 from graphsvc.engine import Engine
 from graphsvc.engine.retention import registrations_past
 from graphsvc.interchange.files import export_document
@@ -199,9 +199,22 @@ def test_a_registrant_withdraws_after_approval_and_is_gone(api: GraphQL):
     assert gone == {"withdrawn": True, "userErrors": []}
     assert admin(SEARCH, {"q": "Noor Aanmelder"})["stakeholders"]["totalCount"] == 0
     store = engine_of(api).store
-    assert store.read_nodes([person["key"]]) == {} and store.registration_by_code(made["withdrawalCode"]) is None
+    assert (
+        store.read_nodes([person["key"]]) == {}
+        and store.registration_by_code(code_digest(made["withdrawalCode"])) is None
+    )
     everything = json.dumps(export_document(store)) + json.dumps(admin(AUDIT))
     assert person["key"] not in everything and "Aanmelder" not in everything, "erased: a label names them from now on"
+
+
+def test_erasing_a_self_registered_resident_takes_their_registration_with_them(api: GraphQL):
+    made = register(api.as_role("public"), RESIDENT)
+    person = api.as_role("editor")(APPROVE, {"id": made["registrationId"]})["approveRegistration"]["stakeholder"]
+    erase = "mutation ($id: ID!) { eraseResident(id: $id) { erasedId userErrors { code } } }"
+    assert api.as_role("admin")(erase, {"id": person["id"]})["eraseResident"]["userErrors"] == []
+    assert engine_of(api).store.registration_by_code(code_digest(made["withdrawalCode"])) is None
+    late = api.as_role("public")(WITHDRAW, {"c": made["withdrawalCode"]})["withdrawRegistration"]
+    assert late["withdrawn"] is False and codes(late) == ["NOT_FOUND"]
 
 
 def test_a_sign_up_is_checked_as_a_stakeholder_is_and_every_problem_is_said_at_once(api: GraphQL):

@@ -182,6 +182,8 @@ def test_an_approved_registration_keeps_only_what_withdrawal_needs(store: Store)
     assert kept.consent_version == waiting.consent_version and kept.consented_at == waiting.consented_at
     assert store.registrations() == [], "no longer waiting"
     assert store.approve_registration(waiting.id, "res-other") is None, "decided once"
+    store.forget("res-0a1b2c3d4e5f", "erased-0123456789ab")
+    assert store.registration(waiting.id) is None, "erasing the stakeholder erases where it came from"
 
 
 def test_registrations_are_deleted_pending_or_approved(store: Store):

@@ -354,6 +354,9 @@ PENDING_REGISTRATIONS = "MATCH (r:Registration {state: 'PENDING'}) RETURN r.reco
 REGISTRATION = "MATCH (r:Registration {id: $id}) RETURN r.record AS record"
 REGISTRATION_BY_CODE = "MATCH (r:Registration {code: $code}) RETURN r.record AS record"
 APPROVE_REGISTRATION = (
-    "MATCH (r:Registration {id: $id, state: 'PENDING'}) SET r.state = 'APPROVED', r.record = $record RETURN r.id AS id"
+    "MATCH (r:Registration {id: $id, state: 'PENDING'})"
+    " SET r.state = 'APPROVED', r.record = $record, r.stakeholder = $stakeholder RETURN r.id AS id"
 )
 DELETE_REGISTRATIONS = "UNWIND $ids AS id MATCH (r:Registration {id: id}) DELETE r RETURN count(*) AS gone"
+# Erasure of a stakeholder that came from a self-registration: its withdrawal record goes too.
+FORGET_REGISTRATION = "MATCH (r:Registration {stakeholder: $id}) DELETE r"

@@ -399,6 +399,7 @@ class Neo4jStore:
     def forget(self, node_id: str, label: str) -> None:
         self._run_write(cypher.FORGET_IN_FEED, needle=json.dumps(node_id), reload=json.dumps({"reload": True}))
         self._run_write(cypher.FORGET_IN_AUDIT, id=node_id, label=label)
+        self._run_write(cypher.FORGET_REGISTRATION, id=node_id)
 
     # -- self-registration: (:Registration) nodes, apart from the graph (statements in ``cypher``) --
     def add_registration(self, registration: Registration) -> None:
@@ -429,7 +430,8 @@ class Neo4jStore:
             if found is None:
                 return None
             approved = Registration.from_record(json.loads(found["record"])).approved(stakeholder)
-            done = tx.run(cypher.APPROVE_REGISTRATION, id=key, record=json.dumps(approved.to_record())).single()
+            record = json.dumps(approved.to_record())
+            done = tx.run(cypher.APPROVE_REGISTRATION, id=key, record=record, stakeholder=stakeholder).single()
             return approved if done is not None else None
 
         return self._write(work)

@@ -159,7 +159,8 @@ class Store(Protocol):
 
     def forget(self, node_id: str, label: str) -> None:
         """Erasure: after the node is deleted, remove its id from the change feed (entries naming it
-        become 'reload') and put ``label`` for it in the audit log."""
+        become 'reload'), put ``label`` for it in the audit log, and delete the approved
+        self-registration it came from, if any."""
         ...
 
     # -- self-registration: sign-ups waiting for an editor, kept apart from the graph -----------

@@ -354,6 +354,7 @@ class SQLiteStore:
                 record = _record(str(text))
                 record["subjects"] = [label if s == node_id else s for s in record.get("subjects") or ()]
                 db.execute("UPDATE audit SET record = ? WHERE seq = ?", (_text(record), seq))
+            db.execute("DELETE FROM registrations WHERE json_extract(record, '$.stakeholder') = ?", (node_id,))
         with self._lock:  # deleted pages are zeroed (secure_delete); empty the WAL of their old copies too
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
