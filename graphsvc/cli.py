@@ -33,13 +33,7 @@ def command(func: Callable[[argparse.Namespace, Settings], int]) -> Callable[[ar
 @contextmanager
 def store_of(settings: Settings, location: str | None = None):
     """The store at ``location`` (default: the settings' store), with the settings' Neo4j login; closed after."""
-    store = open_store(
-        location or settings.store,
-        user=settings.neo4j_user,
-        password=settings.neo4j_password,
-        database=settings.neo4j_database,
-        page_items=settings.neo4j_page_items,
-    )
+    store = open_store(location or settings.store, **settings.store_options())
     try:
         yield store
     finally:

@@ -129,6 +129,15 @@ class Settings:
         values.update({k: v for k, v in flags.items() if v is not None})
         return replace(cls(), **values)
 
+    def store_options(self) -> dict[str, Any]:
+        """What ``store.open_store`` takes besides the location: the Neo4j login and import page size."""
+        return {
+            "user": self.neo4j_user,
+            "password": self.neo4j_password,
+            "database": self.neo4j_database,
+            "page_items": self.neo4j_page_items,
+        }
+
     @classmethod
     def documented(cls) -> list[tuple[str, str, str]]:
         """(env var, flag, description) of every setting, for help texts and the README."""
