@@ -12,7 +12,7 @@ import pytest
 
 from graphsvc.domain import Area, AreaLevel, Batch, Node, NodeKind, Relation, RelationKind, Theme, Visibility
 from graphsvc.domain.registration import Registration, code_digest, fingerprint, new_code, new_key
-from graphsvc.store import StakeholderQuery, Store
+from graphsvc.store import Store
 
 UTRECHT = [
     Area("GM0344", "Utrecht", AreaLevel.MUNICIPALITY, None, 2020),
@@ -121,17 +121,6 @@ def test_a_failing_batch_writes_nothing(store: Store):
     assert store.read_nodes(["new"]) == {} and store.version() == 1
 
 
-def test_stakeholders_are_queried_by_kind_area_theme_and_folded_text(store: Store):
-    seeded(store)
-    by_text = store.query(StakeholderQuery(text="oke nu"))
-    assert [n.id for n in by_text] == ["oke-nu"]
-    in_overvecht = store.query(StakeholderQuery(area="WK034403"))
-    assert [n.name for n in in_overvecht] == ["DOCK", "Fatima B.", "Oké Nu"], "ordered by name"
-    assert [n.id for n in store.query(StakeholderQuery(theme="care", kinds=frozenset({NodeKind.WIJKPARTNER})))] == [
-        "dock"
-    ]
-
-
 def test_everything_streams_in_pages_and_counts_add_up(store: Store):
     seeded(store)
     pages = list(store.iter_nodes(page=2))
@@ -150,7 +139,6 @@ def test_text_with_quotes_and_backslashes_round_trips(store: Store):
     store.apply(Batch(nodes=[Node("sluis", NodeKind.ORGANISATION, name, tags=("it's",))]))
     node = store.read_nodes(["sluis"])["sluis"]
     assert (node.name, node.tags) == (name, ("it's",))
-    assert [n.id for n in store.query(StakeholderQuery(text="residents' own"))] == ["sluis"]
 
 
 def registration(name: str = "Buurtmoestuin Taag", created: str = "2026-11-01T10:00:00+00:00", **more) -> Registration:
@@ -177,7 +165,7 @@ def test_registrations_wait_apart_from_the_graph(store: Store):
     assert store.registration(first.id) == first and store.registration_by_code(first.code) == first
     assert store.registration("reg-nobody") is None and store.registration_by_code("sha256$v1$00") is None
     assert store.version() == version and store.changes_since(version).version == version, "not in the feed"
-    assert store.counts() == counts and store.query(StakeholderQuery(text="taalcafe")) == []
+    assert store.counts() == counts
     assert [n.id for page in store.iter_nodes() for n in page] == ["dock", "oke-nu", "res-1"]
 
 
@@ -203,3 +191,31 @@ def test_registrations_are_deleted_pending_or_approved(store: Store):
     assert store.delete_registrations([pending.id, approved.id, "reg-nobody"]) == 2
     assert store.registration(pending.id) is None and store.registration_by_code(approved.code) is None
     assert store.delete_registrations([]) == 0
+
+
+def test_a_sqlite_file_of_an_older_version_is_brought_up_to_date_on_open(tmp_path):
+    """A file written before freshness was kept (no 'confirmed' column) and while nodes had a search
+    column: it opens, its facts read back as never confirmed, and new writes keep their day."""
+    import apsw
+
+    from graphsvc.store.sqlite import SQLiteStore
+
+    path = tmp_path / "old.sqlite"
+    old = apsw.Connection(str(path))
+    old.execute(
+        "CREATE TABLE nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, search TEXT NOT NULL,"
+        " record TEXT NOT NULL) WITHOUT ROWID;"
+        "CREATE TABLE relations (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,"
+        " since TEXT, until TEXT, strength REAL, role TEXT, note TEXT, provenance TEXT);"
+        'INSERT INTO nodes VALUES (\'a\', \'ORGANISATION\', \'A\', \'a\', \'{"id": "a", "kind": "ORGANISATION", "name": "A"}\');'
+        'INSERT INTO nodes VALUES (\'b\', \'ORGANISATION\', \'B\', \'b\', \'{"id": "b", "kind": "ORGANISATION", "name": "B"}\');'
+        "INSERT INTO relations VALUES (1, 'KNOWS', 'a', 'b', NULL, NULL, NULL, NULL, NULL, 'old');"
+    )
+    old.close()
+    store = SQLiteStore(path)
+    assert store.read_relations([1])[1].confirmed is None and store.read_nodes(["a"])["a"].confirmed is None
+    store.apply(Batch(relations=[Relation(None, RelationKind.KNOWS, "b", "a", confirmed="2026-12-01")]))
+    assert store.read_relations([2])[2].confirmed == "2026-12-01"
+    store.apply(Batch(nodes=[Node("c", NodeKind.ORGANISATION, "C")]))
+    assert sorted(store.read_nodes(["a", "b", "c"])) == ["a", "b", "c"]
+    store.close()

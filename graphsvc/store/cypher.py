@@ -296,6 +296,191 @@ NEXT_RELATION_ID = _per_relation_kind(
     "MATCH ()-[r:<KIND>]->() WHERE r.id >= $low RETURN min(r.id) AS id", joiner="\nUNION ALL\n"
 )
 
+AREAS = "UNWIND $rows AS row MERGE (a:Node {id: row.id}) ON CREATE SET a:Area WITH a, row WHERE a:Area SET a = row"
+# Nodes of one kind: new ones created with their labels, existing ones given the new record
+# (and the kind's labels, should the kind have changed).
+CREATE_NODES = _by_node_kind("UNWIND $rows AS row CREATE (n:Node<LABELS>) SET n = row")
+UPDATE_NODES = _by_node_kind(
+    f"UNWIND $rows AS row MATCH (n:Node {{id: row.id}}) SET n = row REMOVE n{_EVERY_KIND_LABEL} SET n<LABELS>"
+)
+# Relations by id, one indexed look-up per kind (an untyped pattern would scan every relationship).
+DELETE_RELATIONS = _per_relation_kind("CALL () { MATCH ()-[r:<KIND>]->() WHERE r.id IN $ids DELETE r }")
+# Relations of one kind, ids given (``row.props.id``). ``created`` tells whether every end was found.
+CREATE_RELATIONS = _by_relation_kind(
+    "UNWIND $rows AS row MATCH (s:Node {id: row.source}) MATCH (t:Node {id: row.target})"
+    " CREATE (s)-[r:<KIND>]->(t) SET r = row.props RETURN count(r) AS created"
+)
+# The highest relation id that goes with the nodes about to be deleted.
+HIGHEST_OF_NODES = "UNWIND $ids AS id MATCH (:Node {id: id})-[r]-() RETURN max(r.id) AS highest"
+DELETE_NODES = "UNWIND $ids AS id MATCH (n:Node {id: id}) DETACH DELETE n"
+DELETE_REVIEWS_FROM = "UNWIND $ids AS id MATCH (v:Review {source: id}) DELETE v"
+DELETE_REVIEWS_TO = "UNWIND $ids AS id MATCH (v:Review {target: id}) DELETE v"
+WRITE_REVIEWS = "UNWIND $rows AS row MERGE (v:Review {source: row.source, target: row.target}) SET v = row"
+# The highest relation id left, and the top of the ids reserved by large imports being written
+# (after a batch deleted what had the highest id: the next id is the highest left + 1, as in SQLite).
+HIGHEST_RELATION_ID = "\n".join(
+    [
+        "CALL () {",
+        _per_relation_kind(
+            "MATCH ()-[r:<KIND>]->() WHERE r.id IS NOT NULL RETURN r.id AS id ORDER BY r.id DESC LIMIT 1",
+            joiner="\nUNION ALL\n",
+        ),
+        "UNION ALL",
+        "MATCH (s:Stage) RETURN s.upTo - 1 AS id",
+        "}",
+        "RETURN max(id) AS highest",
+    ]
+)
+FINISH = "\n".join(
+    [
+        "MATCH (g:Graph {key: 'graph'})",
+        "SET g.nextId = $nextId",
+        "CREATE (:Change {version: g.version, token: $token, firstId: $first, payload: $payload})",
+    ]
+)
+
+# -- a large import: pages, then the switch -----------------------------------------------------
+# Reserve the ids of the import's new relations and record the import as being written.
+BEGIN_STAGE = "\n".join(
+    [
+        "MATCH (g:Graph {key: 'graph'})",
+        "SET g.nextId = g.nextId",
+        "WITH g, CASE WHEN g.nextId > $above THEN g.nextId ELSE $above END AS first",
+        "SET g.nextId = first + $numbered",
+        "CREATE (:Stage {token: $token, upTo: first + $numbered, touched: timestamp()})",
+        "RETURN first",
+    ]
+)
+# Each page first says the import is alive (no row: it was given up as abandoned, so fail).
+TOUCH_STAGE = "MATCH (s:Stage {token: $token}) SET s.touched = timestamp() RETURN s.token AS token"
+STAGE_AREAS = "UNWIND $rows AS row CREATE (a:Node:Area) SET a = row, a.stage = $token"
+STAGE_NODES = _by_node_kind("UNWIND $rows AS row CREATE (n:Node<LABELS>) SET n = row, n.stage = $token")
+STAGE_RELATIONS = _by_relation_kind(
+    "UNWIND $rows AS row MATCH (s:Node {id: row.source}) MATCH (t:Node {id: row.target})"
+    " CREATE (s)-[r:<KIND>]->(t) SET r = row.props, r.stage = $token RETURN count(r) AS created"
+)
+# In the batch's transaction: the staged import becomes visible (no row: it was given up).
+SWITCH_STAGE = "\n".join(
+    [
+        "MATCH (s:Stage {token: $token})",
+        "MATCH (g:Graph {key: 'graph'})",
+        "SET g.live = coalesce(g.live, []) + $token",
+        "DELETE s",
+        "RETURN $token AS token",
+    ]
+)
+# After the switch, in transactions of their own (auto-commit; may repeat): drop the tags.
+FINALIZE_NODES = "MATCH (n:Node) WHERE n.stage = $token CALL (n) { REMOVE n.stage } IN TRANSACTIONS OF $page ROWS"
+FINALIZE_RELATIONS = _by_relation_kind(
+    "MATCH ()-[r:<KIND>]->() WHERE r.stage = $token CALL (r) { REMOVE r.stage } IN TRANSACTIONS OF $page ROWS"
+)
+FINALIZED = "MATCH (g:Graph {key: 'graph'}) SET g.live = [t IN coalesce(g.live, []) WHERE t <> $token]"
+# Imports switched in whose tags are still there (their process ended before it finished).
+UNFINALIZED = "MATCH (g:Graph {key: 'graph'}) UNWIND coalesce(g.live, []) AS token RETURN token"
+# Imports that stopped before their switch: not touched for $seconds. ``ABANDON_STAGE`` takes
+# the stage's lock before checking again (a page may have touched it meanwhile).
+STALE_STAGES = "MATCH (s:Stage) WHERE s.touched < timestamp() - $seconds * 1000 RETURN s.token AS token"
+ABANDON_STAGE = "\n".join(
+    [
+        "MATCH (s:Stage {token: $token})",
+        "SET s.touched = s.touched",
+        "WITH s WHERE s.touched < timestamp() - $seconds * 1000",
+        "DELETE s",
+        "RETURN $token AS token",
+    ]
+)
+ABANDON_RELATIONS = _by_relation_kind(
+    "MATCH ()-[r:<KIND>]->() WHERE r.stage = $token CALL (r) { DELETE r } IN TRANSACTIONS OF $page ROWS"
+)
+ABANDON_NODES = "MATCH (n:Node) WHERE n.stage = $token CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $page ROWS"
+
+# -- reads --------------------------------------------------------------------------------------
+PING = "RETURN 1 AS ok"
+
+VERSION = "MATCH (g:Graph {key: 'graph'}) RETURN g.version AS version, g.nextId AS nextId"
+
+CHANGES_SINCE = "\n".join(
+    [
+        "MATCH (c:Change) WHERE c.version > $after",
+        "RETURN c.version AS version, c.firstId AS first, c.payload AS payload",
+        "ORDER BY version",
+    ]
+)
+
+READ_NODES = "\n".join(
+    [
+        _LIVE,
+        "UNWIND $ids AS id MATCH (n:Node {id: id})",
+        f"WHERE NOT n:Area AND {_visible('n')}",
+        "RETURN properties(n) AS props",
+    ]
+)
+
+# A page of nodes after ``$after`` in id order: a range scan of the unique index on ``Node.id``.
+NODE_PAGE = "\n".join(
+    [
+        _LIVE,
+        "MATCH (n:Node) WHERE n.id > $after",
+        f"WITH n, live ORDER BY n.id WHERE NOT n:Area AND {_visible('n')}",
+        "WITH n LIMIT $page",
+        "RETURN properties(n) AS props",
+    ]
+)
+
+_RELATION = (
+    "r.id AS id, type(r) AS kind, s.id AS source, t.id AS target, r.since AS since, r.until AS until,"
+    " r.strength AS strength, r.role AS role, r.note AS note, r.provenance AS provenance, r.confirmed AS confirmed"
+)
+_RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance, confirmed"
+
+READ_RELATIONS = "\n".join(
+    [
+        _LIVE,
+        "CALL (live) {",
+        _per_relation_kind(
+            f"MATCH (s)-[r:<KIND>]->(t) WHERE r.id IN $ids AND {_visible('r')} RETURN {_RELATION}",
+            joiner="\nUNION ALL\n",
+        ),
+        "}",
+        f"RETURN {_RELATION_COLUMNS}",
+    ]
+)
+# Pages are id ranges [low, high): ids are dense, numbered by the store.
+RELATION_PAGE = "\n".join(
+    [
+        _LIVE,
+        "CALL (live) {",
+        _per_relation_kind(
+            f"MATCH (s)-[r:<KIND>]->(t) WHERE r.id >= $low AND r.id < $high AND {_visible('r')} RETURN {_RELATION}",
+            joiner="\nUNION ALL\n",
+        ),
+        "}",
+        f"RETURN {_RELATION_COLUMNS}",
+    ]
+)
+# Edges for a rebuild, ``$chunk`` per record as lists in ``Edge`` order: the driver's cost is
+# per record (a third of the CPU of a record per edge).
+EDGE_PAGE = "\n".join(
+    [
+        _LIVE,
+        "CALL (live) {",
+        _per_relation_kind(
+            f"MATCH (s)-[r:<KIND>]->(t) WHERE r.id >= $low AND r.id < $high AND {_visible('r')}"
+            " RETURN [r.id, type(r), s.id, t.id, r.since, r.until, r.strength, r.confirmed] AS edge",
+            joiner="\nUNION ALL\n",
+        ),
+        "}",
+        "WITH edge ORDER BY edge[0]",
+        "WITH collect(edge) AS edges",
+        "UNWIND range(0, size(edges) - 1, $chunk) AS at",
+        "RETURN edges[at..at + $chunk] AS edges",
+    ]
+)
+# The lowest id at or above $low, per kind (to skip a gap in the ids).
+NEXT_RELATION_ID = _per_relation_kind(
+    "MATCH ()-[r:<KIND>]->() WHERE r.id >= $low RETURN min(r.id) AS id", joiner="\nUNION ALL\n"
+)
+
 # ``$within``: the code's digits when ``$area`` is a municipality or district (areas.within).
 QUERY_STAKEHOLDERS = "\n".join(
     [

@@ -62,11 +62,9 @@ from ..domain.areas import tree_order
 from ..domain.errors import GraphsvcError, Problem, ValidationError
 from ..domain.records import (
     area_from_record,
-    fold,
     node_from_record,
     relation_from_row,
     review_from_record,
-    search_text,
     to_area_record,
     to_node_record,
     to_review_record,
@@ -74,7 +72,7 @@ from ..domain.records import (
 from ..domain.registration import Registration
 from ..domain.trust import READ, ApiToken, AuditEntry
 from . import cypher
-from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
+from .protocol import Applied, Changes, Edge, feed_entry, fold_change
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -274,19 +272,6 @@ class Neo4jStore:
     def read_relations(self, ids: Sequence[int]) -> dict[int, Relation]:
         rows = self._rows(cypher.READ_RELATIONS, ids=list(ids))
         return {row["id"]: relation_from_row(tuple(row.values())) for row in rows}
-
-    def query(self, query: StakeholderQuery) -> list[Node]:
-        area = query.area
-        rows = self._rows(
-            cypher.QUERY_STAKEHOLDERS,
-            kinds=sorted(kind.value for kind in query.kinds or ()),
-            area=area,
-            within=area[2:] if area and area[:2] in ("GM", "WK") else None,
-            theme=query.theme,
-            text=fold(query.text) if query.text else None,
-            limit=query.limit,
-        )
-        return [node_from_record(row["props"]) for row in rows]
 
     def areas(self) -> list[Area]:
         return sorted((area_from_record(row["props"]) for row in self._rows(cypher.AREAS)), key=tree_order)
@@ -492,7 +477,7 @@ class Plan:
     def of(cls, batch: Batch) -> Plan:
         nodes: dict[str, list[dict]] = {kind.value: [] for kind in NODE_KINDS}
         for node in batch.nodes:
-            nodes[node.kind.value].append({**to_node_record(node), "search": search_text(node)})
+            nodes[node.kind.value].append(to_node_record(node))
         arriving = {node.id for node in batch.nodes} | {area.code for area in batch.areas}
         return cls(
             batch=batch,

@@ -2,7 +2,7 @@
 
 Every backend (SQLite embedded, Neo4j over Bolt) implements ``Store`` and passes the one
 contract suite in ``tests/test_store_contract.py``. The interface is small on purpose:
-write batches atomically, read by id, query stakeholders, stream everything, and a version
+write batches atomically, read by id, stream everything, and a version
 counter with a change feed so that projections in several processes stay in step.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from ..domain import Area, Batch, Node, NodeKind, Relation, Review, Theme
+from ..domain import Area, Batch, Node, Relation, Review, Theme
 from ..domain.registration import Registration
 from ..domain.trust import ApiToken, AuditEntry
 
@@ -62,15 +62,6 @@ class Changes:
     reviews: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class StakeholderQuery:
-    kinds: frozenset[NodeKind] | None = None
-    area: str | None = None
-    theme: str | None = None
-    text: str | None = None
-    limit: int = 100
-
-
 @runtime_checkable
 class Store(Protocol):
     """Durable storage of the graph. Every write is one transaction: all of it or none."""
@@ -99,10 +90,6 @@ class Store(Protocol):
     def read_nodes(self, ids: Sequence[str]) -> dict[str, Node]: ...
 
     def read_relations(self, ids: Sequence[int]) -> dict[int, Relation]: ...
-
-    def query(self, query: StakeholderQuery) -> list[Node]:
-        """Stakeholders by kind, area code, theme key and folded text, by name."""
-        ...
 
     def areas(self) -> list[Area]:
         """Every area, parents before children (``areas.tree_order``)."""

@@ -23,35 +23,32 @@ from datetime import datetime
 from itertools import compress, islice
 from operator import not_
 from pathlib import Path
-from typing import cast
 
 import apsw
 import msgspec
 
-from ..domain import Area, Batch, Node, Relation, Review, Theme, within
+from ..domain import Area, Batch, Node, Relation, Review, Theme
 from ..domain.areas import tree_order
 from ..domain.model import relation_ids
 from ..domain.records import (
     area_from_record,
-    fold,
     node_from_record,
     relation_from_row,
     review_from_record,
-    search_text,
     to_area_record,
     to_node_record,
     to_review_record,
 )
 from ..domain.registration import APPROVED, PENDING, Registration
 from ..domain.trust import READ, ApiToken, AuditEntry
-from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
+from .protocol import Applied, Changes, Edge, feed_entry, fold_change
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS themes (key TEXT PRIMARY KEY, label_nl TEXT NOT NULL, label_en TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS areas (code TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, search TEXT NOT NULL, record TEXT NOT NULL
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, record TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind);
 CREATE TABLE IF NOT EXISTS relations (
@@ -98,10 +95,13 @@ class SQLiteStore:
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('version', 0)")
 
     def _add_missing_columns(self) -> None:
-        """Bring a file written by an older version up to date: columns added since are empty there."""
+        """Bring a file written by an older version up to date: columns added since are empty there,
+        and columns no longer kept are dropped."""
         have = {row[1] for row in self._db.execute("PRAGMA table_info(relations)")}
         if "confirmed" not in have:  # facts written before freshness was kept: never confirmed
             self._db.execute("ALTER TABLE relations ADD COLUMN confirmed TEXT")
+        if "search" in {row[1] for row in self._db.execute("PRAGMA table_info(nodes)")}:
+            self._db.execute("ALTER TABLE nodes DROP COLUMN search")  # searching is the view's (View.search)
 
     def _connect(self) -> apsw.Connection:
         """A connection in autocommit mode; threads share it, always under ``self._lock``."""
@@ -112,8 +112,6 @@ class SQLiteStore:
         db.pragma("foreign_keys", "OFF")
         db.pragma("secure_delete", "ON")  # erasure: a deleted row's bytes are overwritten, not left in free pages
         db.pragma("threads", 2)  # sorter threads: building the relation indexes of 1M rows takes 0.57 s, not 0.65
-        # within takes two str: apsw's stub types a scalar function as taking any SQLite value
-        db.create_scalar_function("within", cast("apsw.ScalarProtocol", within), 2, deterministic=True)
         return db
 
     @contextmanager
@@ -140,7 +138,7 @@ class SQLiteStore:
                 [(a.code, _text(to_area_record(a))) for a in batch.areas],
             )
             first_id, node_rows = self._write_relations(db, batch.relations, lambda: _node_rows(batch.nodes))
-            db.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?)", node_rows)
+            db.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?)", node_rows)
             self._delete(db, batch)
             db.executemany(
                 "INSERT OR REPLACE INTO reviews VALUES (?, ?, ?)",
@@ -232,26 +230,6 @@ class SQLiteStore:
             for row in self._read(f"SELECT {RELATION_COLUMNS} FROM relations WHERE id IN ({marks})", chunk):
                 found[row[0]] = relation_from_row(row)
         return found
-
-    def query(self, query: StakeholderQuery) -> list[Node]:
-        kinds = sorted(k.value for k in (query.kinds or ()))
-        sql = ["SELECT record FROM nodes WHERE kind NOT IN ('MEETING')"]
-        params: list = []
-        if kinds:
-            sql.append(f"AND kind IN ({','.join('?' * len(kinds))})")
-            params += kinds
-        if query.area:
-            sql.append("AND EXISTS (SELECT 1 FROM json_each(record, '$.areas') a WHERE within(a.value, ?))")
-            params.append(query.area)
-        if query.theme:
-            sql.append("AND EXISTS (SELECT 1 FROM json_each(record, '$.themes') t WHERE t.value = ?)")
-            params.append(query.theme)
-        if query.text:
-            sql.append("AND instr(search, ?) > 0")
-            params.append(fold(query.text))
-        sql.append("ORDER BY name, id LIMIT ?")
-        params.append(query.limit)
-        return [node_from_record(_record(r)) for (r,) in self._read(" ".join(sql), params)]
 
     def areas(self) -> list[Area]:
         areas = [area_from_record(_record(r)) for (r,) in self._read("SELECT record FROM areas")]
@@ -428,7 +406,7 @@ class SQLiteStore:
 
 
 def _node_rows(nodes: list[Node]) -> list[tuple]:
-    return [(n.id, n.kind.value, n.name, search_text(n), _text(to_node_record(n))) for n in nodes]
+    return [(n.id, n.kind.value, n.name, _text(to_node_record(n))) for n in nodes]
 
 
 def _text(record: object) -> str:
