@@ -80,3 +80,16 @@ def test_a_change_reads_as_a_sentence_with_names_days_and_relation_words(demo_en
     )
     assert say(reason, "nl", view) == "begonnen: DOCK is actief in Overvecht (WK034403) (vanaf 1 maart 2026)"
     assert say(reason, "en", view) == "started: DOCK is active in Overvecht (WK034403) (from 1 March 2026)"
+
+
+def test_the_page_names_every_score_part_in_both_languages():
+    """The explorer labels a suggestion's and a match's score parts (``part_<name>`` in i18n.js)."""
+    from dataclasses import fields
+
+    from graphsvc.analysis.features import FEATURES
+    from graphsvc.analysis.matching import MatchWeights
+
+    text = (PACKAGE / "static" / "js" / "i18n.js").read_text(encoding="utf-8")
+    dutch, english = text.split("\n  en: {", 1)
+    for name in (*FEATURES, *(f.name for f in fields(MatchWeights))):
+        assert f"part_{name}:" in dutch and f"part_{name}:" in english, name
