@@ -93,6 +93,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "RANKED_BY_RESOURCE_ALLOCATION": "gerangschikt op resource allocation: dat voorspelde de groei van dit netwerk beter dan het geleerde model",
         "RANKED_BY_JACCARD": "gerangschikt op Jaccard: dat voorspelde de groei van dit netwerk beter dan het geleerde model",
         "RANKED_BY_PREFERENTIAL_ATTACHMENT": "gerangschikt op het aantal banden van beiden: dat voorspelde de groei van dit netwerk beter dan het geleerde model",
+        # records: duplicates, merging, meetings (``api/records.py``: messages and where a tie comes from)
+        "MET_AT": "ontmoet op {nodes} op {day}",
+        "MET_AT_UNDATED": "ontmoet op {nodes}",
+        "MERGE_SAME_RECORD": "kies twee verschillende records om samen te voegen",
+        "MERGE_KINDS_DIFFER": "alleen records van dezelfde soort kunnen worden samengevoegd",
+        "MERGE_TIE_MISFITS": "een band van het record dat opgaat, past niet bij het record dat blijft; er is niets veranderd",
+        "MEETING_WITHOUT_AREA": "noem ten minste één gebied waar de bijeenkomst over ging",
+        "NOT_AN_ATTENDEE": "was niet bij deze bijeenkomst",
     },
     "en": {
         "THEMES_NONE_ASKED": "the initiative names no themes",
@@ -146,6 +154,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "RANKED_BY_RESOURCE_ALLOCATION": "ranked by resource allocation: on this network's history it predicted better than the learned model",
         "RANKED_BY_JACCARD": "ranked by Jaccard: on this network's history it predicted better than the learned model",
         "RANKED_BY_PREFERENTIAL_ATTACHMENT": "ranked by how many ties both have: on this network's history that predicted better than the learned model",
+        # records: duplicates, merging, meetings (``api/records.py``: messages and where a tie comes from)
+        "MET_AT": "met at {nodes} on {day}",
+        "MET_AT_UNDATED": "met at {nodes}",
+        "MERGE_SAME_RECORD": "choose two different records to merge",
+        "MERGE_KINDS_DIFFER": "only records of the same kind can be merged",
+        "MERGE_TIE_MISFITS": "a tie of the record merged away does not fit the record kept; nothing was changed",
+        "MEETING_WITHOUT_AREA": "name at least one area the meeting was about",
+        "NOT_AN_ATTENDEE": "did not attend this meeting",
     },
 }
 _AND = {"nl": "en", "en": "and"}

@@ -207,6 +207,13 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
         f"query {{ suggestionReviews {{ nodes {{ verdict source {{ {ANY} }} target {{ {ANY} }} }} }} }}",
         {},
     ),
+    "similarStakeholders": (
+        f'query {{ similarStakeholders(name: "Otto Bezwaar") {{ score stakeholder {{ {STAKEHOLDER} }} }} '
+        f'b: similarStakeholders(name: "Amstelveense Brug") {{ stakeholder {{ {STAKEHOLDER} }} }} '
+        f'c: similarStakeholders(name: "Pieter Geheim", areaCode: "{UTRECHT}") {{ stakeholder {{ {STAKEHOLDER} }} }} }}',
+        {},
+    ),
+    "meetings": ("query { meetings(first: 50) { totalCount nodes { key name } } }", {}),
     "me": ("query { me { role municipalities label } }", {}),
     "tokens": ("query { tokens { prefix role municipalities } }", {}),
     "auditLog": ("query { auditLog(first: 100) { entries { who action subjects } } }", {}),
@@ -235,6 +242,21 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
                 "stakeholders": [{"id": "k-imported", "kind": "ORGANISATION", "name": "Ingevoerd", "areas": [UTRECHT]}]
             }
         },
+    ),
+    "recordMeeting": (
+        'mutation ($a: ID!, $b: ID!) { recordMeeting(input: {name: "Buurtavond", date: "2026-03-12", '
+        f'areaCodes: ["{UTRECHT}"], attendeeIds: [$a, $b]}}) {{ meeting {{ key name }} userErrors {{ code }} }} }}',
+        {"a": gid("k-org-alpha"), "b": gid("k-wp-alpha")},
+    ),
+    "tieFromMeeting": (
+        "mutation ($m: ID!, $a: ID!, $b: ID!) { tieFromMeeting(meetingId: $m, sourceId: $a, targetId: $b) "
+        "{ relation { id } userErrors { code } } }",
+        {"m": encode("Meeting", "k-no-meeting"), "a": gid("k-org-alpha"), "b": gid("k-wp-alpha")},
+    ),
+    "mergeStakeholders": (
+        f"mutation ($a: ID!, $b: ID!) {{ mergeStakeholders(keepId: $a, mergeId: $b) {{ stakeholder {{ {STAKEHOLDER} "
+        "mergedFrom history { action detail } } userErrors { code } } }",
+        {"a": gid("k-org-alpha"), "b": gid("k-org-elsewhere-x4")},
     ),
     "deleteStakeholder": (
         "mutation ($a: ID!) { deleteStakeholder(id: $a) { deletedId userErrors { code } } }",

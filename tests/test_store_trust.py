@@ -67,3 +67,21 @@ def test_forgetting_a_node_removes_its_id_from_the_feed_and_the_audit_log(store:
     assert store.read_nodes(["res-1"]) == {} and all(
         r.source != "res-1" for page in store.iter_relations() for r in page
     )
+
+
+def test_a_records_history_is_the_acts_naming_it_newest_first(store: Store):
+    store.append_audit(
+        [
+            AuditEntry(NOW, "gsvc_abc", "createStakeholder", ("buurtteam-a",), "WIJKPARTNER"),
+            AuditEntry(NOW, "gsvc_abc", "createStakeholder", ("buurtteam-b",), "WIJKPARTNER"),
+            AuditEntry(NOW, "gsvc_abc", "read:stakeholder", ("buurtteam-a",)),  # a read is no act on it
+            AuditEntry(NOW, "gsvc_abc", "link", ("dock", "buurtteam-b"), "relation 7 KNOWS"),
+            AuditEntry(NOW, "gsvc_abc", "updateStakeholder", ("dock",), "name"),
+            AuditEntry(NOW, "gsvc_abc", "mergeStakeholders", ("buurtteam-a", "buurtteam-b"), "buurtteam-b"),
+        ]
+    )
+    both = store.history(["buurtteam-a", "buurtteam-b"])
+    assert [e.action for e in both] == ["mergeStakeholders", "link", "createStakeholder", "createStakeholder"]
+    assert [e.seq for e in both] == sorted((e.seq for e in both), reverse=True)
+    assert [e.action for e in store.history(["buurtteam-a"], first=1)] == ["mergeStakeholders"]
+    assert store.history(["nobody"]) == [] and store.history([]) == []

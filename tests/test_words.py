@@ -52,6 +52,7 @@ def test_every_phrase_fills_in(demo_engine: Engine, language: str):
         "other": "WK034403",
         "nodes": ("dock-utrecht",),
         "names": ("Oke Nu",),
+        "day": "2019-01-29",
     }
     for code, template in CATALOGUE[language].items():
         used = {name for name in re.findall(r"\{(\w+)", template)}

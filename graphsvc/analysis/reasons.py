@@ -8,6 +8,7 @@ English, both complete). Parameters name what the reason rests on, by kind of va
 * ``themes``: theme keys; ``needs``: need keys (``kinds.Need``);
 * ``area``, ``other``: CBS area codes; ``nodes``: stakeholder or meeting ids;
 * ``names``: display names already chosen (e.g. initiatives a partner worked with).
+* ``day``: a date, ISO (YYYY-MM-DD).
 
 >>> Reason.of("THEMES_SHARED", themes=("care",), n=1, total=2).params["total"]
 2

@@ -57,6 +57,11 @@ ROOT_FIELDS: dict[str, Permission | None] = {  # None: anyone, answered from the
     "unlink": WRITE,
     "reviewSuggestion": WRITE,
     "importGraph": WRITE,  # replacing existing records needs ADMINISTER as well (checked by the import)
+    "similarStakeholders": WRITE,  # offered to an editor before a create
+    "meetings": ASK,
+    "mergeStakeholders": WRITE,
+    "recordMeeting": WRITE,
+    "tieFromMeeting": WRITE,
     "me": None,
     "tokens": ADMINISTER,
     "auditLog": ADMINISTER,

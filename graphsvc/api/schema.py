@@ -14,6 +14,7 @@ from .limits import Limits, NoIntrospection, limits_rule
 from .mutation import Mutation
 from .permissions import Permissions
 from .query import Query
+from .records import RecordMutations, RecordQueries
 from .suggestions import SuggestionMutations, SuggestionQueries
 from .trust import AuditReads, TrustMutations, TrustQueries
 from .types.meeting import Meeting
@@ -36,8 +37,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection:
         rules.append(NoIntrospection)
     return Schema(
-        query=merge_types("Query", (Query, IntelligenceQueries, SuggestionQueries, TrustQueries)),
-        mutation=merge_types("Mutation", (Mutation, SuggestionMutations, TrustMutations)),
+        query=merge_types("Query", (Query, IntelligenceQueries, SuggestionQueries, TrustQueries, RecordQueries)),
+        mutation=merge_types("Mutation", (Mutation, SuggestionMutations, TrustMutations, RecordMutations)),
         types=[*STAKEHOLDER_TYPES.values(), Meeting],
         extensions=[
             lambda: MaxTokensLimiter(settings.max_tokens),

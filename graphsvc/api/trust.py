@@ -21,7 +21,7 @@ from strawberry.types.graphql import OperationType
 
 from ..domain import GraphsvcError, NodeKind, NotFoundError, ValidationError
 from ..domain.model import utcnow
-from ..domain.trust import ERASED, parse_duration
+from ..domain.trust import ERASED, READ, parse_duration
 from ..domain.trust import ApiToken as DomainToken
 from ..engine import Role, View, Viewer
 from ..engine.trust import Audit, issue_token
@@ -351,5 +351,5 @@ class AuditReads(SchemaExtension):
             audit = context.engine.trust.audit
             document = run_.graphql_document
             fields = ",".join(root_fields(document, run_.operation_name)) if document else ""
-            audit.record(context.viewer.label, f"read:{fields}", subjects)
+            audit.record(context.viewer.label, f"{READ}{fields}", subjects)
             schedule_flush(audit)

@@ -58,3 +58,8 @@ class StoreUnavailableError(GraphsvcError):
     """The store cannot be reached; nothing was written."""
 
     code = "STORE_UNAVAILABLE"
+
+
+def refusal(code: str, field: str, message: str) -> ValidationError:
+    """Invalid input with a code of its own (which ``words`` can put into the caller's language)."""
+    return ValidationError(message, problems=[Problem(code, field, message)])

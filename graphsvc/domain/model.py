@@ -53,6 +53,7 @@ class Node(msgspec.Struct, frozen=True, gc=False):
     holder: str | None = None  # municipality roles: the holder's name, optional
     place: str | None = None  # meetings
     objected: bool = False  # residents: objected to the processing (AVG art. 21): in no answer while weighed
+    merged_from: tuple[str, ...] = ()  # keys of the records merged into this one (their history is its history)
     created_at: datetime = EPOCH
     updated_at: datetime = EPOCH
 

@@ -101,6 +101,7 @@ def to_node_record(node: Node) -> dict[str, Any]:
         ("holder", node.holder),
         ("place", node.place),
         ("objected", node.objected or None),
+        ("mergedFrom", node.merged_from),
         ("createdAt", None if node.created_at == EPOCH else node.created_at),
         ("updatedAt", None if node.updated_at == EPOCH else node.updated_at),
     ):
@@ -149,6 +150,7 @@ def node_from_record(record: dict[str, Any]) -> Node:
         holder=record.get("holder"),
         place=record.get("place"),
         objected=record.get("objected") is True,
+        merged_from=tuple(record.get("mergedFrom", ())),
         created_at=stamp("createdAt"),
         updated_at=stamp("updatedAt"),
     )

@@ -134,6 +134,9 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{units[text[-1]]: int(text[:-1])})
 
 
+READ = "read:"  # how the action of a read that named residents begins (``read:connectionPaths``)
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One act in the audit log: who (a token's display prefix, 'public' or 'cli'), when, what,

@@ -53,6 +53,7 @@ NODE_KEYS = {
     "place",
     "date",
     "objected",
+    "mergedFrom",
     "createdAt",
     "updatedAt",
 }
@@ -295,6 +296,7 @@ class Validator:
             holder=self._text(row, "holder", where, limit=MAX_NAME),
             place=self._text(row, "place", where, limit=MAX_NAME),
             objected=self._flag(row, "objected", where),
+            merged_from=self._list(row, "mergedFrom", where),
             created_at=self._stamp(row, "createdAt", where) or self.context.created_at(node_id) or self.now,
             updated_at=self._stamp(row, "updatedAt", where) or self.now,
         )

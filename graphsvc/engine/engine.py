@@ -306,7 +306,8 @@ class Engine:
             self._commit(Batch(delete_nodes=[node_id]))
         label = erased_label()
         self.trust.audit.flush()  # pending entries naming them reach the store before it forgets them
-        self.store.forget(node_id, label)
+        for key in (node_id, *node.merged_from):  # the keys of records merged into theirs named them too
+            self.store.forget(key, label)
         return label
 
     def set_objected(self, node_id: str, objected: bool) -> Node:

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import networkx as nx
+from rapidfuzz import fuzz, process, utils
 
 from ..domain import Area, Node, NodeKind, NotFoundError, RelationKind, Review, Theme, Visibility
 from ..domain.areas import containers, within
@@ -34,6 +35,7 @@ from ..domain.records import fold
 from ..domain.timeline import NO_DATE, holds, ordinal, recency
 from .projection import Projection
 
+SIMILAR_ENOUGH = 0.8  # how alike two names must be (0..1) for one record to look like a duplicate of the other
 UNKNOWN_STRENGTH = 0.5  # the strength of a tie nobody rated: neither weak nor strong
 # On an equal match, a search lists partners and organisations before initiatives and residents.
 KIND_ORDER = {
@@ -72,6 +74,15 @@ def match_rank(words: list[str], node: Node) -> int:
         return 2
     tag_words = [*name_words, *fold(" ".join(node.tags)).split()]
     return 3 if all(any(t.startswith(w) for t in tag_words) for w in words) else 4
+
+
+def comparable(name: str) -> str:
+    """A name as names are compared for likeness: folded, with punctuation as spaces.
+
+    >>> comparable("Buurtteam Overvecht-Noord"), comparable("Oké Nu!")
+    ('buurtteam overvecht noord', 'oke nu')
+    """
+    return utils.default_process(fold(name))
 
 
 class Role(StrEnum):
@@ -517,6 +528,61 @@ class View(Memo):
         if words:
             found.sort(key=lambda node: (match_rank(words, node), KIND_ORDER[node.kind]))  # stable: then by name
         return found
+
+    def similar(
+        self,
+        name: str,
+        areas: Iterable[str] | None = None,
+        kinds: frozenset[NodeKind] | None = None,
+        first: int = 5,
+        cutoff: float = SIMILAR_ENOUGH,
+    ) -> list[tuple[Node, float]]:
+        """Stakeholders of the view's network in or under any of ``areas`` (None: anywhere) whose name
+        is like ``name``, with how alike (0..1, at least ``cutoff``), most alike first: possible
+        duplicates of a record about to be made.
+
+        Names are compared folded (``records.fold``) and as wholes, in any word order (rapidfuzz's
+        ``token_sort_ratio``): "Buurtteam Overvecht Noord" is "Buurtteam Overvecht-Noord", but not
+        "Buurtteam Overvecht-Zuid". The names of the stakeholders in the areas (of ``kinds``) are
+        made comparable once per view, from its index by area, and rapidfuzz compares a query with
+        100k of them in C.
+        """
+        if first <= 0 or not comparable(name).strip():
+            return []
+        nodes, names = self._comparable_in(None if areas is None else tuple(sorted(set(areas))), kinds)
+        found = process.extract(
+            comparable(name), names, scorer=fuzz.token_sort_ratio, limit=first, score_cutoff=cutoff * 100
+        )
+        return [(nodes[i], round(score / 100, 4)) for _, score, i in found]
+
+    def _comparable_in(
+        self, areas: tuple[str, ...] | None, kinds: frozenset[NodeKind] | None
+    ) -> tuple[list[Node], list[str]]:
+        def make() -> tuple[list[Node], list[str]]:
+            by_name, _ = self._by_name()
+            in_area = self._in_area()
+            ranks = range(len(by_name)) if areas is None else sorted({i for a in areas for i in in_area.get(a, ())})
+            nodes = [
+                node
+                for node in map(by_name.__getitem__, ranks)
+                if node.id in self.nodes and (kinds is None or node.kind in kinds)
+            ]
+            return nodes, [comparable(node.name) for node in nodes]
+
+        return self.remember(("comparable names", areas, kinds), make)  # type: ignore[no-any-return]
+
+    def meetings(self, area: str | None = None) -> list[Node]:
+        """The meetings the viewer may see (in or under ``area``, when given), newest first."""
+
+        def make() -> list[Node]:
+            nodes = self._p.graph._node
+            found = [nodes[n]["obj"] for n in self.nodes if nodes[n]["kind"] is NodeKind.MEETING]
+            found.sort(key=lambda m: (m.name.casefold(), m.id))
+            found.sort(key=lambda m: m.started or date.min, reverse=True)  # stable: then by name
+            return found
+
+        every: list[Node] = self.remember("meetings", make)
+        return every if area is None else [m for m in every if m.in_scope(area)]
 
     def _by_name(self) -> tuple[list[Node], dict[str, int]]:
         def make() -> tuple[list[Node], dict[str, int]]:

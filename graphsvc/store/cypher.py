@@ -338,6 +338,11 @@ APPEND_AUDIT = "\n".join(
     ]
 )
 AUDIT_LOG = "MATCH (e:AuditEntry) WHERE e.seq > $after RETURN properties(e) AS props ORDER BY e.seq LIMIT $first"
+# A record's history: the acts (not reads: ``$read`` begins their action) naming any of ``$ids``.
+HISTORY = (
+    "MATCH (e:AuditEntry) WHERE NOT e.action STARTS WITH $read AND any(s IN e.subjects WHERE s IN $ids)"
+    " RETURN properties(e) AS props ORDER BY e.seq DESC LIMIT $first"
+)
 # Erasure: feed entries naming the node become 'reload'; the audit log names it by a label.
 FORGET_IN_FEED = "MATCH (c:Change) WHERE c.payload CONTAINS $needle SET c.payload = $reload"
 FORGET_IN_AUDIT = (

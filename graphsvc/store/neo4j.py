@@ -71,7 +71,7 @@ from ..domain.records import (
     to_node_record,
     to_review_record,
 )
-from ..domain.trust import ApiToken, AuditEntry
+from ..domain.trust import READ, ApiToken, AuditEntry
 from . import cypher
 from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
 
@@ -393,6 +393,13 @@ class Neo4jStore:
 
     def audit_log(self, after: int = 0, first: int = 100) -> list[AuditEntry]:
         rows = self._rows(cypher.AUDIT_LOG, after=after, first=first)
+        return [AuditEntry.from_record(row["props"], row["props"]["seq"]) for row in rows]
+
+    def history(self, subjects: Sequence[str], first: int = 20) -> list[AuditEntry]:
+        wanted = list(dict.fromkeys(subjects))
+        if not wanted or first <= 0:
+            return []
+        rows = self._rows(cypher.HISTORY, ids=wanted, first=first, read=READ)
         return [AuditEntry.from_record(row["props"], row["props"]["seq"]) for row in rows]
 
     def forget(self, node_id: str, label: str) -> None:

@@ -156,6 +156,11 @@ class Store(Protocol):
         """Audit entries with ``seq`` above ``after``, oldest first."""
         ...
 
+    def history(self, subjects: Sequence[str], first: int = 20) -> list[AuditEntry]:
+        """The acts in the audit log that name any of ``subjects``, newest first, at most ``first``
+        (reads, whose action starts with ``trust.READ``, are not acts on a record: left out)."""
+        ...
+
     def forget(self, node_id: str, label: str) -> None:
         """Erasure: after the node is deleted, remove its id from the change feed (entries naming it
         become 'reload') and put ``label`` for it in the audit log."""

@@ -42,7 +42,7 @@ from ..domain.records import (
     to_node_record,
     to_review_record,
 )
-from ..domain.trust import ApiToken, AuditEntry
+from ..domain.trust import READ, ApiToken, AuditEntry
 from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
 
 SCHEMA = """
@@ -338,6 +338,19 @@ class SQLiteStore:
 
     def audit_log(self, after: int = 0, first: int = 100) -> list[AuditEntry]:
         rows = self._read("SELECT seq, record FROM audit WHERE seq > ? ORDER BY seq LIMIT ?", (after, first))
+        return [AuditEntry.from_record(_record(record), seq) for seq, record in rows]
+
+    def history(self, subjects: Sequence[str], first: int = 20) -> list[AuditEntry]:
+        wanted = list(dict.fromkeys(subjects))
+        if not wanted or first <= 0:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        rows = self._read(
+            "SELECT seq, record FROM audit WHERE substr(json_extract(record, '$.action'), 1, ?) <> ?"
+            f" AND EXISTS (SELECT 1 FROM json_each(record, '$.subjects') WHERE value IN ({marks}))"
+            " ORDER BY seq DESC LIMIT ?",
+            (len(READ), READ, *wanted, first),
+        )
         return [AuditEntry.from_record(_record(record), seq) for seq, record in rows]
 
     def forget(self, node_id: str, label: str) -> None:

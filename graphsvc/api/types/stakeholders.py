@@ -7,6 +7,7 @@ the view again, so a hidden resident never shows up at the other end.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,11 +15,13 @@ import strawberry
 
 from ...domain import Node as DomainNode
 from ...domain import NodeKind
+from ...engine.view import Permission
 from ..ids import encode
 from .area import Area
 from .enums import Direction, InitiativeStatus, Need, RelationKind, StakeholderKind, Visibility
+from .history import HistoryEntry
 from .node import Node, to_graphql, typename_of
-from .pagination import Connection, paginate
+from .pagination import Connection, check_first, paginate
 from .theme import Theme, theme_keys
 
 if TYPE_CHECKING:
@@ -89,6 +92,23 @@ class Stakeholder(Node):
             key=lambda n: (n.name, n.id),
         )
         return paginate(found, first, after, context.settings.max_page, lambda n: to_graphql(n, context))
+
+    @strawberry.field(description="Editors only (null for others): keys of the records merged into this one.")
+    def merged_from(self, info: strawberry.Info) -> list[str] | None:
+        return list(self._stakeholder.merged_from) if info.context.viewer.may(Permission.WRITE) else None
+
+    @strawberry.field(
+        description="Editors only (null for others): the acts on this record and on the records merged into it, "
+        "newest first, from the audit log."
+    )
+    async def history(self, info: strawberry.Info, first: int = 20) -> list[HistoryEntry] | None:
+        context: Context = info.context
+        if not context.viewer.may(Permission.WRITE):
+            return None
+        check_first(first, context.settings.max_page)
+        keys = [self._stakeholder.id, *self._stakeholder.merged_from]
+        entries = await asyncio.to_thread(context.engine.store.history, keys, first)
+        return [HistoryEntry.of(entry) for entry in entries]
 
 
 def common_fields(node: DomainNode) -> dict:
