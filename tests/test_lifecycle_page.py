@@ -41,7 +41,6 @@ pytestmark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
 
 TOKENS: dict[str, str] = {}
 OVERVECHT = "WK034403"
-RECORDS = pytest.mark.xfail(strict=False, reason="API on branch records not merged yet")
 REGISTER = pytest.mark.xfail(strict=False, reason="API on branch register not merged yet")
 FRESHNESS = pytest.mark.xfail(strict=False, reason="API of the lead (freshness, changes over time) not on main yet")
 
@@ -238,7 +237,6 @@ def test_een_relatie_beeindigen_zet_een_einddatum_en_de_geschiedenis_blijft(serv
 # ---- Mogelijke dubbelen en samenvoegen ----
 
 
-@RECORDS
 def test_bij_een_nieuwe_naam_wordt_de_bestaande_met_een_gelijkende_naam_aangeboden(server: str, editor: Page):
     has_api(server, "similarStakeholders")
     page = editor.page
@@ -261,7 +259,6 @@ def test_bij_een_nieuwe_naam_wordt_de_bestaande_met_een_gelijkende_naam_aangebod
     assert search(server, "Oke", "editor") == before
 
 
-@RECORDS
 def test_twee_dubbelen_samenvoegen_houdt_alle_relaties_en_beide_geschiedenissen(server: str, editor: Page):
     has_api(server, "mergeStakeholders")
     page = editor.page
@@ -292,7 +289,6 @@ def test_twee_dubbelen_samenvoegen_houdt_alle_relaties_en_beide_geschiedenissen(
 ATTENDEES = ["Abebe J.", "Amina el R.", "Anouk T.", "Bram de N.", "Dinie G."]
 
 
-@RECORDS
 def test_een_bijeenkomst_met_vijf_deelnemers_en_twee_kennismakingen_als_relatie(server: str, editor: Page):
     has_api(server, "recordMeeting", "tieFromMeeting")
     page = editor.page

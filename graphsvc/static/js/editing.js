@@ -47,7 +47,9 @@ function relationFields() {
 }
 
 function recordQuery() {
-  const history = hasField("Resident", "history") ? perType("history(first: 20) { at action detail }") : "";
+  const history = CONCRETE.filter((type) => hasField(type, "history"))
+    .map((type) => `... on ${type} { history(first: 20) { at action detail } }`)
+    .join(" ");
   return `query Record($id: ID!) {
     node(id: $id) {
       __typename id
