@@ -184,7 +184,7 @@ export function showErrors(form, errors) {
   for (const error of errors) {
     const name = error.field.replace(/^input\./, "").split(".")[0].replace(/\[\d+\]$/, "");
     const box = form.querySelector(`[data-field="${CSS.escape(name)}"]`) ?? form.querySelector(`[data-field="${CSS.escape(error.field)}"]`);
-    const text = errorText(error);
+    const text = error.text ?? errorText(error);
     const slot = box?.querySelector(".ex-field-error");
     if (!slot) {
       general.push(text);

@@ -20,6 +20,12 @@ import {
 import { setLang, setThemes, t, translate } from "./i18n.js";
 
 const KINDS = ["INITIATIVE", "ORGANISATION", "RESIDENT"];
+// Codes the registration API words itself in the caller's language (with details such as minutes).
+const SERVER_WORDS = new Set(["RATE_LIMITED", "DUPLICATE", "QUEUE_FULL", "CONSENT_REQUIRED", "AREA_REQUIRED", "NOT_FOUND"]);
+const worded = (errors) =>
+  errors.map((e) => (SERVER_WORDS.has(e.code) && e.message ? { ...e, text: e.message.charAt(0).toUpperCase() + e.message.slice(1) + "." } : e));
+let consent = null; // {version, text} from the server, in the page's language
+
 const page = { lang: new URLSearchParams(location.search).get("lang") === "en" ? "en" : "nl", themes: [], areas: { municipalities: [], districts: [], neighbourhoods: [] } };
 let kind = "INITIATIVE";
 let result = null; // {withdrawalCode} after a registration
@@ -55,7 +61,7 @@ function registerForm() {
       kind === "INITIATIVE" ? checks("reg-needs", "reg_needs", needOptions(), values.needs ?? [], { name: "needs" }) : null,
       kind === "ORGANISATION" ? checks("reg-offers", "reg_offers", needOptions(), values.offers ?? [], { name: "offers" }) : null,
       field("reg-contact", "reg_contact", textInput("reg-contact", values.contact ?? "", { autocomplete: "email" }), { name: "contact", hint: "reg_contact_hint" }),
-      kind === "RESIDENT" ? radios("reg-visibility", "reg_visibility", VISIBILITIES.map((v) => [v, t(`reg_visibility_${v}`)]), values.visibility ?? "BROKERS", { name: "visibility" }) : null,
+      kind === "RESIDENT" ? radios("reg-visibility", "reg_visibility", VISIBILITIES.map((v) => [v, t(`reg_visibility_${v}`)]), values.visibility ?? "PRIVATE", { name: "visibility" }) : null,
       // For robots only: people never see it (nor do screen readers); a filled one is refused.
       h(
         "div",
@@ -70,7 +76,7 @@ function registerForm() {
           "label",
           { for: "reg-consent" },
           h("input", { type: "checkbox", id: "reg-consent", class: "utrecht-checkbox utrecht-checkbox--html-input", required: true, "aria-describedby": "reg-consent-text" }),
-          h("span", { id: "reg-consent-text" }, t(kind === "RESIDENT" ? "reg_consent_RESIDENT" : "reg_consent")),
+          h("span", { id: "reg-consent-text" }, consent?.text ?? t(kind === "RESIDENT" ? "reg_consent_RESIDENT" : "reg_consent")),
         ),
         h("p", { class: "ex-field-error", id: "reg-consent-error", hidden: true }),
       ),
@@ -107,7 +113,7 @@ function registerForm() {
       consent: form.querySelector("#reg-consent").checked,
       website: form.querySelector("#reg-website").value,
     };
-    if (kind === "RESIDENT") input.visibility = form.querySelector('input[name="reg-visibility"]:checked')?.value ?? "BROKERS";
+    if (kind === "RESIDENT") input.visibility = form.querySelector('input[name="reg-visibility"]:checked')?.value ?? "PRIVATE";
     const local = [];
     if (!input.name) local.push({ field: "input.name", code: "REQUIRED" });
     if (!input.consent) local.push({ field: "input.consent", code: "CONSENT_REQUIRED" });
@@ -127,7 +133,7 @@ function registerForm() {
       return showErrors(form, [{ field: "", code: error.code === "RATE_LIMITED" ? "RATE_LIMITED" : "ERROR", message: error.message }]);
     }
     status.textContent = "";
-    if (payload.userErrors.length) return showErrors(form, payload.userErrors);
+    if (payload.userErrors.length) return showErrors(form, worded(payload.userErrors));
     result = { code: payload.withdrawalCode, name: input.name };
     showDone();
   });
@@ -173,7 +179,7 @@ function withdrawForm() {
     } catch (error) {
       return showErrors(form, [{ field: "", code: "ERROR", message: error.message }]);
     }
-    if (payload.userErrors.length) return showErrors(form, payload.userErrors);
+    if (payload.userErrors.length) return showErrors(form, worded(payload.userErrors));
     const status = form.querySelector("#withdraw-status");
     status.textContent = payload.withdrawn ? t("withdrawn") : t("withdraw_unknown");
     if (payload.withdrawn) {
@@ -184,8 +190,17 @@ function withdrawForm() {
   return form;
 }
 
-function render() {
+async function loadConsent() {
+  try {
+    consent = (await ask(`query Consent { registrationConsent { version text } }`)).registrationConsent;
+  } catch {
+    consent = null; // a server without it: the page's own words
+  }
+}
+
+async function render() {
   setLang(page.lang);
+  await loadConsent();
   translate();
   document.title = `${t("register_title")} · graphsvc`;
   document.getElementById("lang-switch").lang = page.lang === "en" ? "nl" : "en";
@@ -218,7 +233,7 @@ async function start() {
   } catch (error) {
     document.getElementById("register-body").textContent = t("error", { message: error.message });
   }
-  render();
+  await render();
   document.documentElement.dataset.ready = "true";
 }
 

@@ -7,9 +7,10 @@ import { kindLabel, needLabel, t, themeLabel } from "../i18n.js";
 import * as details from "./details.js";
 
 function listQuery() {
-  const scalars = fieldsOf("Registration", "kind name themes needs offers contact visibility createdAt submittedAt status areaCodes");
+  const scalars = fieldsOf("Registration", "kind name needs offers contact visibility createdAt");
   const areas = hasField("Registration", "areas") ? "areas { code name }" : "";
-  return `query Registrations { registrations(first: 50) { totalCount nodes { id ${scalars} ${areas} } } }`;
+  const themes = hasField("Registration", "themes") ? "themes { key }" : "";
+  return `query Registrations { registrations(first: 50) { totalCount nodes { id ${scalars} ${areas} ${themes} } } }`;
 }
 
 let builtFor = null;
@@ -65,7 +66,7 @@ function item(app, r) {
   if (r.offers?.length) rows.push([t("details_offers"), r.offers.map(needLabel).join(", ")]);
   if (r.visibility) rows.push([t("field_visibility"), t(`visibility_${r.visibility}`)]);
   if (r.contact) rows.push([t("contact"), h("span", { translate: "no" }, r.contact)]);
-  const when = r.submittedAt ?? r.createdAt;
+  const when = r.createdAt;
   if (when) rows.push([t("registered_on"), dateLabel(String(when).slice(0, 10), app.state.lang)]);
   const actions = h("div", { class: "ex-rowactions" });
   const li = h(
