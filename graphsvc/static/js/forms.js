@@ -122,7 +122,7 @@ export function areaPicker(app, id, codes = [], { key = "areas_label", name = "a
   const names = new Map([...app.areas.municipalities, ...app.areas.districts, ...app.areas.neighbourhoods].map((a) => [a.code, a.name]));
   let chosen = [...codes];
   const list = h("ul", { class: "ex-chosen", id: `${id}-chosen`, "aria-live": "polite" });
-  const options = [["", t("area_add")]];
+  const options = [["", t(single ? "choose_area" : "area_add")]];
   for (const m of app.areas.municipalities) {
     options.push([m.code, `${m.name} (${m.code})`]);
     for (const d of app.areas.districts.filter((x) => x.parent?.code === m.code).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -136,7 +136,9 @@ export function areaPicker(app, id, codes = [], { key = "areas_label", name = "a
   control.setAttribute("translate", "no");
   control.firstChild.removeAttribute("translate");
   const render = () =>
-    clear(
+    single
+      ? null
+      : clear(
       list,
       chosen.map((code) =>
         h(

@@ -420,6 +420,7 @@ function applyLang() {
   setLang(app.state.lang);
   const other = app.state.lang === "en" ? "nl" : "en";
   $("#lang-switch").lang = other;
+  $("#register-link").href = app.state.lang === "en" ? "/aanmelden?lang=en" : "/aanmelden";
   translate();
 }
 

@@ -1,7 +1,7 @@
 // The public registration page (/aanmelden): an initiative, organisation or resident signs up
 // without a token, gives consent in plain words, and gets a code to withdraw with. Nothing of it
 // is visible to anyone but editors until an editor approves it.
-import { gql } from "./api.js";
+import { gql, has, loadCapabilities } from "./api.js";
 import { announce, clear, h } from "./dom.js";
 import {
   areaPicker,
@@ -191,6 +191,7 @@ function withdrawForm() {
 }
 
 async function loadConsent() {
+  if (!has("registrationConsent")) return;
   try {
     consent = (await ask(`query Consent { registrationConsent { version text } }`)).registrationConsent;
   } catch {
@@ -221,7 +222,8 @@ async function start() {
   });
   setLang(page.lang);
   try {
-    const [themes, municipalities, districts, neighbourhoods] = await Promise.all([
+    const [, themes, municipalities, districts, neighbourhoods] = await Promise.all([
+      loadCapabilities(),
       ask(`query Themes { themes { key labelNl labelEn } }`).then((d) => d.themes),
       areasOf("MUNICIPALITY"),
       areasOf("DISTRICT"),
