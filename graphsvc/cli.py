@@ -296,20 +296,75 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 @command
+def cmd_stale(args: argparse.Namespace, settings: Settings) -> int:
+    """Stakeholders and ties nobody confirmed for longer than GRAPHSVC_STALE_AFTER, oldest first, for a
+    mailing: one CSV row each (a resident by key only: no name, no contact)."""
+    import csv
+
+    from .analysis.checklist import facts_to_check, relation_areas
+    from .domain import NodeKind
+    from .domain.periods import Periods, municipalities
+    from .engine import Engine
+    from .engine.view import Role, Viewer
+
+    periods = Periods.parse(settings.stale_after, "GRAPHSVC_STALE_AFTER")
+    if args.municipality and not (args.municipality.startswith("GM") and len(args.municipality) == 6):
+        raise ValidationError(
+            f"expected a CBS municipality code such as GM0344, got {args.municipality!r}", field="--municipality"
+        )
+    with store_of(settings) as store:
+        view = Engine(store).view(Viewer(Role.ADMIN, label="cli"))
+
+        def named(key: str) -> str:
+            node = view.node(key)
+            return "" if node is None or getattr(node, "kind", None) is NodeKind.RESIDENT else node.name
+
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["municipality", "fact", "key", "name", "source", "confirmed", "stale_from"])
+        rows = 0
+        for fact in facts_to_check(view, periods, args.municipality):
+            if fact.stakeholder is not None:
+                node = fact.stakeholder
+                areas, what, key, name = list(node.areas), node.kind.value.lower(), node.id, named(node.id)
+                source = node.provenance
+            else:
+                rel = fact.relation
+                assert rel is not None
+                areas, what, key = relation_areas(view, rel), f"relation {rel.kind.value}", str(rel.id)
+                name = " -> ".join(filter(None, (named(rel.source), named(rel.target))))
+                source = store.read_relations([rel.id])[rel.id].provenance
+            out.writerow(
+                [
+                    ",".join(sorted(municipalities(areas))),
+                    what,
+                    key,
+                    name,
+                    source or "",
+                    fact.confirmed or "",
+                    fact.stale_from or "",
+                ]
+            )
+            rows += 1
+        print(f"{rows} stale fact(s)", file=sys.stderr)
+    return 0
+
+
+@command
 def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
     """Residents' relations kept past the retention period (GRAPHSVC_RETENTION); --apply removes them."""
     from .domain.model import utcnow
+    from .domain.periods import Periods
     from .domain.trust import AuditEntry
     from .engine import Engine
-    from .engine.retention import parse_retention, past_retention, remove
+    from .engine.retention import past_retention, remove
 
-    rules = parse_retention(settings.retention)
+    rules = Periods.parse(settings.retention, "GRAPHSVC_RETENTION")
     with store_of(settings) as store:
         engine = Engine(store)
         found = past_retention(engine, rules)
         total = sum(map(len, found.values()))
         for gm, ids in sorted(found.items()):
-            days = rules.get(gm, rules.get("*"))
+            days = rules.days_for([gm])
             print(f"{gm:<8} {len(ids):>7} relation(s) ended more than {days} days ago")
         if not args.apply:
             print(f"{total} relation(s) past retention; remove them with --apply")
@@ -396,6 +451,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--apply", action="store_true", help="remove them (one write; audited)")
     p.add_argument("--retention", help="override GRAPHSVC_RETENTION, e.g. 'GM0344=365;*=730'")
+
+    p = commands.add_parser(
+        "stale", parents=[common], help="facts not confirmed within GRAPHSVC_STALE_AFTER, as CSV for a mailing"
+    )
+    p.add_argument("--municipality", help="only this municipality (CBS code, e.g. GM0344)")
+    p.add_argument("--stale-after", help="override GRAPHSVC_STALE_AFTER, e.g. 'GM0344=180;*=365'")
 
     p = commands.add_parser("audit", parents=[common], help="the audit log, oldest first")
     p.add_argument("--after", type=int, default=0, help="entries after this sequence number")

@@ -13,6 +13,7 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from .domain import ValidationError
+from .domain.confirmation import STALE_AFTER
 
 
 def default_store() -> str:
@@ -86,6 +87,14 @@ class Settings:
         metadata={
             "doc": "days a resident's relation is kept after it ended, per municipality: 'GM0344=365;*=730' "
             "('*': any other); 'graphsvc retention --apply' removes those past it"
+        },
+    )
+
+    stale_after: str = field(
+        default=STALE_AFTER,
+        metadata={
+            "doc": "days a fact stays fresh after it was last confirmed, per municipality: 'GM0344=180;*=365' "
+            "('*': any other); older facts are marked stale and listed by toCheck and 'graphsvc stale'"
         },
     )
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from .analysis.reasons import Reason
+from .domain import Area
 from .engine import View
 
 LANGUAGES = ("nl", "en")
@@ -39,6 +41,70 @@ NEEDS = {
         "PUBLICITY": "publicity",
         "MATERIALS": "materials",
     },
+}
+RELATIONS = {
+    "nl": {
+        "MEMBER_OF": "is lid van",
+        "WORKS_FOR": "werkt voor",
+        "COORDINATES": "coördineert",
+        "FOUNDED": "richtte op",
+        "PARTNERS_WITH": "werkt samen met",
+        "SUPPORTS": "steunt",
+        "FUNDS": "financiert",
+        "KNOWS": "kent",
+        "ATTENDED": "was bij",
+        "CONTACT_FOR": "is contactpersoon voor",
+        "RESPONSIBLE_FOR": "is verantwoordelijk voor",
+        "ACTIVE_IN": "is actief in",
+        "LIVES_IN": "woont in",
+        "WORKS_ON": "werkt aan",
+    },
+    "en": {
+        "MEMBER_OF": "is a member of",
+        "WORKS_FOR": "works for",
+        "COORDINATES": "coordinates",
+        "FOUNDED": "founded",
+        "PARTNERS_WITH": "partners with",
+        "SUPPORTS": "supports",
+        "FUNDS": "funds",
+        "KNOWS": "knows",
+        "ATTENDED": "attended",
+        "CONTACT_FOR": "is a contact for",
+        "RESPONSIBLE_FOR": "is responsible for",
+        "ACTIVE_IN": "is active in",
+        "LIVES_IN": "lives in",
+        "WORKS_ON": "works on",
+    },
+}
+MONTHS = {
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 CATALOGUE: dict[str, dict[str, str]] = {
     "nl": {
@@ -72,6 +138,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "NEEDS_NOT_OFFERED": "geen aanbod dat in een behoefte voorziet",
         "MET_AT_MEETING": "elkaar ontmoet op dezelfde bijeenkomst",
         "NO_SHARED_MEETING": "geen gedeelde bijeenkomst",
+        "CHANGE_NEW_TIE": "nieuwe relatie: {source} {relation} {target} (vanaf {on})",
+        "CHANGE_ENDED_TIE": "relatie beëindigd: {source} {relation} {target} (tot en met {on})",
+        "CHANGE_NEW_INITIATIVE": "nieuw initiatief: {source} (gestart {on})",
+        "CHANGE_PAUSED_INITIATIVE": "initiatief gepauzeerd: {source} (gewijzigd {on})",
+        "CHANGE_ENDED_INITIATIVE": "initiatief gestopt: {source} ({on})",
+        "CHANGE_STARTED_SERVING": "begonnen: {source} {relation} {target} (vanaf {on})",
+        "CHANGE_STOPPED_SERVING": "gestopt: {source} {relation} {target} (tot en met {on})",
         "TIES_CURRENT": "de banden tussen hen zijn actueel",
         "TIES_OLD": "de banden tussen hen zijn oud of ontbreken",
         "BOTH_WORK_ON": "werken allebei aan {themes}",
@@ -94,7 +167,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "RANKED_BY_JACCARD": "gerangschikt op Jaccard: dat voorspelde de groei van dit netwerk beter dan het geleerde model",
         "RANKED_BY_PREFERENTIAL_ATTACHMENT": "gerangschikt op het aantal banden van beiden: dat voorspelde de groei van dit netwerk beter dan het geleerde model",
         # records: duplicates, merging, meetings (``api/records.py``: messages and where a tie comes from)
-        "MET_AT": "ontmoet op {nodes} op {day}",
+        "MET_AT": "ontmoet op {nodes} op {on}",
         "MET_AT_UNDATED": "ontmoet op {nodes}",
         "MERGE_SAME_RECORD": "kies twee verschillende records om samen te voegen",
         "MERGE_KINDS_DIFFER": "alleen records van dezelfde soort kunnen worden samengevoegd",
@@ -133,6 +206,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "NEEDS_NOT_OFFERED": "no offer meets a need",
         "MET_AT_MEETING": "met at the same meeting",
         "NO_SHARED_MEETING": "no shared meeting",
+        "CHANGE_NEW_TIE": "new tie: {source} {relation} {target} (from {on})",
+        "CHANGE_ENDED_TIE": "tie ended: {source} {relation} {target} (until {on})",
+        "CHANGE_NEW_INITIATIVE": "new initiative: {source} (started {on})",
+        "CHANGE_PAUSED_INITIATIVE": "initiative paused: {source} (changed {on})",
+        "CHANGE_ENDED_INITIATIVE": "initiative ended: {source} ({on})",
+        "CHANGE_STARTED_SERVING": "started: {source} {relation} {target} (from {on})",
+        "CHANGE_STOPPED_SERVING": "stopped: {source} {relation} {target} (until {on})",
         "TIES_CURRENT": "the ties between them are current",
         "TIES_OLD": "the ties between them are old or absent",
         "BOTH_WORK_ON": "both work on {themes}",
@@ -155,7 +235,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "RANKED_BY_JACCARD": "ranked by Jaccard: on this network's history it predicted better than the learned model",
         "RANKED_BY_PREFERENTIAL_ATTACHMENT": "ranked by how many ties both have: on this network's history that predicted better than the learned model",
         # records: duplicates, merging, meetings (``api/records.py``: messages and where a tie comes from)
-        "MET_AT": "met at {nodes} on {day}",
+        "MET_AT": "met at {nodes} on {on}",
         "MET_AT_UNDATED": "met at {nodes}",
         "MERGE_SAME_RECORD": "choose two different records to merge",
         "MERGE_KINDS_DIFFER": "only records of the same kind can be merged",
@@ -225,7 +305,22 @@ def _word(name: str, value: Any, language: str, view: View | None) -> str:
         return listing([n.name for n in found if n is not None], language)
     if name == "names":
         return listing(value, language)
+    if name in ("source", "target"):
+        node = view.node(value)
+        return value if node is None else f"{node.name} ({node.code})" if isinstance(node, Area) else node.name
+    if name == "relation":
+        return RELATIONS[language].get(value, value)
+    if name == "on":
+        return day_in_words(value, language)
     return str(value)
+
+
+def day_in_words(day: date, language: str) -> str:
+    """
+    >>> day_in_words(date(2026, 3, 1), "nl"), day_in_words(date(2026, 3, 1), "en")
+    ('1 maart 2026', '1 March 2026')
+    """
+    return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
 
 
 def listing(words: Iterable[str], language: str) -> str:

@@ -10,6 +10,7 @@ from graphsvc.engine.trust import issue_token
 from graphsvc.engine.view import Role
 
 from .api_client import GraphQL, gid
+from .test_rights import audit_log
 
 SIMILAR = """
 query ($name: String!, $area: String, $kind: StakeholderKind) {
@@ -136,6 +137,10 @@ def test_a_merge_keeps_every_tie_and_both_histories(api: GraphQL, editor: GraphQ
     moved = link(editor, "SUPPORTS", oso, twin["id"], since="2024-09-15", strength=0.7, provenance="steunverklaring")
     moved_too = link(editor, "WORKS_ON", gid("Resident", "res-overvecht-006"), twin["id"])  # a private resident
     between = link(editor, "PARTNERS_WITH", keep["id"], twin["id"])
+    review = "mutation ($s: ID!, $t: ID!) { reviewSuggestion(sourceId: $s, targetId: $t, verdict: REJECTED) { userErrors { code } } }"
+    assert editor(review, {"s": twin["id"], "t": gid("Organisation", "buurthuis-zambesi")})["reviewSuggestion"] == {
+        "userErrors": []
+    }
     assert offered(editor, "Buurtkamer Vechtzoom", "BU03440331")[:2] == [keep["key"], twin["key"]]
 
     merged = editor(MERGE, {"keep": keep["id"], "merge": twin["id"]})["mergeStakeholders"]
@@ -163,6 +168,11 @@ def test_a_merge_keeps_every_tie_and_both_histories(api: GraphQL, editor: GraphQ
     assert actions[0] == "mergeStakeholders" and actions.count("createStakeholder") == 2, "both histories"
     assert actions.count("link") == 4
     assert record["history"] == sorted(record["history"], key=lambda e: e["at"], reverse=True)
+
+    reviews = api("query { suggestionReviews(first: 100) { nodes { verdict source { key } target { key } } } }")
+    assert {"verdict": "REJECTED", "source": {"key": keep["key"]}, "target": {"key": "buurthuis-zambesi"}} in reviews[
+        "suggestionReviews"
+    ]["nodes"], "a verdict on the merged record is one on the kept record"
 
     broker = api(RECORD, {"id": keep["id"]})["node"]
     assert broker["mergedFrom"] is None and broker["history"] is None, "editors only"
@@ -205,6 +215,20 @@ def test_a_hidden_or_out_of_scope_record_is_answered_like_a_missing_one(api: Gra
     assert editor(RECORD, {"id": amstelveen})["node"] is not None, "and nothing was written"
 
 
+def test_erasing_a_merged_resident_leaves_neither_key_in_the_audit_log(api: GraphQL, editor: GraphQL):
+    first = create(editor, "RESIDENT", "Sanne de B.", areaCodes=["BU03440311"], visibility="PRIVATE")
+    second = create(editor, "RESIDENT", "Sanne de Boer", areaCodes=["BU03440311"], contact="06-12345678")
+    link(editor, "MEMBER_OF", second["id"], gid("Initiative", "buurtmoestuin-taagdreef"))
+    assert editor(MERGE, {"keep": first["id"], "merge": second["id"]})["mergeStakeholders"]["userErrors"] == []
+    admin = api.as_role("admin")
+    before = str(audit_log(admin))
+    assert first["key"] in before and second["key"] in before
+    erased = admin("mutation ($id: ID!) { eraseResident(id: $id) { userErrors { code } } }", {"id": first["id"]})
+    assert erased["eraseResident"]["userErrors"] == []
+    after = str(audit_log(admin))
+    assert first["key"] not in after and second["key"] not in after, "both keys named them"
+
+
 # -- meetings --------------------------------------------------------------------------------------
 FIVE = ["dock-utrecht", "buurtteam-overvecht-noord", "oke-nu", "oso", "res-overvecht-003"]
 TYPES = {"dock-utrecht": "Wijkpartner", "buurtteam-overvecht-noord": "Wijkpartner", "res-overvecht-003": "Resident"}
@@ -245,13 +269,13 @@ def test_an_editor_records_a_meeting_with_five_attendees_and_turns_two_into_a_ti
     tie = editor(TIE, {"meeting": meeting["id"], "source": gid_of("oke-nu"), "target": gid_of("oso")})["tieFromMeeting"]
     assert tie["userErrors"] == []
     assert tie["relation"]["kind"] == "KNOWS" and tie["relation"]["since"] == "2026-03-12"
-    assert tie["relation"]["provenance"] == "met at Buurtavond Overvecht-Noord on 2026-03-12"
+    assert tie["relation"]["provenance"] == "met at Buurtavond Overvecht-Noord on 12 March 2026"
     dutch = editor.post(
         TIE,
         {"meeting": meeting["id"], "source": gid_of("dock-utrecht"), "target": gid_of("res-overvecht-003")},
         **{"accept-language": "nl"},
     ).json()["data"]["tieFromMeeting"]
-    assert dutch["relation"]["provenance"] == "ontmoet op Buurtavond Overvecht-Noord op 2026-03-12"
+    assert dutch["relation"]["provenance"] == "ontmoet op Buurtavond Overvecht-Noord op 12 maart 2026"
 
     stranger = gid("Initiative", "buurtkamer-zambesi")
     not_there = editor(TIE, {"meeting": meeting["id"], "source": gid_of("oso"), "target": stranger})["tieFromMeeting"]

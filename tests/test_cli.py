@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -151,3 +153,25 @@ def test_the_readme_documents_every_setting():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for env, flag, doc in Settings.documented():
         assert f"| `{env}` | `{flag}` | {doc} |" in readme, env
+
+
+def test_stale_lists_facts_nobody_confirmed_for_a_mailing_without_residents_names(tmp_path: Path):
+    from .test_policy import CITY  # every fact in it was last confirmed on 2020-01-01
+
+    (tmp_path / "city.json").write_text(json.dumps(CITY))
+    store = str(tmp_path / "g.sqlite")
+    assert run("import", "--quiet", "--store", store, str(tmp_path / "city.json")).returncode == 0
+    listed = run("stale", "--store", store)
+    rows = list(csv.DictReader(io.StringIO(listed.stdout)))
+    objected = "k-res-objected-x3"  # objected to the processing (AVG art. 21): in no list, nor its ties
+    facts = [s for s in CITY["stakeholders"] if s["id"] != objected] + [
+        r for r in CITY["relations"] if objected not in (r["source"], r["target"])
+    ]
+    assert listed.returncode == 0 and len(rows) == len(facts)
+    assert {r["confirmed"] for r in rows} == {"2020-01-01"} and {r["stale_from"] for r in rows} == {"2021-01-01"}
+    assert "Vereniging Alpha" in listed.stdout and "Pieter Geheim" not in listed.stdout  # residents by key only
+    amstelveen = list(csv.DictReader(io.StringIO(run("stale", "--store", store, "--municipality", "GM0362").stdout)))
+    assert amstelveen and all("GM0362" in r["municipality"] for r in amstelveen)
+    assert run("stale", "--store", store, "--stale-after", "*=100000").stdout.count("\n") == 1  # the header only
+    bad = run("stale", "--store", store, "--municipality", "Utrecht")
+    assert bad.returncode == 2 and "GM0344" in bad.stderr

@@ -62,8 +62,9 @@ def test_an_export_follows_the_tokens_role(demo_store: str, demo_doc: dict):
 
 def test_retention_flags_and_removes_ended_relations_of_residents(tmp_path: Path):
     doc = json.loads(json.dumps(CITY))
-    doc["relations"][1]["until"] = "2001-01-01"  # a resident's membership, ended long ago
-    doc["relations"][0]["until"] = "2001-01-01"  # a partner's work: no resident, kept
+    for ended in doc["relations"][:2]:
+        ended.update(since="2000-01-01", until="2001-01-01")
+    # relation 1: a partner's work, no resident: kept; relation 2: a resident's membership, ended long ago
     (tmp_path / "city.json").write_text(json.dumps(doc))
     store = str(tmp_path / "g.sqlite")
     assert run("import", "--quiet", "--store", store, str(tmp_path / "city.json")).returncode == 0

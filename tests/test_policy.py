@@ -38,14 +38,15 @@ from graphsvc.settings import Settings
 from graphsvc.store import Store, open_store
 
 UTRECHT, AMSTELVEEN = "BU03440311", "BU03620101"
+OLD = {"confirmed": "2020-01-01"}  # every fact is stale: the editors' list to check holds all they may see
 
 
 def resident(key: str, name: str, visibility: str, area: str = UTRECHT, **more: Any) -> dict:
-    return {"id": key, "kind": "RESIDENT", "name": name, "areas": [area], "visibility": visibility, **more}
+    return {"id": key, "kind": "RESIDENT", "name": name, "areas": [area], "visibility": visibility, **OLD, **more}
 
 
 def party(key: str, kind: str, name: str, area: str = UTRECHT, **more: Any) -> dict:
-    return {"id": key, "kind": kind, "name": name, "areas": [area], "themes": ["care"], **more}
+    return {"id": key, "kind": kind, "name": name, "areas": [area], "themes": ["care"], **OLD, **more}
 
 
 CITY: dict[str, Any] = {
@@ -78,7 +79,7 @@ CITY: dict[str, Any] = {
         resident("k-res-elsewhere-x5", "Elsa Amstel", "BROKERS", area=AMSTELVEEN),
     ],
     "relations": [
-        {"id": i, **r}
+        {"id": i, "since": "2021-01-01", **OLD, **r}
         for i, r in enumerate(
             [
                 {"kind": "WORKS_ON", "source": "k-wp-alpha", "target": "k-ini-alpha", "strength": 0.9},
@@ -173,6 +174,10 @@ QUESTIONS: dict[str, tuple[str, dict]] = {
         f"query {{ communities {{ modularity communities {{ id size members(first: 100) {{ {ANY} }} }} bridges {{ community other stakeholder {{ {ANY} }} }} }} }}",
         {},
     ),
+    "changes": (
+        f'query {{ changes(areaCode: "GM0344", from: "1900-01-01", to: "2100-01-01") {{ code on text stakeholder {{ {ANY} }} other {{ {ANY} }} }} }}',
+        {},
+    ),
     "brokers": (
         f'query {{ brokers(areaCode: "GM0344", first: 20) {{ nodes relations exact brokers {{ betweenness constraint effectiveSize degree stakeholder {{ {ANY} }} }} }} }}',
         {},
@@ -229,6 +234,19 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
     "link": (
         "mutation ($a: ID!, $b: ID!) { link(input: {kind: KNOWS, sourceId: $a, targetId: $b}) { relation { id } userErrors { code } } }",
         {"a": gid("k-org-alpha"), "b": gid("k-org-beta")},
+    ),
+    "toCheck": (
+        f"query {{ toCheck(first: 100) {{ edges {{ node {{ id stakeholder {{ {ANY} }} relation {{ source {{ {ANY} }} target {{ {ANY} }} }} }} }} }} }}",
+        {},
+    ),
+    "confirmFacts": ("mutation ($a: [ID!]!) { confirmFacts(ids: $a) { confirmed userErrors { code } } }", {"a": [A]}),
+    "updateRelation": (
+        "mutation ($a: ID!) { updateRelation(id: $a, input: {strength: 0.4}) { relation { id } userErrors { code } } }",
+        {"a": encode("Relation", 4)},
+    ),
+    "endRelation": (
+        'mutation ($a: ID!) { endRelation(id: $a, on: "2100-01-01") { relation { id } userErrors { code } } }',
+        {"a": encode("Relation", 4)},
     ),
     "unlink": ("mutation ($a: ID!) { unlink(id: $a) { deletedId userErrors { code } } }", {"a": encode("Relation", 4)}),
     "reviewSuggestion": (

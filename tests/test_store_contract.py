@@ -6,6 +6,8 @@ that store exists), so the layers above can rely on one behaviour.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from graphsvc.domain import Area, AreaLevel, Batch, Node, NodeKind, Relation, RelationKind, Theme, Visibility
@@ -26,12 +28,19 @@ def seeded(store: Store) -> Store:
             areas=UTRECHT,
             nodes=[
                 Node("dock", NodeKind.WIJKPARTNER, "DOCK", themes=("care",), areas=("WK034403",), capacity=5),
-                Node("oke-nu", NodeKind.INITIATIVE, "Oké Nu", themes=("care",), areas=("BU03440311",)),
+                Node(
+                    "oke-nu",
+                    NodeKind.INITIATIVE,
+                    "Oké Nu",
+                    themes=("care",),
+                    areas=("BU03440311",),
+                    confirmed=date(2026, 3, 1),
+                ),
                 Node("res-1", NodeKind.RESIDENT, "Fatima B.", areas=("BU03440311",), visibility=Visibility.BROKERS),
             ],
             relations=[
                 Relation(None, RelationKind.WORKS_ON, "dock", "oke-nu", since="2019-01-29", strength=0.8),
-                Relation(None, RelationKind.MEMBER_OF, "res-1", "oke-nu", role="treasurer"),
+                Relation(None, RelationKind.MEMBER_OF, "res-1", "oke-nu", role="treasurer", confirmed="2026-03-01"),
                 Relation(None, RelationKind.LIVES_IN, "res-1", "BU03440311"),
             ],
         )
@@ -54,6 +63,8 @@ def test_a_batch_is_written_and_read_back(store: Store):
         (3, RelationKind.LIVES_IN, "res-1", "BU03440311"),
     ]
     assert store.read_relations([2])[2].role == "treasurer"
+    assert store.read_relations([2])[2].confirmed == "2026-03-01" and store.read_relations([1])[1].confirmed is None
+    assert nodes["oke-nu"].confirmed == date(2026, 3, 1) and nodes["dock"].confirmed is None
     assert store.areas() == UTRECHT and store.themes() == [CARE]
 
 
@@ -125,7 +136,7 @@ def test_everything_streams_in_pages_and_counts_add_up(store: Store):
     pages = list(store.iter_nodes(page=2))
     assert [len(p) for p in pages] == [2, 1]
     edges = [edge for page in store.iter_edges(page=2) for edge in page]
-    assert edges[0] == (1, "WORKS_ON", "dock", "oke-nu", "2019-01-29", None, 0.8)
+    assert edges[0] == (1, "WORKS_ON", "dock", "oke-nu", "2019-01-29", None, 0.8, None)
     counts = store.counts()
     assert counts["nodes"] == {"INITIATIVE": 1, "RESIDENT": 1, "WIJKPARTNER": 1}
     assert counts["relations"]["LIVES_IN"] == 1

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from graphsvc.analysis.area_changes import ChangeCode
 from graphsvc.analysis.evidence import AreaFit, area_reason
 from graphsvc.analysis.reasons import Reason
 from graphsvc.engine import Engine
@@ -28,6 +30,7 @@ def codes_in_the_code() -> set[str]:
             )
             for m in pair
         }
+    found |= {f"CHANGE_{code}" for code in ChangeCode}  # AreaChange.reason
     return found | {area_reason(AreaFit(0.5, code, "GM0344", "WK034403")).code for code in AREA_CODES} | {"AREA_NONE"}
 
 
@@ -52,7 +55,10 @@ def test_every_phrase_fills_in(demo_engine: Engine, language: str):
         "other": "WK034403",
         "nodes": ("dock-utrecht",),
         "names": ("Oke Nu",),
-        "day": "2019-01-29",
+        "source": "dock-utrecht",
+        "target": "BU03440311",
+        "relation": "ACTIVE_IN",
+        "on": date(2026, 3, 1),
     }
     for code, template in CATALOGUE[language].items():
         used = {name for name in re.findall(r"\{(\w+)", template)}
@@ -65,3 +71,12 @@ def test_the_dutch_page_gets_dutch_and_the_english_page_english(demo_engine: Eng
     reason = Reason.of("THEMES_SHARED", themes=("care",), n=1, total=2)
     assert say(reason, "nl", view) == "werkt aan zorg (1 van de 2 thema's van het initiatief)"
     assert say(reason, "en", view) == "works on care (1 of the initiative's 2 themes)"
+
+
+def test_a_change_reads_as_a_sentence_with_names_days_and_relation_words(demo_engine: Engine):
+    view = demo_engine.view()
+    reason = Reason.of(
+        "CHANGE_STARTED_SERVING", source="dock-utrecht", target="WK034403", relation="ACTIVE_IN", on=date(2026, 3, 1)
+    )
+    assert say(reason, "nl", view) == "begonnen: DOCK is actief in Overvecht (WK034403) (vanaf 1 maart 2026)"
+    assert say(reason, "en", view) == "started: DOCK is active in Overvecht (WK034403) (from 1 March 2026)"

@@ -7,8 +7,8 @@ English, both complete). Parameters name what the reason rests on, by kind of va
 * ``n``, ``total``, ``capacity``, ``hops``: whole numbers;
 * ``themes``: theme keys; ``needs``: need keys (``kinds.Need``);
 * ``area``, ``other``: CBS area codes; ``nodes``: stakeholder or meeting ids;
-* ``names``: display names already chosen (e.g. initiatives a partner worked with).
-* ``day``: a date, ISO (YYYY-MM-DD).
+* ``names``: display names already chosen (e.g. initiatives a partner worked with);
+* ``source``, ``target``: a stakeholder, meeting or area id; ``relation``: a relation kind; ``on``: a day.
 
 >>> Reason.of("THEMES_SHARED", themes=("care",), n=1, total=2).params["total"]
 2

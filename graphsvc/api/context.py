@@ -19,6 +19,7 @@ from strawberry.dataloader import DataLoader
 
 from ..analysis import Measures
 from ..domain import Relation, RelationKind
+from ..domain.periods import Periods
 from ..engine import BROKER, Engine, View, Viewer
 from ..settings import Settings
 
@@ -44,6 +45,16 @@ class Context:
         """The caller's view as it stood on ``active_on`` and over ``relation_kinds`` (all when None)."""
         kinds = frozenset(relation_kinds) if relation_kinds else None
         return self.engine.view(self.viewer, active_on, kinds)
+
+    @property
+    def stale_periods(self) -> Periods:
+        """How long facts stay fresh, per municipality (``GRAPHSVC_STALE_AFTER``)."""
+        return Periods.parse(self.settings.stale_after, "GRAPHSVC_STALE_AFTER")
+
+    @property
+    def today(self) -> date:
+        """The day of the caller's view (staleness and recency are measured on it)."""
+        return date.fromordinal(self.view.day)
 
     async def _load_relations(self, ids: list[int]) -> list[Relation | None]:
         """One store read for all relation details a request asks for (no N+1)."""

@@ -74,6 +74,7 @@ WEIGHTS: Mapping[tuple[str, str], int] = {
     ("Query", "coverageGaps"): 100,
     ("Query", "egoNetwork"): 50,
     ("Query", "collaborationSuggestions"): 200,
+    ("Query", "similarStakeholders"): 20,  # names of a municipality compared in C
     ("Mutation", "importGraph"): 1_000,
 }
 # Fields whose own 'first' may go above max_page (graphsvc.api.intelligence.MAX_EGO_NODES).

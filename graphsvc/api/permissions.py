@@ -50,6 +50,11 @@ ROOT_FIELDS: dict[str, Permission | None] = {  # None: anyone, answered from the
     "egoNetwork": ASK,
     "collaborationSuggestions": ASK,
     "suggestionReviews": ASK,
+    "changes": ASK,
+    "toCheck": WRITE,  # the editors' list of stale facts
+    "confirmFacts": WRITE,
+    "updateRelation": WRITE,
+    "endRelation": WRITE,
     "createStakeholder": WRITE,
     "updateStakeholder": WRITE,
     "deleteStakeholder": WRITE,

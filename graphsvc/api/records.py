@@ -158,8 +158,8 @@ class RecordMutations:
                 stakeholder_key(context, target_id, "targetId"),
             )
             meeting = meeting_of(view, key)
-            day = None if meeting.started is None else meeting.started.isoformat()
-            where = Reason.of("MET_AT", nodes=(key,), day=day) if day else Reason.of("MET_AT_UNDATED", nodes=(key,))
+            day = meeting.started
+            where = Reason.of("MET_AT", nodes=(key,), on=day) if day else Reason.of("MET_AT_UNDATED", nodes=(key,))
             provenance = say(where, context.language, view)
             rel = await run(lambda: tie_from_meeting(context.engine, view, key, source, target, kind, provenance))
         except GraphsvcError as error:

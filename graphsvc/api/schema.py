@@ -8,6 +8,8 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCa
 from strawberry.tools import merge_types
 
 from ..settings import Settings
+from .area_changes import AreaChangeQueries
+from .confirmation import ConfirmationMutations, ConfirmationQueries
 from .guard import guards
 from .intelligence import IntelligenceQueries
 from .limits import Limits, NoIntrospection, limits_rule
@@ -37,8 +39,21 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection:
         rules.append(NoIntrospection)
     return Schema(
-        query=merge_types("Query", (Query, IntelligenceQueries, SuggestionQueries, TrustQueries, RecordQueries)),
-        mutation=merge_types("Mutation", (Mutation, SuggestionMutations, TrustMutations, RecordMutations)),
+        query=merge_types(
+            "Query",
+            (
+                Query,
+                IntelligenceQueries,
+                SuggestionQueries,
+                TrustQueries,
+                ConfirmationQueries,
+                AreaChangeQueries,
+                RecordQueries,
+            ),
+        ),
+        mutation=merge_types(
+            "Mutation", (Mutation, SuggestionMutations, TrustMutations, ConfirmationMutations, RecordMutations)
+        ),
         types=[*STAKEHOLDER_TYPES.values(), Meeting],
         extensions=[
             lambda: MaxTokensLimiter(settings.max_tokens),

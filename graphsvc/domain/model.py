@@ -41,6 +41,7 @@ class Node(msgspec.Struct, frozen=True, gc=False):
     areas: tuple[str, ...] = ()  # where it lives, works, serves or is responsible
     tags: tuple[str, ...] = ()
     provenance: str | None = None  # source: who or what said so
+    confirmed: date | None = None  # the day it was last confirmed true (``freshness``)
     type: str | None = None  # organisation, wijkpartner, initiative or role type (kinds.TYPES)
     visibility: Visibility | None = None  # residents only
     contact: str | None = None  # residents only; never served to the public
@@ -82,6 +83,7 @@ class Relation(NamedTuple):
     role: str | None = None
     note: str | None = None
     provenance: str | None = None  # source of the claim
+    confirmed: str | None = None  # the day it was last confirmed true (``freshness``)
 
     def active_on(self, day: date) -> bool:
         """Whether the relation held on ``day`` (no since: always before; no until: still).

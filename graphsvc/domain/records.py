@@ -17,7 +17,7 @@ import msgspec
 
 from .areas import Area
 from .kinds import AreaLevel, InitiativeStatus, NodeKind, RelationKind, Visibility
-from .model import EPOCH, Node, Relation, Review
+from .model import EPOCH, Node, Relation, Review, utcnow
 from .themes import Theme
 
 MAX_TEXT = 2000  # characters of a free text (a role, a note, a provenance)
@@ -45,6 +45,7 @@ class RelationRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, g
     role: _Text | None = None
     note: _Text | None = None
     provenance: _Text | None = None
+    confirmed: _Day | None = msgspec.field(default_factory=lambda: utcnow().date().isoformat())  # a claim made now
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -89,6 +90,7 @@ def to_node_record(node: Node) -> dict[str, Any]:
         ("areas", node.areas),
         ("tags", node.tags),
         ("provenance", node.provenance),
+        ("confirmed", node.confirmed),
         ("type", node.type),
         ("visibility", node.visibility),
         ("contact", node.contact),
@@ -138,6 +140,7 @@ def node_from_record(record: dict[str, Any]) -> Node:
         areas=tuple(record.get("areas", ())),
         tags=tuple(record.get("tags", ())),
         provenance=record.get("provenance"),
+        confirmed=day("confirmed"),
         type=record.get("type"),
         visibility=Visibility(record["visibility"]) if record.get("visibility") else None,
         contact=record.get("contact"),
@@ -158,7 +161,7 @@ def node_from_record(record: dict[str, Any]) -> Node:
 
 def to_relation_record(rel: Relation) -> dict[str, Any]:
     record: dict[str, Any] = {"id": rel.id, "kind": rel.kind.value, "source": rel.source, "target": rel.target}
-    for key in ("since", "until", "strength", "role", "note", "provenance"):
+    for key in ("since", "until", "strength", "role", "note", "provenance", "confirmed"):
         value = getattr(rel, key)
         if value is not None:
             record[key] = value

@@ -170,6 +170,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("note-length", "TOO_LONG", "note", _too_long(MAX_TEXT)),
     FieldRule("provenance-text", "INVALID", "provenance", _not_a_string, _not_text),
     FieldRule("provenance-length", "TOO_LONG", "provenance", _too_long(MAX_TEXT)),
+    FieldRule("confirmed-form", "INVALID_DATE", "confirmed", _not_a_date),
 )
 # Across fields, or with the graph: tested over the columns of rows whose fields are of the right types.
 ROW_RULES: tuple[RowRule, ...] = (
@@ -184,6 +185,7 @@ ROW_RULES: tuple[RowRule, ...] = (
     RowRule("role-unicode", "INVALID", "role", lambda values: NOT_UNICODE, ("role",), not_unicode, given=True),
     RowRule("note-unicode", "INVALID", "note", lambda values: NOT_UNICODE, ("note",), not_unicode, given=True),
     RowRule("provenance-unicode", "INVALID", "provenance", lambda values: NOT_UNICODE, ("provenance",), not_unicode, given=True),
+    RowRule("confirmed-a-day", "INVALID_DATE", "confirmed", _bad_day("confirmed"), ("confirmed",), _not_a_day, given=True),
 )
 RULES: tuple[Rule, ...] = (AN_OBJECT, KNOWN_FIELDS, *FIELD_RULES, *ROW_RULES)
 # fmt: on
@@ -192,7 +194,7 @@ RULES: tuple[Rule, ...] = (AN_OBJECT, KNOWN_FIELDS, *FIELD_RULES, *ROW_RULES)
 DERIVED = {"source_kind": "source", "target_kind": "target"}
 # Columns with few distinct values (enums, days): a row rule that reads only columns of one group
 # is tested once per distinct combination of the group's values, not once per row.
-FEW = (("kind", "source_kind", "target_kind"), ("since",), ("until",))
+FEW = (("kind", "source_kind", "target_kind"), ("since",), ("until",), ("confirmed",))
 
 
 def _types() -> dict[str, Any]:

@@ -40,6 +40,7 @@ NODE_KEYS = {
     "areas",
     "tags",
     "provenance",
+    "confirmed",
     "type",
     "visibility",
     "contact",
@@ -272,6 +273,7 @@ class Validator:
         visibility = self._enum(row, "visibility", where, _VISIBILITY)
         if kind is NodeKind.RESIDENT and visibility is None:
             visibility = Visibility.BROKERS
+        confirmed = self._date(row, "confirmed", where)
         if len(self.problems) > before or node_id is None or kind is None or name is None:
             return None
         self.batch_kinds[node_id] = kind
@@ -283,6 +285,7 @@ class Validator:
             areas=areas,
             tags=self._list(row, "tags", where),
             provenance=self._text(row, "provenance", where),
+            confirmed=confirmed or self.now.date(),  # a claim made now
             type=node_type,
             visibility=visibility,
             contact=self._text(row, "contact", where),

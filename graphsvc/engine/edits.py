@@ -10,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from datetime import date
 from typing import Any
+
+import msgspec
 
 from ..domain import (
     Batch,
@@ -23,8 +26,8 @@ from ..domain import (
     Review,
     ValidationError,
 )
-from ..domain.model import utcnow
-from ..domain.records import to_node_record
+from ..domain.model import EPOCH, utcnow
+from ..domain.records import to_node_record, to_relation_record
 from .engine import Engine
 from .view import View, Viewer
 
@@ -94,7 +97,7 @@ def out_of_scope(viewer: Viewer) -> str:
 def update_node(engine: Engine, view: View, key: str, changes: dict[str, Any]) -> Node:
     """Change a stakeholder the caller may see; returns what was written."""
     current = _stakeholder(view, key, "id")
-    record = {**to_node_record(current), **changes, "id": key, "kind": current.kind.value}
+    record = {**to_node_record(current), "confirmed": None, **changes, "id": key, "kind": current.kind.value}
     record = {k: v for k, v in record.items() if v is not None and k not in ("createdAt", "updatedAt")}
     built: list[Node] = []
 
@@ -131,9 +134,52 @@ def link(engine: Engine, view: View, record: dict[str, Any]) -> Relation:
 
 
 def unlink(engine: Engine, view: View, rel_id: int) -> None:
-    if view.relation(rel_id) is None:
-        raise NotFoundError("no relation you may see has that id", field="id")
+    _relation(view, rel_id)
     engine.edit(lambda v: Batch(delete_relations=[rel_id]), view.viewer)
+
+
+def update_relation(engine: Engine, view: View, rel_id: int, changes: dict[str, Any]) -> Relation:
+    """Change a tie the caller may see (its kind and ends stay); a changed tie counts as confirmed now.
+    Returns what was written."""
+    _relation(view, rel_id)
+    built: list[Relation] = []
+
+    def build(v):
+        current = engine.store.read_relations([rel_id])[rel_id]  # role, note and provenance live in the store
+        record = {**to_relation_record(current), "confirmed": None, **changes, "id": rel_id}
+        rel = v.relation({k: value for k, value in record.items() if value is not None}, "input")
+        built.extend([rel] if rel else [])
+        return Batch(relations=list(built))
+
+    engine.edit(build, view.viewer)
+    return built[0]
+
+
+def end_relation(engine: Engine, view: View, rel_id: int, on: date) -> Relation:
+    """End a tie on ``on`` (its ``until``): the tie stays, as history."""
+    return update_relation(engine, view, rel_id, {"until": on.isoformat()})
+
+
+def confirm(engine: Engine, view: View, keys: list[str], rel_ids: list[int]) -> None:
+    """Confirm stakeholders and ties the caller may see as true today (``domain.confirmation``)."""
+    nodes = [_stakeholder(view, key, "ids") for key in keys]
+    for rel_id in rel_ids:
+        _relation(view, rel_id, "ids")
+    today = utcnow().date()
+
+    def build(v):
+        relations = engine.store.read_relations(rel_ids)
+        return Batch(
+            nodes=[msgspec.structs.replace(node, confirmed=today, updated_at=EPOCH) for node in nodes],
+            relations=[relations[i]._replace(confirmed=today.isoformat()) for i in rel_ids],
+        )
+
+    engine.edit(build, view.viewer)
+
+
+def _relation(view: View, rel_id: int, field: str = "id") -> None:
+    if view.relation(rel_id) is None:
+        raise NotFoundError("no relation you may see has that id", field=field)
 
 
 def _stakeholder(view: View, key: str, field: str) -> Node:

@@ -32,7 +32,7 @@ from ..domain.validate import Context, Validator
 from ..gcpause import paused_gc
 from ..store import Applied, Changes, Store
 from .frozen import FrozenView
-from .projection import Projection, check_ids
+from .projection import Projection, check_ids, edge_of
 from .trust import Trust
 from .view import BROKER, Permission, View, Viewer
 
@@ -54,8 +54,8 @@ def view_in_memory(
     numbered 1, 2, ... (for evaluating on a part of a graph; nothing is stored), as it stood on
     ``active_on`` when given (what held that day; recency and load measured on it)."""
     projection = Projection()
-    edges = [(i, r.kind.value, r.source, r.target, r.since, r.until, r.strength) for i, r in enumerate(relations, 1)]
-    projection.load(batch.areas, batch.themes, [batch.nodes], [edges], version=1)  # type: ignore[list-item]
+    edges = [edge_of(r, i) for i, r in enumerate(relations, 1)]
+    projection.load(batch.areas, batch.themes, [batch.nodes], [edges], version=1)
     return View(projection, viewer, active_on)
 
 

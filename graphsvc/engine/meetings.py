@@ -40,11 +40,11 @@ def record_meeting(
         raise refusal("MEETING_WITHOUT_AREA", "input.areaCodes", "name at least one area of the meeting")
     meeting = {**record, "id": new_key(record["name"]), "kind": NodeKind.MEETING.value}
     day = record.get("date")
-    ties: list[tuple[dict[str, Any], str]] = []  # each tie, and where a problem with it is reported
+    places: dict[str, str] = {}  # each attendee once, and where a problem with their tie is reported
     for i, key in enumerate(attendees):
-        if all(tie["source"] != key for tie, _ in ties):
-            attendance = {"kind": RelationKind.ATTENDED.value, "source": key, "target": meeting["id"]}
-            ties.append(({**attendance, "since": day, "until": day}, f"{ATTENDEES}[{i}]"))
+        places.setdefault(key, f"{ATTENDEES}[{i}]")
+    attendance = {"kind": RelationKind.ATTENDED.value, "target": meeting["id"], "since": day, "until": day}
+    ties = [({**attendance, "source": key}, where) for key, where in places.items()]
     if organiser is not None:
         ties.append(({"kind": RelationKind.COORDINATES.value, "source": organiser, "target": meeting["id"]}, ORGANISER))
     built: list[Node] = []

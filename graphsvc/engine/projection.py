@@ -51,6 +51,11 @@ def check_ids(relations: list[Relation], known: int) -> None:
 _CODE = {kind.value: code for kind, code in RELATION_CODES.items()}
 
 
+def edge_of(rel: Relation, rel_id: int | None = None) -> Edge:
+    """A relation as the store's ``Edge`` (with ``rel_id`` when the relation has none yet)."""
+    return (rel_id or rel.id, rel.kind, rel.source, rel.target, rel.since, rel.until, rel.strength, rel.confirmed)  # type: ignore[return-value]
+
+
 def _ordinal(day: str | date | None) -> int:
     if day is None:
         return NO_DATE
@@ -71,6 +76,7 @@ class Projection:
         self.strength = array("f")
         self.since = array("i")
         self.until = array("i")
+        self.confirmed = array("i")  # the day each relation was last confirmed (``NO_DATE``: never)
         self.source: list[str | None] = []
         self.target: list[str | None] = []
         self.relation_count = 0
@@ -109,6 +115,7 @@ class Projection:
             self.strength.extend(array("f", [math.nan]) * missing)
             self.since.extend(array("i", [NO_DATE]) * missing)
             self.until.extend(array("i", [NO_DATE]) * missing)
+            self.confirmed.extend(array("i", [NO_DATE]) * missing)
             self.source.extend([None] * missing)
             self.target.extend([None] * missing)
 
@@ -119,11 +126,11 @@ class Projection:
         self._grow(max(edge[0] for edge in edges) + 1)
         adj = self.graph._adj  # direct access: add_edge per relation costs twice as much
         intern = sys.intern
-        kind, strength, since, until = self.kind, self.strength, self.since, self.until
+        kind, strength, since, until, confirmed = self.kind, self.strength, self.since, self.until, self.confirmed
         source, target = self.source, self.target
         days: dict[str | date | None, int] = {None: NO_DATE}  # a few thousand distinct days in a city
         added = 0
-        for rel_id, rel_kind, u, v, start, end, weight in edges:
+        for rel_id, rel_kind, u, v, start, end, weight, checked in edges:
             if u not in adj or v not in adj:
                 continue  # an end that is not (or no longer) a node
             u, v = intern(u), intern(v)
@@ -131,6 +138,7 @@ class Projection:
             strength[rel_id] = math.nan if weight is None else weight
             since[rel_id] = days[start] if start in days else days.setdefault(start, _ordinal(start))
             until[rel_id] = days[end] if end in days else days.setdefault(end, _ordinal(end))
+            confirmed[rel_id] = days[checked] if checked in days else days.setdefault(checked, _ordinal(checked))
             source[rel_id], target[rel_id] = u, v
             around_u = adj[u]
             data = around_u.get(v)
@@ -180,8 +188,8 @@ class Projection:
                 raise ValueError("a relation needs its store id before it is projected")
             if rel.id < len(self.kind) and self.kind[rel.id] >= 0:
                 self.drop_relation(rel.id)
-            edges.append((rel.id, rel.kind, rel.source, rel.target, rel.since, rel.until, rel.strength))
-        self._add_edges(edges)  # type: ignore[arg-type]
+            edges.append(edge_of(rel))
+        self._add_edges(edges)
 
     def check_ids(self, relations: list[Relation]) -> None:
         """Refuse relation ids far above the highest known one: the columns are indexed by id."""

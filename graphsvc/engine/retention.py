@@ -10,35 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..domain import Batch, Node, NodeKind, ValidationError
-from ..domain.areas import containers
+from ..domain import Batch, Node, NodeKind
+from ..domain.periods import ANY, Periods, municipalities
 from ..domain.timeline import NO_DATE
 from .engine import Engine
 
 
-def parse_retention(text: str) -> dict[str, int]:
-    """'GM0344=365;*=730' -> {'GM0344': 365, '*': 730}."""
-    rules: dict[str, int] = {}
-    for part in filter(None, (p.strip() for p in text.replace(",", ";").split(";"))):
-        code, _, days = part.partition("=")
-        code = code.strip()
-        if not (code == "*" or (code.startswith("GM") and len(code) == 6)) or not days.strip().isdigit():
-            raise ValidationError(f"expected 'GM0344=365' or '*=730', got {part!r}", field="GRAPHSVC_RETENTION")
-        rules[code] = int(days)
-    return rules
-
-
-def retention_days(node: Node, rules: dict[str, int]) -> int | None:
-    """The retention period for a resident's relations (None: kept)."""
-    found = [
-        rules.get(gm, rules.get("*"))
-        for gm in {c for code in node.areas for c in containers(code) if c.startswith("GM")} or {"*"}
-    ]
-    periods = [d for d in found if d is not None]
-    return min(periods) if periods else None
-
-
-def past_retention(engine: Engine, rules: dict[str, int], today: date | None = None) -> dict[str, list[int]]:
+def past_retention(engine: Engine, periods: Periods, today: date | None = None) -> dict[str, list[int]]:
     """Relations past retention, by municipality of the resident (GM code, or '*')."""
     today_ord = (today or date.today()).toordinal()
     p = engine.projection
@@ -51,9 +29,9 @@ def past_retention(engine: Engine, rules: dict[str, int], today: date | None = N
             node = p.obj(end or "")
             if not (isinstance(node, Node) and node.kind is NodeKind.RESIDENT):
                 continue
-            days = retention_days(node, rules)
+            days = periods.days_for(node.areas)
             if days is not None and today_ord - until > days:
-                gm = next((c for code in node.areas for c in containers(code) if c.startswith("GM")), "*")
+                gm = min(municipalities(node.areas), default=ANY)
                 found.setdefault(gm, []).append(rel_id)
                 break
     return found

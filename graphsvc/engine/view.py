@@ -156,6 +156,10 @@ BROKER = Viewer(Role.BROKER)
 PUBLIC = Viewer(Role.PUBLIC)
 
 
+def _day(day: int) -> date | None:
+    return None if day == NO_DATE else date.fromordinal(day)
+
+
 class RelationFacts(NamedTuple):
     """What the projection knows of one relation (role, note and provenance are in the store)."""
 
@@ -166,6 +170,7 @@ class RelationFacts(NamedTuple):
     strength: float | None  # None when unknown
     since: date | None
     until: date | None
+    confirmed: date | None  # the day it was last confirmed true (None: never)
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,15 +415,15 @@ class View(Memo):
         if not self._tied(source) or not self._tied(target):
             return None
         strength = p.strength[rel_id]
-        since, until = p.since[rel_id], p.until[rel_id]
         return RelationFacts(
             rel_id,
             RELATION_BY_CODE[p.kind[rel_id]],
             source,
             target,
             None if math.isnan(strength) else round(strength, 4),
-            None if since == NO_DATE else date.fromordinal(since),
-            None if until == NO_DATE else date.fromordinal(until),
+            _day(p.since[rel_id]),
+            _day(p.until[rel_id]),
+            _day(p.confirmed[rel_id]),
         )
 
     def relation_count(self) -> int:

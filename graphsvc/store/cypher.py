@@ -242,9 +242,9 @@ NODE_PAGE = "\n".join(
 
 _RELATION = (
     "r.id AS id, type(r) AS kind, s.id AS source, t.id AS target, r.since AS since, r.until AS until,"
-    " r.strength AS strength, r.role AS role, r.note AS note, r.provenance AS provenance"
+    " r.strength AS strength, r.role AS role, r.note AS note, r.provenance AS provenance, r.confirmed AS confirmed"
 )
-_RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance"
+_RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance, confirmed"
 
 READ_RELATIONS = "\n".join(
     [
@@ -279,7 +279,7 @@ EDGE_PAGE = "\n".join(
         "CALL (live) {",
         _per_relation_kind(
             f"MATCH (s)-[r:<KIND>]->(t) WHERE r.id >= $low AND r.id < $high AND {_visible('r')}"
-            " RETURN [r.id, type(r), s.id, t.id, r.since, r.until, r.strength] AS edge",
+            " RETURN [r.id, type(r), s.id, t.id, r.since, r.until, r.strength, r.confirmed] AS edge",
             joiner="\nUNION ALL\n",
         ),
         "}",

@@ -535,7 +535,14 @@ def _paged(statement: str, rows: list[dict[str, Any]], size: int) -> Iterator[tu
 
 
 def _relation_row(rel: Relation, rel_id: int | None) -> dict[str, Any]:
-    fields = {"since": rel.since, "until": rel.until, "role": rel.role, "note": rel.note, "provenance": rel.provenance}
+    fields = {
+        "since": rel.since,
+        "until": rel.until,
+        "role": rel.role,
+        "note": rel.note,
+        "provenance": rel.provenance,
+        "confirmed": rel.confirmed,
+    }
     props: dict[str, Any] = {key: value for key, value in fields.items() if value is not None}
     if rel.strength is not None:
         props["strength"] = float(rel.strength)  # as SQLite's REAL column gives it back

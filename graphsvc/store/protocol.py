@@ -16,9 +16,9 @@ from typing import Any, Protocol, runtime_checkable
 from ..domain import Area, Batch, Node, NodeKind, Relation, Review, Theme
 from ..domain.trust import ApiToken, AuditEntry
 
-# A relation as the projection needs it: (id, kind, source, target, since, until, strength);
-# dates as ISO strings. Tuples, not objects: a rebuild streams a million of them.
-Edge = tuple[int, str, str, str, "str | None", "str | None", "float | None"]
+# A relation as the projection needs it: (id, kind, source, target, since, until, strength,
+# confirmed); dates as ISO strings. Tuples, not objects: a rebuild streams a million of them.
+Edge = tuple[int, str, str, str, "str | None", "str | None", "float | None", "str | None"]
 
 # Above this many items, a batch is recorded in the change feed as "reload everything"
 # instead of id by id: another process then rebuilds its projection.

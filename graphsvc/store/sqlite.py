@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS nodes (
 CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind);
 CREATE TABLE IF NOT EXISTS relations (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
-    since TEXT, until TEXT, strength REAL, role TEXT, note TEXT, provenance TEXT
+    since TEXT, until TEXT, strength REAL, role TEXT, note TEXT, provenance TEXT, confirmed TEXT
 );
 CREATE TABLE IF NOT EXISTS reviews (
     source TEXT NOT NULL, target TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (source, target)
@@ -73,7 +73,8 @@ RELATION_INDEXES = (
     "CREATE INDEX IF NOT EXISTS relations_target ON relations (target)",
 )
 REBUILD_INDEXES_ABOVE = 50_000
-RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance"
+RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance, confirmed"
+EDGE_COLUMNS = "id, kind, source, target, since, until, strength, confirmed"
 
 
 class SQLiteStore:
@@ -87,9 +88,16 @@ class SQLiteStore:
         self._db = self._connect()
         with self._lock:
             self._db.execute(SCHEMA)  # apsw runs every statement of a script; each commits by itself
+            self._add_missing_columns()
             for statement in RELATION_INDEXES:
                 self._db.execute(statement)
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('version', 0)")
+
+    def _add_missing_columns(self) -> None:
+        """Bring a file written by an older version up to date: columns added since are empty there."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(relations)")}
+        if "confirmed" not in have:  # facts written before freshness was kept: never confirmed
+            self._db.execute("ALTER TABLE relations ADD COLUMN confirmed TEXT")
 
     def _connect(self) -> apsw.Connection:
         """A connection in autocommit mode; threads share it, always under ``self._lock``."""
@@ -161,7 +169,7 @@ class SQLiteStore:
         if rebuild:
             db.execute("DROP INDEX IF EXISTS relations_source")
             db.execute("DROP INDEX IF EXISTS relations_target")
-        insert = f"INSERT OR REPLACE INTO relations ({RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        insert = f"INSERT OR REPLACE INTO relations ({RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ids = list(relation_ids(relations))
         db.executemany(insert, compress(relations, ids))
         first_id: int = db.execute("SELECT coalesce(max(id), 0) + 1 FROM relations").get
@@ -273,9 +281,7 @@ class SQLiteStore:
             yield [relation_from_row(row) for row in rows]
 
     def iter_edges(self, page: int = 100_000) -> Iterator[list[Edge]]:
-        yield from self._pages(
-            "SELECT id, kind, source, target, since, until, strength FROM relations ORDER BY id", page
-        )
+        yield from self._pages(f"SELECT {EDGE_COLUMNS} FROM relations ORDER BY id", page)
 
     def counts(self) -> dict[str, dict[str, int]]:
         nodes = dict(self._read("SELECT kind, count(*) FROM nodes GROUP BY kind ORDER BY kind"))

@@ -11,6 +11,7 @@ from enum import Enum
 
 import strawberry
 
+from ...analysis.area_changes import ChangeCode
 from ...domain import kinds
 from ...domain.kinds import AreaLevel, InitiativeStatus, Need, RelationKind, Visibility
 
@@ -51,6 +52,12 @@ strawberry.enum(
     "WORKING_AREA = a municipality's own gebied or kern (GA code, not CBS).",
 )
 
+strawberry.enum(
+    ChangeCode,
+    description="What changed in an area: a tie begun or ended, an initiative started, paused or ended, a "
+    "partner began (STARTED_SERVING) or stopped serving it",
+)
+
 
 @strawberry.enum(description="Which relations of a stakeholder: those it points to, those pointing at it, or both.")
 class Direction(Enum):
@@ -59,4 +66,13 @@ class Direction(Enum):
     BOTH = "BOTH"
 
 
-__all__ = ["AreaLevel", "Direction", "InitiativeStatus", "Need", "RelationKind", "StakeholderKind", "Visibility"]
+__all__ = [
+    "AreaLevel",
+    "ChangeCode",
+    "Direction",
+    "InitiativeStatus",
+    "Need",
+    "RelationKind",
+    "StakeholderKind",
+    "Visibility",
+]

@@ -78,6 +78,18 @@ class LinkInput:
     provenance: str | None = None
 
 
+@strawberry.input(
+    description="Changes to a relation: only the fields given change; null clears a field. Its kind and ends stay."
+)
+class RelationPatch:
+    since: date | None = strawberry.UNSET
+    until: date | None = strawberry.UNSET
+    strength: float | None = strawberry.field(default=strawberry.UNSET, description="0..1")
+    role: str | None = strawberry.UNSET
+    note: str | None = strawberry.UNSET
+    provenance: str | None = strawberry.UNSET
+
+
 @strawberry.type
 class StakeholderPayload:
     stakeholder: Stakeholder | None = None
@@ -93,6 +105,12 @@ class DeletePayload:
 @strawberry.type
 class LinkPayload:
     relation: Relation | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="The stakeholders and relations confirmed as true today.")
+class ConfirmPayload:
+    confirmed: list[strawberry.ID] = strawberry.field(default_factory=list)
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from ...analysis.checklist import relation_stale
 from ...engine import RelationFacts, View
 from ..ids import encode
 from .enums import RelationKind
@@ -19,9 +20,9 @@ class Relation(Node):
     since: date | None
     until: date | None
     strength: float | None = strawberry.field(description="How strong the tie is, 0..1; null when unknown")
-    _source: strawberry.Private[str]
-    _target: strawberry.Private[str]
+    confirmed_on: date | None = strawberry.field(description="The day it was last confirmed true; null: never")
     _view: strawberry.Private[View]
+    _facts: strawberry.Private[RelationFacts]
 
     @classmethod
     def of(cls, view: View, facts: RelationFacts) -> Relation:
@@ -33,9 +34,9 @@ class Relation(Node):
             since=facts.since,
             until=facts.until,
             strength=facts.strength,
-            _source=facts.source,
-            _target=facts.target,
+            confirmed_on=facts.confirmed,
             _view=view,
+            _facts=facts,
         )
 
     @classmethod
@@ -44,13 +45,17 @@ class Relation(Node):
         found = (view.relation(rel_id) for rel_id in ids)
         return [cls.of(view, facts) for facts in found if facts is not None]
 
+    @strawberry.field(description="Not confirmed for longer than its municipalities' period (verouderd)")
+    def stale(self, info: strawberry.Info) -> bool:
+        return relation_stale(self._view, self._facts, info.context.stale_periods, info.context.today)
+
     @strawberry.field(description="Where the relation starts (the member, the founder, the supporter, ...).")
     def source(self, info: strawberry.Info) -> Node | None:
-        return maybe_graphql(self._view.node(self._source), info.context)
+        return maybe_graphql(self._view.node(self._facts.source), info.context)
 
     @strawberry.field(description="Where the relation points (the initiative, the organisation, the area, ...).")
     def target(self, info: strawberry.Info) -> Node | None:
-        return maybe_graphql(self._view.node(self._target), info.context)
+        return maybe_graphql(self._view.node(self._facts.target), info.context)
 
     @strawberry.field(description="The role the source plays, e.g. 'treasurer'.")
     async def role(self, info: strawberry.Info) -> str | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from ...analysis.checklist import node_stale
 from ...domain import Node as DomainNode
 from ...domain import NodeKind
 from ...engine.view import Permission
@@ -36,6 +37,9 @@ class Stakeholder(Node):
     name: str
     tags: list[str]
     provenance: str | None = strawberry.field(description="Source: who or what said so")
+    confirmed_on: date | None = strawberry.field(
+        description="The day it was last confirmed true (bevestigd); null: never"
+    )
     created_at: datetime
     updated_at: datetime
     _stakeholder: strawberry.Private[DomainNode]
@@ -47,6 +51,13 @@ class Stakeholder(Node):
     @classmethod
     def own_fields(cls, node: DomainNode, context: Context) -> dict:
         return {}
+
+    @strawberry.field(
+        description="Not confirmed for longer than its municipality's period (verouderd): check it (toCheck)"
+    )
+    def stale(self, info: strawberry.Info) -> bool:
+        context: Context = info.context
+        return node_stale(self._stakeholder, context.stale_periods, context.today)
 
     @strawberry.field(description="Themes it works on (thema's)")
     def themes(self, info: strawberry.Info) -> list[Theme]:
@@ -119,6 +130,7 @@ def common_fields(node: DomainNode) -> dict:
         "name": node.name,
         "tags": list(node.tags),
         "provenance": node.provenance,
+        "confirmed_on": node.confirmed,
         "created_at": node.created_at,
         "updated_at": node.updated_at,
         "_stakeholder": node,
