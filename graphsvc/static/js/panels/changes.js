@@ -10,7 +10,7 @@ import { areaSelect, labelled } from "./common.js";
 const CODES = ["NEW_TIE", "ENDED_TIE", "NEW_INITIATIVE", "PAUSED_INITIATIVE", "ENDED_INITIATIVE", "STARTED_SERVING", "STOPPED_SERVING"];
 const CHANGES = `query Changes($area: String!, $from: Date!, $to: Date!) {
   changes(areaCode: $area, from: $from, to: $to) {
-    items { code on text stakeholder { id ... on Stakeholder { name } } other { id ... on Stakeholder { name } } relation { id } }
+    code on text stakeholder { id ... on Stakeholder { name } } other { id ... on Stakeholder { name } } relation { id }
   }
 }`;
 
@@ -47,7 +47,7 @@ export async function update(app) {
   status.textContent = t("loading");
   let items;
   try {
-    items = (await gql(CHANGES, vars)).changes.items;
+    items = (await gql(CHANGES, vars)).changes;
   } catch (error) {
     if (loadedKey === loadKey) status.textContent = t("error", { message: error.message });
     return;

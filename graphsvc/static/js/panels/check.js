@@ -1,6 +1,6 @@
 // "Te controleren" (editors): facts not confirmed for a long time in the editor's area, oldest
 // first, each with Bevestigen, Wijzigen and Beëindigen in one click.
-import { freshness, gql, has, hasMutation, mayWrite } from "../api.js";
+import { fieldsOf, freshness, gql, has, hasMutation, mayWrite } from "../api.js";
 import { announce, clear, h } from "../dom.js";
 import { confirmFact, endRelation } from "../editing.js";
 import { dateLabel, errorText, today } from "../forms.js";
@@ -15,9 +15,9 @@ function listQuery() {
     toCheck(areaCode: $area, first: 50) {
       totalCount
       nodes {
-        id confirmedOn source
-        stakeholder { id name kind ... on Initiative { status } }
-        relation { id kind since until ${freshness("Relation")} source { ${END} } target { ${END} } }
+        id ${fieldsOf("StaleFact", "confirmedOn staleFrom")}
+        stakeholder { id name kind provenance ... on Initiative { status } }
+        relation { id kind since until provenance ${freshness("Relation")} source { ${END} } target { ${END} } }
       }
     }
   }`;
@@ -119,6 +119,9 @@ function table(app, facts) {
   );
 }
 
+// Where the fact comes from (the import, a meeting, a sign-up, an editor): said by its source.
+const provenance = (fact) => fact.relation?.provenance ?? fact.stakeholder?.provenance ?? null;
+
 function row(app, fact) {
   const name = fact.relation ? `${fact.relation.source?.name ?? ""} – ${fact.relation.target?.name ?? ""}` : (fact.stakeholder?.name ?? "");
   const actions = h("div", { class: "ex-rowactions" });
@@ -127,7 +130,7 @@ function row(app, fact) {
     { class: "utrecht-table__row", dataset: { id: fact.id, kind: fact.relation ? "relation" : "stakeholder" } },
     h("th", { class: "utrecht-table__header-cell ex-pair", scope: "row" }, what(fact)),
     h("td", { class: "utrecht-table__cell" }, h("span", { class: "ex-stale" }, t("stale")), " ", fact.confirmedOn ? dateLabel(fact.confirmedOn, app.state.lang) : t("never")),
-    h("td", { class: "utrecht-table__cell ex-why" }, fact.source ? h("span", { translate: "no" }, fact.source) : t("unknown_source")),
+    h("td", { class: "utrecht-table__cell ex-why" }, provenance(fact) ? h("span", { translate: "no" }, provenance(fact)) : t("unknown_source")),
     h("td", { class: "utrecht-table__cell ex-col-actions" }, actions),
   );
   const done = async (key) => {
