@@ -322,10 +322,21 @@ def test_een_bijeenkomst_met_vijf_deelnemers_en_twee_kennismakingen_als_relatie(
         assert len(knows) == (1 if (a, b) in made else 0), (a, b)
     meeting = api(
         server,
-        """query M($id: ID!) { node(id: $id) { ... on Stakeholder { relations(kinds: [ATTENDED], first: 50) { nodes { target { ... on Meeting { name date attendees(first: 10) { totalCount } } } } } } } }""",
+        """query M($id: ID!) { node(id: $id) { ... on Stakeholder { relations(kinds: [ATTENDED], first: 50) { nodes { target { ... on Meeting { id name date attendees(first: 10) { totalCount } } } } } } } }""",
         {"id": ids[ATTENDEES[0]]},
     )["node"]["relations"]["nodes"]
-    assert any(m["target"].get("name") == "Buurtkoffie Overvecht november" and m["target"]["attendees"]["totalCount"] == 5 for m in meeting)
+    [held] = [m["target"] for m in meeting if m["target"].get("name") == "Buurtkoffie Overvecht november"]
+    assert held["attendees"]["totalCount"] == 5
+    # Later, from the meeting in the network: one more acquaintance, in one click.
+    editor.open(f"?focus={ids[ATTENDEES[0]]}&sel={held['id']}")
+    page.wait_for_selector("#details-pairs")
+    assert page.inner_text("#details-pairs summary") == "Kennismakingen vastleggen (10 paren)"
+    page.click("#details-pairs summary")
+    a, b = ATTENDEES[1], ATTENDEES[3]
+    row = page.locator(f"#details-pair-list li[data-source='{ids[a]}'][data-target='{ids[b]}'], #details-pair-list li[data-source='{ids[b]}'][data-target='{ids[a]}']")
+    row.locator("button").click()
+    row.locator(".ex-status").wait_for()  # shown once the API wrote the tie
+    assert any(t["kind"] == "KNOWS" and {t["source"]["id"], t["target"]["id"]} == {ids[a], ids[b]} for t in ties(server, ids[a]))
 
 
 # ---- Zelf aanmelden, met toestemming, en de moderatie ----

@@ -573,3 +573,79 @@ function mergeForm(app, { node, onDone }) {
   });
   return form;
 }
+
+// Every pair of attendees, each with one button that records their acquaintance as a tie.
+const recordedPairs = new Set(); // "meeting|a|b" recorded from this page: said, not offered again
+
+export function pairList(app, meeting, attendees, onChanged, prefix = "meeting") {
+  const rows = [];
+  for (let i = 0; i < attendees.length; i++) for (let j = i + 1; j < attendees.length; j++) rows.push([attendees[i], attendees[j]]);
+  const title = h("h4", { class: "ex-subtitle", id: `${prefix}-pairs-title`, tabindex: "-1" }, t("pairs_title"));
+  if (!hasMutation("tieFromMeeting")) return [title, h("p", { class: "utrecht-paragraph" }, t("pairs_unavailable"))];
+  return [
+    title,
+    h("p", { class: "utrecht-paragraph" }, t("pairs_intro", { date: dateLabel(meeting.date, app.state.lang) })),
+    h(
+      "ul",
+      { class: "ex-pairs", id: `${prefix}-pair-list`, "aria-labelledby": `${prefix}-pairs-title` },
+      rows.map(([a, b]) => {
+        const li = h("li", { dataset: { source: a.id, target: b.id } }, h("span", { translate: "no" }, a.name), ` ${t("pair_and")} `, h("span", { translate: "no" }, b.name), " ");
+        const pairKey = `${meeting.id}|${a.id}|${b.id}`;
+        if (recordedPairs.has(pairKey)) {
+          li.append(h("span", { class: "ex-status ex-status--ACCEPTED" }, t("pair_done")));
+          return li;
+        }
+        const act = h(
+          "button",
+          {
+            type: "button",
+            class: "utrecht-button utrecht-button--secondary-action ex-small",
+            "aria-label": `${t("pair_tie")}: ${a.name} – ${b.name}`,
+            onclick: async () => {
+              let payload;
+              try {
+                payload = (
+                  await gql(
+                    `mutation Tie($meeting: ID!, $a: ID!, $b: ID!) { tieFromMeeting(meetingId: $meeting, sourceId: $a, targetId: $b, kind: KNOWS) { relation { id } userErrors { field message code } } }`,
+                    { meeting: meeting.id, a: a.id, b: b.id },
+                  )
+                ).tieFromMeeting;
+              } catch (error) {
+                announce(t("error", { message: error.message }));
+                return;
+              }
+              if (payload.userErrors.length) {
+                const note = h("span", { class: "ex-field-error" }, payload.userErrors.map(errorText).join(" "));
+                act.after(note);
+                return;
+              }
+              recordedPairs.add(pairKey);
+              act.replaceWith(h("span", { class: "ex-status ex-status--ACCEPTED", dataset: { relation: payload.relation?.id ?? "" } }, t("pair_done")));
+              announce(t("pair_done_said", { a: a.name, b: b.name }));
+              await onChanged?.(a.id, b.id);
+            },
+          },
+          t("pair_tie"),
+        );
+        li.append(act);
+        return li;
+      }),
+    ),
+  ];
+}
+
+let openPairs = null; // the meeting whose pairs are open: they stay open when the details are drawn again
+
+// A meeting in the details: its attendees' acquaintances, each a tie in one click (editors).
+export async function renderMeeting(app, root, id, onChanged) {
+  if (!mayWrite(app.me) || !hasMutation("tieFromMeeting")) return clear(root);
+  const node = (
+    await gql(`query Meeting($id: ID!) { node(id: $id) { ... on Meeting { id name date attendees(first: 13) { totalCount nodes { id ... on Stakeholder { name } } } } } }`, { id })
+  ).node;
+  const attendees = (node?.attendees?.nodes ?? []).filter((a) => a.name);
+  if (!node || attendees.length < 2 || node.attendees.totalCount > 12) return clear(root);
+  const n = (attendees.length * (attendees.length - 1)) / 2;
+  const box = h("details", { class: "ex-section", id: "details-pairs", open: openPairs === id ? true : null }, h("summary", {}, t("pairs_open", { n })), pairList(app, node, attendees, onChanged, "details"));
+  box.addEventListener("toggle", () => (openPairs = box.open ? id : null));
+  clear(root, box);
+}

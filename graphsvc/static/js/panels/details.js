@@ -2,7 +2,7 @@
 import { NODE_FIELDS, gql, has, mayAsk } from "../api.js";
 import { button, clear, h } from "../dom.js";
 import { kindLabel, levelLabel, needLabel, relationLabel, statusLabel, t, themeLabel, typeLabel } from "../i18n.js";
-import { loadRecord, renderRecord, staleMark } from "../editing.js";
+import { loadRecord, renderMeeting, renderRecord, staleMark } from "../editing.js";
 import { dateLabel } from "../forms.js";
 import { shapeSvg } from "../kinds.js";
 
@@ -133,6 +133,14 @@ async function showRecord(app, id, key) {
     return;
   }
   if (shownFor !== key) return;
+  if (node?.__typename === "Meeting") {
+    try {
+      await renderMeeting(app, record, id, (...ids) => changed(app, ...ids));
+    } catch (error) {
+      clear(record, h("p", { class: "utrecht-paragraph" }, t("error", { message: error.message })));
+    }
+    return;
+  }
   if (!node?.kind) return clear(record);
   const fresh = document.getElementById("details-fresh");
   if (fresh && "confirmedOn" in node) {

@@ -3,8 +3,8 @@
 // attendees can become a tie ("kennismaking") in one action.
 import { gql, hasMutation, mayWrite } from "../api.js";
 import { announce, button, clear, h } from "../dom.js";
-import { stakeholderForm } from "../editing.js";
-import { areaPicker, checked, checks, clearErrors, dateInput, dateLabel, errorText, field, formAlert, showErrors, textInput, themeOptions, today } from "../forms.js";
+import { pairList, stakeholderForm } from "../editing.js";
+import { areaPicker, checked, checks, clearErrors, dateInput, field, formAlert, showErrors, textInput, themeOptions, today } from "../forms.js";
 import { kindLabel, t } from "../i18n.js";
 import { combobox, placeOf } from "../search.js";
 import * as details from "./details.js";
@@ -202,7 +202,7 @@ function meetingForm(app) {
     if (payload.userErrors.length) return showErrors(form, payload.userErrors);
     announce(t("meeting_saved", { name: payload.meeting.name }));
     await details.changed(app);
-    clear(pairs, pairList(app, payload.meeting, [...chosen.values()]));
+    clear(pairs, pairList(app, payload.meeting, [...chosen.values()], (...ids) => details.changed(app, ...ids)));
     form.replaceWith(h("div", { id: "meeting-done" }, h("p", { class: "utrecht-paragraph", role: "status" }, t("meeting_saved", { name: payload.meeting.name })), pairs, button(t("meeting_another"), () => {
       builtFor = null;
       update(app);
@@ -212,54 +212,3 @@ function meetingForm(app) {
   return form;
 }
 
-// Every pair of attendees, each with one button that records their acquaintance as a tie.
-export function pairList(app, meeting, attendees) {
-  const rows = [];
-  for (let i = 0; i < attendees.length; i++) for (let j = i + 1; j < attendees.length; j++) rows.push([attendees[i], attendees[j]]);
-  const title = h("h4", { class: "ex-subtitle", id: "pairs-title", tabindex: "-1" }, t("pairs_title"));
-  if (!hasMutation("tieFromMeeting")) return [title, h("p", { class: "utrecht-paragraph" }, t("pairs_unavailable"))];
-  return [
-    title,
-    h("p", { class: "utrecht-paragraph" }, t("pairs_intro", { date: dateLabel(meeting.date, app.state.lang) })),
-    h(
-      "ul",
-      { class: "ex-pairs", id: "meeting-pair-list", "aria-labelledby": "pairs-title" },
-      rows.map(([a, b]) => {
-        const li = h("li", { dataset: { source: a.id, target: b.id } }, h("span", { translate: "no" }, a.name), ` ${t("pair_and")} `, h("span", { translate: "no" }, b.name), " ");
-        const act = h(
-          "button",
-          {
-            type: "button",
-            class: "utrecht-button utrecht-button--secondary-action ex-small",
-            "aria-label": `${t("pair_tie")}: ${a.name} – ${b.name}`,
-            onclick: async () => {
-              let payload;
-              try {
-                payload = (
-                  await gql(
-                    `mutation Tie($meeting: ID!, $a: ID!, $b: ID!) { tieFromMeeting(meetingId: $meeting, sourceId: $a, targetId: $b, kind: KNOWS) { relation { id } userErrors { field message code } } }`,
-                    { meeting: meeting.id, a: a.id, b: b.id },
-                  )
-                ).tieFromMeeting;
-              } catch (error) {
-                announce(t("error", { message: error.message }));
-                return;
-              }
-              if (payload.userErrors.length) {
-                const note = h("span", { class: "ex-field-error" }, payload.userErrors.map(errorText).join(" "));
-                act.after(note);
-                return;
-              }
-              act.replaceWith(h("span", { class: "ex-status ex-status--ACCEPTED", dataset: { relation: payload.relation?.id ?? "" } }, t("pair_done")));
-              announce(t("pair_done_said", { a: a.name, b: b.name }));
-              await details.changed(app, a.id, b.id);
-            },
-          },
-          t("pair_tie"),
-        );
-        li.append(act);
-        return li;
-      }),
-    ),
-  ];
-}
