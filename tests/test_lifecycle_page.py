@@ -216,7 +216,7 @@ def test_bewerken_en_een_relatie_toevoegen_met_de_meldingen_van_de_api_bij_het_v
     assert "sinds 1 mei 2024" in page.inner_text(f"#details-ties li[data-relation='{tie['id']}']")
 
 
-def test_een_relatie_beeindigen_zet_een_einddatum_en_de_geschiedenis_blijft(server: str, editor: Page):
+def test_een_relatie_wijzigen_en_beeindigen_zet_een_einddatum_en_de_geschiedenis_blijft(server: str, editor: Page):
     has_api(server, "endRelation")
     page = editor.page
     mine = create(server, "Buurtbieb Amazonedreef")
@@ -224,12 +224,20 @@ def test_een_relatie_beeindigen_zet_een_einddatum_en_de_geschiedenis_blijft(serv
     editor.open(f"?focus={mine}")
     row = f"#details-ties li[data-relation='{tie}']"
     page.wait_for_selector(row)
+    page.click(f"{row} button[data-action=change]")  # Wijzigen: de sterkte en het begin
+    page.select_option("#tie-strength", "0.9")
+    page.fill("#tie-since", "2023-03-01")
+    page.click("#tie-submit")
+    page.wait_for_selector(f"{row}:has-text('sinds 1 maart 2023')")
+    strength = api(server, "query R($id: ID!) { node(id: $id) { ... on Relation { strength since } } }", {"id": tie})["node"]
+    assert strength == {"strength": 0.9, "since": "2023-03-01"}
     page.click(f"{row} button[data-action=end]")
     page.fill("#end-on", "2026-10-31")
     page.click("#end-form button[type=submit]")
     page.wait_for_selector(f"{row}[data-active=false]")
     [kept] = ties(server, mine)
-    assert (kept["id"], kept["since"], kept["until"]) == (tie, "2023-02-01", "2026-10-31")
+    assert (kept["id"], kept["since"], kept["until"]) == (tie, "2023-03-01", "2026-10-31")
+    assert "van 1 maart 2023 tot 31 oktober 2026" in page.inner_text(row)
 
 
 # ---- Mogelijke dubbelen en samenvoegen ----
