@@ -33,13 +33,7 @@ def command(func: Callable[[argparse.Namespace, Settings], int]) -> Callable[[ar
 @contextmanager
 def store_of(settings: Settings, location: str | None = None):
     """The store at ``location`` (default: the settings' store), with the settings' Neo4j login; closed after."""
-    store = open_store(
-        location or settings.store,
-        user=settings.neo4j_user,
-        password=settings.neo4j_password,
-        database=settings.neo4j_database,
-        page_items=settings.neo4j_page_items,
-    )
+    store = open_store(location or settings.store, **settings.store_options())
     try:
         yield store
     finally:
@@ -356,23 +350,39 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
     from .domain.periods import Periods
     from .domain.trust import AuditEntry
     from .engine import Engine
-    from .engine.retention import past_retention, remove
+    from .engine.retention import past_retention, registrations_past, remove, remove_registrations
 
     rules = Periods.parse(settings.retention, "GRAPHSVC_RETENTION")
     with store_of(settings) as store:
         engine = Engine(store)
         found = past_retention(engine, rules)
+        waited = registrations_past(engine, settings.registration_days)
         total = sum(map(len, found.values()))
         for gm, ids in sorted(found.items()):
             days = rules.days_for([gm])
             print(f"{gm:<8} {len(ids):>7} relation(s) ended more than {days} days ago")
         if not args.apply:
             print(f"{total} relation(s) past retention; remove them with --apply")
+            print(f"{len(waited)} self-registration(s) waited more than {settings.registration_days} days")
             return 0
         removed = remove(engine, [i for ids in found.values() for i in ids])
+        dropped = remove_registrations(engine, waited)
         detail = f"{removed} relation(s) past retention ({settings.retention})"
-        store.append_audit([AuditEntry(utcnow(), "cli", "retention --apply", (), detail)])
+        entries = [AuditEntry(utcnow(), "cli", "retention --apply", (), detail)]
+        if dropped:
+            days = settings.registration_days
+            entries.append(
+                AuditEntry(
+                    utcnow(),
+                    "cli",
+                    "retention --apply",
+                    tuple(r.id for r in waited),
+                    f"{dropped} registration(s) > {days} days",
+                )
+            )
+        store.append_audit(entries)
         print(f"removed {removed} relation(s) past retention")
+        print(f"removed {dropped} self-registration(s) that waited more than {settings.registration_days} days")
     return 0
 
 
@@ -447,10 +457,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", help="create: what it is for (no personal data)")
 
     p = commands.add_parser(
-        "retention", parents=[common], help="residents' relations past the retention period (GRAPHSVC_RETENTION)"
+        "retention",
+        parents=[common],
+        help="residents' relations past the retention period (GRAPHSVC_RETENTION), self-registrations that waited "
+        "too long (GRAPHSVC_REGISTRATION_DAYS)",
     )
     p.add_argument("--apply", action="store_true", help="remove them (one write; audited)")
     p.add_argument("--retention", help="override GRAPHSVC_RETENTION, e.g. 'GM0344=365;*=730'")
+    p.add_argument("--registration-days", help="override GRAPHSVC_REGISTRATION_DAYS: days a self-registration waits")
 
     p = commands.add_parser(
         "stale", parents=[common], help="facts not confirmed within GRAPHSVC_STALE_AFTER, as CSV for a mailing"

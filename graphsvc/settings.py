@@ -66,6 +66,22 @@ class Settings:
         default="memory://",
         metadata={"doc": "where the rate limits are counted: memory:// (one process) or redis://host:port (shared)"},
     )
+    register_rate_limit: str = field(
+        default="5/hour;20/day",
+        metadata={
+            "doc": "self-registrations per client (address), a budget of its own beside rate-limit, e.g. '5/hour;20/day'"
+        },
+    )
+    registration_cap: int = field(
+        default=200,
+        metadata={"doc": "most self-registrations waiting for an editor per municipality; more are refused"},
+    )
+    registration_days: int = field(
+        default=30,
+        metadata={
+            "doc": "days a self-registration waits for an editor; 'graphsvc retention --apply' removes older ones"
+        },
+    )
     request_seconds: float = field(
         default=30.0, metadata={"doc": "longest a query may run; longer is stopped and answered with 504 (0: no limit)"}
     )
@@ -112,6 +128,15 @@ class Settings:
                 values[f.name] = _parse(f.name, raw, str if default is None else type(default))
         values.update({k: v for k, v in flags.items() if v is not None})
         return replace(cls(), **values)
+
+    def store_options(self) -> dict[str, Any]:
+        """What ``store.open_store`` takes besides the location: the Neo4j login and import page size."""
+        return {
+            "user": self.neo4j_user,
+            "password": self.neo4j_password,
+            "database": self.neo4j_database,
+            "page_items": self.neo4j_page_items,
+        }
 
     @classmethod
     def documented(cls) -> list[tuple[str, str, str]]:

@@ -174,6 +174,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "MERGE_TIE_MISFITS": "een band van het record dat opgaat, past niet bij het record dat blijft; er is niets veranderd",
         "MEETING_WITHOUT_AREA": "noem ten minste één gebied waar de bijeenkomst over ging",
         "NOT_AN_ATTENDEE": "was niet bij deze bijeenkomst",
+        "REGISTRATION_RATE_LIMITED": "te veel aanmeldingen vanaf dit adres; probeer het over {n} {n:minuut|minuten} opnieuw",
+        "REGISTRATION_DUPLICATE": "deze aanmelding is al ontvangen en wacht op een redacteur",
+        "REGISTRATION_QUEUE_FULL": "er wachten nu te veel aanmeldingen voor {area}; probeer het later opnieuw",
+        "REGISTRATION_CONSENT_REQUIRED": "zonder uw toestemming kunnen we de aanmelding niet bewaren",
+        "REGISTRATION_AREA_REQUIRED": "noem ten minste één buurt, wijk of gemeente",
+        "REGISTRATION_NOT_FOUND": "er is geen aanmelding met dit id die u mag beoordelen",
+        "WITHDRAWAL_CODE_UNKNOWN": "deze intrekcode kennen we niet: de aanmelding is al ingetrokken, of de code is anders",
     },
     "en": {
         "THEMES_NONE_ASKED": "the initiative names no themes",
@@ -242,6 +249,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "MERGE_TIE_MISFITS": "a tie of the record merged away does not fit the record kept; nothing was changed",
         "MEETING_WITHOUT_AREA": "name at least one area the meeting was about",
         "NOT_AN_ATTENDEE": "did not attend this meeting",
+        "REGISTRATION_RATE_LIMITED": "too many registrations from this address; try again in {n} {n:minute|minutes}",
+        "REGISTRATION_DUPLICATE": "this registration was received already and is waiting for an editor",
+        "REGISTRATION_QUEUE_FULL": "too many registrations are waiting for {area} now; please try again later",
+        "REGISTRATION_CONSENT_REQUIRED": "without your consent we cannot keep the registration",
+        "REGISTRATION_AREA_REQUIRED": "name at least one buurt, wijk or gemeente (neighbourhood, district or municipality)",
+        "REGISTRATION_NOT_FOUND": "no registration with that id that you may decide on",
+        "WITHDRAWAL_CODE_UNKNOWN": "this withdrawal code is not known: the registration was withdrawn already, or the code differs",
+    },
+}
+# The consent a registrant gives on the self-registration form, by version (domain.registration's
+# CONSENT_VERSION): plain words, in both languages. A changed text is a new version; never edit one.
+CONSENT: dict[str, dict[str, str]] = {
+    "2026-12-v1": {
+        "nl": "Ik geef de gemeente toestemming om deze aanmelding te bewaren en te gebruiken om mensen en "
+        "organisaties in de buurt met elkaar in contact te brengen. Een redacteur van de gemeente bekijkt de "
+        "aanmelding eerst; tot die tijd ziet niemand anders haar. Na goedkeuring ziet alleen wie ik heb gekozen "
+        "mijn gegevens. Een aanmelding die niet wordt goedgekeurd, wordt verwijderd. Met mijn intrekcode kan ik "
+        "mijn aanmelding altijd intrekken; dan worden mijn gegevens verwijderd.",
+        "en": "I allow the municipality to keep this registration and to use it to put people and organisations "
+        "in the neighbourhood in touch. An editor of the municipality looks at it first; until then nobody else "
+        "sees it. Once approved, only those I chose see my details. A registration that is not approved is "
+        "deleted. With my withdrawal code I can always withdraw it; then my details are deleted.",
     },
 }
 _AND = {"nl": "en", "en": "and"}
@@ -280,6 +309,15 @@ def say(reason: Reason, language: str, view: View | None) -> str:
         return _word(name, value, language, view)
 
     return _FIELD.sub(fill, template)
+
+
+def message(code: str, language: str, view: View | None = None, **params: Any) -> str:
+    """A message to show a user (a userError's), from the catalogue in ``language``.
+
+    >>> message("REGISTRATION_RATE_LIMITED", "nl", n=1)
+    'te veel aanmeldingen vanaf dit adres; probeer het over 1 minuut opnieuw'
+    """
+    return say(Reason.of(code, **params), language, view)
 
 
 def sentence(reasons: Sequence[Reason], language: str, view: View) -> str:

@@ -59,7 +59,7 @@ EGO = (
     f'egoNetwork(id: "{DOCK}", hops: 3, first: 500) '
     "{ nodes { hops node { id ... on Stakeholder { name relations(first: 20) { totalCount } } } } relations { kind } }"
 )
-HEAVY = "{ " + " ".join(f"e{i}: {EGO}" for i in range(8)) + " }"  # about 0.3 s on the demo city
+HEAVY = "{ " + " ".join(f"e{i}: {EGO}" for i in range(24)) + " }"  # about 1 s on the demo city
 RELATIONS = (
     "{ stakeholders(first: 60) { nodes { relations(first: 20) { nodes { kind role } } } } }"  # role: a store read
 )
@@ -67,7 +67,7 @@ LOCKED = {
     "GRAPHSVC_INTROSPECTION": "false",
     "GRAPHSVC_FIELD_SUGGESTIONS": "false",
     "GRAPHSVC_GRAPHIQL": "false",
-    "GRAPHSVC_REQUEST_SECONDS": "0.03",
+    "GRAPHSVC_REQUEST_SECONDS": "0.25",  # cheap questions stay far below it on a busy machine; HEAVY does not
     "GRAPHSVC_MAX_EXPENSIVE": "1",
     "GRAPHSVC_EXPENSIVE_COST": "100",
     "GRAPHSVC_RATE_LIMIT": "6/minute",
@@ -248,9 +248,9 @@ def test_a_query_over_its_time_is_stopped_with_504(open_server: str, locked_serv
     assert stopped.status_code == 504
     error = stopped.json()["errors"][0]
     assert (
-        error["message"] == "the request ran over its time limit of 0.03 s (GRAPHSVC_REQUEST_SECONDS) and was stopped"
+        error["message"] == "the request ran over its time limit of 0.25 s (GRAPHSVC_REQUEST_SECONDS) and was stopped"
     )
-    assert error["extensions"] == {"code": "TIMEOUT", "limitSeconds": 0.03}
+    assert error["extensions"] == {"code": "TIMEOUT", "limitSeconds": 0.25}
     assert limited < unlimited / 2, (limited, unlimited)  # the work was stopped, not finished and then refused
     assert up(locked_server)
 

@@ -222,6 +222,8 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
     "me": ("query { me { role municipalities label } }", {}),
     "tokens": ("query { tokens { prefix role municipalities } }", {}),
     "auditLog": ("query { auditLog(first: 100) { entries { who action subjects } } }", {}),
+    "registrations": ("query { registrations(first: 50) { totalCount nodes { id kind name contact } } }", {}),
+    "registrationConsent": ("query { registrationConsent { version text } }", {}),
     # writes, in this order (later ones change what earlier ones read)
     "createStakeholder": (
         f"mutation ($i: StakeholderInput!) {{ createStakeholder(input: $i) {{ stakeholder {{ {STAKEHOLDER} }} userErrors {{ code }} }} }}",
@@ -279,6 +281,22 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
     "deleteStakeholder": (
         "mutation ($a: ID!) { deleteStakeholder(id: $a) { deletedId userErrors { code } } }",
         {"a": gid("k-org-beta")},
+    ),
+    "register": (
+        "mutation ($i: RegistrationInput!) { register(input: $i) { registrationId userErrors { field code } } }",
+        {"i": {"kind": "INITIATIVE", "name": "Aangemeld Initiatief", "areaCodes": [UTRECHT], "consent": True}},
+    ),
+    "approveRegistration": (
+        "mutation ($a: ID!) { approveRegistration(id: $a) { stakeholder { id } userErrors { code } } }",
+        {"a": encode("Registration", "reg-0000000000000000")},
+    ),
+    "rejectRegistration": (
+        "mutation ($a: ID!) { rejectRegistration(id: $a) { deletedId userErrors { code } } }",
+        {"a": encode("Registration", "reg-0000000000000000")},
+    ),
+    "withdrawRegistration": (
+        'mutation { withdrawRegistration(code: "gsvw_unknown") { withdrawn userErrors { code } } }',
+        {},
     ),
     "createToken": ("mutation { createToken(role: BROKER) { token { role } userErrors { code } } }", {}),
     "revokeToken": ('mutation { revokeToken(prefix: "gsvc_00000000") { userErrors { code } } }', {}),

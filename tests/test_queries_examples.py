@@ -112,6 +112,11 @@ def check_review_suggestion(data: dict) -> None:
     assert result["review"]["relationKind"] == "PARTNERS_WITH"
 
 
+def check_self_registration(data: dict) -> None:
+    made = data["register"]
+    assert made["userErrors"] == [] and made["registrationId"] and made["withdrawalCode"].startswith("gsvw_")
+
+
 CHECKS: dict[str, Callable[[dict], None]] = {
     name.removeprefix("check_"): check for name, check in globals().items() if name.startswith("check_")
 }

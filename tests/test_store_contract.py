@@ -6,11 +6,12 @@ that store exists), so the layers above can rely on one behaviour.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from graphsvc.domain import Area, AreaLevel, Batch, Node, NodeKind, Relation, RelationKind, Theme, Visibility
+from graphsvc.domain.registration import Registration, code_digest, fingerprint, new_code, new_key
 from graphsvc.store import StakeholderQuery, Store
 
 UTRECHT = [
@@ -150,3 +151,55 @@ def test_text_with_quotes_and_backslashes_round_trips(store: Store):
     node = store.read_nodes(["sluis"])["sluis"]
     assert (node.name, node.tags) == (name, ("it's",))
     assert [n.id for n in store.query(StakeholderQuery(text="residents' own"))] == ["sluis"]
+
+
+def registration(name: str = "Buurtmoestuin Taag", created: str = "2026-11-01T10:00:00+00:00", **more) -> Registration:
+    code = new_code()
+    record = {"name": name, "areas": ["BU03440311"], "themes": ["care"], "needs": ["SPACE"]}
+    at = datetime.fromisoformat(created)
+    fields = {
+        "kind": "INITIATIVE",
+        "record": record,
+        "contact": "tuin@example.org",
+        "consented_at": at,
+        "created_at": at,
+    }
+    return Registration(new_key(), code_digest(code), fingerprint=fingerprint(record), **{**fields, **more})
+
+
+def test_registrations_wait_apart_from_the_graph(store: Store):
+    seeded(store)
+    version, counts = store.version(), store.counts()
+    later, first = registration("Taalcafe", "2026-11-02T09:00:00+00:00"), registration()
+    store.add_registration(later)
+    store.add_registration(first)
+    assert [r.id for r in store.registrations()] == [first.id, later.id], "oldest first"
+    assert store.registration(first.id) == first and store.registration_by_code(first.code) == first
+    assert store.registration("reg-nobody") is None and store.registration_by_code("sha256$v1$00") is None
+    assert store.version() == version and store.changes_since(version).version == version, "not in the feed"
+    assert store.counts() == counts and store.query(StakeholderQuery(text="taalcafe")) == []
+    assert [n.id for page in store.iter_nodes() for n in page] == ["dock", "oke-nu", "res-1"]
+
+
+def test_an_approved_registration_keeps_only_what_withdrawal_needs(store: Store):
+    waiting = registration(kind="RESIDENT", contact="06 12345678")
+    store.add_registration(waiting)
+    approved = store.approve_registration(waiting.id, "res-0a1b2c3d4e5f")
+    assert approved is not None and approved.state == "APPROVED" and approved.stakeholder == "res-0a1b2c3d4e5f"
+    kept = store.registration_by_code(waiting.code)
+    assert kept == approved and kept.record == {} and kept.contact is None and kept.name == ""
+    assert kept.consent_version == waiting.consent_version and kept.consented_at == waiting.consented_at
+    assert store.registrations() == [], "no longer waiting"
+    assert store.approve_registration(waiting.id, "res-other") is None, "decided once"
+    store.forget("res-0a1b2c3d4e5f", "erased-0123456789ab")
+    assert store.registration(waiting.id) is None, "erasing the stakeholder erases where it came from"
+
+
+def test_registrations_are_deleted_pending_or_approved(store: Store):
+    pending, approved = registration(), registration("Taalcafe")
+    store.add_registration(pending)
+    store.add_registration(approved)
+    store.approve_registration(approved.id, "taalcafe-1a2b3c")
+    assert store.delete_registrations([pending.id, approved.id, "reg-nobody"]) == 2
+    assert store.registration(pending.id) is None and store.registration_by_code(approved.code) is None
+    assert store.delete_registrations([]) == 0

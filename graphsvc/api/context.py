@@ -22,6 +22,7 @@ from ..domain import Relation, RelationKind
 from ..domain.periods import Periods
 from ..engine import BROKER, Engine, View, Viewer
 from ..settings import Settings
+from .ratelimit import RateLimiter
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Context:
     measures: Measures
     viewer: Viewer = BROKER
     language: str = "en"  # of reasons and explanations: "nl" or "en" (``words.language_of`` the Accept-Language)
+    registering: RateLimiter | None = None  # the app's budget for self-registrations (GRAPHSVC_REGISTER_RATE_LIMIT)
     relations: DataLoader[int, Relation | None] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -11,8 +11,9 @@ Meeting``) the dearest counts, as an object is of one type.
 Each fragment is measured once per request and its figure reused at every spread (the technique of
 ariadne's ``cost_validator``), so a document whose fragments spread each other in a fan is measured
 in linear time, while the figure is that of the fully expanded query. The cost depends on variables
-(``first: $n``), so ``cost_rule`` makes a graphql-core validation rule for one request's variables;
-``graphsvc.api.guard`` runs it after the cached validation of the document.
+(``first: $n``), so ``graphsvc.api.guard`` measures each request after the cached validation of its
+document, and ``refusals`` says why it is refused, if it is (a walk of the document, not a second
+graphql-core validation pass: that costs ten times the walk).
 
 >>> from graphql import build_schema, parse
 >>> schema = build_schema('''
@@ -32,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
-    BREAK,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -50,8 +50,6 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     Undefined,
-    ValidationContext,
-    ValidationRule,
     ValueNode,
     VariableNode,
     get_named_type,
@@ -82,7 +80,7 @@ OWN_CAPS: Mapping[tuple[str, str], int] = {("Query", "egoNetwork"): 500}
 
 
 @dataclass
-class Measured:
+class Cost:
     """The cost of the operation asked for, and what breaks a cap (each message once)."""
 
     cost: int = 0
@@ -244,11 +242,11 @@ def measure(
     variables: Mapping[str, Any] | None,
     *,
     max_page: int,
-) -> Measured:
+) -> Cost:
     """The cost of the operation ``operation_name`` of ``document`` with ``variables``, and its broken caps."""
     operation = _operation(document, operation_name)
     if operation is None:
-        return Measured()
+        return Cost()
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     defaults = {
         v.variable.name.value: _literal(v.default_value)
@@ -262,7 +260,7 @@ def measure(
         OperationType.SUBSCRIPTION: schema.subscription_type,
     }[operation.operation]
     cost = walk.selection_set(root, operation.selection_set, None)
-    return Measured(cost, walk.problems)
+    return Cost(cost, walk.problems)
 
 
 def _literal(node: ValueNode | None) -> Any:
@@ -273,32 +271,14 @@ def _literal(node: ValueNode | None) -> Any:
     return None
 
 
-def cost_rule(
-    variables: Mapping[str, Any] | None,
-    operation_name: str | None,
-    *,
-    max_cost: int,
-    max_page: int,
-    seen: list[Measured] | None = None,
-) -> type[ValidationRule]:
-    """A graphql-core validation rule refusing the operation when its cost is over ``max_cost`` or a
-    ``first`` is over its cap; the figures go to ``seen`` when given."""
-
-    class CostLimit(ValidationRule):
-        def __init__(self, context: ValidationContext):
-            super().__init__(context)
-
-        def enter_document(self, node: DocumentNode, *_: Any) -> Any:
-            measured = measure(self.context.schema, node, operation_name, variables, max_page=max_page)
-            if seen is not None:
-                seen.append(measured)
-            for problem, cap in measured.problems.items():
-                extensions = {"code": "PAGE_LIMIT", "field": "first", "limit": cap}
-                self.report_error(GraphQLError(problem, extensions=extensions))
-            if measured.cost > max_cost:
-                message = f"the operation costs an estimated {measured.cost:,}; at most {max_cost:,} allowed (GRAPHSVC_MAX_COST)"
-                extensions = {"code": "COST_LIMIT", "cost": measured.cost, "limit": max_cost}
-                self.report_error(GraphQLError(message, extensions=extensions))
-            return BREAK
-
-    return CostLimit
+def refusals(cost: Cost, max_cost: int) -> list[GraphQLError]:
+    """Why an operation of ``cost`` is refused: a ``first`` over its cap, or the cost over ``max_cost``
+    (none: it may run)."""
+    errors = [
+        GraphQLError(problem, extensions={"code": "PAGE_LIMIT", "field": "first", "limit": cap})
+        for problem, cap in cost.problems.items()
+    ]
+    if cost.cost > max_cost:
+        message = f"the operation costs an estimated {cost.cost:,}; at most {max_cost:,} allowed (GRAPHSVC_MAX_COST)"
+        errors.append(GraphQLError(message, extensions={"code": "COST_LIMIT", "cost": cost.cost, "limit": max_cost}))
+    return errors

@@ -2,7 +2,7 @@
 request's variables), the per-client cap on expensive operations, and the time limit.
 
 The HTTP endpoint opens a ``Call`` for each request (who the client is, when its time is up) and
-runs the operation inside it. ``Guard`` measures the validated document with ``cost_rule`` before
+runs the operation inside it. ``Guard`` measures the validated document (``cost.measure``) before
 anything executes and refuses it (no resolver runs) when it is too dear, a ``first`` is over its cap
 or the client already runs ``max_expensive`` expensive operations. ``Deadline`` checks the clock
 before every field resolves: resolvers run on the event loop one after the other, so a query over
@@ -19,13 +19,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import GraphQLError, validate
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
 from ..settings import Settings
-from .cost import Measured, cost_rule
+from .cost import measure, refusals
 from .ratelimit import Refusal, Slots
 
 
@@ -79,20 +79,19 @@ class Guard(SchemaExtension):
             return
         if call is not None and context.operation_type is not StrawberryOperation.QUERY:
             call.lift_time_limit()
-        seen: list[Measured] = []
-        rule = cost_rule(
-            context.variables,
+        measured = measure(
+            context.schema._schema,
+            context.graphql_document,
             context.operation_name,
-            max_cost=self.settings.max_cost,
+            context.variables,
             max_page=self.settings.max_page,
-            seen=seen,
         )
-        errors = validate(context.schema._schema, context.graphql_document, [rule])
+        errors = refusals(measured, self.settings.max_cost)
         if errors:
-            context.result = ExecutionResult(data=None, errors=list(errors))
+            context.result = ExecutionResult(data=None, errors=errors)
             yield
             return
-        cost = seen[0].cost if seen else 0
+        cost = measured.cost
         taken = None
         if call is not None:
             call.cost = cost

@@ -58,6 +58,9 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
     """The Starlette endpoint serving ``schema`` over ``engine`` (global measures from the app's ``measures``)."""
     graphiql = get_graphql_ide_html("graphiql")
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_storage)
+    registering = RateLimiter(
+        settings.register_rate_limit, settings.rate_limit_storage, "GRAPHSVC_REGISTER_RATE_LIMIT", "graphsvc-register"
+    )
 
     running = asyncio.Semaphore(settings.running_queries)
 
@@ -104,7 +107,12 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
                     params["query"],
                     variable_values=params.get("variables"),
                     context_value=Context(
-                        engine, settings, measures, viewer, language=language_of(request.headers.get("accept-language"))
+                        engine,
+                        settings,
+                        measures,
+                        viewer,
+                        language=language_of(request.headers.get("accept-language")),
+                        registering=registering,
                     ),
                     operation_name=params.get("operationName"),
                 )

@@ -74,6 +74,13 @@ ROOT_FIELDS: dict[str, Permission | None] = {  # None: anyone, answered from the
     "revokeToken": ADMINISTER,
     "eraseResident": ADMINISTER,
     "objectResident": ADMINISTER,
+    # self-registration: anyone signs up and withdraws; editors moderate their municipalities' queue
+    "register": None,
+    "withdrawRegistration": None,
+    "registrationConsent": None,
+    "registrations": WRITE,
+    "approveRegistration": WRITE,
+    "rejectRegistration": WRITE,
 }
 
 

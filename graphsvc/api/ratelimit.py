@@ -50,14 +50,18 @@ class Refusal:
 class RateLimiter:
     """The limits of ``GRAPHSVC_RATE_LIMIT`` (e.g. ``10/second;300/minute``) counted in ``storage``."""
 
-    def __init__(self, spec: str, storage: str):
+    def __init__(self, spec: str, storage: str, setting: str = "GRAPHSVC_RATE_LIMIT", namespace: str = NAMESPACE):
+        """``setting`` names where ``spec`` came from (in messages); a ``namespace`` of its own gives a
+        separate budget (self-registrations are counted apart from the requests of the same client)."""
         try:
             self.items: list[RateLimitItem] = parse_many(spec) if spec.strip() else []
         except ValueError as error:
             raise ValidationError(
-                f"{spec!r} is not a rate limit such as '10/second;300/minute'", field="GRAPHSVC_RATE_LIMIT"
+                f"{spec!r} is not a rate limit such as '10/second;300/minute'", field=setting
             ) from error
         self.spec = spec
+        self.setting = setting
+        self.namespace = namespace
         uri = storage if storage.startswith("async+") else f"async+{storage}"
         options = {"implementation": "redispy"} if uri.startswith("async+redis") else {}
         try:
@@ -72,10 +76,10 @@ class RateLimiter:
         """Count a request of ``client``; a refusal when it is over one of the limits."""
         for item in self.items:
             try:
-                allowed = await self.strategy.hit(item, NAMESPACE, client)
+                allowed = await self.strategy.hit(item, self.namespace, client)
                 if allowed:
                     continue
-                stats = await self.strategy.get_window_stats(item, NAMESPACE, client)
+                stats = await self.strategy.get_window_stats(item, self.namespace, client)
             except Exception as error:  # the shared store is down: serve rather than refuse everyone
                 if not self.failing:
                     log.warning("rate limits not counted: %s: %s", type(error).__name__, error)
@@ -83,9 +87,7 @@ class RateLimiter:
                 return None
             self.failing = False
             wait = max(1, math.ceil(stats.reset_time - time.time()))
-            message = (
-                f"rate limit reached: at most {item} per client (GRAPHSVC_RATE_LIMIT={self.spec}); retry in {wait} s"
-            )
+            message = f"rate limit reached: at most {item} per client ({self.setting}={self.spec}); retry in {wait} s"
             return Refusal(message, "RATE_LIMITED", wait)
         return None
 

@@ -17,6 +17,7 @@ from .mutation import Mutation
 from .permissions import Permissions
 from .query import Query
 from .records import RecordMutations, RecordQueries
+from .registration import RegistrationMutations, RegistrationQueries
 from .suggestions import SuggestionMutations, SuggestionQueries
 from .trust import AuditReads, TrustMutations, TrustQueries
 from .types.meeting import Meeting
@@ -49,10 +50,19 @@ def build_schema(settings: Settings) -> strawberry.Schema:
                 ConfirmationQueries,
                 AreaChangeQueries,
                 RecordQueries,
+                RegistrationQueries,
             ),
         ),
         mutation=merge_types(
-            "Mutation", (Mutation, SuggestionMutations, TrustMutations, ConfirmationMutations, RecordMutations)
+            "Mutation",
+            (
+                Mutation,
+                SuggestionMutations,
+                TrustMutations,
+                ConfirmationMutations,
+                RecordMutations,
+                RegistrationMutations,
+            ),
         ),
         types=[*STAKEHOLDER_TYPES.values(), Meeting],
         extensions=[

@@ -25,9 +25,7 @@ def serve(settings: Settings) -> None:
     # it found: for SIGTERM that was the default, which killed the process before anything was cleaned
     # up. With this one, SIGTERM ends as Ctrl-C does: uvicorn.run returns and the cleanup below runs.
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    store = open_store(
-        settings.store, user=settings.neo4j_user, password=settings.neo4j_password, database=settings.neo4j_database
-    )
+    store = open_store(settings.store, **settings.store_options())  # the same options as every command
     app = None
     try:
         app = build_app(settings, store)

@@ -96,7 +96,7 @@ def out_of_scope(viewer: Viewer) -> str:
 
 def update_node(engine: Engine, view: View, key: str, changes: dict[str, Any]) -> Node:
     """Change a stakeholder the caller may see; returns what was written."""
-    current = _stakeholder(view, key, "id")
+    current = changeable(view, key, "id")
     record = {**to_node_record(current), "confirmed": None, **changes, "id": key, "kind": current.kind.value}
     record = {k: v for k, v in record.items() if v is not None and k not in ("createdAt", "updatedAt")}
     built: list[Node] = []
@@ -113,7 +113,7 @@ def update_node(engine: Engine, view: View, key: str, changes: dict[str, Any]) -
 
 
 def delete_node(engine: Engine, view: View, key: str) -> None:
-    _stakeholder(view, key, "id")
+    changeable(view, key, "id")
     engine.edit(lambda v: Batch(delete_nodes=[key]), view.viewer)
 
 
@@ -122,6 +122,11 @@ def link(engine: Engine, view: View, record: dict[str, Any]) -> Relation:
     for end, field in (("source", "input.sourceId"), ("target", "input.targetId")):
         if view.node(record[end]) is None or (record[end] not in view and record[end] not in view.areas):
             raise NotFoundError(f"nothing you may see has the id given as {end}", field=field)
+    return add_relation(engine, view, record)
+
+
+def add_relation(engine: Engine, view: View, record: dict[str, Any]) -> Relation:
+    """Validate and write one new relation (its ends checked by the caller); returns it with its id."""
     built: list[Relation] = []
 
     def build(v):
@@ -162,7 +167,7 @@ def end_relation(engine: Engine, view: View, rel_id: int, on: date) -> Relation:
 
 def confirm(engine: Engine, view: View, keys: list[str], rel_ids: list[int]) -> None:
     """Confirm stakeholders and ties the caller may see as true today (``domain.confirmation``)."""
-    nodes = [_stakeholder(view, key, "ids") for key in keys]
+    nodes = [changeable(view, key, "ids") for key in keys]
     for rel_id in rel_ids:
         _relation(view, rel_id, "ids")
     today = utcnow().date()
@@ -182,7 +187,8 @@ def _relation(view: View, rel_id: int, field: str = "id") -> None:
         raise NotFoundError("no relation you may see has that id", field=field)
 
 
-def _stakeholder(view: View, key: str, field: str) -> Node:
+def changeable(view: View, key: str, field: str) -> Node:
+    """The stakeholder ``key`` if the caller may change it (it is in the caller's network), else NOT_FOUND."""
     node = view.stakeholder(key)
     if node is None or key not in view:  # a resident the public knows by name only is not theirs to change
         raise NotFoundError("no stakeholder you may see has that id", field=field)
@@ -200,7 +206,7 @@ def review(
 ) -> Review:
     """Record a broker's verdict on a suggested pair; an acceptance may create the relation at once."""
     for key, field in ((source, "sourceId"), (target, "targetId")):
-        _stakeholder(view, key, field)
+        changeable(view, key, field)
     if create_relation is not None and verdict != "ACCEPTED":
         raise ValidationError("only an accepted suggestion can create a relation", field="createRelation")
     verdict_record = Review(source, target, verdict, note, utcnow(), create_relation)

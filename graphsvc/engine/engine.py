@@ -295,13 +295,14 @@ class Engine:
             validator.raise_if_any()
             return self._commit(batch)
 
-    def erase(self, node_id: str) -> str | None:
+    def erase(self, node_id: str, kinds: frozenset[NodeKind] = frozenset({NodeKind.RESIDENT})) -> str | None:
         """The resident leaves the store (with all their relations and reviews), the projection and
         every view; their id leaves the change feed, and the audit log names them by a random label
-        from now on. Returns the label, or None when there is no such resident."""
+        from now on. Returns the label, or None when there is no such resident. ``kinds``: the kinds
+        that may be erased so (a withdrawn self-registration erases the initiative or organisation too)."""
         with self._write_lock:
             node = self.projection.obj(node_id)
-            if not (isinstance(node, Node) and node.kind is NodeKind.RESIDENT):
+            if not (isinstance(node, Node) and node.kind in kinds):
                 return None
             self._commit(Batch(delete_nodes=[node_id]))
         label = erased_label()

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..domain import Batch, Node, NodeKind, NotFoundError, Relation, RelationKind
 from ..domain.errors import refusal
-from .edits import _stakeholder, new_key, out_of_scope
+from .edits import add_relation, changeable, new_key, out_of_scope
 from .engine import Engine
 from .view import View
 
@@ -33,9 +33,9 @@ def record_meeting(
     """Record a meeting (``record`` in the import format, without id or kind) with ATTENDED relations
     from ``attendees`` and a COORDINATES relation from ``organiser``; returns the meeting written."""
     for i, key in enumerate(attendees):
-        _stakeholder(view, key, f"{ATTENDEES}[{i}]")
+        changeable(view, key, f"{ATTENDEES}[{i}]")
     if organiser is not None:
-        _stakeholder(view, organiser, ORGANISER)
+        changeable(view, organiser, ORGANISER)
     if not record.get("areas"):
         raise refusal("MEETING_WITHOUT_AREA", "input.areaCodes", "name at least one area of the meeting")
     meeting = {**record, "id": new_key(record["name"]), "kind": NodeKind.MEETING.value}
@@ -85,18 +85,10 @@ def tie_from_meeting(
     it comes from, in words); returns the relation written."""
     meeting = meeting_of(view, meeting_key)
     for key, field in ((source, "sourceId"), (target, "targetId")):
-        _stakeholder(view, key, field)
+        changeable(view, key, field)
         if not attended(view, key, meeting_key):
             raise refusal("NOT_AN_ATTENDEE", field, "did not attend this meeting")
     record = {"kind": kind.value, "source": source, "target": target, "provenance": provenance}
     if meeting.started is not None:
         record["since"] = meeting.started.isoformat()
-    built: list[Relation] = []
-
-    def build(v):
-        rel = v.relation(record, "input")
-        built.extend([rel] if rel else [])
-        return Batch(relations=list(built))
-
-    applied = engine.edit(build, view.viewer)
-    return next(applied.numbered(built))
+    return add_relation(engine, view, record)

@@ -24,7 +24,7 @@ import msgspec
 from ..domain import Batch, Node, NodeKind, Relation, Review, Visibility
 from ..domain.errors import refusal
 from ..domain.records import to_node_record, to_relation_record
-from .edits import _stakeholder
+from .edits import changeable
 from .engine import Engine
 from .projection import Projection
 from .view import View
@@ -38,8 +38,8 @@ STRICTER = {Visibility.PUBLIC: 0, Visibility.BROKERS: 1, Visibility.PRIVATE: 2}
 def merge(engine: Engine, view: View, keep_key: str, merge_key: str) -> tuple[Node, int]:
     """Merge ``merge_key`` into ``keep_key`` (both stakeholders of one kind the caller may see);
     returns the kept record as written and how many relations moved."""
-    keep = _stakeholder(view, keep_key, "keepId")
-    gone = _stakeholder(view, merge_key, "mergeId")
+    keep = changeable(view, keep_key, "keepId")
+    gone = changeable(view, merge_key, "mergeId")
     if keep_key == merge_key:
         raise refusal("MERGE_SAME_RECORD", "mergeId", "choose two different records")
     if keep.kind is not gone.kind:

@@ -4,14 +4,19 @@ A relation with a resident at one end is *past retention* when its ``until`` lie
 past than the retention period of the resident's municipality (the shortest, when the resident
 names areas in several). Relations without an end date are current and kept. ``graphsvc retention``
 lists what is past it; ``--apply`` removes it in one write.
+
+A self-registration waiting for an editor is personal data too: one that waited longer than
+``GRAPHSVC_REGISTRATION_DAYS`` is past retention and removed with the relations.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from ..domain import Batch, Node, NodeKind
+from ..domain.model import utcnow
 from ..domain.periods import ANY, Periods, municipalities
+from ..domain.registration import Registration
 from ..domain.timeline import NO_DATE
 from .engine import Engine
 
@@ -41,3 +46,13 @@ def remove(engine: Engine, relation_ids: list[int]) -> int:
     if relation_ids:
         engine.write(Batch(delete_relations=sorted(relation_ids)))
     return len(relation_ids)
+
+
+def registrations_past(engine: Engine, days: int, now: datetime | None = None) -> list[Registration]:
+    """Pending self-registrations that waited more than ``days`` for an editor, oldest first."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    return [r for r in engine.store.registrations() if r.created_at is not None and r.created_at < cutoff]
+
+
+def remove_registrations(engine: Engine, registrations: list[Registration]) -> int:
+    return engine.store.delete_registrations([r.id for r in registrations]) if registrations else 0

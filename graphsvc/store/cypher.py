@@ -68,6 +68,8 @@ SCHEMA = (
     "CREATE CONSTRAINT change_token IF NOT EXISTS FOR (c:Change) REQUIRE c.token IS UNIQUE",
     "CREATE CONSTRAINT theme_key IF NOT EXISTS FOR (t:Theme) REQUIRE t.key IS UNIQUE",
     "CREATE CONSTRAINT stage_token IF NOT EXISTS FOR (s:Stage) REQUIRE s.token IS UNIQUE",
+    "CREATE CONSTRAINT registration_id IF NOT EXISTS FOR (r:Registration) REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT registration_code IF NOT EXISTS FOR (r:Registration) REQUIRE r.code IS UNIQUE",
     "CREATE INDEX node_stage IF NOT EXISTS FOR (n:Node) ON (n.stage)",
     "CREATE INDEX review_source IF NOT EXISTS FOR (v:Review) ON (v.source)",
     "CREATE INDEX review_target IF NOT EXISTS FOR (v:Review) ON (v.target)",
@@ -349,3 +351,17 @@ FORGET_IN_AUDIT = (
     "MATCH (e:AuditEntry) WHERE $id IN e.subjects"
     " SET e.subjects = [s IN e.subjects | CASE WHEN s = $id THEN $label ELSE s END]"
 )
+
+# -- self-registration: ``(:Registration)`` nodes, never ``:Node``, so no read of the graph meets one ----
+# The record is kept as JSON text in ``record``; ``state`` and ``createdAt`` beside it for the queue.
+ADD_REGISTRATION = "CREATE (r:Registration) SET r = $row"
+PENDING_REGISTRATIONS = "MATCH (r:Registration {state: 'PENDING'}) RETURN r.record AS record ORDER BY r.createdAt, r.id"
+REGISTRATION = "MATCH (r:Registration {id: $id}) RETURN r.record AS record"
+REGISTRATION_BY_CODE = "MATCH (r:Registration {code: $code}) RETURN r.record AS record"
+APPROVE_REGISTRATION = (
+    "MATCH (r:Registration {id: $id, state: 'PENDING'})"
+    " SET r.state = 'APPROVED', r.record = $record, r.stakeholder = $stakeholder RETURN r.id AS id"
+)
+DELETE_REGISTRATIONS = "UNWIND $ids AS id MATCH (r:Registration {id: id}) DELETE r RETURN count(*) AS gone"
+# Erasure of a stakeholder that came from a self-registration: its withdrawal record goes too.
+FORGET_REGISTRATION = "MATCH (r:Registration {stakeholder: $id}) DELETE r"

@@ -71,6 +71,7 @@ from ..domain.records import (
     to_node_record,
     to_review_record,
 )
+from ..domain.registration import Registration
 from ..domain.trust import READ, ApiToken, AuditEntry
 from . import cypher
 from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
@@ -405,6 +406,46 @@ class Neo4jStore:
     def forget(self, node_id: str, label: str) -> None:
         self._run_write(cypher.FORGET_IN_FEED, needle=json.dumps(node_id), reload=json.dumps({"reload": True}))
         self._run_write(cypher.FORGET_IN_AUDIT, id=node_id, label=label)
+        self._run_write(cypher.FORGET_REGISTRATION, id=node_id)
+
+    # -- self-registration: (:Registration) nodes, apart from the graph (statements in ``cypher``) --
+    def add_registration(self, registration: Registration) -> None:
+        row = registration.to_record()
+        props = {
+            "id": registration.id,
+            "code": registration.code,
+            "state": registration.state,
+            "createdAt": row["createdAt"] or "",
+            "record": json.dumps(row),
+        }
+        self._run_write(cypher.ADD_REGISTRATION, row=props)
+
+    def registrations(self) -> list[Registration]:
+        return [Registration.from_record(json.loads(r["record"])) for r in self._rows(cypher.PENDING_REGISTRATIONS)]
+
+    def registration(self, key: str) -> Registration | None:
+        rows = self._rows(cypher.REGISTRATION, id=key)
+        return Registration.from_record(json.loads(rows[0]["record"])) if rows else None
+
+    def registration_by_code(self, code_digest: str) -> Registration | None:
+        rows = self._rows(cypher.REGISTRATION_BY_CODE, code=code_digest)
+        return Registration.from_record(json.loads(rows[0]["record"])) if rows else None
+
+    def approve_registration(self, key: str, stakeholder: str) -> Registration | None:
+        def work(tx: ManagedTransaction) -> Registration | None:
+            found = tx.run(cypher.REGISTRATION, id=key).single()
+            if found is None:
+                return None
+            approved = Registration.from_record(json.loads(found["record"])).approved(stakeholder)
+            record = json.dumps(approved.to_record())
+            done = tx.run(cypher.APPROVE_REGISTRATION, id=key, record=record, stakeholder=stakeholder).single()
+            return approved if done is not None else None
+
+        return self._write(work)
+
+    def delete_registrations(self, keys: Sequence[str]) -> int:
+        rows = self._run_write(cypher.DELETE_REGISTRATIONS, ids=list(keys))
+        return int(rows[0]["gone"]) if rows else 0
 
 
 def open_driver(

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from ..domain import Area, Batch, Node, NodeKind, Relation, Review, Theme
+from ..domain.registration import Registration
 from ..domain.trust import ApiToken, AuditEntry
 
 # A relation as the projection needs it: (id, kind, source, target, since, until, strength,
@@ -163,7 +164,35 @@ class Store(Protocol):
 
     def forget(self, node_id: str, label: str) -> None:
         """Erasure: after the node is deleted, remove its id from the change feed (entries naming it
-        become 'reload') and put ``label`` for it in the audit log."""
+        become 'reload'), put ``label`` for it in the audit log, and delete the approved
+        self-registration it came from, if any."""
+        ...
+
+    # -- self-registration: sign-ups waiting for an editor, kept apart from the graph -----------
+    # Nothing here is a node: no version, no change feed, no count, no query or export sees them.
+    def add_registration(self, registration: Registration) -> None:
+        """Keep a new registration (its code's digest, never the code)."""
+        ...
+
+    def registrations(self) -> list[Registration]:
+        """Every pending registration, oldest first."""
+        ...
+
+    def registration(self, key: str) -> Registration | None:
+        """A registration, pending or approved, by its key."""
+        ...
+
+    def registration_by_code(self, code_digest: str) -> Registration | None:
+        """A registration, pending or approved, by the digest of its withdrawal code."""
+        ...
+
+    def approve_registration(self, key: str, stakeholder: str) -> Registration | None:
+        """Mark a pending registration approved as ``stakeholder``, keeping only what withdrawal needs
+        (``Registration.approved``); None when there is no pending one with that key."""
+        ...
+
+    def delete_registrations(self, keys: Sequence[str]) -> int:
+        """Delete registrations, pending or approved, leaving no copy of them behind; how many there were."""
         ...
 
 

@@ -42,6 +42,7 @@ from ..domain.records import (
     to_node_record,
     to_review_record,
 )
+from ..domain.registration import APPROVED, PENDING, Registration
 from ..domain.trust import READ, ApiToken, AuditEntry
 from .protocol import Applied, Changes, Edge, StakeholderQuery, feed_entry, fold_change
 
@@ -67,6 +68,9 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL);
 CREATE TRIGGER IF NOT EXISTS audit_append_only BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS registrations (
+    id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, state TEXT NOT NULL, created TEXT NOT NULL, record TEXT NOT NULL
+) WITHOUT ROWID;
 """
 RELATION_INDEXES = (
     "CREATE INDEX IF NOT EXISTS relations_source ON relations (source)",
@@ -369,7 +373,57 @@ class SQLiteStore:
                 record = _record(str(text))
                 record["subjects"] = [label if s == node_id else s for s in record.get("subjects") or ()]
                 db.execute("UPDATE audit SET record = ? WHERE seq = ?", (_text(record), seq))
+            db.execute("DELETE FROM registrations WHERE json_extract(record, '$.stakeholder') = ?", (node_id,))
         with self._lock:  # deleted pages are zeroed (secure_delete); empty the WAL of their old copies too
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    # -- self-registration: its own table, never in the graph, the version or the feed ---------
+    def add_registration(self, registration: Registration) -> None:
+        row = registration.to_record()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO registrations VALUES (?, ?, ?, ?, ?)",
+                (registration.id, registration.code, registration.state, row["createdAt"] or "", _text(row)),
+            )
+
+    def registrations(self) -> list[Registration]:
+        rows = self._read("SELECT record FROM registrations WHERE state = ? ORDER BY created, id", (PENDING,))
+        return [Registration.from_record(_record(r)) for (r,) in rows]
+
+    def registration(self, key: str) -> Registration | None:
+        rows = self._read("SELECT record FROM registrations WHERE id = ?", (key,))
+        return Registration.from_record(_record(rows[0][0])) if rows else None
+
+    def registration_by_code(self, code_digest: str) -> Registration | None:
+        rows = self._read("SELECT record FROM registrations WHERE code = ?", (code_digest,))
+        return Registration.from_record(_record(rows[0][0])) if rows else None
+
+    def approve_registration(self, key: str, stakeholder: str) -> Registration | None:
+        with self._transaction() as db:
+            rows = db.execute("SELECT record FROM registrations WHERE id = ? AND state = ?", (key, PENDING)).fetchall()
+            if not rows:
+                return None
+            approved = Registration.from_record(_record(str(rows[0][0]))).approved(stakeholder)
+            db.execute(
+                "UPDATE registrations SET state = ?, record = ? WHERE id = ?",
+                (APPROVED, _text(approved.to_record()), key),
+            )
+        self._checkpoint()
+        return approved
+
+    def delete_registrations(self, keys: Sequence[str]) -> int:
+        gone = 0
+        with self._transaction() as db:
+            for key in keys:
+                db.execute("DELETE FROM registrations WHERE id = ?", (key,))
+                gone += db.changes()
+        if gone:
+            self._checkpoint()
+        return gone
+
+    def _checkpoint(self) -> None:
+        """Personal data was overwritten (secure_delete zeroes the freed pages): empty the WAL of its old copies."""
+        with self._lock:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
