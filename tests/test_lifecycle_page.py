@@ -2,10 +2,7 @@
 (Playwright) bedient de verkenner en de aanmeldpagina die een echte ``graphsvc serve`` op 127.0.0.1
 serveert, met de demostad in een tijdelijke SQLite-opslag. Wat de pagina toont wordt vergeleken met
 wat de API zelf antwoordt (met de tokens van de rollen), nooit met een vaste wachttijd: er wordt
-gewacht op wat de pagina laat zien.
-
-Onderdelen waarvan de API nog op een andere tak staat, zijn gemarkeerd als xfail (niet strikt), met
-de tak in de reden; ze slagen zodra die tak in main is samengevoegd."""
+gewacht op wat de pagina laat zien."""
 
 from __future__ import annotations
 
@@ -41,7 +38,6 @@ pytestmark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
 
 TOKENS: dict[str, str] = {}
 OVERVECHT = "WK034403"
-REGISTER = pytest.mark.xfail(strict=False, reason="API on branch register not merged yet")
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +104,7 @@ def api(server: str, query: str, variables: dict | None = None, role: str | None
 
 
 def has_api(server: str, *names: str) -> None:
-    """Fail at once (and so xfail) when the server lacks a root field this test needs."""
+    """Fail at once, saying which, when the server lacks a root field this test needs."""
     data = api(server, "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }")
     fields = {f["name"] for f in data["__schema"]["queryType"]["fields"]}
     fields |= {f["name"] for f in data["__schema"]["mutationType"]["fields"]}
@@ -422,7 +418,6 @@ def broker_search(browser, server: str, text: str) -> list[str]:  # type: ignore
         broker.close()
 
 
-@REGISTER
 def test_een_aangemeld_initiatief_is_pas_na_goedkeuring_zichtbaar_voor_een_makelaar(browser, server: str, editor: Page):  # type: ignore[no-untyped-def]
     has_api(server, "register", "registrations", "approveRegistration")
     name = "Moestuin Wolgadreef"
@@ -441,7 +436,6 @@ def test_een_aangemeld_initiatief_is_pas_na_goedkeuring_zichtbaar_voor_een_makel
     assert broker_search(browser, server, "Moestuin Wolgadreef") == [name]
 
 
-@REGISTER
 def test_wie_zich_aanmeldt_kan_intrekken_en_is_dan_weg(browser, server: str, editor: Page):  # type: ignore[no-untyped-def]
     has_api(server, "register", "withdrawRegistration", "registrations")
     name = "Jansen, T."
@@ -495,7 +489,7 @@ OLD_FACTS = {  # wat een wijkschouw in 2023 vastlegde en sindsdien niemand beves
         }
     ],
 }
-TO_CHECK = "query C($a: String) { toCheck(areaCode: $a, first: 100) { nodes { id stakeholder { id } relation { id stale } } } }"
+TO_CHECK = "query C($a: String) { toCheck(areaCode: $a, first: 100) { totalCount nodes { id stakeholder { id name } relation { id stale target { id } } } } }"
 
 
 def test_een_verouderde_relatie_staat_in_de_lijst_wordt_bevestigd_en_verdwijnt(server: str, editor: Page):
@@ -503,9 +497,9 @@ def test_een_verouderde_relatie_staat_in_de_lijst_wordt_bevestigd_en_verdwijnt(s
     made = api(server, "mutation I($doc: JSON!) { importGraph(document: $doc) { userErrors { field code } } }", {"doc": OLD_FACTS})
     assert made["importGraph"]["userErrors"] == []
     listed = api(server, TO_CHECK, {"a": OVERVECHT})["toCheck"]["nodes"]
-    [fact] = [f for f in listed if f["relation"]]
+    kast = next(f["stakeholder"]["id"] for f in listed if f["stakeholder"] and f["stakeholder"]["name"] == "Buurtkast Zambesi")
+    [fact] = [f for f in listed if f["relation"] and f["relation"]["target"]["id"] == kast]
     assert fact["relation"]["stale"] is True
-    kast = next(f["stakeholder"]["id"] for f in listed if f["stakeholder"])
     page = editor.page
     # Verouderd staat erbij waar de relatie verschijnt: in de relaties van het initiatief ...
     editor.open(f"?focus={kast}")
