@@ -143,7 +143,9 @@ def ties(server: str, id: str) -> list[dict]:
 
 
 def search(server: str, q: str, role: str | None) -> list[str]:
-    data = api(server, "query S($q: String!) { stakeholders(search: $q, first: 10) { nodes { name } } }", {"q": q}, role)
+    data = api(
+        server, "query S($q: String!) { stakeholders(search: $q, first: 10) { nodes { name } } }", {"q": q}, role
+    )
     return [n["name"] for n in data["stakeholders"]["nodes"]]
 
 
@@ -180,7 +182,12 @@ def test_een_redacteur_maakt_een_initiatief_aan_en_ziet_het_in_het_midden(server
         "query N($id: ID!) { node(id: $id) { ... on Initiative { name needs themes { key } areas { code } } } }",
         {"id": new_id},
     )["node"]
-    assert node == {"name": "Repaircafé Wolgadreef", "needs": ["SPACE"], "themes": [{"key": "sustainability"}], "areas": [{"code": "BU03440322"}]}
+    assert node == {
+        "name": "Repaircafé Wolgadreef",
+        "needs": ["SPACE"],
+        "themes": [{"key": "sustainability"}],
+        "areas": [{"code": "BU03440322"}],
+    }
 
 
 def test_bewerken_en_een_relatie_toevoegen_met_de_meldingen_van_de_api_bij_het_veld(server: str, editor: Page):
@@ -192,7 +199,9 @@ def test_bewerken_en_een_relatie_toevoegen_met_de_meldingen_van_de_api_bij_het_v
     page.fill("#edit-name", "Buurtkeuken Tigrisdreef en omstreken")
     page.check("#edit-themes input[value=care]")
     page.click("#edit-submit")
-    page.wait_for_function("() => document.querySelector('#details-name')?.textContent === 'Buurtkeuken Tigrisdreef en omstreken'")
+    page.wait_for_function(
+        "() => document.querySelector('#details-name')?.textContent === 'Buurtkeuken Tigrisdreef en omstreken'"
+    )
     # Een relatie met DOCK, eerst met een einde voor het begin: de API weigert, de pagina zegt waarom.
     page.click("#act-tie-add")
     page.select_option("#tie-kind", "PARTNERS_WITH")
@@ -206,9 +215,14 @@ def test_bewerken_en_een_relatie_toevoegen_met_de_meldingen_van_de_api_bij_het_v
     assert ties(server, mine) == []  # niets geschreven
     page.fill("#tie-until", "")
     page.click("#tie-submit")
-    page.wait_for_selector(f"#details-ties li:has-text('DOCK')")
+    page.wait_for_selector("#details-ties li:has-text('DOCK')")
     [tie] = ties(server, mine)
-    assert (tie["kind"], tie["source"]["id"], tie["target"]["id"], tie["since"]) == ("PARTNERS_WITH", mine, DOCK, "2024-05-01")
+    assert (tie["kind"], tie["source"]["id"], tie["target"]["id"], tie["since"]) == (
+        "PARTNERS_WITH",
+        mine,
+        DOCK,
+        "2024-05-01",
+    )
     assert "sinds 1 mei 2024" in page.inner_text(f"#details-ties li[data-relation='{tie['id']}']")
 
 
@@ -225,7 +239,9 @@ def test_een_relatie_wijzigen_en_beeindigen_zet_een_einddatum_en_de_geschiedenis
     page.fill("#tie-since", "2023-03-01")
     page.click("#tie-submit")
     page.wait_for_selector(f"{row}:has-text('sinds 1 maart 2023')")
-    strength = api(server, "query R($id: ID!) { node(id: $id) { ... on Relation { strength since } } }", {"id": tie})["node"]
+    strength = api(server, "query R($id: ID!) { node(id: $id) { ... on Relation { strength since } } }", {"id": tie})[
+        "node"
+    ]
     assert strength == {"strength": 0.9, "since": "2023-03-01"}
     page.click(f"{row} button[data-action=end]")
     page.fill("#end-on", "2026-10-31")
@@ -266,7 +282,11 @@ def test_twee_dubbelen_samenvoegen_houdt_alle_relaties_en_beide_geschiedenissen(
     page = editor.page
     keep = create(server, "Buurttuin De Gagel", themes=["sustainability"])
     dup = create(server, "Buurttuin de Gagel (dubbel)", themes=["social_cohesion"])
-    api(server, "mutation U($id: ID!) { updateStakeholder(id: $id, input: {needs: [VOLUNTEERS]}) { userErrors { code } } }", {"id": dup})
+    api(
+        server,
+        "mutation U($id: ID!) { updateStakeholder(id: $id, input: {needs: [VOLUNTEERS]}) { userErrors { code } } }",
+        {"id": dup},
+    )
     kept_tie = link(server, "SUPPORTS", DOCK, keep, since="2022-03-01")
     moved_tie = link(server, "MEMBER_OF", OKE_NU, dup, since="2021-06-15")
     editor.open(f"?focus={keep}")
@@ -296,7 +316,13 @@ def test_een_bijeenkomst_met_vijf_deelnemers_en_twee_kennismakingen_als_relatie(
     page = editor.page
     ids = {}
     for name in ATTENDEES:
-        [hit] = [n for n in api(server, "query S($q: String!) { stakeholders(search: $q, first: 5) { nodes { id name } } }", {"q": name})["stakeholders"]["nodes"] if n["name"] == name]
+        [hit] = [
+            n
+            for n in api(
+                server, "query S($q: String!) { stakeholders(search: $q, first: 5) { nodes { id name } } }", {"q": name}
+            )["stakeholders"]["nodes"]
+            if n["name"] == name
+        ]
         ids[name] = hit["id"]
     editor.open("?tab=entry")
     editor.tab("entry")
@@ -322,7 +348,13 @@ def test_een_bijeenkomst_met_vijf_deelnemers_en_twee_kennismakingen_als_relatie(
         row.locator(".ex-status").wait_for()
         assert row.inner_text().endswith("Vastgelegd als relatie")
     for a, b in combinations(ATTENDEES, 2):
-        knows = [t for t in ties(server, ids[a]) if t["kind"] == "KNOWS" and {t["source"]["id"], t["target"]["id"]} == {ids[a], ids[b]} and t["since"] == "2026-11-20"]
+        knows = [
+            t
+            for t in ties(server, ids[a])
+            if t["kind"] == "KNOWS"
+            and {t["source"]["id"], t["target"]["id"]} == {ids[a], ids[b]}
+            and t["since"] == "2026-11-20"
+        ]
         assert len(knows) == (1 if (a, b) in made else 0), (a, b)
     meeting = api(
         server,
@@ -337,10 +369,15 @@ def test_een_bijeenkomst_met_vijf_deelnemers_en_twee_kennismakingen_als_relatie(
     assert page.inner_text("#details-pairs summary") == "Kennismakingen vastleggen (10 paren)"
     page.click("#details-pairs summary")
     a, b = ATTENDEES[1], ATTENDEES[3]
-    row = page.locator(f"#details-pair-list li[data-source='{ids[a]}'][data-target='{ids[b]}'], #details-pair-list li[data-source='{ids[b]}'][data-target='{ids[a]}']")
+    row = page.locator(
+        f"#details-pair-list li[data-source='{ids[a]}'][data-target='{ids[b]}'], #details-pair-list li[data-source='{ids[b]}'][data-target='{ids[a]}']"
+    )
     row.locator("button").click()
     row.locator(".ex-status").wait_for()  # shown once the API wrote the tie
-    assert any(t["kind"] == "KNOWS" and {t["source"]["id"], t["target"]["id"]} == {ids[a], ids[b]} for t in ties(server, ids[a]))
+    assert any(
+        t["kind"] == "KNOWS" and {t["source"]["id"], t["target"]["id"]} == {ids[a], ids[b]}
+        for t in ties(server, ids[a])
+    )
 
 
 # ---- Zelf aanmelden, met toestemming, en de moderatie ----
@@ -459,7 +496,9 @@ def test_wie_zich_aanmeldt_kan_intrekken_en_is_dan_weg(browser, server: str, edi
     queued = api(server, "{ registrations(first: 100) { nodes { name } } }")["registrations"]["nodes"]
     assert name not in [r["name"] for r in queued]
     editor.open("?tab=queue")
-    editor.page.wait_for_function("() => /aanmelding/i.test(document.querySelector('#queue-status')?.textContent ?? '')")
+    editor.page.wait_for_function(
+        "() => /aanmelding/i.test(document.querySelector('#queue-status')?.textContent ?? '')"
+    )
     assert name not in editor.page.inner_text("#queue-body")
     assert search(server, "Jansen", "editor") == []
 
@@ -494,10 +533,16 @@ TO_CHECK = "query C($a: String) { toCheck(areaCode: $a, first: 100) { totalCount
 
 def test_een_verouderde_relatie_staat_in_de_lijst_wordt_bevestigd_en_verdwijnt(server: str, editor: Page):
     has_api(server, "toCheck", "confirmFacts")
-    made = api(server, "mutation I($doc: JSON!) { importGraph(document: $doc) { userErrors { field code } } }", {"doc": OLD_FACTS})
+    made = api(
+        server,
+        "mutation I($doc: JSON!) { importGraph(document: $doc) { userErrors { field code } } }",
+        {"doc": OLD_FACTS},
+    )
     assert made["importGraph"]["userErrors"] == []
     listed = api(server, TO_CHECK, {"a": OVERVECHT})["toCheck"]["nodes"]
-    kast = next(f["stakeholder"]["id"] for f in listed if f["stakeholder"] and f["stakeholder"]["name"] == "Buurtkast Zambesi")
+    kast = next(
+        f["stakeholder"]["id"] for f in listed if f["stakeholder"] and f["stakeholder"]["name"] == "Buurtkast Zambesi"
+    )
     [fact] = [f for f in listed if f["relation"] and f["relation"]["target"]["id"] == kast]
     assert fact["relation"]["stale"] is True
     page = editor.page
@@ -519,7 +564,9 @@ def test_een_verouderde_relatie_staat_in_de_lijst_wordt_bevestigd_en_verdwijnt(s
     assert page.locator(f"#check-table tr[data-id='{kast}']").count() == 1  # het initiatief zelf is niet bevestigd
     after = [f["id"] for f in api(server, TO_CHECK, {"a": OVERVECHT})["toCheck"]["nodes"]]
     assert fact["id"] not in after and kast in after
-    confirmed = api(server, "query R($id: ID!) { node(id: $id) { ... on Relation { stale confirmedOn } } }", {"id": fact["id"]})["node"]
+    confirmed = api(
+        server, "query R($id: ID!) { node(id: $id) { ... on Relation { stale confirmedOn } } }", {"id": fact["id"]}
+    )["node"]
     assert confirmed["stale"] is False and confirmed["confirmedOn"]
 
 
@@ -536,12 +583,21 @@ def test_de_veranderingen_in_overvecht_tussen_twee_datums_zijn_precies_die_van_t
     first = link(server, "KNOWS", a, c, since="2026-03-10")
     second = link(server, "KNOWS", b, d, since="2026-04-02")
     link(server, "KNOWS", c, d, since="2026-09-01")  # erna
-    api(server, "mutation E($id: ID!) { endRelation(id: $id, on: \"2026-05-05\") { userErrors { code } } }", {"id": before})
+    api(
+        server,
+        'mutation E($id: ID!) { endRelation(id: $id, on: "2026-05-05") { userErrors { code } } }',
+        {"id": before},
+    )
     started = create(server, "Speeltuin Veranderdreef", started="2026-02-14")
-    expected = {("NEW_TIE", "2026-03-10", first), ("NEW_TIE", "2026-04-02", second), ("ENDED_TIE", "2026-05-05", before), ("NEW_INITIATIVE", "2026-02-14", started)}
+    expected = {
+        ("NEW_TIE", "2026-03-10", first),
+        ("NEW_TIE", "2026-04-02", second),
+        ("ENDED_TIE", "2026-05-05", before),
+        ("NEW_INITIATIVE", "2026-02-14", started),
+    }
     answer = api(
         server,
-        "{ changes(areaCode: \"WK034403\", from: \"2026-01-01\", to: \"2026-06-30\") { code on relation { id } stakeholder { id } } }",
+        '{ changes(areaCode: "WK034403", from: "2026-01-01", to: "2026-06-30") { code on relation { id } stakeholder { id } } }',
     )["changes"]
     assert {(i["code"], i["on"], (i["relation"] or i["stakeholder"])["id"]) for i in answer} == expected
     page = editor.page
@@ -559,15 +615,17 @@ def test_de_veranderingen_in_overvecht_tussen_twee_datums_zijn_precies_die_van_t
 
 def test_het_netwerk_getekend_zoals_het_op_een_datum_was(server: str, editor: Page):
     page = editor.page
-    ego = "query E($on: Date) { egoNetwork(id: \"%s\", hops: 1, first: 150, activeOn: $on) { relations { kind } nodes { node { id } } } }" % OKE_NU
-    then = api(server, ego, {"on": "2016-06-01"})["egoNetwork"]  # as the page's editor sees it
-    now = api(server, ego, {"on": None})["egoNetwork"]
+    ego = "query E($id: ID!, $on: Date) { egoNetwork(id: $id, hops: 1, first: 150, activeOn: $on) { nodes { node { id } } } }"
+    then = api(server, ego, {"id": OKE_NU, "on": "2016-06-01"})["egoNetwork"]  # as the page's editor sees it
+    now = api(server, ego, {"id": OKE_NU, "on": None})["egoNetwork"]
     assert len(then["nodes"]) < len(now["nodes"])
     editor.open(f"?focus={OKE_NU}&tab=changes")
     editor.tab("changes")
     page.fill("#ondate", "2016-06-01")
     page.click("#ondate-submit")
-    page.wait_for_function("() => document.querySelector('#view-summary').textContent.startsWith('Zoals het was op 1 juni 2016:')")
+    page.wait_for_function(
+        "() => document.querySelector('#view-summary').textContent.startsWith('Zoals het was op 1 juni 2016:')"
+    )
     wait_drawn(page)
     assert page.evaluate("explorer.model.nodes.size") == len(then["nodes"])
     assert url_state(page)["on"] == "2016-06-01"
@@ -592,7 +650,13 @@ def test_de_nieuwe_onderdelen_spreken_een_taal_passen_en_zijn_toegankelijk(serve
     page.click("#act-tie-add")
     page.wait_for_selector("#tie-form")
     fits = "() => document.documentElement.scrollWidth <= innerWidth + 1 && [...document.querySelectorAll('.ex-panel form, .ex-panel table')].every(t => t.getBoundingClientRect().right <= innerWidth + 1)"
-    for tab, ready in [("details", "#details-ties"), ("entry", "#new-form"), ("check", "#check-body > *"), ("queue", "#queue-body > *"), ("changes", "#changes-form")]:
+    for tab, ready in [
+        ("details", "#details-ties"),
+        ("entry", "#new-form"),
+        ("check", "#check-body > *"),
+        ("queue", "#queue-body > *"),
+        ("changes", "#changes-form"),
+    ]:
         editor.tab(tab)
         page.wait_for_selector(f"#panel-{tab} {ready}")
         assert wrong_language(page) == [], tab
