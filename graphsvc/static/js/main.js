@@ -39,7 +39,7 @@ const WIDE_TABS = ["suggestions", "match", "area", "changes", "entry", "check", 
 
 // The tabs this tab's role can use; the others are not offered at all.
 function tabsFor(me) {
-  return TABS.filter((tab) => !EDITOR_TABS.has(tab) || mayWrite(me));
+  return TABS.filter((tab) => (EDITOR_TABS.has(tab) ? mayWrite(me) : tab !== "changes" || mayAsk(me)));
 }
 
 const app = {
