@@ -1,4 +1,5 @@
-"""The explorer: the web page at ``/`` and its files under ``/static/``, served from the package.
+"""The explorer: the web page at ``/`` (and the public registration page at ``/aanmelden``) and
+their files under ``/static/``, served from the package.
 
 Everything the page loads comes from ``graphsvc/static`` (its own modules and the pinned npm
 packages copied into ``static/vendor`` by ``web/vendor.mjs``); the page talks to ``/graphql``
@@ -59,6 +60,11 @@ async def _index(request: Request) -> Response:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8", headers=HEADERS)
 
 
+async def _register(request: Request) -> Response:
+    """The public registration page (no token): sign up, then withdraw with the code it gives."""
+    return FileResponse(STATIC / "aanmelden.html", media_type="text/html; charset=utf-8", headers=HEADERS)
+
+
 def explorer_routes() -> list[BaseRoute]:
     """``/`` (the explorer) and ``/static/...`` (its files); add them to the app's routes."""
     static = _StaticFiles(directory=STATIC, check_dir=False)
@@ -66,4 +72,8 @@ def explorer_routes() -> list[BaseRoute]:
     async def files(scope: Scope, receive: Receive, send: Send) -> None:
         await static(scope, receive, send)
 
-    return [Route("/", _index, methods=["GET", "HEAD"]), Mount("/static", app=files, name="static")]
+    return [
+        Route("/", _index, methods=["GET", "HEAD"]),
+        Route("/aanmelden", _register, methods=["GET", "HEAD"]),
+        Mount("/static", app=files, name="static"),
+    ]

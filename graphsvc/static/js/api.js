@@ -22,13 +22,14 @@ export class ApiError extends Error {
   }
 }
 
-export async function gql(query, variables = {}) {
+// anonymous: ask as the public whatever token this tab holds (the registration page).
+export async function gql(query, variables = {}, { anonymous = false } = {}) {
   const headers = {
     "content-type": "application/json",
     accept: "application/graphql-response+json, application/json",
     "accept-language": currentLang(),
   };
-  const bearer = token();
+  const bearer = anonymous ? "" : token();
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   let response;
   try {
@@ -58,14 +59,22 @@ export async function whoAmI() {
 export const mayWrite = (me) => me?.role === "EDITOR" || me?.role === "ADMIN";
 export const mayAsk = (me) => me?.role && me.role !== "PUBLIC";
 
-// Which Query fields (and their arguments) this server has: the page offers only what exists.
+// Which Query and Mutation fields (and their arguments), and which fields of the types the page
+// reads, this server has: the page offers only what exists, and asks for new fields as they appear.
 let capabilities = null;
+let mutations = new Set();
+let typeFields = new Map(); // type name -> Set of field names
+
+const TYPES = ["Relation", "Resident", "Initiative", "Wijkpartner", "Organisation", "MunicipalityRole", "Meeting", "Registration", "StaleFact", "AreaChange"];
 
 export async function loadCapabilities() {
+  const types = TYPES.map((name, i) => `t${i}: __type(name: "${name}") { name fields { name } }`).join(" ");
   const data = await gql(
-    `query Capabilities { __schema { queryType { fields { name args { name } } } } }`,
+    `query Capabilities { __schema { queryType { fields { name args { name } } } mutationType { fields { name } } } ${types} }`,
   );
   capabilities = new Map(data.__schema.queryType.fields.map((f) => [f.name, new Set(f.args.map((a) => a.name))]));
+  mutations = new Set((data.__schema.mutationType?.fields ?? []).map((f) => f.name));
+  typeFields = new Map(TYPES.map((name, i) => [name, new Set((data[`t${i}`]?.fields ?? []).map((f) => f.name))]));
   return capabilities;
 }
 
@@ -80,6 +89,27 @@ export function has(field) {
 
 export function hasArg(field, arg) {
   return capabilities?.get(field)?.has(arg) ?? false;
+}
+
+export function hasMutation(name) {
+  return mutations.has(name);
+}
+
+export function hasField(type, name) {
+  return typeFields.get(type)?.has(name) ?? false;
+}
+
+// The fields of a list that this server has: "a b c" -> "a c" when b is not there yet.
+export function fieldsOf(type, names) {
+  return names
+    .split(/\s+/)
+    .filter((name) => name && hasField(type, name))
+    .join(" ");
+}
+
+// Freshness (issue 18) on a stakeholder or a relation, once the server has it.
+export function freshness(type = "Resident") {
+  return fieldsOf(type, "stale confirmedOn");
 }
 
 // Fields every node of the graph view needs.

@@ -51,18 +51,19 @@ export async function details(ids) {
 }
 
 // The ego network: egoNetwork when the server has it, otherwise ring by ring through relations.
-export async function egoModel(focus, depth, expand = []) {
-  const model = (await egoFirst(focus, depth)) ?? (await egoByRings(focus, depth));
+// on: the network as it stood that day (egoNetwork(activeOn:)), when the server can.
+export async function egoModel(focus, depth, expand = [], on = null) {
+  const model = (await egoFirst(focus, depth, on)) ?? (await egoByRings(focus, depth));
   for (const id of expand) if (model.nodes.has(id)) await expandInto(model, id);
   return model;
 }
 
 // On the first drawing the capabilities may not be known yet: egoNetwork is asked at once (every
 // graphsvc since the explorer has it) and the rings are the fallback only when the server lacks it.
-async function egoFirst(focus, depth) {
+async function egoFirst(focus, depth, on = null) {
   if (known() && !has("egoNetwork")) return null;
   try {
-    return await egoFromApi(focus, depth);
+    return await egoFromApi(focus, depth, on);
   } catch (error) {
     if (!known()) await loadCapabilities();
     if (has("egoNetwork")) throw error;
@@ -70,16 +71,17 @@ async function egoFirst(focus, depth) {
   }
 }
 
-const EGO = `query Ego($id: ID!, $hops: Int!, $first: Int!) {
-  egoNetwork(id: $id, hops: $hops, first: $first) {
+const EGO_BODY = `
     truncated
     nodes { hops node { ${NODE_FIELDS} } }
-    relations { kind source { id } target { id } }
-  }
-}`;
+    relations { kind source { id } target { id } }`;
+const EGO = `query Ego($id: ID!, $hops: Int!, $first: Int!) { egoNetwork(id: $id, hops: $hops, first: $first) { ${EGO_BODY} } }`;
+const EGO_ON = `query Ego($id: ID!, $hops: Int!, $first: Int!, $on: Date) { egoNetwork(id: $id, hops: $hops, first: $first, activeOn: $on) { ${EGO_BODY} } }`;
 
-async function egoFromApi(focus, depth) {
-  const ego = (await gql(EGO, { id: focus, hops: depth, first: MAX_NODES })).egoNetwork;
+async function egoFromApi(focus, depth, on = null) {
+  const ego = on
+    ? (await gql(EGO_ON, { id: focus, hops: depth, first: MAX_NODES, on })).egoNetwork
+    : (await gql(EGO, { id: focus, hops: depth, first: MAX_NODES })).egoNetwork;
   const model = new GraphModel({ mode: "ego", centre: focus, truncated: ego.truncated });
   for (const item of ego.nodes) if (item.node) model.addNode(item.node, { hops: item.hops });
   for (const r of ego.relations) {

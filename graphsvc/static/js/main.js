@@ -1,5 +1,5 @@
 // The explorer's controller: state (in the URL) -> model (from the API) -> drawing, tables, panels.
-import { ApiError, gql, loadCapabilities, mayAsk, setToken, whoAmI } from "./api.js";
+import { ApiError, gql, loadCapabilities, mayAsk, mayWrite, setToken, whoAmI } from "./api.js";
 import { renderChips } from "./chips.js";
 import { $, announce } from "./dom.js";
 import { exportCsv, exportPng } from "./exporting.js";
@@ -9,16 +9,38 @@ import { renderLegend } from "./legend.js";
 import { expandInto, egoModel, pathsModel } from "./loaders.js";
 import { renderMirror } from "./mirror.js";
 import { GraphModel, chipValues, visible } from "./model.js";
+import { dateLabel } from "./forms.js";
 import * as areaPanel from "./panels/area.js";
+import * as changesPanel from "./panels/changes.js";
+import * as checkPanel from "./panels/check.js";
 import * as detailsPanel from "./panels/details.js";
+import * as entryPanel from "./panels/entry.js";
+import * as queuePanel from "./panels/queue.js";
 import * as matchPanel from "./panels/match.js";
 import * as pathsPanel from "./panels/paths.js";
 import * as suggestionsPanel from "./panels/suggestions.js";
 import { combobox } from "./search.js";
 import { readState, writeState } from "./state.js";
 
-const PANELS = { details: detailsPanel, paths: pathsPanel, suggestions: suggestionsPanel, match: matchPanel, area: areaPanel };
+const PANELS = {
+  details: detailsPanel,
+  paths: pathsPanel,
+  suggestions: suggestionsPanel,
+  match: matchPanel,
+  area: areaPanel,
+  changes: changesPanel,
+  entry: entryPanel,
+  check: checkPanel,
+  queue: queuePanel,
+};
 const TABS = Object.keys(PANELS);
+const EDITOR_TABS = new Set(["entry", "check", "queue"]); // keeping the network true (issue 18): editors only
+const WIDE_TABS = ["suggestions", "match", "area", "changes", "entry", "check", "queue"]; // answers are tables and forms
+
+// The tabs this tab's role can use; the others are not offered at all.
+function tabsFor(me) {
+  return TABS.filter((tab) => (EDITOR_TABS.has(tab) ? mayWrite(me) : tab !== "changes" || mayAsk(me)));
+}
 
 const app = {
   state: readState(),
@@ -141,6 +163,7 @@ const app = {
       : this.model.mode === "ego" && centre
         ? t("summary_ego", { name: centre.name, depth: s.depth, ...counts })
         : t("summary_view", counts);
+    if (text && s.on && this.model.mode === "ego") text = `${t("summary_on", { date: dateLabel(s.on, s.lang) })} ${text}`;
     const groups = this.graph.groupsShown();
     if (text && groups) {
       const folded = this.shown.nodes.filter((n) => this.graph.groupOf(n.id)).length;
@@ -205,7 +228,7 @@ const app = {
   },
 
   showTab(tab, { focus = false } = {}) {
-    this.state.tab = TABS.includes(tab) ? tab : "details";
+    this.state.tab = tabsFor(this.me).includes(tab) ? tab : "details";
     writeState(this.state);
     this.renderTabs();
     PANELS[this.state.tab].update?.(this);
@@ -213,15 +236,17 @@ const app = {
   },
 
   renderTabs() {
-    const current = TABS.includes(this.state.tab) ? this.state.tab : "details";
+    const offered = tabsFor(this.me);
+    const current = offered.includes(this.state.tab) ? this.state.tab : "details";
     for (const tab of TABS) {
       const button = document.getElementById(`tab-${tab}`);
+      button.hidden = !offered.includes(tab);
       button.setAttribute("aria-selected", String(tab === current));
       button.tabIndex = tab === current ? 0 : -1;
       document.getElementById(`panel-${tab}`).hidden = tab !== current;
     }
     // Tabs whose answers are tables get the wider column (explorer.css).
-    $(".ex-layout").dataset.work = ["suggestions", "match", "area"].includes(current) ? "results" : "graph";
+    $(".ex-layout").dataset.work = WIDE_TABS.includes(current) ? "results" : "graph";
   },
 
   needSelection() {
@@ -278,8 +303,8 @@ function showWho() {
 
 // The two views every page has: an ego network and the paths between two stakeholders.
 app.views.ego = {
-  key: (s) => (s.focus ? `ego|${s.focus}|${s.depth}` : ""),
-  load: async (s) => ({ model: await egoModel(s.focus, s.depth) }),
+  key: (s) => (s.focus ? `ego|${s.focus}|${s.depth}|${s.on ?? ""}` : ""),
+  load: async (s) => ({ model: await egoModel(s.focus, s.depth, [], s.on ?? null) }),
 };
 app.views.paths = {
   key: (s) => (s.focus && s.to ? `paths|${s.focus}|${s.to}|${s.hops}|${s.warm ?? ""}|${s.suggest ?? ""}` : ""),
@@ -356,11 +381,12 @@ function wireTabs() {
   for (const button of document.querySelectorAll('[role="tab"]')) {
     button.addEventListener("click", () => app.showTab(button.dataset.tab));
     button.addEventListener("keydown", (e) => {
-      const i = TABS.indexOf(button.dataset.tab);
-      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key];
+      const tabs = tabsFor(app.me);
+      const i = tabs.indexOf(button.dataset.tab);
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
       if (next === undefined) return;
       e.preventDefault();
-      app.showTab(TABS[(next + TABS.length) % TABS.length], { focus: true });
+      app.showTab(tabs[(next + tabs.length) % tabs.length], { focus: true });
     });
   }
 }
@@ -394,6 +420,7 @@ function applyLang() {
   setLang(app.state.lang);
   const other = app.state.lang === "en" ? "nl" : "en";
   $("#lang-switch").lang = other;
+  $("#register-link").href = app.state.lang === "en" ? "/aanmelden?lang=en" : "/aanmelden";
   translate();
 }
 

@@ -1,7 +1,9 @@
 // The detail panel: the chosen stakeholder (or the one in the middle) in words, with what to do next.
-import { NODE_FIELDS, gql, has } from "../api.js";
+import { NODE_FIELDS, gql, has, mayAsk } from "../api.js";
 import { button, clear, h } from "../dom.js";
 import { kindLabel, levelLabel, needLabel, relationLabel, statusLabel, t, themeLabel, typeLabel } from "../i18n.js";
+import { loadRecord, renderMeeting, renderRecord, staleMark } from "../editing.js";
+import { dateLabel } from "../forms.js";
 import { shapeSvg } from "../kinds.js";
 
 const DETAIL = `query Detail($id: ID!) {
@@ -17,21 +19,32 @@ const DETAIL = `query Detail($id: ID!) {
 
 const cache = new Map();
 let shownFor = null;
+let version = 0; // goes up after every write from this page: the details are asked again
 
 export function init(app) {
-  document.getElementById("panel-details").append(h("div", { id: "details-body" }));
+  document.getElementById("panel-details").append(h("div", { id: "details-body" }), h("div", { id: "details-record" }));
+}
+
+// After a write: forget what was asked before and draw the network again.
+export async function changed(app, ...ids) {
+  for (const id of ids) cache.delete(id);
+  version += 1;
+  shownFor = null;
+  await app.refresh({ force: true });
 }
 
 export async function update(app) {
   const root = document.getElementById("details-body");
   if (!root) return;
   const id = app.state.sel || app.model.centre;
+  const record = document.getElementById("details-record");
   if (!id) {
     shownFor = null;
     clear(root, h("p", { class: "utrecht-paragraph" }, t("details_none")));
+    clear(record);
     return;
   }
-  const key = `${id}|${app.state.lang}|${app.modelKey}|${app.state.sel}|${has("matchPartners")}`;
+  const key = `${id}|${app.state.lang}|${app.modelKey}|${app.state.sel}|${has("matchPartners")}|${version}|${app.me?.role}`;
   if (key === shownFor) return;
   shownFor = key;
   let node = cache.get(id);
@@ -47,6 +60,7 @@ export async function update(app) {
   if (shownFor !== key) return;
   if (!node) {
     clear(root, h("p", { class: "utrecht-paragraph" }, t("details_none")));
+    clear(record);
     return;
   }
   const kind = node.kind ?? "MEETING";
@@ -75,6 +89,7 @@ export async function update(app) {
   clear(
     root,
     h("h3", { class: "utrecht-heading-3", id: "details-name", translate: "no" }, node.name),
+    h("p", { class: "ex-fresh", id: "details-fresh", hidden: true }),
     h("dl", { class: "ex-dl" }, rows.map(([dt, dd]) => [h("dt", {}, dt), h("dd", {}, dd)])),
     h(
       "div",
@@ -103,6 +118,42 @@ export async function update(app) {
         ]
       : null,
   );
+  await showRecord(app, id, key);
+}
+
+// The record under the details: its ties with dates and freshness, and for editors what to do with it.
+async function showRecord(app, id, key) {
+  const record = document.getElementById("details-record");
+  if (!mayAsk(app.me)) return clear(record);
+  let node;
+  try {
+    node = await loadRecord(id);
+  } catch (error) {
+    if (shownFor === key) clear(record, h("p", { class: "utrecht-paragraph" }, t("error", { message: error.message })));
+    return;
+  }
+  if (shownFor !== key) return;
+  if (node?.__typename === "Meeting") {
+    try {
+      await renderMeeting(app, record, id, (...ids) => changed(app, ...ids));
+    } catch (error) {
+      clear(record, h("p", { class: "utrecht-paragraph" }, t("error", { message: error.message })));
+    }
+    return;
+  }
+  if (!node?.kind) return clear(record);
+  const fresh = document.getElementById("details-fresh");
+  if (fresh && "confirmedOn" in node) {
+    fresh.hidden = false;
+    clear(fresh, node.stale ? staleMark(node) : node.confirmedOn ? t("confirmed_on", { date: dateLabel(node.confirmedOn, app.state.lang) }) : null);
+    fresh.hidden = !fresh.textContent;
+  }
+  renderRecord(app, record, node, {
+    onChanged: async (changedId, { merged } = {}) => {
+      await changed(app, id, changedId, merged);
+      app.showTab("details");
+    },
+  });
 }
 
 // Its relations as the drawing counts them: one per kind and pair, ties to areas apart.
