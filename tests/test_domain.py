@@ -207,6 +207,7 @@ BREAKS_ONLY = {
     "target-length": {**KNOWS, "target": "x" * 121},
     "since-form": {**KNOWS, "since": "2023-1-01"},
     "confirmed-form": {**KNOWS, "confirmed": "yesterday!"},
+    "purpose-known": {**KNOWS, "purpose": "MARKETING"},
     "until-form": {**KNOWS, "until": 20230101},
     "strength-in-range": {**KNOWS, "strength": 1.5},
     "role-text": {**KNOWS, "role": 7},

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from graphsvc.domain.kinds import PURPOSE_OF, RelationKind
 from graphsvc.interchange.files import export_document
 from graphsvc.store.sqlite import SQLiteStore
 
@@ -135,3 +136,25 @@ def test_the_audit_log_records_writes_and_reads_of_resident_data_by_pseudonym(ap
     text = json.dumps(log, ensure_ascii=False)
     assert "Lotte" not in text and "Nina" not in text, "no names in the audit log"
     assert [e["seq"] for e in log] == sorted(e["seq"] for e in log)
+
+
+def test_every_tie_with_a_resident_says_why_it_is_kept(api: GraphQL):
+    """Purpose limitation (AVG art. 5(1)(b)): a resident's tie records a purpose, its kind's unless one is given."""
+    editor = api.as_role("editor")
+    ties = (
+        "query ($id: ID!) { stakeholder(id: $id) { relations(first: 100) { nodes { kind purpose source { id } } } } }"
+    )
+    resident = editor(ties, {"id": gid("Resident", ERASED)})["stakeholder"]["relations"]["nodes"]
+    assert resident and all(t["purpose"] == PURPOSE_OF[RelationKind(t["kind"])] for t in resident)
+    dock = editor(ties, {"id": gid("Wijkpartner", "dock-utrecht")})["stakeholder"]["relations"]["nodes"]
+    between_organisations = [t for t in dock if t["kind"] == "PARTNERS_WITH"]
+    assert between_organisations and {t["purpose"] for t in between_organisations} == {None}
+
+    link = """mutation ($input: LinkInput!) { link(input: $input) { relation { kind purpose } userErrors { field code } } }"""
+    given = {"kind": "KNOWS", "sourceId": gid("Resident", ERASED), "targetId": gid("Initiative", "oke-nu")}
+    assert editor(link, {"input": {**given, "purpose": "SUPPORT"}})["link"] == {
+        "relation": {"kind": "KNOWS", "purpose": "SUPPORT"},
+        "userErrors": [],
+    }
+    unknown = editor.post(link, {"input": {**given, "purpose": "MARKETING"}}).json()
+    assert "MARKETING" in unknown["errors"][0]["message"]  # not a purpose: refused before anything runs

@@ -41,7 +41,15 @@ def seeded(store: Store) -> Store:
             ],
             relations=[
                 Relation(None, RelationKind.WORKS_ON, "dock", "oke-nu", since="2019-01-29", strength=0.8),
-                Relation(None, RelationKind.MEMBER_OF, "res-1", "oke-nu", role="treasurer", confirmed="2026-03-01"),
+                Relation(
+                    None,
+                    RelationKind.MEMBER_OF,
+                    "res-1",
+                    "oke-nu",
+                    role="treasurer",
+                    confirmed="2026-03-01",
+                    purpose="PARTICIPATION",
+                ),
                 Relation(None, RelationKind.LIVES_IN, "res-1", "BU03440311"),
             ],
         )
@@ -65,6 +73,7 @@ def test_a_batch_is_written_and_read_back(store: Store):
     ]
     assert store.read_relations([2])[2].role == "treasurer"
     assert store.read_relations([2])[2].confirmed == "2026-03-01" and store.read_relations([1])[1].confirmed is None
+    assert store.read_relations([2])[2].purpose == "PARTICIPATION" and store.read_relations([1])[1].purpose is None
     assert nodes["oke-nu"].confirmed == date(2026, 3, 1) and nodes["dock"].confirmed is None
     assert store.areas() == UTRECHT and store.themes() == [CARE]
 

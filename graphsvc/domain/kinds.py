@@ -7,6 +7,7 @@ Relation kinds are directed where the meaning is (``FOUNDED``: founder -> founde
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -136,6 +137,48 @@ class RelationKind(StrEnum):
     ACTIVE_IN = "ACTIVE_IN"
     LIVES_IN = "LIVES_IN"
     WORKS_ON = "WORKS_ON"
+
+
+class Purpose(StrEnum):
+    """Why a tie with a resident is kept (purpose limitation, AVG art. 5(1)(b)): the purposes of the
+    processing register. A tie with a resident records one; without one given, its kind's (``PURPOSE_OF``)."""
+
+    CONTACT = "CONTACT"  # in contact brengen: putting people, initiatives and partners in touch
+    PARTICIPATION = "PARTICIPATION"  # deelname: taking part in an initiative, organisation or meeting
+    SUPPORT = "SUPPORT"  # steun: supporting an initiative (a steunverklaring, funding)
+    AREA = "AREA"  # buurt: where someone lives or is active, to find partners nearby
+
+
+PURPOSE_OF: dict[RelationKind, Purpose] = {
+    RelationKind.MEMBER_OF: Purpose.PARTICIPATION,
+    RelationKind.WORKS_FOR: Purpose.CONTACT,
+    RelationKind.COORDINATES: Purpose.PARTICIPATION,
+    RelationKind.FOUNDED: Purpose.PARTICIPATION,
+    RelationKind.PARTNERS_WITH: Purpose.CONTACT,
+    RelationKind.SUPPORTS: Purpose.SUPPORT,
+    RelationKind.FUNDS: Purpose.SUPPORT,
+    RelationKind.KNOWS: Purpose.CONTACT,
+    RelationKind.ATTENDED: Purpose.PARTICIPATION,
+    RelationKind.CONTACT_FOR: Purpose.CONTACT,
+    RelationKind.RESPONSIBLE_FOR: Purpose.CONTACT,
+    RelationKind.ACTIVE_IN: Purpose.AREA,
+    RelationKind.LIVES_IN: Purpose.AREA,
+    RelationKind.WORKS_ON: Purpose.PARTICIPATION,
+}
+
+
+def purpose_of(kind: RelationKind, given: str | None, ends: Iterable[NodeKind]) -> Purpose | None:
+    """Why a tie is kept: the purpose recorded with it, else its kind's when a resident is at one end
+    (None: a tie between organisations is no personal data).
+
+    >>> purpose_of(RelationKind.KNOWS, None, [NodeKind.RESIDENT, NodeKind.INITIATIVE])
+    <Purpose.CONTACT: 'CONTACT'>
+    >>> purpose_of(RelationKind.KNOWS, "SUPPORT", [NodeKind.RESIDENT]), purpose_of(RelationKind.KNOWS, None, [NodeKind.ORGANISATION])
+    (<Purpose.SUPPORT: 'SUPPORT'>, None)
+    """
+    if given:
+        return Purpose(given)
+    return PURPOSE_OF[kind] if NodeKind.RESIDENT in ends else None
 
 
 SYMMETRIC = frozenset({RelationKind.KNOWS, RelationKind.PARTNERS_WITH})

@@ -84,6 +84,7 @@ class Relation(NamedTuple):
     note: str | None = None
     provenance: str | None = None  # source of the claim
     confirmed: str | None = None  # the day it was last confirmed true (``freshness``)
+    purpose: str | None = None  # why it is kept, for a tie with a resident (``kinds.Purpose``)
 
     def active_on(self, day: date) -> bool:
         """Whether the relation held on ``day`` (no since: always before; no until: still).

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import msgspec
 
 from .areas import Area
-from .kinds import AreaLevel, InitiativeStatus, NodeKind, RelationKind, Visibility
+from .kinds import AreaLevel, InitiativeStatus, NodeKind, Purpose, RelationKind, Visibility
 from .model import EPOCH, Node, Relation, Review, utcnow
 from .themes import Theme
 
@@ -46,6 +46,7 @@ class RelationRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, g
     note: _Text | None = None
     provenance: _Text | None = None
     confirmed: _Day | None = msgspec.field(default_factory=lambda: utcnow().date().isoformat())  # a claim made now
+    purpose: Purpose | None = None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -161,7 +162,7 @@ def node_from_record(record: dict[str, Any]) -> Node:
 
 def to_relation_record(rel: Relation) -> dict[str, Any]:
     record: dict[str, Any] = {"id": rel.id, "kind": rel.kind.value, "source": rel.source, "target": rel.target}
-    for key in ("since", "until", "strength", "role", "note", "provenance", "confirmed"):
+    for key in ("since", "until", "strength", "role", "note", "provenance", "confirmed", "purpose"):
         value = getattr(rel, key)
         if value is not None:
             record[key] = value

@@ -32,7 +32,7 @@ import msgspec
 from msgspec.structs import asdict, astuple
 
 from .errors import Problem
-from .kinds import ENDS, NodeKind, RelationKind
+from .kinds import ENDS, NodeKind, Purpose, RelationKind
 from .model import Relation
 from .records import MAX_ID, MAX_TEXT, NOT_UNICODE, RelationRecord, not_unicode
 
@@ -171,6 +171,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("provenance-text", "INVALID", "provenance", _not_a_string, _not_text),
     FieldRule("provenance-length", "TOO_LONG", "provenance", _too_long(MAX_TEXT)),
     FieldRule("confirmed-form", "INVALID_DATE", "confirmed", _not_a_date),
+    FieldRule("purpose-known", "INVALID", "purpose", lambda value: f"{value!r} is not one of {', '.join(sorted(Purpose))}"),
 )
 # Across fields, or with the graph: tested over the columns of rows whose fields are of the right types.
 ROW_RULES: tuple[RowRule, ...] = (

@@ -244,9 +244,10 @@ NODE_PAGE = "\n".join(
 
 _RELATION = (
     "r.id AS id, type(r) AS kind, s.id AS source, t.id AS target, r.since AS since, r.until AS until,"
-    " r.strength AS strength, r.role AS role, r.note AS note, r.provenance AS provenance, r.confirmed AS confirmed"
+    " r.strength AS strength, r.role AS role, r.note AS note, r.provenance AS provenance, r.confirmed AS confirmed,"
+    " r.purpose AS purpose"
 )
-_RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance, confirmed"
+_RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance, confirmed, purpose"
 
 READ_RELATIONS = "\n".join(
     [

@@ -568,6 +568,7 @@ def _relation_row(rel: Relation, rel_id: int | None) -> dict[str, Any]:
         "note": rel.note,
         "provenance": rel.provenance,
         "confirmed": rel.confirmed,
+        "purpose": rel.purpose,
     }
     props: dict[str, Any] = {key: value for key, value in fields.items() if value is not None}
     if rel.strength is not None:

@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS nodes (
 CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind);
 CREATE TABLE IF NOT EXISTS relations (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
-    since TEXT, until TEXT, strength REAL, role TEXT, note TEXT, provenance TEXT, confirmed TEXT
+    since TEXT, until TEXT, strength REAL, role TEXT, note TEXT, provenance TEXT, confirmed TEXT,
+    purpose TEXT
 );
 CREATE TABLE IF NOT EXISTS reviews (
     source TEXT NOT NULL, target TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (source, target)
@@ -74,7 +75,7 @@ RELATION_INDEXES = (
     "CREATE INDEX IF NOT EXISTS relations_target ON relations (target)",
 )
 REBUILD_INDEXES_ABOVE = 50_000
-RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance, confirmed"
+RELATION_COLUMNS = "id, kind, source, target, since, until, strength, role, note, provenance, confirmed, purpose"
 EDGE_COLUMNS = "id, kind, source, target, since, until, strength, confirmed"
 
 
@@ -100,6 +101,8 @@ class SQLiteStore:
         have = {row[1] for row in self._db.execute("PRAGMA table_info(relations)")}
         if "confirmed" not in have:  # facts written before freshness was kept: never confirmed
             self._db.execute("ALTER TABLE relations ADD COLUMN confirmed TEXT")
+        if "purpose" not in have:  # ties with residents written before purposes were kept: their kind's
+            self._db.execute("ALTER TABLE relations ADD COLUMN purpose TEXT")
         if "search" in {row[1] for row in self._db.execute("PRAGMA table_info(nodes)")}:
             self._db.execute("ALTER TABLE nodes DROP COLUMN search")  # searching is the view's (View.search)
 
@@ -171,7 +174,7 @@ class SQLiteStore:
         if rebuild:
             db.execute("DROP INDEX IF EXISTS relations_source")
             db.execute("DROP INDEX IF EXISTS relations_target")
-        insert = f"INSERT OR REPLACE INTO relations ({RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        insert = f"INSERT OR REPLACE INTO relations ({RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ids = list(relation_ids(relations))
         db.executemany(insert, compress(relations, ids))
         first_id: int = db.execute("SELECT coalesce(max(id), 0) + 1 FROM relations").get

@@ -13,7 +13,7 @@ import strawberry
 
 from ...analysis.area_changes import ChangeCode
 from ...domain import kinds
-from ...domain.kinds import AreaLevel, InitiativeStatus, Need, RelationKind, Visibility
+from ...domain.kinds import AreaLevel, InitiativeStatus, Need, Purpose, RelationKind, Visibility
 
 
 @strawberry.enum(description="What kind of stakeholder (belanghebbende) a node is.")
@@ -41,6 +41,11 @@ strawberry.enum(
     description="Who may see a resident: everyone, social brokers (sociaal makelaars), or editors only.",
 )
 strawberry.enum(InitiativeStatus, description="Where an initiative stands.")
+strawberry.enum(
+    Purpose,
+    description="Why a tie with a resident is kept (doel): CONTACT (in contact brengen), PARTICIPATION (deelname "
+    "aan een initiatief of bijeenkomst), SUPPORT (steun, steunverklaring), AREA (waar iemand woont of actief is).",
+)
 strawberry.enum(
     Need,
     description="What an initiative needs or a partner offers: SPACE (ruimte), FUNDING (subsidie), VOLUNTEERS "
@@ -72,6 +77,7 @@ __all__ = [
     "Direction",
     "InitiativeStatus",
     "Need",
+    "Purpose",
     "RelationKind",
     "StakeholderKind",
     "Visibility",

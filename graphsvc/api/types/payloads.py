@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from ...domain import GraphsvcError
-from .enums import InitiativeStatus, Need, RelationKind, StakeholderKind, Visibility
+from .enums import InitiativeStatus, Need, Purpose, RelationKind, StakeholderKind, Visibility
 from .relation import Relation
 from .stakeholders import Stakeholder
 
@@ -76,6 +76,9 @@ class LinkInput:
     role: str | None = None
     note: str | None = None
     provenance: str | None = None
+    purpose: Purpose | None = strawberry.field(
+        default=None, description="Why a tie with a resident is kept (doel); default: its kind's purpose"
+    )
 
 
 @strawberry.input(
@@ -88,6 +91,7 @@ class RelationPatch:
     role: str | None = strawberry.UNSET
     note: str | None = strawberry.UNSET
     provenance: str | None = strawberry.UNSET
+    purpose: Purpose | None = strawberry.UNSET
 
 
 @strawberry.type

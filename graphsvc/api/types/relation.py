@@ -7,9 +7,10 @@ from datetime import date
 import strawberry
 
 from ...analysis.checklist import relation_stale
+from ...domain.kinds import purpose_of
 from ...engine import RelationFacts, View
 from ..ids import encode
-from .enums import RelationKind
+from .enums import Purpose, RelationKind
 from .node import Node, maybe_graphql
 
 
@@ -56,6 +57,15 @@ class Relation(Node):
     @strawberry.field(description="Where the relation points (the initiative, the organisation, the area, ...).")
     def target(self, info: strawberry.Info) -> Node | None:
         return maybe_graphql(self._view.node(self._facts.target), info.context)
+
+    @strawberry.field(
+        description="Why a tie with a resident is kept (doel: AVG purpose limitation): the one recorded, else its "
+        "kind's; null for a tie without a resident"
+    )
+    async def purpose(self, info: strawberry.Info) -> Purpose | None:
+        rel = await info.context.relations.load(self.key)
+        ends = [self._view.kind(end) for end in (self._facts.source, self._facts.target) if end in self._view]
+        return purpose_of(self._facts.kind, rel.purpose if rel else None, ends)
 
     @strawberry.field(description="The role the source plays, e.g. 'treasurer'.")
     async def role(self, info: strawberry.Info) -> str | None:
