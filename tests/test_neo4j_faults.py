@@ -210,11 +210,6 @@ def test_an_unreachable_store_at_start_up_is_one_clear_error(tmp_path: Path):
     assert "\n" not in message
 
 
-@pytest.mark.xfail(
-    reason="known regression since the trust merge: a read with a token touches the store (token use or "
-    "audit), so it fails while Neo4j is down; the next session makes that bookkeeping wait for the store",
-    strict=False,
-)
 def test_the_api_answers_from_the_projection_while_the_database_is_down(server: Neo4jServer, proxy: Proxy):
     from starlette.testclient import TestClient
 
