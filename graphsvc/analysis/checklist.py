@@ -1,12 +1,13 @@
 """The editors' "to check" list: stakeholders and ties nobody has confirmed for too long.
 
 Staleness is ``domain.confirmation``'s rule with the period of the fact's municipality
-(``domain.periods``); a tie belongs to the municipalities of both its ends. The list holds what
+(``domain.periods``); a tie takes the shorter period of its two ends. The list holds what
 the caller's view shows in an area, oldest confirmation first (never confirmed before all).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,13 +27,21 @@ class FactToCheck:
     stale_from: date | None  # None: never confirmed
 
 
+def end_areas(view: View, end: str) -> list[str]:
+    """The areas one end of a tie names (an area names itself)."""
+    node = view.node(end)
+    return [node.code] if isinstance(node, Area) else list(node.areas) if node is not None else []
+
+
 def relation_areas(view: View, facts: RelationFacts) -> list[str]:
-    """The areas a tie belongs to: those its ends name (an area end names itself)."""
-    found: list[str] = []
-    for end in (facts.source, facts.target):
-        node = view.node(end)
-        found += [node.code] if isinstance(node, Area) else list(node.areas) if node is not None else []
-    return found
+    """The areas a tie belongs to: those its ends name."""
+    return [*end_areas(view, facts.source), *end_areas(view, facts.target)]
+
+
+def relation_period(days_of: Callable[[str], int | None], facts: RelationFacts) -> int | None:
+    """A tie's period: the shorter of its two ends' (``days_of`` an end: its municipalities' period)."""
+    ends = [d for d in (days_of(facts.source), days_of(facts.target)) if d is not None]
+    return min(ends) if ends else None
 
 
 def node_stale(node: Node, periods: Periods, today: date) -> bool:
@@ -40,7 +49,8 @@ def node_stale(node: Node, periods: Periods, today: date) -> bool:
 
 
 def relation_stale(view: View, facts: RelationFacts, periods: Periods, today: date) -> bool:
-    return is_stale(facts.confirmed, periods.days_for(relation_areas(view, facts)), today)
+    period = relation_period(lambda end: periods.days_for(end_areas(view, end)), facts)
+    return is_stale(facts.confirmed, period, today)
 
 
 def facts_to_check(
@@ -57,17 +67,24 @@ def facts_to_check(
 def _scan(view: View, periods: Periods, area: str | None, today: date) -> list[FactToCheck]:
     found: list[FactToCheck] = []
     seen: set[int] = set()
+    period: dict[str, int | None] = {}  # per end: its municipalities' period, looked up once
+
+    def days_of(end: str) -> int | None:
+        if end not in period:
+            period[end] = periods.days_for(end_areas(view, end))
+        return period[end]
+
     for node in view.search(area=area):
         if node.id not in view:
             continue  # known by name only: not the caller's to check
-        days = periods.days_for(node.areas)
+        days = days_of(node.id)
         if is_stale(node.confirmed, days, today):
             found.append(FactToCheck(node, None, node.confirmed, stale_from(node.confirmed, days)))
         for facts in view.relations_of(node.id):
             if facts.id in seen:
                 continue
             seen.add(facts.id)
-            days = periods.days_for(relation_areas(view, facts))
+            days = relation_period(days_of, facts)
             if is_stale(facts.confirmed, days, today):
                 found.append(FactToCheck(None, facts, facts.confirmed, stale_from(facts.confirmed, days)))
     found.sort(
