@@ -77,19 +77,28 @@ def _initiatives(view: View, area: str, start: date, end: date) -> Iterator[Area
 
 def _ties(view: View, area: str, start: date, end: date) -> Iterator[AreaChange]:
     """Ties between two stakeholders (or a stakeholder and a meeting) with an end in the area."""
-    for node in view.search(area=area):
-        for facts in view.relations_of(node.id):
-            if isinstance(view.node(facts.target), Area):
-                continue  # where someone lives or works: not a tie between stakeholders
+    nodes = (node.id for node in view.search(area=area))
+    for rel_id in _dated_in(view, view.relation_ids_around(nodes), start, end):
+        facts = view.relation(rel_id)
+        if facts is not None and not isinstance(view.node(facts.target), Area):  # not where someone lives
             yield from _dated(facts, ChangeCode.NEW_TIE, ChangeCode.ENDED_TIE, start, end)
 
 
 def _serving(view: View, area: str, start: date, end: date) -> Iterator[AreaChange]:
-    for code in view.areas:
-        if within(code, area):
-            for facts in view.relations_of(code, SERVING):
-                if view.kind(facts.source) is not NodeKind.RESIDENT:
-                    yield from _dated(facts, ChangeCode.STARTED_SERVING, ChangeCode.STOPPED_SERVING, start, end)
+    areas = [code for code in view.areas if within(code, area)]
+    for rel_id in _dated_in(view, view.relation_ids_around(areas, SERVING), start, end):
+        facts = view.relation(rel_id)
+        if facts is not None and view.kind(facts.source) is not NodeKind.RESIDENT:
+            yield from _dated(facts, ChangeCode.STARTED_SERVING, ChangeCode.STOPPED_SERVING, start, end)
+
+
+def _dated_in(view: View, rel_ids: list[int], start: date, end: date) -> Iterator[int]:
+    """The relations that began or ended from ``start`` to ``end``, read from the view's day columns."""
+    first, last = start.toordinal(), end.toordinal()
+    for rel_id in rel_ids:
+        since, until, _ = view.days(rel_id)
+        if first <= since <= last or first <= until <= last:  # NO_DATE (0) is before any day
+            yield rel_id
 
 
 def _dated(facts: RelationFacts, began: ChangeCode, ended: ChangeCode, start: date, end: date) -> Iterator[AreaChange]:

@@ -1,8 +1,8 @@
 """The editors' "to check" list: stakeholders and ties nobody has confirmed for too long.
 
 Staleness is ``domain.confirmation``'s rule with the period of the fact's municipality
-(``domain.periods``); a tie takes the shorter period of its two ends. The list holds what
-the caller's view shows in an area, oldest confirmation first (never confirmed before all).
+(``domain.periods``); a tie takes the shorter period of its two ends. The list holds what the
+caller's view shows in an area, oldest confirmation first (never confirmed before all).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date
 from ..domain import Area, Node
 from ..domain.confirmation import is_stale, stale_from
 from ..domain.periods import Periods
+from ..domain.timeline import ordinal
 from ..engine import RelationFacts, View
 
 
@@ -38,19 +39,19 @@ def relation_areas(view: View, facts: RelationFacts) -> list[str]:
     return [*end_areas(view, facts.source), *end_areas(view, facts.target)]
 
 
-def relation_period(days_of: Callable[[str], int | None], facts: RelationFacts) -> int | None:
+def relation_period(days_of: Callable[[str], int | None], source: str, target: str) -> int | None:
     """A tie's period: the shorter of its two ends' (``days_of`` an end: its municipalities' period)."""
-    ends = [d for d in (days_of(facts.source), days_of(facts.target)) if d is not None]
+    ends = [d for d in (days_of(source), days_of(target)) if d is not None]
     return min(ends) if ends else None
 
 
 def node_stale(node: Node, periods: Periods, today: date) -> bool:
-    return is_stale(node.confirmed, periods.days_for(node.areas), today)
+    return is_stale(ordinal(node.confirmed), periods.days_for(node.areas), today.toordinal())
 
 
 def relation_stale(view: View, facts: RelationFacts, periods: Periods, today: date) -> bool:
-    period = relation_period(lambda end: periods.days_for(end_areas(view, end)), facts)
-    return is_stale(facts.confirmed, period, today)
+    period = relation_period(lambda end: periods.days_for(end_areas(view, end)), facts.source, facts.target)
+    return is_stale(ordinal(facts.confirmed), period, today.toordinal())
 
 
 def facts_to_check(
@@ -65,8 +66,8 @@ def facts_to_check(
 
 
 def _scan(view: View, periods: Periods, area: str | None, today: date) -> list[FactToCheck]:
-    found: list[FactToCheck] = []
-    seen: set[int] = set()
+    """One pass over the area's stakeholders and their ties' columns; a tie becomes ``RelationFacts``
+    only when it is stale."""
     period: dict[str, int | None] = {}  # per end: its municipalities' period, looked up once
 
     def days_of(end: str) -> int | None:
@@ -74,19 +75,17 @@ def _scan(view: View, periods: Periods, area: str | None, today: date) -> list[F
             period[end] = periods.days_for(end_areas(view, end))
         return period[end]
 
-    for node in view.search(area=area):
-        if node.id not in view:
-            continue  # known by name only: not the caller's to check
-        days = days_of(node.id)
-        if is_stale(node.confirmed, days, today):
-            found.append(FactToCheck(node, None, node.confirmed, stale_from(node.confirmed, days)))
-        for facts in view.relations_of(node.id):
-            if facts.id in seen:
-                continue
-            seen.add(facts.id)
-            days = relation_period(days_of, facts)
-            if is_stale(facts.confirmed, days, today):
-                found.append(FactToCheck(None, facts, facts.confirmed, stale_from(facts.confirmed, days)))
+    day = today.toordinal()
+    nodes = [node for node in view.search(area=area) if node.id in view]  # not those known by name only
+    found = [
+        FactToCheck(node, None, node.confirmed, stale_from(node.confirmed, days_of(node.id)))
+        for node in nodes
+        if is_stale(ordinal(node.confirmed), days_of(node.id), day)
+    ]
+    for rel_id in view.relation_ids_around(node.id for node in nodes):
+        days = relation_period(days_of, *view.ends(rel_id))
+        if is_stale(view.days(rel_id)[2], days, day) and (facts := view.relation(rel_id)) is not None:
+            found.append(FactToCheck(None, facts, facts.confirmed, stale_from(facts.confirmed, days)))
     found.sort(
         key=lambda f: (
             f.confirmed or date.min,

@@ -11,17 +11,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from .timeline import NO_DATE
+
 STALE_AFTER = "*=365"  # twelve months, unless a municipality sets its own
 
 
-def is_stale(confirmed: date | None, days: int | None, today: date) -> bool:
-    """Whether a fact last confirmed on ``confirmed`` is stale on ``today`` (``days``: its period; None: never).
+def is_stale(confirmed: int, days: int | None, today: int) -> bool:
+    """Whether a fact last confirmed on ``confirmed`` is stale on ``today`` (days as ordinals, as
+    ``timeline`` has them; ``NO_DATE``: never confirmed), given its period of ``days`` (None: never stale).
 
-    >>> today = date(2026, 12, 6)
-    >>> is_stale(date(2026, 1, 1), 365, today), is_stale(date(2025, 12, 5), 365, today), is_stale(None, 365, today)
-    (False, True, True)
+    >>> today = date(2026, 12, 6).toordinal()
+    >>> [is_stale(date(y, m, d).toordinal(), 365, today) for y, m, d in ((2026, 1, 1), (2025, 12, 5))]
+    [False, True]
+    >>> is_stale(NO_DATE, 365, today), is_stale(NO_DATE, None, today)
+    (True, False)
     """
-    return days is not None and (confirmed is None or (today - confirmed).days > days)
+    return days is not None and (confirmed == NO_DATE or today - confirmed > days)
 
 
 def stale_from(confirmed: date | None, days: int | None) -> date | None:

@@ -388,6 +388,29 @@ class View(Memo):
         self, node_id: str, kinds: frozenset[RelationKind] | None = None, direction: str = "BOTH"
     ) -> list[RelationFacts]:
         """The relations of a node the view shows, to ends it shows (areas too), ordered by id."""
+        found = self._relation_ids_of(node_id, kinds, direction)
+        return [facts for facts in map(self.relation, sorted(found)) if facts is not None]
+
+    def relation_ids_around(self, nodes: Iterable[str], kinds: frozenset[RelationKind] | None = None) -> list[int]:
+        """Ids of the relations the view shows with an end among ``nodes`` (``relations_of`` each), once
+        each, by id: for scans over many relations that read ``ends`` and ``days`` before any ``relation``."""
+        found: set[int] = set()
+        for node_id in nodes:
+            found.update(self._relation_ids_of(node_id, kinds))
+        return sorted(found)
+
+    def ends(self, rel_id: int) -> tuple[str, str]:
+        """(source, target) of a relation the view shows (an id from ``relation_ids_around``)."""
+        return self._p.source[rel_id] or "", self._p.target[rel_id] or ""
+
+    def days(self, rel_id: int) -> tuple[int, int, int]:
+        """(since, until, confirmed) of a relation the view shows, as ordinals (``timeline.NO_DATE``: none)."""
+        p = self._p
+        return p.since[rel_id], p.until[rel_id], p.confirmed[rel_id]
+
+    def _relation_ids_of(
+        self, node_id: str, kinds: frozenset[RelationKind] | None = None, direction: str = "BOTH"
+    ) -> list[int]:
         if not self._tied(node_id):
             return []
         p = self._p
@@ -404,7 +427,7 @@ class View(Memo):
                     continue
                 if self._shows(rel_id):
                     found.append(rel_id)
-        return [facts for facts in map(self.relation, sorted(found)) if facts is not None]
+        return found
 
     def relation(self, rel_id: int) -> RelationFacts | None:
         """The relation, or None when it does not exist or the view hides it or one of its ends."""
