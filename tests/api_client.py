@@ -27,6 +27,13 @@ class GraphQL:
             headers["authorization"] = f"Bearer {self.token}"
         return self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
 
+    def post_raw(self, body: bytes) -> Any:
+        """POST ``body`` as it is (JSON that httpx would not write: NaN, a lone surrogate's escape)."""
+        headers = {"content-type": "application/json"}
+        if self.token:
+            headers["authorization"] = f"Bearer {self.token}"
+        return self.client.post("/graphql", content=body, headers=headers)
+
     def __call__(self, query: str, variables: dict | None = None) -> dict:
         """Run an operation that must succeed; returns ``data``."""
         response = self.post(query, variables)

@@ -40,6 +40,22 @@ def test_malformed_requests_get_4xx(api: GraphQL):
     assert refused.status_code == 405 and refused.headers["allow"] == "POST"
 
 
+def test_nan_and_infinity_are_not_json(api: GraphQL):
+    link = "mutation ($s: Float) { link(input: {kind: KNOWS, sourceId: $a, targetId: $a, strength: $s}) { userErrors { message } } }"
+    for number in (float("nan"), float("inf"), float("-inf")):  # Python writes them as NaN, Infinity, -Infinity
+        refused = api.post_raw(json.dumps({"query": link, "variables": {"s": number}}).encode())
+        message = f"the request body is not valid JSON: {json.dumps(number)} is no JSON number"
+        assert refused.status_code == 400 and refused.json() == {"errors": [{"message": message}]}
+
+
+def test_a_lone_surrogate_is_quoted_back_as_it_was_sent(api: GraphQL):
+    """A lone surrogate is no UTF-8: an error that quotes one writes it as JSON's escape, as the client did."""
+    query = "query ($kinds: [StakeholderKind!]) { stakeholders(kinds: $kinds) { totalCount } }"
+    answer = api.post_raw(json.dumps({"query": query, "variables": {"kinds": ["\ud800"]}}).encode())
+    assert answer.status_code == 200 and b"Value '\\ud800' does not exist in 'StakeholderKind' enum" in answer.content
+    assert "'\ud800' does not exist" in answer.json()["errors"][0]["message"]
+
+
 def test_oversized_bodies_get_413(api: GraphQL):
     huge = {"query": "{ themes { key } }", "variables": {"pad": "x" * 6_000_000}}
     assert api.client.post("/graphql", json=huge).status_code == 413

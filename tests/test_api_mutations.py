@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .api_client import GraphQL, gid
@@ -164,3 +166,19 @@ def test_import_graph_is_all_or_nothing(editor: GraphQL):
     done = api(query, {"d": document})["importGraph"]
     assert done["userErrors"] == [] and done["counts"] == {"stakeholders": 1, "relations": 1}
     assert count(api) == before + 1
+
+
+def test_a_lone_surrogate_where_a_number_or_a_kind_belongs_is_a_user_error(editor: GraphQL):
+    before = count(editor)
+    relations = [
+        {"kind": "CONTACT_FOR", "source": "beleidsadviseur-utrecht", "target": "samen030", "strength": "\ud800"},
+        {"kind": "\udfff", "source": "beleidsadviseur-utrecht", "target": "samen030"},
+    ]
+    query = "mutation ($d: JSON!) { importGraph(document: $d) { userErrors { field code } } }"
+    body = json.dumps({"query": query, "variables": {"d": {"relations": relations}}})  # "\ud800" as JSON writes it
+    answer = editor.post_raw(body.encode()).json()
+    assert answer["data"]["importGraph"]["userErrors"] == [
+        {"field": "relations[0].strength", "code": "OUT_OF_RANGE"},
+        {"field": "relations[1].kind", "code": "INVALID"},
+    ]
+    assert count(editor) == before

@@ -142,7 +142,10 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
 
 
 def _answer(body: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False, default=str), status, headers=headers, media_type=media)
+    # A lone surrogate (a client may send "\ud800" in its variables, and an error may quote it) is no
+    # UTF-8: it is written as JSON's escape "\ud800", as the client sent it, and everything else as is.
+    text = json.dumps(body, ensure_ascii=False, default=str)
+    return Response(text.encode("utf-8", "backslashreplace"), status, headers=headers, media_type=media)
 
 
 def _refuse(refusal: Refusal) -> Response:
@@ -208,9 +211,14 @@ async def _body(request: Request, limit: int) -> bytes:
 
 def _json(text: str | bytes, what: str) -> Any:
     try:
-        return json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return json.loads(text, parse_constant=_not_json)
+    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, and _not_json's
         raise RequestError(400, f"{what} is not valid JSON: {error}") from None
+
+
+def _not_json(constant: str) -> Any:
+    """Python reads NaN, Infinity and -Infinity; JSON (RFC 8259) has no such numbers."""
+    raise ValueError(f"{constant} is no JSON number")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -225,6 +225,9 @@ _TYPES = _types()
 _BY_FIELD = _field_rules()
 _GROUP_OF = {rule.name: next((g for g in FEW if set(rule.reads) <= set(g)), None) for rule in ROW_RULES}
 _RELATION_RECORDS = list[RelationRecord]
+# What msgspec raises for a value of the wrong type: a lone surrogate ("\ud800") where a number, a
+# date or a kind belongs gets a UnicodeEncodeError instead of a ValidationError.
+_REFUSED = (msgspec.ValidationError, UnicodeEncodeError)
 
 
 # -- many rows at once: the hot path ---------------------------------------------------------------
@@ -246,14 +249,14 @@ def _typed(rows: list[Any]) -> tuple[list[Relation], Sequence[int]]:
     """
     try:
         return list(map(_as_relation, msgspec.convert(rows, _RELATION_RECORDS))), range(len(rows))
-    except msgspec.ValidationError:
+    except _REFUSED:
         pass
     relations, positions = [], []
     for i, row in enumerate(rows):
         try:
             relations.append(_as_relation(msgspec.convert(row, RelationRecord)))
             positions.append(i)
-        except msgspec.ValidationError:
+        except _REFUSED:
             continue
     return relations, positions
 
@@ -359,7 +362,7 @@ def explain(row: Any, kinds_of: KindsOf, where: str) -> list[Problem]:
         value = row.get(name)
         try:
             values[name] = msgspec.convert(value, type_)
-        except msgspec.ValidationError:
+        except _REFUSED:
             rule = next(rule for rule in _BY_FIELD[name] if rule.breaks is None or rule.breaks(value))
             problems.append(Problem(rule.code, f"{where}.{name}", rule.says(value)))
     for name, field in DERIVED.items():
