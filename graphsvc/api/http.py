@@ -88,16 +88,18 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
             _refuse_mutation_over_get(request, params)
         except RequestError as error:
             return JSONResponse({"errors": [{"message": str(error)}]}, error.status, headers=error.headers)
-        try:
-            viewer = await viewer_of(request, engine)  # the token becomes the caller: api/auth.py
-        except UnauthorizedError as error:
-            return unauthorized(error)
         seconds = settings.request_seconds
         call = Call(client, seconds, time.monotonic() + seconds if seconds > 0 else None)
         token = CALL.set(call)
         try:
+            # The turn is taken before the token is looked up (which may hand the loop to a thread and
+            # back), so that a mutation's look-up does not wait behind the queries either.
             async with asyncio.timeout(seconds if seconds > 0 else None) as scope, _turn(params):
                 call.scope = scope
+                try:
+                    viewer = await viewer_of(request, engine)  # the token becomes the caller: api/auth.py
+                except UnauthorizedError as error:
+                    return unauthorized(error)
                 result = await schema.execute(
                     params["query"],
                     variable_values=params.get("variables"),
