@@ -1,8 +1,9 @@
 """Load test: N concurrent clients for T seconds against a real ``graphsvc serve``, mixed reads and writes.
 
 Each client (default 64) sends one request at a time, for ``--seconds`` (default 60), over its own
-keep-alive connection with its own bearer token (so the per-client limits treat them as the
-different clients they are; the rate limit is off for the run). It picks, at random:
+keep-alive connection with its own editor's token (made in the store before the server starts, so
+that the per-client limits treat them as the different clients they are, and writes are allowed;
+the rate limit is off for the run). It picks, at random:
 
 * ``search``: ``stakeholders(search: <the start of a name>, first: 10)``;
 * ``egoNetwork``: two hops around a stakeholder, at most 100 nodes;
@@ -62,6 +63,8 @@ from api_http import (
 from graphsvc.domain import Node
 from graphsvc.domain.areas import level_of
 from graphsvc.domain.kinds import AreaLevel, NodeKind
+from graphsvc.engine.trust import issue_token
+from graphsvc.engine.view import Role
 from graphsvc.store import open_store
 
 SEARCH = "query ($q: String!) { stakeholders(search: $q, first: 10) { totalCount nodes { id name kind } } }"
@@ -121,6 +124,7 @@ class Run:
     seconds: float
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: Counter = field(default_factory=Counter)
+    cpu: float = 0.0  # CPU seconds the server (with its worker processes) used during the run
     written: list[tuple[str, int]] = field(default_factory=list)  # (stakeholder key, relation key)
 
 
@@ -180,11 +184,11 @@ def classify(operation: str, status: int, answer: Any) -> tuple[str | None, tupl
 
 
 async def client(
-    url: str, number: int, run: Run, city: City, mix: dict[str, float], end: float, seed: int, prefix: str
+    url: str, token: str, number: int, run: Run, city: City, mix: dict[str, float], end: float, seed: int, prefix: str
 ) -> None:
     rng = random.Random(seed * 1000 + number)
     operations, weights = list(mix), list(mix.values())
-    headers = {"authorization": f"Bearer load-client-{number}", "accept": "application/json"}
+    headers = {"authorization": f"Bearer {token}", "accept": "application/json"}
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120, trust_env=False) as http:
         count = 0
         while time.monotonic() < end:
@@ -207,13 +211,40 @@ async def client(
                 run.written.append(written)
 
 
-async def load(url: str, name: str, clients: int, seconds: float, mix: dict[str, float], city: City, seed: int) -> Run:
+async def load(
+    url: str, tokens: list[str], name: str, clients: int, seconds: float, mix: dict[str, float], city: City, seed: int
+) -> Run:
     run = Run(name, seconds)
     step(f"run '{name}': {clients} clients for {seconds:g} s")
     end = time.monotonic() + seconds
     started = time.perf_counter()
-    await asyncio.gather(*(client(url, i, run, city, mix, end, seed, name.split()[0]) for i in range(clients)))
+    prefix = name.split()[0]
+    await asyncio.gather(*(client(url, tokens[i], i, run, city, mix, end, seed, prefix) for i in range(clients)))
     run.seconds = time.perf_counter() - started
+    return run
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its children (the measures' worker process)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def measured(pid: int, load_run: Any) -> Run:
+    """``load_run`` (a coroutine giving a ``Run``) run, with the server's CPU time during it."""
+    before = cpu_seconds(pid)
+    run: Run = asyncio.run(load_run)
+    run.cpu = cpu_seconds(pid) - before
     return run
 
 
@@ -225,7 +256,11 @@ def percentile(values: list[float], share: float) -> float:
 def report(run: Run) -> dict[str, Any]:
     total = sum(len(v) for v in run.latencies.values())
     out: dict[str, Any] = {"requests": total, "rps": total / run.seconds, "errors": dict(run.errors), "ops": {}}
-    print(f"\n{run.name}: {total:,} requests in {run.seconds:.1f} s = {out['rps']:,.1f} req/s")
+    out["cpu_ms_per_request"] = 1000 * run.cpu / max(total, 1)
+    print(
+        f"\n{run.name}: {total:,} requests in {run.seconds:.1f} s = {out['rps']:,.1f} req/s; "
+        f"server CPU {run.cpu:.1f} s = {out['cpu_ms_per_request']:.1f} ms per request"
+    )
     print(f"  {'operation':<18}{'count':>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for operation, values in sorted(run.latencies.items()):
         figures = {
@@ -270,6 +305,15 @@ def check_writes(store_path: Path, runs: list[Run]) -> dict[str, int]:
     }
 
 
+def editor_tokens(store_path: Path, count: int) -> list[str]:
+    """One editor's token (every municipality) per client, made in the store the server will open."""
+    store = open_store(store_path)
+    try:
+        return [issue_token(store, Role.EDITOR, note=f"load client {i}")[0] for i in range(count)]
+    finally:
+        store.close()
+
+
 def serve_command(store: Path, port: int, pin: list[str]) -> list[str]:
     flags = ["--store", str(store), "--host", "127.0.0.1", "--port", str(port), "--demo", "false"]
     return [*pin, *graphsvc_command(), "serve", *flags, "--rate-limit", "", "--log-level", "warning"]
@@ -301,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             Path(f"{store}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(city_store, store)
         city = City.of(visible_stakeholders(store))
+        tokens = editor_tokens(store, args.clients)
         step(f"{len(city.nodes):,} visible stakeholders, {len(city.districts)} districts, {len(city.buurten)} buurten")
         server_pin, client_pin = cores()
         if client_pin:
@@ -312,12 +357,15 @@ def main(argv: list[str] | None = None) -> int:
         mixed = {**{k: v * (1 - args.writes) for k, v in READS.items()}, "write": args.writes}
         runs: list[Run] = []
         if not args.no_floors:
-            runs.append(asyncio.run(load(url, "reads alone", args.clients, floor, reads, city, args.seed)))
-            runs.append(asyncio.run(load(url, "lone writer", 1, floor, {"write": 1.0}, city, args.seed)))
-        runs.append(
-            asyncio.run(
-                load(url, f"mixed {args.writes:.0%} writes", args.clients, args.seconds, mixed, city, args.seed)
+            runs.append(
+                measured(process.pid, load(url, tokens, "reads alone", args.clients, floor, reads, city, args.seed))
             )
+            runs.append(
+                measured(process.pid, load(url, tokens, "lone writer", 1, floor, {"write": 1.0}, city, args.seed))
+            )
+        mixed_name = f"mixed {args.writes:.0%} writes"
+        runs.append(
+            measured(process.pid, load(url, tokens, mixed_name, args.clients, args.seconds, mixed, city, args.seed))
         )
         alive = httpx.get(f"{url}/health", timeout=30, trust_env=False).json()["status"]
         process.terminate()

@@ -97,6 +97,17 @@ class Settings:
         default=20_000,
         metadata={"doc": "brokers and communities of a graph with more nodes are computed in a worker process"},
     )
+    measures_quiet_seconds: float = field(
+        default=2.0,
+        metadata={
+            "doc": "brokers and communities are recomputed once no write came for this long; until then they "
+            "are answered from the last version, marked stale"
+        },
+    )
+    measures_stale_seconds: float = field(
+        default=30.0,
+        metadata={"doc": "longest brokers and communities stay stale while writes keep coming"},
+    )
     log_level: str = field(default="info", metadata={"doc": "uvicorn log level"})
     retention: str = field(
         default="*=730",

@@ -1,5 +1,6 @@
 """The cache of global measures: fresh, stale while recomputing, pending on a big graph, refreshed after
-writes, computed on a frozen copy of one version, one cache per app, and stopped with it."""
+writes (once they pause, or when stale too long), computed on a frozen copy of one version, one cache
+per app, and stopped with it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from starlette.testclient import TestClient
 
 from graphsvc.analysis import brokers, communities, igraphs
 from graphsvc.analysis.brokers import warm
-from graphsvc.analysis.measures import Freshness, Measures, Stopped
+from graphsvc.analysis.measures import Freshness, Measures, Settling, Stopped
 from graphsvc.api.app import build_app
 from graphsvc.domain import Batch, Node, NodeKind, NotFoundError, Relation, RelationKind, ValidationError
 from graphsvc.engine import Engine, FrozenView, Role, View, Viewer
@@ -113,6 +114,48 @@ def test_the_watcher_refreshes_what_was_asked_after_a_write_in_a_worker_process(
     assert not after.freshness.stale and after.nodes == before.nodes + 1 and after.freshness.version == engine.version
     cache.close()
     assert not multiprocessing.active_children(), "closing ended the worker process"
+
+
+def test_the_watcher_refreshes_once_writes_pause_or_the_answers_are_stale_too_long():
+    settling = Settling(version=1, now=0.0, quiet=2.0, most_stale=10.0)
+    assert settling.due(1, 5.0) is None, "nothing written"
+    assert [settling.due(v, t) for v, t in [(2, 6.0), (3, 7.0), (3, 8.9)]] == [None, None, None], "writes coming"
+    assert settling.due(3, 9.0) is False and settling.settled == 3, "2 s without a write: refreshed"
+    assert settling.due(3, 9.5) is None
+    stream = [settling.due(version, 10.0 + 1.5 * i) for i, version in enumerate(range(4, 12))]
+    assert stream == [None] * 7 + [True], "a write every 1.5 s: refreshed once the first is 10 s stale"
+    assert settling.settled == 11
+    assert Settling(1, 0.0, quiet=0.0, most_stale=10.0).due(2, 0.0) is False, "quiet 0: at the first look"
+
+
+def test_while_writes_stream_requests_get_the_stale_answer_and_nothing_is_recomputed(engine_with: Engines):
+    engine = engine_with(florentine_document())
+    cache = WatchedMeasures(engine, quiet=3600, most_stale=3600, interval=0.05)  # writes never pause here
+    first = brokers(engine.view(), cache=cache)  # a small graph: computed on the request
+    cache.start()
+    add_family(engine, "newcomers", "strozzi", "ridolfi")
+    stale = brokers(engine.view(), cache=cache)
+    assert stale.freshness == Freshness(first.freshness.version, stale=True, pending=False)
+    assert stale.brokers == first.brokers
+    cache.wait()
+    assert cache.held(engine.view(), ("brokers", None, None)) == first.freshness.version, "held back"
+    assert cache.refreshed.empty()
+    cache.close()
+
+
+def test_a_refresh_while_writes_stream_runs_in_the_worker_process_whatever_the_size(engine_with: Engines):
+    engine = engine_with(florentine_document())
+    cache = WatchedMeasures(engine, quiet=3600, most_stale=0, interval=0.05)  # stale too long at once
+    first = brokers(engine.view(), cache=cache)
+    assert not multiprocessing.active_children(), "on the request, here"
+    cache.start()
+    add_family(engine, "newcomers", "strozzi", "ridolfi")
+    cache.wait_refreshed(engine.version, timeout=30)
+    assert multiprocessing.active_children(), "while writes stream: in the worker process, though 15 nodes"
+    fresh = brokers(engine.view(), cache=cache)
+    assert fresh.freshness == Freshness(engine.version, stale=False, pending=False) and fresh.nodes == first.nodes + 1
+    cache.close()
+    assert not multiprocessing.active_children()
 
 
 def test_answers_follow_the_viewer_and_the_graph(engine_with: Engines, demo_doc: dict):

@@ -1,4 +1,5 @@
-"""Queries answered while mutations write: no query ever sees a write half applied.
+"""Queries answered while mutations write: no query ever sees a write half applied, and a query
+whose turn comes while a mutation executes lets it finish first.
 
 Mutations apply their changes to the in-memory projection in worker threads while queries read
 it on the event loop. The threads switch every few microseconds here (``sys.setswitchinterval``),
@@ -8,6 +9,7 @@ fail ("dictionary changed size during iteration").
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sys
 import threading
@@ -17,6 +19,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from graphsvc.api.app import build_app
+from graphsvc.api.http import Turns
 from graphsvc.api.types.node import typename_of
 from graphsvc.engine import Engine, edits
 from graphsvc.generate import generate_city
@@ -81,3 +84,35 @@ def test_queries_beside_a_stream_of_writes_all_answer_in_full(served, fast_switc
         stop.set()
         writer.join()
     assert written > 600
+
+
+def test_a_query_waits_for_the_mutations_executing_when_its_turn_comes_but_not_for_later_ones():
+    async def scenario() -> list[str]:
+        turns, order = Turns(running=2), []
+        first_written, second_written = asyncio.Event(), asyncio.Event()
+
+        async def mutation(name: str, written: asyncio.Event) -> None:
+            async with turns.mutation():
+                order.append(f"{name} starts")
+                await written.wait()
+                order.append(f"{name} done")
+
+        async def query() -> None:
+            async with turns.query():
+                order.append("query runs")
+
+        first = asyncio.create_task(mutation("first", first_written))
+        while not order:  # the first mutation executes
+            await asyncio.sleep(0)
+        waiting = asyncio.create_task(query())
+        await asyncio.sleep(0)  # the query has its turn and waits
+        second = asyncio.create_task(mutation("second", second_written))
+        while len(order) < 2:
+            await asyncio.sleep(0)
+        first_written.set()
+        await asyncio.wait_for(waiting, timeout=10)  # would time out if it waited for the second too
+        second_written.set()
+        await asyncio.gather(first, second)
+        return order
+
+    assert asyncio.run(scenario()) == ["first starts", "second starts", "first done", "query runs", "second done"]

@@ -78,6 +78,14 @@ def test_a_private_resident_is_not_in_the_brokers_view(demo_engine: Engine):
             assert node_id not in ends
 
 
+def test_every_token_of_one_role_and_scope_shares_one_view_that_names_none_of_them(demo_engine: Engine):
+    first, second = Viewer(Role.EDITOR, label="gsvc_first"), Viewer(Role.EDITOR, label="gsvc_secnd")
+    view = demo_engine.view(first)
+    assert demo_engine.view(second) is view and view.viewer.label == ""
+    assert demo_engine.view(Viewer(Role.EDITOR, frozenset({"GM0344"}), "gsvc_first")) is not view, "another scope"
+    assert demo_engine.view(Viewer(Role.BROKER, label="gsvc_first")) is not view, "another role"
+
+
 def test_views_on_a_day_leave_out_what_had_ended(city_engine: Engine):
     view = city_engine.view()
     ended = next(r for node in sorted(view.nodes) for r in view.relations_of(node) if r.until)

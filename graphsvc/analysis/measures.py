@@ -8,7 +8,10 @@ and answers every request from it. The rule:
 
 * the answer for the current graph version is there: it is returned (not stale, not pending);
 * an answer for an older version is there: it is returned at once, marked ``stale``, and a
-  background thread computes the new one (writes in quick succession queue one computation);
+  background thread computes the new one (writes in quick succession queue one computation). While
+  writes stream in, that waits: the watcher refreshes once no write came for ``quiet`` seconds, or
+  once the answers have been stale for ``most_stale`` seconds, so that the measures are not
+  recomputed after every write, each time taking the CPU (and the GIL) from the requests;
 * nothing is there yet: when the graph has at most ``sync_nodes`` nodes (20,000 by default: well
   under a second) it is computed now, on the request; otherwise the background computation starts
   and the request gets a ``pending`` answer with nothing in it. ``warm`` (at start) and the
@@ -19,7 +22,9 @@ engine where it applies changes (on the API's event loop, between two of them), 
 lands meanwhile changes nothing it reads. The answer is kept under the version it was computed
 on, and the write's version is computed next. igraph measures of graphs above ``process_nodes``
 nodes run in a worker process (igraph holds the GIL while it computes, which would stall every
-request); ``close`` ends that process, also in the middle of a computation.
+request), and so do those of any graph refreshed while writes still stream in (it is then serving
+writes, which must not wait for an igraph call); ``close`` ends that process, also in the middle of
+a computation.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import multiprocessing
 import queue
 import signal
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import CancelledError, Future
@@ -88,9 +94,22 @@ def measure(view: View, question: Hashable, compute: Compute, cache: Measures | 
 class Measures:
     """The cache of global measures of one engine's graph, and the thread (and process) computing them."""
 
-    def __init__(self, engine: Engine, sync_nodes: int = 20_000, process_nodes: int = 20_000, interval: float = 1.0):
+    def __init__(
+        self,
+        engine: Engine,
+        sync_nodes: int = 20_000,
+        process_nodes: int = 20_000,
+        interval: float = 1.0,
+        quiet: float = 0.0,
+        most_stale: float = 30.0,
+    ):
+        """``interval``: how often the watcher looks for a new graph version; ``quiet`` and ``most_stale``:
+        when it refreshes (see above; ``quiet`` 0: at the first look after a write)."""
         self.engine = engine
         self.sync_nodes, self.process_nodes, self.interval = sync_nodes, process_nodes, interval
+        self.quiet, self.most_stale = quiet, most_stale
+        self._settled: int | None = None  # the version the watcher last refreshed for (None: no watcher)
+        self._streaming = False  # the watcher's last refresh came while writes were still coming
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._asked: OrderedDict[Hashable, tuple[Spec, Compute]] = OrderedDict()  # to refresh after writes
         self._queued: dict[Hashable, Future] = {}  # submitted and not started yet
@@ -111,8 +130,10 @@ class Measures:
             if self._stop.is_set():
                 self._stop = threading.Event()
             if self._watcher is None:
+                settling = Settling(self.engine.version, time.monotonic(), self.quiet, self.most_stale)
+                self._settled = settling.settled
                 self._watcher = threading.Thread(
-                    target=self._watch, args=(self._stop,), name="graphsvc-measures-watch", daemon=True
+                    target=self._watch, args=(self._stop, settling), name="graphsvc-measures-watch", daemon=True
                 )
                 self._watcher.start()
             self._start_thread()
@@ -137,6 +158,7 @@ class Measures:
         for thread in threads:
             if thread is not threading.current_thread():
                 thread.join(timeout)
+        self._settled = None  # no watcher holds a refresh back any more
         if worker is not None:
             worker.close()
 
@@ -157,7 +179,9 @@ class Measures:
             value = compute(view, _here)
             self._store(key, value, version)
             return Measured(value, Freshness(version, False, False))
-        self._refresh(key, spec, compute)
+        settled = self._settled
+        if entry is None or settled is None or settled >= version:
+            self._refresh(key, spec, compute)  # else the watcher holds it back until writes pause
         if entry is None:
             return Measured(None, Freshness(None, False, True))
         return Measured(entry.value, Freshness(entry.version, True, False))
@@ -226,12 +250,12 @@ class Measures:
             self._jobs.put((key, spec, compute, future))
         return future
 
-    def _watch(self, stop: threading.Event) -> None:
-        seen = self.engine.version
+    def _watch(self, stop: threading.Event, settling: Settling) -> None:
         while not stop.wait(self.interval):
-            version = self.engine.version
-            if version != seen:
-                seen = version
+            due = settling.due(self.engine.version, time.monotonic())
+            if due is not None:
+                self._streaming = due
+                self._settled = settling.settled
                 self.refresh_all()
 
     def _work(self, stop: threading.Event, jobs: queue.SimpleQueue) -> None:
@@ -274,7 +298,7 @@ class Measures:
         return held is not None and held.version >= version
 
     def _run(self, stop: threading.Event, fn: Callable[..., Any], n: int, *args: Any) -> Any:
-        if n <= self.process_nodes:
+        if n <= self.process_nodes and not self._streaming:
             return fn(n, *args)
         with self._lock:  # ``close`` takes the worker under the lock: one started after it would be left running
             if stop.is_set():
@@ -299,6 +323,32 @@ class Measures:
                 self._entries[key] = _Entry(value, version)
             while len(self._entries) > ASKED_KEPT:
                 self._entries.popitem(last=False)
+
+
+class Settling:
+    """When the watcher refreshes after writes: once no new graph version came for ``quiet`` seconds
+    (writes paused), or once the first version not refreshed for is ``most_stale`` seconds old (writes
+    keep coming: the answers must not stay stale for ever)."""
+
+    def __init__(self, version: int, now: float, quiet: float, most_stale: float):
+        self.quiet, self.most_stale = quiet, most_stale
+        self.settled = self._last = version  # the version last refreshed for; the newest one seen
+        self._first_seen = self._last_seen = now  # when the first and the newest not refreshed for were seen
+
+    def due(self, version: int, now: float) -> bool | None:
+        """Looking at ``version`` at ``now``: None when no refresh is due, else whether writes are
+        still coming (True: overdue while they stream; False: they paused). A due refresh counts as done."""
+        if version == self.settled:
+            return None
+        if version != self._last:
+            if self._last == self.settled:
+                self._first_seen = now
+            self._last, self._last_seen = version, now
+        paused = now - self._last_seen >= self.quiet
+        if not paused and now - self._first_seen < self.most_stale:
+            return None
+        self.settled = version
+        return not paused
 
 
 def _spec(view: View) -> Spec:

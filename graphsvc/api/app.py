@@ -56,7 +56,12 @@ def build_app(settings: Settings, store: Store) -> Starlette:
         made = demo_tokens(store)  # to try every role; shown once (``graphsvc serve`` prints them)
     gc.collect()
     gc.freeze()  # the projection is long-lived: keep it out of every collection (p99 several-fold)
-    measures = Measures(engine, process_nodes=settings.measures_process_nodes)
+    measures = Measures(
+        engine,
+        process_nodes=settings.measures_process_nodes,
+        quiet=settings.measures_quiet_seconds,
+        most_stale=settings.measures_stale_seconds,
+    )
     schema = build_schema(settings)
 
     async def health(request: Request) -> JSONResponse:

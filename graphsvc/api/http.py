@@ -62,17 +62,12 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
         settings.register_rate_limit, settings.rate_limit_storage, "GRAPHSVC_REGISTER_RATE_LIMIT", "graphsvc-register"
     )
 
-    running = asyncio.Semaphore(settings.running_queries)
+    turns = Turns(settings.running_queries)
 
-    @contextlib.asynccontextmanager
-    async def _turn(params: dict[str, Any]) -> AsyncIterator[None]:
-        """Queries take turns (at most ``running_queries`` execute at once, the rest wait here, not on the
-        event loop); mutations never wait: a write then waits for a few queries' fields, not for all."""
+    def _turn(params: dict[str, Any]) -> contextlib.AbstractAsyncContextManager[None]:
         if _is_mutation(params["query"], params.get("operationName")):
-            yield
-            return
-        async with running:
-            yield
+            return turns.mutation()
+        return turns.query()
 
     async def endpoint(request: Request) -> Response:
         if request.method not in ("GET", "POST"):
@@ -93,16 +88,18 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
             _refuse_mutation_over_get(request, params)
         except RequestError as error:
             return JSONResponse({"errors": [{"message": str(error)}]}, error.status, headers=error.headers)
-        try:
-            viewer = await viewer_of(request, engine)  # the token becomes the caller: api/auth.py
-        except UnauthorizedError as error:
-            return unauthorized(error)
         seconds = settings.request_seconds
         call = Call(client, seconds, time.monotonic() + seconds if seconds > 0 else None)
         token = CALL.set(call)
         try:
+            # The turn is taken before the token is looked up (which may hand the loop to a thread and
+            # back), so that a mutation's look-up does not wait behind the queries either.
             async with asyncio.timeout(seconds if seconds > 0 else None) as scope, _turn(params):
                 call.scope = scope
+                try:
+                    viewer = await viewer_of(request, engine)  # the token becomes the caller: api/auth.py
+                except UnauthorizedError as error:
+                    return unauthorized(error)
                 result = await schema.execute(
                     params["query"],
                     variable_values=params.get("variables"),
@@ -139,6 +136,38 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
         return _answer(body, 400 if media == GRAPHQL_RESPONSE and request_error else 200, media)
 
     return endpoint
+
+
+class Turns:
+    """Who executes when, on the event loop.
+
+    Queries take turns: at most ``running`` execute at once, the rest wait here (not in the loop's
+    queue). Mutations never wait, and a query whose turn comes while mutations execute waits for
+    those (not for later ones, so a stream of writes cannot hold reads back for ever): a mutation
+    hands the loop to its worker thread and back several times (its write, its audit entry), and
+    each time it would otherwise wait behind every query that became ready meanwhile.
+    """
+
+    def __init__(self, running: int):
+        self._running = asyncio.Semaphore(running)
+        self._writing: set[asyncio.Event] = set()  # one per mutation executing, set when it is done
+
+    @contextlib.asynccontextmanager
+    async def query(self) -> AsyncIterator[None]:
+        async with self._running:
+            for write in list(self._writing):
+                await write.wait()
+            yield
+
+    @contextlib.asynccontextmanager
+    async def mutation(self) -> AsyncIterator[None]:
+        done = asyncio.Event()
+        self._writing.add(done)
+        try:
+            yield
+        finally:
+            self._writing.discard(done)
+            done.set()
 
 
 def _answer(body: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None) -> Response:

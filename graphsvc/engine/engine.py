@@ -15,6 +15,7 @@ same way, between two changes; ``frozen`` uses it to copy a view for another thr
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -184,8 +185,11 @@ class Engine:
         """The caller's view of the current graph version: made on first use, shared until a write.
 
         Call it where changes to the projection are applied (the API's event loop), so that no
-        change lands while a view is made.
+        change lands while a view is made. Every viewer of one role and scope shares the view, which
+        names none of them (its viewer has no label).
         """
+        if viewer.label:
+            viewer = dataclasses.replace(viewer, label="")
         key = (viewer, active_on, relation_kinds or None, date.today())
         projection = self.projection
         current = (projection, projection.version)

@@ -19,7 +19,7 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
@@ -122,7 +122,10 @@ class Viewer:
 
     role: Role = Role.BROKER
     municipalities: frozenset[str] | None = None
-    label: str = ""  # how the audit log names it: a token's display prefix, or the command line
+    # How the audit log names it: a token's display prefix, or the command line. Not compared: what a
+    # viewer sees is decided by role and municipalities, so every token of one role and scope shares
+    # one view per graph version (and one set of cached measures), not one per token.
+    label: str = field(default="", compare=False)
 
     def may(self, permission: Permission) -> bool:
         return permission in PERMISSIONS[self.role]
