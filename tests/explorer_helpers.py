@@ -4,6 +4,7 @@ helpers that read the page through its mirrored tables and its URL."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -248,3 +249,47 @@ def wrong_language(page) -> list[str]:  # type: ignore[no-untyped-def]
             found.append(f"{word!r} in …{text[max(0, m.start() - 40) : m.end() + 40]!r}…")
             break
     return found
+
+
+class Tab:
+    """A fresh browser tab on ``server``, signed in with the token ``secret`` (None: the public), as a
+    user who pasted it: every request it makes is recorded; ``close`` fails when one left 127.0.0.1
+    or the console showed an error."""
+
+    def __init__(  # type: ignore[no-untyped-def]
+        self, browser, server: str, secret: str | None, viewport: tuple[int, int], locale: str | None = None
+    ) -> None:
+        self.server = server
+        self.context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, accept_downloads=True, locale=locale
+        )
+        if secret:
+            self.context.add_init_script(
+                "if (!sessionStorage.getItem('graphsvc.token')) "
+                f"sessionStorage.setItem('graphsvc.token', {json.dumps(secret)})"
+            )
+        self.page = self.context.new_page()
+        self.requests: list = []
+        self.problems: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r))
+        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        self.page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
+
+    def open(self, query: str = "") -> None:
+        self.page.goto(f"{self.server}/{query}")
+        if "focus=" in query or "view=" in query:
+            wait_drawn(self.page)
+        else:
+            self.page.wait_for_function("() => document.documentElement.dataset.graph !== 'idle'")
+
+    def external(self) -> list[str]:
+        return [
+            r.url
+            for r in self.requests
+            if not r.url.startswith(self.server) and not r.url.startswith(("data:", "blob:"))
+        ]
+
+    def close(self) -> None:
+        assert self.external() == [], self.external()
+        assert self.problems == [], self.problems
+        self.context.close()

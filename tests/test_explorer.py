@@ -26,6 +26,7 @@ from .explorer_helpers import (
     OKE_NU,
     RESIDENT_OVERVECHT,
     ROOT,
+    Tab,
     axe_violations,
     chromium_or_reason,
     graphql,
@@ -66,46 +67,13 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
-class Page:
-    """A fresh page on the server: every request it makes is recorded, and none may leave 127.0.0.1."""
+class Page(Tab):
+    """A fresh page on the server as ``token``'s role (an editor unless said; None: the public)."""
 
     def __init__(  # type: ignore[no-untyped-def]
         self, browser, server: str, viewport: tuple[int, int] = (1366, 900), token: str | None = "editor"
     ) -> None:
-        self.server = server
-        self.context = browser.new_context(
-            viewport={"width": viewport[0], "height": viewport[1]}, accept_downloads=True
-        )
-        if token:  # signed in as this role for the tab, as a user who pasted the token
-            secret = json.dumps(TOKENS[token])
-            self.context.add_init_script(
-                f"if (!sessionStorage.getItem('graphsvc.token')) sessionStorage.setItem('graphsvc.token', {secret})"
-            )
-        self.page = self.context.new_page()
-        self.requests: list = []
-        self.problems: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r))
-        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
-        self.page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
-
-    def open(self, query: str = "") -> None:
-        self.page.goto(f"{self.server}/{query}")
-        if "focus=" in query or "view=" in query:
-            wait_drawn(self.page)
-        else:
-            self.page.wait_for_function("() => document.documentElement.dataset.graph !== 'idle'")
-
-    def external(self) -> list[str]:
-        return [
-            r.url
-            for r in self.requests
-            if not r.url.startswith(self.server) and not r.url.startswith(("data:", "blob:"))
-        ]
-
-    def close(self) -> None:
-        assert self.external() == [], self.external()
-        assert self.problems == [], self.problems
-        self.context.close()
+        super().__init__(browser, server, TOKENS[token] if token else None, viewport)
 
 
 @pytest.fixture

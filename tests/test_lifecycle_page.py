@@ -6,7 +6,6 @@ gewacht op wat de pagina laat zien."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from itertools import combinations
@@ -19,6 +18,7 @@ from .explorer_helpers import (
     CHROMIUM_ARGS,
     DOCK,
     OKE_NU,
+    Tab,
     axe_violations,
     chromium_or_reason,
     graphql,
@@ -53,43 +53,21 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
-class Page:
-    """Een verse pagina op de server, aangemeld als een rol (of zonder token); geen verzoek verlaat
-    127.0.0.1 en er mag geen fout in de console komen."""
+class Page(Tab):
+    """Een verse pagina op de server, aangemeld als een rol (of zonder token), in het Nederlands; geen
+    verzoek verlaat 127.0.0.1 en er mag geen fout in de console komen."""
 
     def __init__(self, browser, server: str, token: str | None = "editor", viewport=(1366, 800)) -> None:  # type: ignore[no-untyped-def]
-        self.server = server
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="nl-NL")
-        if token:
-            secret = json.dumps(TOKENS[token])
-            self.context.add_init_script(
-                f"if (!sessionStorage.getItem('graphsvc.token')) sessionStorage.setItem('graphsvc.token', {secret})"
-            )
-        self.page = self.context.new_page()
-        self.requests: list = []
-        self.problems: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r))
-        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
-        self.page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
+        super().__init__(browser, server, TOKENS[token] if token else None, viewport, locale="nl-NL")
 
     def open(self, query: str = "") -> None:
-        self.page.goto(f"{self.server}/{query}")
-        if "focus=" in query:
-            wait_drawn(self.page)
-        else:
-            self.page.wait_for_function("() => document.documentElement.dataset.graph !== 'idle'")
+        super().open(query)
         # the panels are built once the capabilities, themes and areas are in
         self.page.wait_for_function("() => window.explorer && window.explorer.themes.length > 0")
 
     def tab(self, name: str) -> None:
         self.page.click(f"#tab-{name}")
         self.page.wait_for_selector(f"#panel-{name}:not([hidden])")
-
-    def close(self) -> None:
-        outside = [r.url for r in self.requests if not r.url.startswith(self.server) and not r.url.startswith("data:")]
-        assert outside == [], outside
-        assert self.problems == [], self.problems
-        self.context.close()
 
 
 @pytest.fixture

@@ -118,3 +118,20 @@ export const STAKEHOLDER_FIELDS = `
   ... on Stakeholder { name kind themes { key } areas { code name level parent { code name level } } }
 `;
 export const NODE_FIELDS = `${STAKEHOLDER_FIELDS} ... on Meeting { name date }`;
+
+/** Every area of one level, page by page (``options`` as for ``gql``: the sign-up page asks anonymously). */
+export async function areasOf(level, options = {}) {
+  const out = [];
+  let after = null;
+  for (let page = 0; page < 20; page++) {
+    const data = await gql(
+      `query Areas($level: AreaLevel!, $after: String) { areas(level: $level, first: 100, after: $after) { nodes { code name level parent { code name } } pageInfo { hasNextPage endCursor } } }`,
+      { level, after },
+      options,
+    );
+    out.push(...data.areas.nodes);
+    if (!data.areas.pageInfo.hasNextPage) break;
+    after = data.areas.pageInfo.endCursor;
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 // The explorer's controller: state (in the URL) -> model (from the API) -> drawing, tables, panels.
-import { ApiError, gql, loadCapabilities, mayAsk, mayWrite, setToken, whoAmI } from "./api.js";
+import { ApiError, areasOf, gql, loadCapabilities, mayAsk, mayWrite, setToken, whoAmI } from "./api.js";
 import { renderChips } from "./chips.js";
 import { $, announce } from "./dom.js";
 import { exportCsv, exportPng } from "./exporting.js";
@@ -422,21 +422,6 @@ function applyLang() {
   $("#lang-switch").lang = other;
   $("#register-link").href = app.state.lang === "en" ? "/aanmelden?lang=en" : "/aanmelden";
   translate();
-}
-
-async function areasOf(level) {
-  const out = [];
-  let after = null;
-  for (let page = 0; page < 20; page++) {
-    const data = await gql(
-      `query Areas($level: AreaLevel!, $after: String) { areas(level: $level, first: 100, after: $after) { nodes { code name level parent { code name } } pageInfo { hasNextPage endCursor } } }`,
-      { level, after },
-    );
-    out.push(...data.areas.nodes);
-    if (!data.areas.pageInfo.hasNextPage) break;
-    after = data.areas.pageInfo.endCursor;
-  }
-  return out;
 }
 
 async function start() {

@@ -1,7 +1,7 @@
 // The public registration page (/aanmelden): an initiative, organisation or resident signs up
 // without a token, gives consent in plain words, and gets a code to withdraw with. Nothing of it
 // is visible to anyone but editors until an editor approves it.
-import { gql, has, loadCapabilities } from "./api.js";
+import { areasOf, gql, has, loadCapabilities } from "./api.js";
 import { announce, clear, h } from "./dom.js";
 import {
   areaPicker,
@@ -30,22 +30,8 @@ const page = { lang: new URLSearchParams(location.search).get("lang") === "en" ?
 let kind = "INITIATIVE";
 let result = null; // {withdrawalCode} after a registration
 
-const ask = (query, variables) => gql(query, variables, { anonymous: true });
-
-async function areasOf(level) {
-  const out = [];
-  let after = null;
-  for (let i = 0; i < 20; i++) {
-    const data = await ask(
-      `query Areas($level: AreaLevel!, $after: String) { areas(level: $level, first: 100, after: $after) { nodes { code name level parent { code name } } pageInfo { hasNextPage endCursor } } }`,
-      { level, after },
-    );
-    out.push(...data.areas.nodes);
-    if (!data.areas.pageInfo.hasNextPage) break;
-    after = data.areas.pageInfo.endCursor;
-  }
-  return out;
-}
+const ANONYMOUS = { anonymous: true }; // the sign-up page never sends a token
+const ask = (query, variables) => gql(query, variables, ANONYMOUS);
 
 function registerForm() {
   const form = h("form", { id: "register-form", class: "ex-form ex-register__form", novalidate: true });
@@ -225,9 +211,9 @@ async function start() {
     const [, themes, municipalities, districts, neighbourhoods] = await Promise.all([
       loadCapabilities(),
       ask(`query Themes { themes { key labelNl labelEn } }`).then((d) => d.themes),
-      areasOf("MUNICIPALITY"),
-      areasOf("DISTRICT"),
-      areasOf("NEIGHBOURHOOD"),
+      areasOf("MUNICIPALITY", ANONYMOUS),
+      areasOf("DISTRICT", ANONYMOUS),
+      areasOf("NEIGHBOURHOOD", ANONYMOUS),
     ]);
     page.themes = themes;
     setThemes(themes);
