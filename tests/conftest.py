@@ -112,8 +112,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Refuse a test id that prints a set of parameters: its order follows the hash seed, which
     differs between processes, so pytest-xdist's workers would not collect the same tests. Give
-    such a parametrisation ``ids=``, or sorted values."""
+    such a parametrisation ``ids=``, or sorted values.
+
+    Every test that talks to a Neo4j goes to one xdist group (``--dist loadgroup``, as scripts/test
+    runs): they share the session's database, which each wipes first, so they run one after another
+    in one worker while the others spread over the rest."""
     for item in items:
+        if "neo4j" in item.nodeid.lower() or any("neo4j" in name for name in getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("neo4j"))
         callspec = getattr(item, "callspec", None)
         for value in callspec.params.values() if callspec else ():
             if any(len(found) > 1 and str(found) in item.name for found in _sets_in(value)):
