@@ -13,7 +13,6 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from .domain import ValidationError
-from .domain.confirmation import STALE_AFTER
 
 
 def default_store() -> str:
@@ -118,7 +117,7 @@ class Settings:
     )
 
     stale_after: str = field(
-        default=STALE_AFTER,
+        default="*=365",  # twelve months, unless a municipality sets its own
         metadata={
             "doc": "days a fact stays fresh after it was last confirmed, per municipality: 'GM0344=180;*=365' "
             "('*': any other); older facts are marked stale and listed by toCheck and 'graphsvc stale'"

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,9 +32,9 @@ TEST_SETTINGS = {"db.tx_log.preallocate": "false"}  # no 250 MB log files in the
 
 
 class SessionNeo4j:
-    """The run's one Neo4j: started at the first test that needs it (under pytest-xdist, by the
-    controller before the workers start, which get its address). A failed start is tried once
-    and reported once: the first test that needs Neo4j fails naming the cause, later ones skip."""
+    """The run's one Neo4j, started at the first test that needs it (under pytest-xdist, one per
+    worker: the tests wipe it first, so two workers must not share one). A failed start is tried
+    once and reported once: the first test that needs Neo4j fails naming the cause, later ones skip."""
 
     def __init__(self, release: str = "lts") -> None:
         self.release = release
@@ -87,24 +85,6 @@ class SessionNeo4j:
 SESSION_NEO4J = SessionNeo4j()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    worker = getattr(config, "workerinput", None)
-    if worker is not None and "graphsvc_neo4j" in worker:  # an xdist worker: use the controller's Neo4j
-        given = worker["graphsvc_neo4j"]
-        SESSION_NEO4J.database = Database(**given["database"]) if given["database"] else None
-        SESSION_NEO4J.error = given["error"]
-    elif getattr(config.option, "dist", "no") != "no" and worker is None:  # the xdist controller
-        SESSION_NEO4J.start(Path(tempfile.mkdtemp(prefix="graphsvc-neo4j-")))
-
-
-def pytest_configure_node(node) -> None:  # an xdist hook: hand the controller's Neo4j to a worker
-    database = SESSION_NEO4J.database
-    node.workerinput["graphsvc_neo4j"] = {
-        "database": dataclasses.asdict(database) if database else None,
-        "error": SESSION_NEO4J.error,
-    }
-
-
 def pytest_unconfigure(config: pytest.Config) -> None:
     SESSION_NEO4J.stop()
 
@@ -112,14 +92,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Refuse a test id that prints a set of parameters: its order follows the hash seed, which
     differs between processes, so pytest-xdist's workers would not collect the same tests. Give
-    such a parametrisation ``ids=``, or sorted values.
-
-    Every test that talks to a Neo4j goes to one xdist group (``--dist loadgroup``, as scripts/test
-    runs): they share the session's database, which each wipes first, so they run one after another
-    in one worker while the others spread over the rest."""
+    such a parametrisation ``ids=``, or sorted values."""
     for item in items:
-        if "neo4j" in item.nodeid.lower() or any("neo4j" in name for name in getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("neo4j"))
         callspec = getattr(item, "callspec", None)
         for value in callspec.params.values() if callspec else ():
             if any(len(found) > 1 and str(found) in item.name for found in _sets_in(value)):

@@ -97,7 +97,7 @@ def _dated_in(view: View, rel_ids: list[int], start: date, end: date) -> Iterato
     first, last = start.toordinal(), end.toordinal()
     for rel_id in rel_ids:
         since, until, _ = view.days(rel_id)
-        if first <= since <= last or first <= until <= last:  # NO_DATE (0) is before any day
+        if first <= since <= last or first <= until <= last:  # an open end (0) lies before any day
             yield rel_id
 
 

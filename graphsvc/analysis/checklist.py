@@ -1,6 +1,6 @@
 """The editors' "to check" list: stakeholders and ties nobody has confirmed for too long.
 
-Staleness is ``domain.confirmation``'s rule with the period of the fact's municipality
+Staleness is ``timeline.is_stale`` with the period of the fact's municipality
 (``domain.periods``); a tie takes the shorter period of its two ends. The list holds what the
 caller's view shows in an area, oldest confirmation first (never confirmed before all).
 """
@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..domain import Area, Node
-from ..domain.confirmation import is_stale, stale_from
 from ..domain.periods import Periods
-from ..domain.timeline import ordinal
+from ..domain.timeline import is_stale, ordinal, stale_from
 from ..engine import RelationFacts, View
 
 

@@ -1,7 +1,7 @@
 """Keeping facts true: the editors' list of stale facts, confirming them, changing and ending ties.
 
 A fact (a stakeholder or a tie) is stale when nobody confirmed it for longer than its
-municipality's period (``domain.confirmation``); editors see the stale facts of their area in
+municipality's period (``domain.timeline.is_stale``); editors see the stale facts of their area in
 ``toCheck`` and confirm, change or end each in one call. Ending a tie sets its ``until``: the tie
 stays, as history, for the network as it stood on an earlier day and for ``changes``.
 """

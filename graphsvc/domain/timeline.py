@@ -2,13 +2,20 @@
 
 Dates are compared as ordinals (``date.toordinal()``) with ``NO_DATE`` (0) for an open end, as
 the projection keeps them in columns. ``holds`` decides what a view on a day shows; ``recency``
-how much an ended tie still counts (the same rule for paths, matching and suggestions).
+how much an ended tie still counts (the same rule for paths, matching and suggestions);
+``is_stale`` whether a fact was confirmed too long ago to rely on.
+
+Every stakeholder and every tie carries its source (``provenance``) and the day it was last
+confirmed (``confirmed``): the day it was written or imported, unless the source gave an older
+one, and the day an editor confirmed or changed it since. A fact is *stale* when that day lies
+more days back than its municipality's period (``GRAPHSVC_STALE_AFTER``, e.g. ``'GM0344=180;*=365'``;
+a tie takes the shorter period of its two ends). A fact never confirmed is stale.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 NO_DATE = 0
 HALF_LIFE_DAYS = 2 * 365  # an ended tie counts half after two years, a quarter after four
@@ -41,3 +48,25 @@ def recency(since: int, until: int, day: int) -> float:
     if until != NO_DATE and until < day:
         return math.pow(0.5, (day - until) / HALF_LIFE_DAYS)
     return 1.0
+
+
+def is_stale(confirmed: int, days: int | None, today: int) -> bool:
+    """Whether a fact last confirmed on ``confirmed`` is stale on ``today`` (days as ordinals, as
+    ``timeline`` has them; ``NO_DATE``: never confirmed), given its period of ``days`` (None: never stale).
+
+    >>> today = date(2026, 12, 6).toordinal()
+    >>> [is_stale(date(y, m, d).toordinal(), 365, today) for y, m, d in ((2026, 1, 1), (2025, 12, 5))]
+    [False, True]
+    >>> is_stale(NO_DATE, 365, today), is_stale(NO_DATE, None, today)
+    (True, False)
+    """
+    return days is not None and (confirmed == NO_DATE or today - confirmed > days)
+
+
+def stale_from(confirmed: date | None, days: int | None) -> date | None:
+    """The first day a fact confirmed on ``confirmed`` is stale (None: never stale, or stale always).
+
+    >>> stale_from(date(2026, 1, 1), 365)
+    datetime.date(2027, 1, 2)
+    """
+    return None if confirmed is None or days is None else confirmed + timedelta(days=days + 1)

@@ -166,7 +166,7 @@ def end_relation(engine: Engine, view: View, rel_id: int, on: date) -> Relation:
 
 
 def confirm(engine: Engine, view: View, keys: list[str], rel_ids: list[int]) -> None:
-    """Confirm stakeholders and ties the caller may see as true today (``domain.confirmation``)."""
+    """Confirm stakeholders and ties the caller may see as true today (``domain.timeline.is_stale``)."""
     nodes = [changeable(view, key, "ids") for key in keys]
     for rel_id in rel_ids:
         _relation(view, rel_id, "ids")
