@@ -63,6 +63,21 @@ def test_the_ranker_never_is_worse_than_the_best_baseline_on_the_graphs_history(
             assert found[model.ranker] == best
 
 
+def test_a_history_cut_by_time_asks_what_forms_next_and_at_random_what_is_missing(city_engine: Engine):
+    context = scoring_for(city_engine.view())  # on no particular day: ended ties are in it too
+    ties = context.adjacency.matrix.nnz // 2
+    folds, how = history_of(context)
+    assert how == "time" and folds[0][0].adjacency.matrix.nnz // 2 < ties  # as it stood on the cut-off day
+    folds, how = history_of(context, cut="random")
+    past, future = folds[0]
+    missing = sum(len(partners) for partners in future.values()) // 2
+    assert how == "random" and len(folds) > 1 and missing > 0  # a small graph is cut several times
+    assert past.adjacency.matrix.nnz // 2 + missing == ties  # every tie the view shows, but the missing ones
+    assert learn_from(context, cut="random").report["protocol"] == "random"
+    with pytest.raises(ValueError, match="unknown cut"):
+        history_of(context, cut="next")
+
+
 def test_fit_drops_features_that_count_against_a_pair():
     rng = np.random.default_rng(1)
     values = rng.random((2000, len(FEATURES)))
