@@ -11,10 +11,13 @@ import pytest
 from graphsvc.analysis.evaluation import EVERYONE
 from graphsvc.analysis.features import BASELINES, COLUMN, FEATURES, cheap, make_scoring, positions
 from graphsvc.analysis.ranker import (
+    BLENDS,
     DEFAULT,
     RANKERS,
     Trainer,
     Verdict,
+    blend_name,
+    blended,
     fit,
     history_of,
     learn,
@@ -57,7 +60,11 @@ def test_the_ranker_never_is_worse_than_the_best_baseline_on_the_graphs_history(
         found = model.report["validation_ap"]
         best = max(found[b] for b in BASELINES)
         if model.ranker == "MODEL":
-            assert found["model"] > best, name
+            share = next(iter(model.report["blend"].values()), 0.0)
+            assert found[blend_name(share)] > best, name
+            assert found[blend_name(share)] == max(
+                found[blend_name(b)] for b in (0.0, *BLENDS) if blend_name(b) in found
+            )
         else:
             assert model.ranker in BASELINES and dict(model.weights) == {model.ranker: 1.0}, name
             assert found[model.ranker] == best
@@ -76,6 +83,12 @@ def test_a_history_cut_by_time_asks_what_forms_next_and_at_random_what_is_missin
     assert learn_from(context, cut="random").report["protocol"] == "random"
     with pytest.raises(ValueError, match="unknown cut"):
         history_of(context, cut="next")
+
+
+def test_a_blend_moves_a_share_of_the_weight_to_the_baseline():
+    weights = blended({"area": 0.6, "adamic_adar": 0.1, "strength": 0.3}, "adamic_adar", 0.5)
+    assert weights == {"area": 0.3, "adamic_adar": 0.55, "strength": 0.15}
+    assert blended({"area": 1.0}, "jaccard", 0.0) == {"area": 1.0}
 
 
 def test_fit_drops_features_that_count_against_a_pair():

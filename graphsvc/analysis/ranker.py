@@ -24,10 +24,14 @@ ones, as the broker saw them.
 **Never worse than a baseline.** The sources are split in two; the model is fitted on one half
 and both it and every plain baseline (``features.BASELINES``) rank the other half's whole
 candidate pools (``validate``; the model as a list ranks them, walking the shared contacts of
-the ``KEEP`` best only). Judged on a sample of the candidates instead, a model that puts area fit
-first looked better than it ranks: the many candidates nearby crowd the top of a whole list. Where the model's mean average precision is not above the best baseline's,
-graphsvc ranks by that baseline (a model with weight 1 on it), and says so in every
-suggestion (``RANKED_BY_*``) and in ``graphsvc evaluate``.
+the ``KEEP`` best only). Judged on a sample of the candidates instead, a model that puts area
+fit first looked better than it ranks: the many candidates nearby crowd the top of a whole
+list. Beside the model, blends of it with the best baseline (``BLENDS``: a quarter, half or
+three quarters of the weight moved to that baseline's feature, so the parts still add up) are
+judged alike: on the big cities the model and the shared contacts miss different ties. Where
+the best of them does not beat the best baseline's mean average precision, graphsvc ranks by
+that baseline (a model with weight 1 on it), and says so in every suggestion (``RANKED_BY_*``)
+and in ``graphsvc evaluate``.
 
 **In the background** (``Trainer``): the API serves with the last model (or the hand-set
 ``DEFAULT`` weights before the first one is learned) while a thread learns the next, when the
@@ -85,6 +89,7 @@ TOP = 20.0  # before a model is learned, a feature counts fully at 20 times its 
 SOURCES = 400  # sources whose candidates a model learns from
 NEGATIVES = 100  # candidates without a later tie kept per source (all positives are kept)
 KEEP = 200  # candidates of a source whose shared contacts a list walks, at the least
+BLENDS = (0.25, 0.5, 0.75)  # the shares of the best baseline in the blends judged beside the model
 VERDICT_WEIGHT = 5.0
 REFIT_SHARE = 0.05  # refit when the ties changed by this share since the model was learned
 HISTORY_SHARE = 0.1  # the latest tenth of the relations are the future a model learns to predict
@@ -344,11 +349,11 @@ def fit(values: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> dict[str
 Fold = tuple[Snapshot, Mapping[str, set[str]]]  # a past, and the pairs tied after it
 
 
-def validate(folds: Sequence[Fold], held: Iterable[tuple[int, str]], model: Model) -> dict[str, float]:
-    """Mean average precision of the model and of every baseline over held-out sources (fold
-    number, source): each ranks the source's whole candidate pool in its past, the model as a
+def validate(folds: Sequence[Fold], held: Iterable[tuple[int, str]], models: Mapping[str, Model]) -> dict[str, float]:
+    """Mean average precision of each model and of every baseline over held-out sources (fold
+    number, source): each ranks the source's whole candidate pool in its past, a model as a
     list does (``totals``, walking the ``KEEP`` best), against the pairs tied after it."""
-    found: dict[str, list[float]] = {name: [] for name in ("model", *BASELINES)}
+    found: dict[str, list[float]] = {name: [] for name in (*models, *BASELINES)}
     for f, source in held:
         past, future = folds[f]
         candidates = pool(past, source, everyone=True)
@@ -358,10 +363,23 @@ def validate(folds: Sequence[Fold], held: Iterable[tuple[int, str]], model: Mode
             continue
         columns = positions(past, candidates)
         rows = cheap(past, source, columns)
-        found["model"].append(average_precision(totals(past, source, columns, model, KEEP, rows)[0], labels))
+        for name, model in models.items():
+            found[name].append(average_precision(totals(past, source, columns, model, KEEP, rows)[0], labels))
         for name in BASELINES:
             found[name].append(average_precision(rows[:, COLUMN[name]], labels))
     return {name: float(np.mean(aps)) if aps else 0.0 for name, aps in found.items()}
+
+
+def blend_name(share: float) -> str:
+    """How validation names the model with ``share`` of the best baseline blended in."""
+    return f"model+{share:g}" if share else "model"
+
+
+def blended(weights: Mapping[str, float], name: str, share: float) -> dict[str, float]:
+    """``weights`` taking ``1 - share`` of the score, the feature ``name`` the rest (still together 1)."""
+    found = {k: v * (1 - share) for k, v in weights.items()}
+    found[name] = found.get(name, 0.0) + share
+    return {k: round(v, 6) for k, v in found.items() if v > 0}
 
 
 def history_examples(folds: Sequence[Fold], seed: int = 1) -> Examples:
@@ -408,20 +426,26 @@ def learn(
     train, held = halves == 0, halves == 1
     fitted = fit(values[train], labels[train], weights[train])
     judged = sorted({(g // FOLD_GROUPS, history.sources[g]) for g in groups[held].tolist() if g in history.sources})
-    validation = validate(folds, judged, Model("MODEL", fitted or {}, scales, tops))
+    validation = validate(folds, judged, {"model": Model("MODEL", fitted or {}, scales, tops)})
     best = max(BASELINES, key=lambda name: validation[name])
+    if fitted is not None:  # the model leaning on the best baseline: where either misses, the other may not
+        mixed = {blend_name(b): Model("MODEL", blended(fitted, best, b), scales, tops) for b in BLENDS}
+        validation.update({name: ap for name, ap in validate(folds, judged, mixed).items() if name in mixed})
+    share = max((0.0, *BLENDS), key=lambda b: validation[blend_name(b)])
+    chosen = validation[blend_name(share)]
     info["validation_ap"] = {k: round(v, 4) for k, v in validation.items()}
     extra = verdict_examples(present, verdicts) if present is not None and verdicts else Examples()
     info["verdicts"] = sum(len(found) for found in extra.labels)
-    if fitted is None or validation["model"] <= validation[best]:
+    if fitted is None or chosen <= validation[best]:
         info["seconds"] = round(time.perf_counter() - began, 2)
         return baseline(best, {**info, "why": "the learned model did not beat it on the graph's history"})
+    info["blend"] = {best: share} if share else {}
     if extra.rows:
         more_rows, more_labels, more_weights, _ = extra.arrays()
         values = np.vstack([values, squash.values(more_rows)])
         labels = np.concatenate([labels, more_labels])
         weights = np.concatenate([weights, more_weights])
-    final = fit(values, labels, weights) or fitted
+    final = blended(fit(values, labels, weights) or fitted, best, share)
     info["seconds"] = round(time.perf_counter() - began, 2)
     return Model("MODEL", final, scales, tops, info)
 
