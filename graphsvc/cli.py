@@ -165,8 +165,10 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
         context = scoring_for(view)
         model = learn_from(context, cut=args.cut)  # from the graph's own history and the verdicts on it
         if not args.quiet:
+            how, seconds = model.report.get("protocol", args.cut), model.report.get("seconds_total", 0)
             print(
-                f"ranked by {model.ranker} (learned in {model.report.get('seconds_total', 0):.1f} s)", file=sys.stderr
+                f"ranked by {model.ranker} (learned from a {how} cut of the history in {seconds:.1f} s)",
+                file=sys.stderr,
             )
         with tqdm(total=len(sources), desc="recommend", unit="stakeholder", disable=args.quiet) as bar:
             lists = recommend_many(
