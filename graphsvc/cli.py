@@ -163,10 +163,12 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
         themes = [args.theme] if args.theme else None
         sources = [n.id for n in view.search(kinds=kinds, themes=themes, area=args.area)]
         context = scoring_for(view)
-        model = learn_from(context)  # from the graph's own history and the verdicts on it
+        model = learn_from(context, cut=args.cut)  # from the graph's own history and the verdicts on it
         if not args.quiet:
+            how, seconds = model.report.get("protocol", args.cut), model.report.get("seconds_total", 0)
             print(
-                f"ranked by {model.ranker} (learned in {model.report.get('seconds_total', 0):.1f} s)", file=sys.stderr
+                f"ranked by {model.ranker} (learned from a {how} cut of the history in {seconds:.1f} s)",
+                file=sys.stderr,
             )
         with tqdm(total=len(sources), desc="recommend", unit="stakeholder", disable=args.quiet) as bar:
             lists = recommend_many(
@@ -430,6 +432,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", help="only stakeholders working on this theme key")
     p.add_argument("--kinds", help="comma-separated stakeholder kinds (default: all)")
     p.add_argument("--top", type=int, default=5, help="suggestions per stakeholder")
+    p.add_argument(
+        "--cut",
+        choices=("time", "random"),
+        default="time",
+        help="learn to predict the ties that form next (time, the default) or the ties missing from the records (random)",
+    )
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--out", required=True)
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -11,10 +11,13 @@ import pytest
 from graphsvc.analysis.evaluation import EVERYONE
 from graphsvc.analysis.features import BASELINES, COLUMN, FEATURES, cheap, make_scoring, positions
 from graphsvc.analysis.ranker import (
+    BLENDS,
     DEFAULT,
     RANKERS,
     Trainer,
     Verdict,
+    blend_name,
+    blended,
     fit,
     history_of,
     learn,
@@ -57,10 +60,35 @@ def test_the_ranker_never_is_worse_than_the_best_baseline_on_the_graphs_history(
         found = model.report["validation_ap"]
         best = max(found[b] for b in BASELINES)
         if model.ranker == "MODEL":
-            assert found["model"] > best, name
+            share = next(iter(model.report["blend"].values()), 0.0)
+            assert found[blend_name(share)] > best, name
+            assert found[blend_name(share)] == max(
+                found[blend_name(b)] for b in (0.0, *BLENDS) if blend_name(b) in found
+            )
         else:
             assert model.ranker in BASELINES and dict(model.weights) == {model.ranker: 1.0}, name
             assert found[model.ranker] == best
+
+
+def test_a_history_cut_by_time_asks_what_forms_next_and_at_random_what_is_missing(city_engine: Engine):
+    context = scoring_for(city_engine.view())  # on no particular day: ended ties are in it too
+    ties = context.adjacency.matrix.nnz // 2
+    folds, how = history_of(context)
+    assert how == "time" and folds[0][0].adjacency.matrix.nnz // 2 < ties  # as it stood on the cut-off day
+    folds, how = history_of(context, cut="random")
+    past, future = folds[0]
+    missing = sum(len(partners) for partners in future.values()) // 2
+    assert how == "random" and len(folds) > 1 and missing > 0  # a small graph is cut several times
+    assert past.adjacency.matrix.nnz // 2 + missing == ties  # every tie the view shows, but the missing ones
+    assert learn_from(context, cut="random").report["protocol"] == "random"
+    with pytest.raises(ValueError, match="unknown cut"):
+        history_of(context, cut="next")
+
+
+def test_a_blend_moves_a_share_of_the_weight_to_the_baseline():
+    weights = blended({"area": 0.6, "adamic_adar": 0.1, "strength": 0.3}, "adamic_adar", 0.5)
+    assert weights == {"area": 0.3, "adamic_adar": 0.55, "strength": 0.15}
+    assert blended({"area": 1.0}, "jaccard", 0.0) == {"area": 1.0}
 
 
 def test_fit_drops_features_that_count_against_a_pair():

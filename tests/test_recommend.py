@@ -82,12 +82,20 @@ def test_recommend_and_evaluate_commands(tmp_path: Path):
     rows = list(csv.DictReader(out.open()))
     assert rows and all(float(r["score"]) > 0 and r["explanation"] for r in rows)
     as_json = tmp_path / "wk.json"
-    assert (
-        run(
-            "recommend", "--quiet", "--store", store, "--area", "WK034403", "--format", "json", "--out", str(as_json)
-        ).returncode
-        == 0
+    missing = run(
+        "recommend",
+        "--store",
+        store,
+        "--area",
+        "WK034403",
+        "--cut",
+        "random",
+        "--format",
+        "json",
+        "--out",
+        str(as_json),
     )
+    assert missing.returncode == 0 and "from a random cut of the history" in missing.stderr, missing.stderr
     assert json.loads(as_json.read_text())[0]["parts"]
     evaluated = run("evaluate", "--network", "florentine", "--json")
     assert evaluated.returncode == 0 and set(json.loads(evaluated.stdout)) == {"random", "time"}

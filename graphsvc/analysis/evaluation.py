@@ -7,9 +7,10 @@ cut-off: what held then, recency and load measured then), so the past predicts t
 which is what a broker needs.
 
 The recommender is what graphsvc would serve on the graph that is left: a ``ranker.Model``
-learned from that graph's own history (a second cut inside it, never the hidden pairs), or the
-plain baseline it falls back to; it ranks its own candidate pool, as in production, and places
-everyone else below. ``recommender + verdicts`` is the same after a simulated broker reviewed
+learned from that graph's own history (a second cut inside it, never the hidden pairs; cut the
+way the protocol cuts, so it learns the question the protocol asks: which ties are missing, or
+which form next), or the plain baseline it falls back to; it ranks its own candidate pool, as
+in production, and places everyone else below. ``recommender + verdicts`` is the same after a simulated broker reviewed
 the top 5 of other stakeholders' lists (accepting the hidden true pairs, rejecting the rest).
 The baselines rank the same full candidate set per stakeholder: its hidden partners, every node
 two steps away (the hard negatives), the recommender's pool, and ``RANDOM_NEGATIVES`` other
@@ -39,7 +40,7 @@ from ..domain import Relation
 from ..domain.document import batch_from_document
 from ..engine import Role, View, Viewer, view_in_memory
 from .features import COLUMN, Scoring, average_precision, cheap, make_scoring, positions
-from .ranker import Model, Verdict, history_examples, history_of, learn, totals
+from .ranker import CUTS, KEEP, Model, Verdict, history_examples, history_of, learn, totals
 from .recommend import candidates
 
 KS = (5, 10, 20)
@@ -53,10 +54,9 @@ BASELINES = (
     "area_themes",
 )
 METHODS = ("recommender", "recommender_verdicts", *BASELINES)
-PROTOCOLS = ("random", "time")
+PROTOCOLS = CUTS  # each protocol asks what the recommender learns to answer from a cut of that kind
 EVERYONE = Viewer(Role.ADMIN)  # the evaluation ranks pairs; what may be shown is not its question
 RANDOM_NEGATIVES = 1000
-KEEP = 200  # candidates whose shared contacts the recommender walks, as ``recommend.recommend`` does
 REVIEWED_TOP = 5  # suggestions per stakeholder the simulated broker reviews
 COLUMNS = ("auc", "auc_hard", "ap", *(f"p@{k}" for k in KS), *(f"r@{k}" for k in KS), "pooled_auc", "pooled_ap")
 
@@ -144,7 +144,7 @@ def evaluate(
     reviewing = min(reviewed_sources, len(everyone) // 3)  # the simulated broker reviews others' lists
     reviewers = sorted(everyone[:reviewing])
     sources = sorted(everyone[reviewing : reviewing + max_sources])
-    folds, how = history_of(context, seed)
+    folds, how = history_of(context, seed, cut=protocol)  # the question the protocol asks: next, or missing
     history = history_examples(folds, seed)
     model = learn(folds, seed=seed, report={"protocol": how}, history=history)
     verdicts = _simulated_verdicts(context, reviewers, truth, model)

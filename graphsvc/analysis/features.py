@@ -212,20 +212,30 @@ class Fact:
 
 
 class History(Snapshot):
-    """The graph as it stood on ``day``: the ties that held then among the stakeholders there then."""
+    """The graph as it stood on ``day``: the ties that held then among the stakeholders there then;
+    with ``ever``, every tie and stakeholder given, ended or not (as a view on no particular day
+    shows them), recency still measured on ``day``."""
 
-    def __init__(self, nodes: Mapping[str, Node], areas: Mapping[str, Area], facts: Sequence[Fact], day: int):
+    def __init__(
+        self,
+        nodes: Mapping[str, Node],
+        areas: Mapping[str, Area],
+        facts: Sequence[Fact],
+        day: int,
+        ever: bool = False,
+    ):
         self.day = day
         present = {
             n: node
             for n, node in nodes.items()
-            if node.kind is not NodeKind.INITIATIVE
+            if ever
+            or node.kind is not NodeKind.INITIATIVE
             or holds(node.started.toordinal() if node.started else 0, node.ended.toordinal() if node.ended else 0, day)
         }
         self._nodes = present
         held: dict[tuple[str, str], list[Fact]] = {}
         for fact in facts:
-            if fact.source in present and fact.target in present and holds(fact.since, fact.until, day):
+            if fact.source in present and fact.target in present and (ever or holds(fact.since, fact.until, day)):
                 key = (fact.source, fact.target) if fact.source < fact.target else (fact.target, fact.source)
                 held.setdefault(key, []).append(fact)
         self._held = held

@@ -37,7 +37,7 @@ from ..engine import View
 from .evidence import NO_NEEDS, area_reason, mutual_area_fit
 from .features import SMALL_GRAPH, Scoring, make_scoring, pool, walk
 from .load import free_slots, load_reason
-from .ranker import DEFAULT, Model, Scored, score
+from .ranker import DEFAULT, KEEP, Model, Scored, score
 from .reasons import Reason
 
 __all__ = [
@@ -145,7 +145,7 @@ def recommend(
     kinds: frozenset[NodeKind] | None = None,
 ) -> list[Suggestion]:
     """The best ``first`` suggestions for ``source``, best first, each with its explanation."""
-    best = ranked(context, source, max(20 * first, 200), model, rejected, kinds)[:first]
+    best = ranked(context, source, max(20 * first, KEEP), model, rejected, kinds)[:first]
     return [suggestion(context, s, model) for s in best]
 
 
