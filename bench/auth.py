@@ -57,7 +57,7 @@ def serve_without_authorization(store: str, port: int) -> None:
     app_module.viewer_of = broker  # type: ignore[assignment]
     schema_module.Permissions = Nothing  # type: ignore[assignment,misc]
     schema_module.AuditReads = Nothing  # type: ignore[assignment,misc]
-    settings = Settings(store=store, port=port, demo=False)
+    settings = Settings(store=store, port=port, demo=False, rate_limit="")  # as graphql_server: no 429s
     app = app_module.build_app(settings, open_store(store))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
