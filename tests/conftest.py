@@ -70,7 +70,7 @@ class SessionNeo4j:
             return self.database
         if self.unavailable is not None:
             pytest.skip(f"Neo4j {RELEASES[self.release].version} cannot run here: {self.unavailable}")
-        if not self.reported:
+        if not self.reported and os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0":  # one failure per run
             self.reported = True
             pytest.fail(f"Neo4j could not be started for the tests: {self.error}", pytrace=False)
         pytest.skip(f"Neo4j could not be started (the first test that needed it failed): {self.error}")
