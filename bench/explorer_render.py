@@ -32,7 +32,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.explorer_helpers import CHROMIUM, CHROMIUM_ARGS, GRAPHSVC, serve
+from tests.explorer_helpers import CHROMIUM, CHROMIUM_ARGS, CLICK_TIMER, GRAPHSVC, serve
 
 EGO = """query($id: ID!) { egoNetwork(id: $id, hops: 2, first: 150) {
   truncated nodes { hops node { __typename id ... on Stakeholder { name kind themes { key }
@@ -85,25 +85,13 @@ def api_ms(url: str, node: str) -> float:
     return elapsed
 
 
-CLICKS = """() => {
-  window.__clicks = [];
-  document.querySelector('#cy').addEventListener('mouseup', (e) => { window.__up = e.timeStamp; }, { capture: true });
-  const select = explorer.select;
-  explorer.select = function (...args) {
-    const answer = select.apply(this, args);
-    requestAnimationFrame(() => setTimeout(() => window.__clicks.push(performance.now() - window.__up)));
-    return answer;
-  };
-}"""
-
-
 def click_latency(browser, url: str, node: str, clicks: int = 9) -> dict:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1366, "height": 800})
     page = context.new_page()
     page.goto(f"{url}/?focus={node}&depth=3")
     page.wait_for_function("() => document.documentElement.dataset.graph === 'drawn'", timeout=120_000)
     page.locator("#cy").scroll_into_view_if_needed()
-    page.evaluate(CLICKS)
+    page.evaluate(CLICK_TIMER)
     targets = page.evaluate(f"explorer.graph.cy.nodes(':visible').not('.group').map(n => n.id()).slice(0, {clicks})")
     for i, target in enumerate(targets):
         spot = page.evaluate(f"explorer.graph.pagePosition({target!r})")

@@ -30,6 +30,18 @@ CHROMIUM_ARGS = [
 ]
 ROOT = Path(__file__).resolve().parent.parent
 AXE = "/static/vendor/axe-core/axe.min.js"
+# Times each click on the drawing: from the button's release to the frame that shows the choice
+# (window.__clicks, in ms). Shared by tests/test_explorer.py and bench/explorer_render.py.
+CLICK_TIMER = """() => {
+  window.__clicks = [];
+  document.querySelector('#cy').addEventListener('mouseup', (e) => { window.__up = e.timeStamp; }, { capture: true });
+  const select = explorer.select;
+  explorer.select = function (...args) {
+    const answer = select.apply(this, args);
+    requestAnimationFrame(() => setTimeout(() => window.__clicks.push(performance.now() - window.__up)));
+    return answer;
+  };
+}"""
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # Global ids of the demo city (base64 of "Type:key", as the API makes them).

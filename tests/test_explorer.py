@@ -21,6 +21,7 @@ import pytest
 from .explorer_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    CLICK_TIMER,
     DOCK,
     GRAPHSVC,
     OKE_NU,
@@ -650,18 +651,7 @@ def test_a_depth_three_view_of_a_hub_answers_a_click_within_100_ms(ui: Page):
     assert page.evaluate("explorer.model.nodes.size") >= 140
     # From the moment the button is released (the click) to the frame that shows the choice. The
     # pointer rests on the node first, as a person's does, so its hover is not part of the click.
-    page.evaluate(
-        """() => {
-          window.__clicks = [];
-          document.querySelector('#cy').addEventListener('mouseup', (e) => { window.__up = e.timeStamp; }, { capture: true });
-          const select = explorer.select;
-          explorer.select = function (...args) {
-            const answer = select.apply(this, args);
-            requestAnimationFrame(() => setTimeout(() => window.__clicks.push(performance.now() - window.__up)));
-            return answer;
-          };
-        }"""
-    )
+    page.evaluate(CLICK_TIMER)
     targets = page.evaluate("explorer.graph.cy.nodes(':visible').not('.group').map(n => n.id()).slice(0, 9)")
     for i, node in enumerate(targets):
         spot = page.evaluate(f"explorer.graph.pagePosition({node!r})")

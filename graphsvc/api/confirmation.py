@@ -18,11 +18,10 @@ from ..domain import GraphsvcError
 from ..engine import edits
 from .context import Context
 from .ids import decode, decode_relation
-from .mutation import audited, errors_of, run, stakeholder_key, to_record
+from .mutation import audited, errors_of, relation_payload, run, stakeholder_key, to_record
 from .query import check_area_code
 from .types.pagination import Connection, paginate
 from .types.payloads import ConfirmPayload, LinkPayload, RelationPatch
-from .types.relation import Relation
 from .types.stale_fact import StaleFact
 
 
@@ -98,10 +97,3 @@ class ConfirmationMutations:
             return LinkPayload(user_errors=errors_of(error))
         await audited(context, "endRelation", [rel.source, rel.target], f"relation {rel_id} until {day}")
         return relation_payload(context, rel_id)
-
-
-def relation_payload(context: Context, rel_id: int) -> LinkPayload:
-    """The relation as written, in the caller's new view."""
-    view = context.view
-    facts = view.relation(rel_id)
-    return LinkPayload(relation=None if facts is None else Relation.of(view, facts))

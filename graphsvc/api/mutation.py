@@ -91,6 +91,13 @@ def stakeholder_payload(context: Context, node: DomainNode) -> StakeholderPayloa
     return StakeholderPayload(stakeholder=STAKEHOLDER_TYPES[node.kind].of(node, context))
 
 
+def relation_payload(context: Context, rel_id: int) -> LinkPayload:
+    """The relation as written, in the caller's view of the new version."""
+    view = context.view
+    facts = view.relation(rel_id)
+    return LinkPayload(relation=None if facts is None else Relation.of(view, facts))
+
+
 async def audited(context: Context, action: str, subjects: list[str], detail: str | None = None) -> None:
     """Write an act to the audit log (who, when, what, on whom: keys only) before answering."""
     audit = context.engine.trust.audit
@@ -177,9 +184,7 @@ class Mutation:
         except GraphsvcError as error:
             return LinkPayload(user_errors=errors_of(error))
         await audited(context, "link", [rel.source, rel.target], f"relation {rel.id} {rel.kind.value}")
-        view = context.view
-        facts = view.relation(rel.id)  # type: ignore[arg-type]
-        return LinkPayload(relation=None if facts is None else Relation.of(view, facts))
+        return relation_payload(context, rel.id)  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Remove a relation.")
     async def unlink(self, info: strawberry.Info, id: strawberry.ID) -> DeletePayload:

@@ -20,14 +20,13 @@ from ..engine.meetings import meeting_of, record_meeting, tie_from_meeting
 from ..words import CATALOGUE, say
 from .context import Context
 from .ids import decode
-from .mutation import audited, errors_of, run, stakeholder_key, stakeholder_payload, to_record
+from .mutation import audited, errors_of, relation_payload, run, stakeholder_key, stakeholder_payload, to_record
 from .query import check_area_code
 from .types.enums import RelationKind, StakeholderKind
 from .types.meeting import Meeting
 from .types.pagination import Connection, paginate
 from .types.payloads import LinkPayload, StakeholderPayload, UserError
 from .types.records import MeetingInput, MeetingPayload, SimilarStakeholder
-from .types.relation import Relation
 from .types.stakeholders import STAKEHOLDER_TYPES
 
 MAX_SIMILAR = 20
@@ -165,6 +164,4 @@ class RecordMutations:
         except GraphsvcError as error:
             return LinkPayload(user_errors=said(context, error, prefix="input."))
         await audited(context, "tieFromMeeting", [source, target, key], f"relation {rel.id} {rel.kind.value}")
-        view = context.view
-        facts = view.relation(rel.id)  # type: ignore[arg-type]
-        return LinkPayload(relation=None if facts is None else Relation.of(view, facts))
+        return relation_payload(context, rel.id)  # type: ignore[arg-type]
