@@ -3,7 +3,9 @@
 ``view`` is the caller's view of the current graph version (the engine makes it once per version
 and caller, and shares it); every resolver reads the graph through it or through ``view_for``
 (the same caller on a past day or over some relation kinds), never through the store directly.
-After a mutation, the next resolver's ``view`` is the new version's. Who the caller is (``viewer``)
+Reading either is where the request gives way (``call.give_way``: queued writes are applied, a
+query over its time is stopped), so after a mutation the next resolver's ``view`` is the new
+version's. Who the caller is (``viewer``)
 comes from the request's API token, in one place: ``api/auth.py``, called where the Context is made.
 ``measures`` is the app's cache of brokers and communities (built by ``build_app``, started and
 stopped by its lifespan), handed to those analyses.
@@ -22,6 +24,7 @@ from ..domain import Relation, RelationKind
 from ..domain.periods import Periods
 from ..engine import BROKER, Engine, View, Viewer
 from ..settings import Settings
+from .call import give_way
 from .ratelimit import RateLimiter
 
 
@@ -41,11 +44,13 @@ class Context:
     @property
     def view(self) -> View:
         """The caller's view of the current graph version."""
+        give_way(self.engine)
         return self.engine.view(self.viewer)
 
     def view_for(self, active_on: date | None = None, relation_kinds: list[RelationKind] | None = None) -> View:
         """The caller's view as it stood on ``active_on`` and over ``relation_kinds`` (all when None)."""
         kinds = frozenset(relation_kinds) if relation_kinds else None
+        give_way(self.engine)
         return self.engine.view(self.viewer, active_on, kinds)
 
     @property

@@ -36,8 +36,8 @@ from ..engine.trust import UnauthorizedError
 from ..settings import Settings
 from ..words import language_of
 from .auth import unauthorized, viewer_of
+from .call import CALL, Call, RequestTimeout
 from .context import Context
-from .guard import CALL, Call, RequestTimeout
 from .ratelimit import RateLimiter, Refusal, client_of
 
 log = logging.getLogger("graphsvc.api")

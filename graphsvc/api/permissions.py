@@ -23,8 +23,6 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
 )
-from graphql import ExecutionResult as GraphQLExecutionResult
-from strawberry.extensions import SchemaExtension
 
 from ..engine.view import Permission, Viewer
 
@@ -112,17 +110,10 @@ def _fields(selection: SelectionSetNode, fragments: dict, seen: set[str]) -> Ite
             yield from _fields(fragments[node.name.value].selection_set, fragments, seen)
 
 
-class Permissions(SchemaExtension):
-    """Refuses an operation with a root field the caller's role may not use (code FORBIDDEN)."""
-
-    def on_execute(self) -> Iterator[None]:
-        run = self.execution_context
-        viewer: Viewer | None = getattr(run.context, "viewer", None)
-        if viewer is not None and run.graphql_document is not None:
-            denied = refused(viewer, root_fields(run.graphql_document, run.operation_name))
-            if denied:
-                message = f"your role ({viewer.role.value.lower()}) may not use {', '.join(denied)}"
-                run.result = GraphQLExecutionResult(
-                    data=None, errors=[GraphQLError(message, extensions={"code": "FORBIDDEN"})]
-                )
-        yield
+def forbidden(viewer: Viewer, document: DocumentNode, operation_name: str | None) -> list[GraphQLError]:
+    """The error refusing the operation (code FORBIDDEN) when ``viewer`` may not use one of its root fields."""
+    denied = refused(viewer, root_fields(document, operation_name))
+    if not denied:
+        return []
+    message = f"your role ({viewer.role.value.lower()}) may not use {', '.join(denied)}"
+    return [GraphQLError(message, extensions={"code": "FORBIDDEN"})]

@@ -21,8 +21,8 @@ from ..domain.registration import CONSENT_VERSION, new_code, new_key
 from ..engine import registrations
 from ..engine.view import PUBLIC
 from ..words import CONSENT, message
+from .call import CALL
 from .context import Context
-from .guard import CALL
 from .ids import decode, encode
 from .mutation import audited, errors_of, run, stakeholder_payload, to_record
 from .trust import schedule_flush

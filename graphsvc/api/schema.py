@@ -14,12 +14,11 @@ from .guard import guards
 from .intelligence import IntelligenceQueries
 from .limits import Limits, NoIntrospection, limits_rule
 from .mutation import Mutation
-from .permissions import Permissions
 from .query import Query
 from .records import RecordMutations, RecordQueries
 from .registration import RegistrationMutations, RegistrationQueries
 from .suggestions import SuggestionMutations, SuggestionQueries
-from .trust import AuditReads, TrustMutations, TrustQueries
+from .trust import TrustMutations, TrustQueries
 from .types.meeting import Meeting
 from .types.stakeholders import STAKEHOLDER_TYPES
 
@@ -70,9 +69,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: ParserCache(maxsize=CACHE_SIZE),
             lambda: AddValidationRules(rules),
             lambda: ValidationCache(maxsize=CACHE_SIZE),
-            Permissions,  # who may ask what: before any resolver runs, and before the cost is counted
-            *guards(settings),  # cost, caps on 'first', expensive operations per client, time limit
-            AuditReads,  # reads that returned resident data go to the audit log
+            # who may ask what, cost, caps on 'first', expensive operations per client; reads that
+            # returned resident data go to the audit log
+            *guards(settings),
         ],
     )
 

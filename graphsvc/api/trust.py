@@ -15,9 +15,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 import strawberry
-from strawberry.extensions import SchemaExtension
 from strawberry.extensions.parser_cache import _get_parse_cache
-from strawberry.types.graphql import OperationType
+from strawberry.types import ExecutionContext
 
 from ..domain import GraphsvcError, NodeKind, NotFoundError, ValidationError
 from ..domain.model import utcnow
@@ -332,24 +331,17 @@ def schedule_flush(audit: Audit) -> None:
     _flushing[id(audit)] = asyncio.get_running_loop().create_task(flush())
 
 
-class AuditReads(SchemaExtension):
-    """Writes every query whose answer names a resident to the audit log: who asked, which root
-    fields, and the residents' keys (found by key, global ID or name in the answer)."""
-
-    def on_execute(self) -> Iterator[None]:
-        yield
-        run_ = self.execution_context
-        result = run_.result
-        context = run_.context
-        if result is None or not result.data or not isinstance(context, Context):
-            return
-        if run_.operation_type is not OperationType.QUERY:
-            return  # writes audit themselves
-        named = residents_named(context.view)
-        subjects = {named[s] for s in strings_in(result.data) if s in named}
-        if subjects:
-            audit = context.engine.trust.audit
-            document = run_.graphql_document
-            fields = ",".join(root_fields(document, run_.operation_name)) if document else ""
-            audit.record(context.viewer.label, f"{READ}{fields}", subjects)
-            schedule_flush(audit)
+def audit_reads(execution: ExecutionContext) -> None:
+    """Write a query whose answer names a resident to the audit log: who asked, which root fields,
+    and the residents' keys (found by key, global ID or name in the answer)."""
+    result, context, document = execution.result, execution.context, execution.graphql_document
+    if result is None or not result.data or not isinstance(context, Context) or document is None:
+        return
+    named = residents_named(context.engine.view(context.viewer))  # after the answer: no giving way
+    subjects = {named[s] for s in strings_in(result.data) if s in named}
+    if subjects:
+        audit = context.engine.trust.audit
+        audit.record(
+            context.viewer.label, f"{READ}{','.join(root_fields(document, execution.operation_name))}", subjects
+        )
+        schedule_flush(audit)

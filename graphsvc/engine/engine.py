@@ -188,9 +188,7 @@ class Engine:
         change lands while a view is made. Every viewer of one role and scope shares the view, which
         names none of them (its viewer has no label).
         """
-        if viewer.label:
-            viewer = dataclasses.replace(viewer, label="")
-        key = (viewer, active_on, relation_kinds or None, date.today())
+        key = (viewer, active_on, relation_kinds or None, date.today())  # a viewer's label is not in its key
         projection = self.projection
         current = (projection, projection.version)
         with self._views_lock:
@@ -200,7 +198,7 @@ class Engine:
             if found is not None:
                 self._views.move_to_end(key)
                 return found
-        made = View(projection, viewer, active_on, relation_kinds or None)
+        made = View(projection, dataclasses.replace(viewer, label=""), active_on, relation_kinds or None)
         with self._views_lock:
             if self._views_of == current:
                 made = self._views.setdefault(key, made)

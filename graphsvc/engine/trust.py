@@ -102,11 +102,11 @@ class Tokens:
 
     def cached(self, secret: str) -> tuple[bool, ApiToken | None]:
         """(known here, token): a look-up younger than ``ttl`` (a malformed secret needs none)."""
-        if not well_formed(secret):
-            return True, None
         found = self._found.get(digest(secret))
         if found is not None and time.monotonic() - found[1] < self.ttl:
             return True, found[0]
+        if not well_formed(secret):
+            return True, None
         return False, None
 
     def load(self, secret: str) -> ApiToken | None:

@@ -1,0 +1,55 @@
+"""One request as the API serves it: who the client is, when its time is up, and where it gives way.
+
+The HTTP endpoint opens a ``Call`` for each request and runs the operation inside it (``CALL``).
+Resolvers run on the event loop one after the other; each one that reads the graph first reads the
+caller's view (``Context.view``), and that is where a query gives way (``give_way``): the writes
+waiting for the event loop are applied first (so a write waits for one resolver, not for every
+request queued on the loop), and a query over its time limit is stopped there (a single analysis
+already running finishes first; the endpoint answers 504). Mutations have no time limit: a write
+that started is finished and reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from ..engine import Engine
+
+
+class RequestTimeout(Exception):
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"the request ran over its time limit of {seconds:g} s (GRAPHSVC_REQUEST_SECONDS) and was stopped"
+        )
+        self.seconds = seconds
+
+
+@dataclass
+class Call:
+    """One request: its client, and the time limit's deadline (monotonic seconds) and scope."""
+
+    client: str
+    seconds: float = 0.0
+    deadline: float | None = None
+    scope: asyncio.Timeout | None = field(default=None, repr=False)
+    cost: int | None = None
+
+    def lift_time_limit(self) -> None:
+        self.deadline = None
+        if self.scope is not None:
+            self.scope.reschedule(None)
+
+
+CALL: ContextVar[Call | None] = ContextVar("graphsvc_call", default=None)
+
+
+def give_way(engine: Engine) -> None:
+    """Apply the writes waiting for the event loop, then stop the request if its time is up."""
+    if engine.pending:
+        engine.apply_pending()
+    call = CALL.get()
+    if call is not None and call.deadline is not None and time.monotonic() > call.deadline:
+        raise RequestTimeout(call.seconds)
