@@ -193,3 +193,15 @@ def test_an_objecting_resident_is_in_no_view(demo_engine: Engine):
     for role in Role:
         view = demo_engine.view(Viewer(role))
         assert view.node(key) is None and key not in view.graph
+
+
+def test_the_residents_an_answer_names_follow_every_write(demo_engine: Engine):
+    """What the audit log records of an answer: residents named by key or by name, as the view shows them."""
+    key = "res-overvecht-057"
+    node = demo_engine.view(Viewer(Role.ADMIN)).node(key)
+    assert demo_engine.view().residents_named([node.name, "DOCK Utrecht", "dock-utrecht"]) == {key}
+    demo_engine.write(Batch(nodes=[msgspec.structs.replace(node, name="Renamed R.")]))
+    assert demo_engine.view().residents_named([node.name]) == set(), "the old name names nobody now"
+    assert demo_engine.view().residents_named(["Renamed R."]) == {key}
+    demo_engine.write(Batch(nodes=[msgspec.structs.replace(node, name="Renamed R.", objected=True)]))
+    assert demo_engine.view().residents_named(["Renamed R.", key]) == set(), "a hidden resident is named by nothing"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -18,11 +19,11 @@ import strawberry
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.types import ExecutionContext
 
-from ..domain import GraphsvcError, NodeKind, NotFoundError, ValidationError
+from ..domain import GraphsvcError, NotFoundError, ValidationError
 from ..domain.model import utcnow
 from ..domain.trust import ERASED, READ, parse_duration
 from ..domain.trust import ApiToken as DomainToken
-from ..engine import Role, View, Viewer
+from ..engine import Role, Viewer
 from ..engine.trust import Audit, issue_token
 from .context import Context
 from .ids import decode, encode
@@ -283,19 +284,7 @@ class TrustMutations:
         return ObjectionPayload(resident_id=strawberry.ID(encode("Resident", node.id)), objected=node.objected)
 
 
-def residents_named(view: View) -> dict[str, str]:
-    """Every string by which an answer may name a resident the viewer may see (key, global ID, name),
-    to the resident's key; kept with the view."""
-
-    def make() -> dict[str, str]:
-        found: dict[str, str] = {}
-        for node in view.search(kinds=frozenset({NodeKind.RESIDENT})):
-            found[node.name] = node.id
-            found[node.id] = node.id
-            found[encode("Resident", node.id)] = node.id
-        return found
-
-    return view.remember(("audit", "residents named"), make)  # type: ignore[no-any-return]
+RESIDENT_IDS = encode("Resident", "")  # how every resident's global ID begins ("Resident:" is 9 bytes)
 
 
 def strings_in(data: object) -> Iterator[str]:
@@ -333,12 +322,18 @@ def schedule_flush(audit: Audit) -> None:
 
 def audit_reads(execution: ExecutionContext) -> None:
     """Write a query whose answer names a resident to the audit log: who asked, which root fields,
-    and the residents' keys (found by key, global ID or name in the answer)."""
+    and the residents' keys (found by key, global ID or name anywhere in the answer)."""
     result, context, document = execution.result, execution.context, execution.graphql_document
     if result is None or not result.data or not isinstance(context, Context) or document is None:
         return
-    named = residents_named(context.engine.view(context.viewer))  # after the answer: no giving way
-    subjects = {named[s] for s in strings_in(result.data) if s in named}
+    strings = set(strings_in(result.data))
+    keys = set()
+    for text in strings:
+        if text.startswith(RESIDENT_IDS):
+            with contextlib.suppress(NotFoundError):
+                keys.add(resident_key(text))
+    # after the answer: read the view without giving way (call.give_way)
+    subjects = context.engine.view(context.viewer).residents_named(strings | keys)
     if subjects:
         audit = context.engine.trust.audit
         audit.record(

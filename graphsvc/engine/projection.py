@@ -72,6 +72,7 @@ class Projection:
         self.areas: dict[str, Area] = {}
         self.themes: dict[str, Theme] = {}
         self.search: dict[str, str] = {}  # node id -> folded name and tags
+        self.resident_names: dict[str, set[str]] = {}  # a resident's name -> the residents with it
         self.kind = array("b")
         self.strength = array("f")
         self.since = array("i")
@@ -162,8 +163,20 @@ class Projection:
 
     def put_node(self, node: Node) -> None:
         node_id = sys.intern(node.id)
+        self._forget_name(node_id)
         self._put_attrs(node_id, node.kind, node)
         self.search[node_id] = search_text(node)
+        if node.kind is NodeKind.RESIDENT:
+            self.resident_names.setdefault(node.name, set()).add(node_id)
+
+    def _forget_name(self, node_id: str) -> None:
+        attrs = self.graph._node.get(node_id)
+        if attrs is not None and attrs["kind"] is NodeKind.RESIDENT:
+            name = attrs["obj"].name
+            named = self.resident_names.get(name, set())
+            named.discard(node_id)
+            if not named:
+                self.resident_names.pop(name, None)
 
     def _put_attrs(self, node_id: str, kind: NodeKind, obj: Node | Area) -> None:
         """Add a node, or give a known one a new attribute dict: an entry of the node table is replaced,
@@ -216,6 +229,7 @@ class Projection:
         for neighbour in list(self.graph._adj[node_id]):
             for rel_id in self.edge_relations(node_id, neighbour):
                 self.drop_relation(rel_id)
+        self._forget_name(node_id)
         self.graph.remove_node(node_id)
         self.search.pop(node_id, None)
         for pair in [pair for pair in self.reviews if node_id in pair]:

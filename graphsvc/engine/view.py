@@ -305,6 +305,19 @@ class View(Memo):
         named = self._named.get(node_id)
         return named if named is not None and self.viewer.knows_name_of(obj) else None
 
+    def residents_named(self, strings: Iterable[str]) -> set[str]:
+        """The residents this view shows (in its network, or by name only) that ``strings`` name, by
+        key or by name: what the audit log records of an answer. Looked up in the projection's index
+        of residents' names, kept up to date by every write (no index made per version)."""
+        names = self._p.resident_names
+        nodes = self._p.graph._node
+        found: set[str] = set()
+        for text in strings:
+            for n in (text, *names.get(text, ())):
+                if n in self._named or (n in self.nodes and nodes[n]["kind"] is NodeKind.RESIDENT):
+                    found.add(n)
+        return found
+
     def _tied(self, node_id: str) -> bool:
         """Whether the view shows the node's ties: a node of its network or an area in scope (a
         resident known by name only comes without ties)."""
