@@ -25,9 +25,11 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 import networkx as nx
+from sortedcontainers import SortedList
 
 from ..domain import Area, Node, NodeKind, Relation, Review, Theme, ValidationError
-from ..domain.kinds import RELATION_CODES
+from ..domain.areas import containers
+from ..domain.kinds import RELATION_CODES, STAKEHOLDER_KINDS
 from ..domain.model import relation_ids
 from ..domain.records import search_text
 from ..domain.timeline import NO_DATE
@@ -72,7 +74,10 @@ class Projection:
         self.areas: dict[str, Area] = {}
         self.themes: dict[str, Theme] = {}
         self.search: dict[str, str] = {}  # node id -> folded name and tags
+        # Kept current by every write, so that no view sorts or indexes the whole graph again:
         self.resident_names: dict[str, set[str]] = {}  # a resident's name -> the residents with it
+        self.name_order = SortedList()  # (folded-case name, id) of every stakeholder
+        self.under: dict[str, set[str]] = {}  # an area code -> the stakeholders in or under it
         self.kind = array("b")
         self.strength = array("f")
         self.since = array("i")
@@ -163,20 +168,30 @@ class Projection:
 
     def put_node(self, node: Node) -> None:
         node_id = sys.intern(node.id)
-        self._forget_name(node_id)
+        self._unindex(node_id)
         self._put_attrs(node_id, node.kind, node)
         self.search[node_id] = search_text(node)
+        if node.kind in STAKEHOLDER_KINDS:
+            self.name_order.add((node.name.casefold(), node_id))
+            for code in {c for named in node.areas for c in containers(named)}:
+                self.under.setdefault(code, set()).add(node_id)
         if node.kind is NodeKind.RESIDENT:
             self.resident_names.setdefault(node.name, set()).add(node_id)
 
-    def _forget_name(self, node_id: str) -> None:
+    def _unindex(self, node_id: str) -> None:
+        """Take the node as it is now out of the name order, the area index and the residents' names."""
         attrs = self.graph._node.get(node_id)
-        if attrs is not None and attrs["kind"] is NodeKind.RESIDENT:
-            name = attrs["obj"].name
-            named = self.resident_names.get(name, set())
+        if attrs is None or attrs["kind"] not in STAKEHOLDER_KINDS:
+            return
+        node: Node = attrs["obj"]
+        self.name_order.discard((node.name.casefold(), node_id))
+        for code in {c for named in node.areas for c in containers(named)}:
+            self.under.get(code, set()).discard(node_id)
+        if node.kind is NodeKind.RESIDENT:
+            named = self.resident_names.get(node.name, set())
             named.discard(node_id)
             if not named:
-                self.resident_names.pop(name, None)
+                self.resident_names.pop(node.name, None)
 
     def _put_attrs(self, node_id: str, kind: NodeKind, obj: Node | Area) -> None:
         """Add a node, or give a known one a new attribute dict: an entry of the node table is replaced,
@@ -229,7 +244,7 @@ class Projection:
         for neighbour in list(self.graph._adj[node_id]):
             for rel_id in self.edge_relations(node_id, neighbour):
                 self.drop_relation(rel_id)
-        self._forget_name(node_id)
+        self._unindex(node_id)
         self.graph.remove_node(node_id)
         self.search.pop(node_id, None)
         for pair in [pair for pair in self.reviews if node_id in pair]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +28,7 @@ import networkx as nx
 from rapidfuzz import fuzz, process, utils
 
 from ..domain import Area, Node, NodeKind, NotFoundError, RelationKind, Review, Theme, Visibility
-from ..domain.areas import containers, within
+from ..domain.areas import within
 from ..domain.kinds import RELATION_BY_CODE, RELATION_CODES, STAKEHOLDER_KINDS
 from ..domain.records import fold
 from ..domain.timeline import NO_DATE, holds, ordinal, recency
@@ -552,7 +551,7 @@ class View(Memo):
         by_name, rank = self._by_name()
         ranks: Iterable[int] | None = None
         if area is not None:
-            ranks = self._in_area().get(area, [])
+            ranks = self._ranks_in([area])
         words = fold(text).split() if text else []
         if words:
             named = self._named
@@ -604,8 +603,7 @@ class View(Memo):
     ) -> tuple[list[Node], list[str]]:
         def make() -> tuple[list[Node], list[str]]:
             by_name, _ = self._by_name()
-            in_area = self._in_area()
-            ranks = range(len(by_name)) if areas is None else sorted({i for a in areas for i in in_area.get(a, ())})
+            ranks = range(len(by_name)) if areas is None else self._ranks_in(areas)
             nodes = [
                 node
                 for node in map(by_name.__getitem__, ranks)
@@ -629,23 +627,26 @@ class View(Memo):
         return every if area is None else [m for m in every if m.in_scope(area)]
 
     def _by_name(self) -> tuple[list[Node], dict[str, int]]:
+        """The stakeholders the view shows (residents known by name only too), in name order, and
+        each one's place in it: read in the projection's name order, which every write keeps."""
+
         def make() -> tuple[list[Node], dict[str, int]]:
-            nodes = self._p.graph._node
-            found = [nodes[n]["obj"] for n in self.nodes if nodes[n]["kind"] in STAKEHOLDER_KINDS]
-            by_name = sorted([*found, *self._named.values()], key=lambda node: (node.name.casefold(), node.id))
+            nodes, named = self._p.graph._node, self._named
+            by_name = [
+                named[n] if n in named else nodes[n]["obj"]
+                for _, n in self._p.name_order
+                if n in self.nodes or n in named
+            ]
             return by_name, {node.id: i for i, node in enumerate(by_name)}
 
         return self.remember("by name", make)  # type: ignore[no-any-return]
 
-    def _in_area(self) -> dict[str, list[int]]:
-        def make() -> dict[str, list[int]]:
-            found: defaultdict[str, list[int]] = defaultdict(list)
-            for i, node in enumerate(self._by_name()[0]):
-                for container in {c for named in node.areas for c in containers(named)}:
-                    found[container].append(i)  # i rises: every list is in name order
-            return dict(found)
-
-        return self.remember("in area", make)  # type: ignore[no-any-return]
+    def _ranks_in(self, areas: Iterable[str]) -> list[int]:
+        """The places in name order (``_by_name``) of the stakeholders of the view's network in or
+        under any of ``areas``."""
+        _, rank = self._by_name()
+        under = self._p.under
+        return sorted({rank[n] for a in areas for n in under.get(a, ()) if n in self.nodes})
 
     # -- for algorithms ------------------------------------------------------------------------
     @property
