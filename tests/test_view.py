@@ -205,3 +205,30 @@ def test_the_residents_an_answer_names_follow_every_write(demo_engine: Engine):
     assert demo_engine.view().residents_named(["Renamed R."]) == {key}
     demo_engine.write(Batch(nodes=[msgspec.structs.replace(node, name="Renamed R.", objected=True)]))
     assert demo_engine.view().residents_named(["Renamed R.", key]) == set(), "a hidden resident is named by nothing"
+
+
+def test_a_view_after_writes_shows_what_a_view_made_afresh_shows(engine_with, demo_doc: dict):
+    """A new version's view starts from the last one's and asks the rule again of written nodes only."""
+    engine = engine_with(demo_doc)
+    viewers = [Viewer(Role.PUBLIC), Viewer(Role.BROKER), Viewer(Role.BROKER, frozenset({"GM0344"}))]
+    residents = [s for s in demo_doc["stakeholders"] if s["kind"] == "RESIDENT"]
+    public = next(s["id"] for s in residents if s.get("visibility") == "PUBLIC")
+    private = next(s["id"] for s in residents if s.get("visibility", "PRIVATE") == "PRIVATE")
+    changes = [
+        (public, {"visibility": Visibility.PRIVATE}),
+        (private, {"visibility": Visibility.PUBLIC, "name": "Nu openbaar"}),
+        (public, {"visibility": Visibility.PUBLIC}),
+        (private, {"objected": True}),
+    ]
+    for key, change in changes:
+        for viewer in viewers:
+            engine.view(viewer)  # the views the next version's start from
+        node = engine.view(Viewer(Role.ADMIN)).node(key)
+        engine.write(Batch(nodes=[msgspec.structs.replace(node, **change)]))
+    engine.write(Batch(delete_nodes=["dock-utrecht"]))
+    afresh = engine_with.reopen(engine)
+    for viewer in viewers:
+        ours, theirs = engine.view(viewer), afresh.view(viewer)
+        assert ours.nodes == theirs.nodes
+        assert [n.id for n in ours.search()] == [n.id for n in theirs.search()], "residents known by name too"
+        assert all(ours.node(s["id"]) == theirs.node(s["id"]) for s in residents)

@@ -35,7 +35,7 @@ from ..store import Applied, Changes, Store
 from .frozen import FrozenView
 from .projection import Projection, check_ids, edge_of
 from .trust import Trust
-from .view import BROKER, Permission, View, Viewer
+from .view import BROKER, Basis, Permission, View, Viewer
 
 T = TypeVar("T")
 
@@ -75,6 +75,7 @@ def import_into(store: Store, doc: Mapping[str, Any], locate: Locate = default_l
 Change = Callable[[], None]  # a change to the projection
 
 
+BASIS_MOST_TOUCHED = 10_000  # nodes written since a basis was taken, beyond which a view starts afresh
 VIEWS_KEPT = 16  # views of the current version kept for reuse: one per live (viewer, day, kinds)
 
 
@@ -88,6 +89,7 @@ class Engine:
         self._applying = threading.RLock()  # one change (or read at rest) at a time where they apply at once
         self._views: OrderedDict[Hashable, View] = OrderedDict()  # of ``_views_of``, newest last
         self._views_of: tuple[Projection, int] | None = None
+        self._bases: OrderedDict[Hashable, Basis] = OrderedDict()  # of superseded views, for their successors
         self._views_lock = threading.Lock()
         self.trust = Trust(store)
 
@@ -198,7 +200,8 @@ class Engine:
             if found is not None:
                 self._views.move_to_end(key)
                 return found
-        made = View(projection, dataclasses.replace(viewer, label=""), active_on, relation_kinds or None)
+        basis = self._bases.get(key)
+        made = View(projection, dataclasses.replace(viewer, label=""), active_on, relation_kinds or None, basis)
         with self._views_lock:
             if self._views_of == current:
                 made = self._views.setdefault(key, made)
@@ -389,7 +392,7 @@ class Engine:
 
             def swap() -> None:
                 self.projection = rebuilt
-                self._forget_views()
+                self._forget_views(rebuilt=True)
 
             self._change(swap)
             return True
@@ -415,7 +418,22 @@ class Engine:
         p.version = changes.version
         self._forget_views()
 
-    def _forget_views(self) -> None:
-        """Drop the views of a superseded version, and all analyses kept with them."""
+    def _forget_views(self, rebuilt: bool = False) -> None:
+        """Drop the views of a superseded version, and all analyses kept with them. What decides who
+        sees which node is kept (``Basis``), so that the next version's views ask the rule again only
+        of the nodes written since; a rebuilt projection starts afresh."""
+        touched = self.projection.take_touched()
         with self._views_lock:
-            self._views, self._views_of = OrderedDict(), None
+            views, self._views, self._views_of = self._views, OrderedDict(), None
+            if rebuilt:
+                self._bases = OrderedDict()
+                return
+            bases = self._bases
+            for key, view in views.items():
+                bases[key] = view.basis
+                bases.move_to_end(key)
+            for basis in bases.values():
+                basis.touched.update(touched)
+            while len(bases) > VIEWS_KEPT:
+                bases.popitem(last=False)
+            self._bases = OrderedDict((k, b) for k, b in bases.items() if len(b.touched) <= BASIS_MOST_TOUCHED)

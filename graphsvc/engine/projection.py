@@ -78,6 +78,7 @@ class Projection:
         self.resident_names: dict[str, set[str]] = {}  # a resident's name -> the residents with it
         self.name_order = SortedList()  # (folded-case name, id) of every stakeholder
         self.under: dict[str, set[str]] = {}  # an area code -> the stakeholders in or under it
+        self.touched: set[str] = set()  # nodes written since ``take_touched`` was last asked
         self.kind = array("b")
         self.strength = array("f")
         self.since = array("i")
@@ -113,6 +114,7 @@ class Projection:
             for review in reviews:
                 self.put_review(review)
             self.version = version
+            self.touched.clear()  # a new projection: no view starts from an older one
 
     def _grow(self, size: int) -> None:
         missing = size - len(self.kind)
@@ -168,6 +170,7 @@ class Projection:
 
     def put_node(self, node: Node) -> None:
         node_id = sys.intern(node.id)
+        self.touched.add(node_id)
         self._unindex(node_id)
         self._put_attrs(node_id, node.kind, node)
         self.search[node_id] = search_text(node)
@@ -177,6 +180,11 @@ class Projection:
                 self.under.setdefault(code, set()).add(node_id)
         if node.kind is NodeKind.RESIDENT:
             self.resident_names.setdefault(node.name, set()).add(node_id)
+
+    def take_touched(self) -> set[str]:
+        """The nodes put or dropped since the last call (from now on, none)."""
+        touched, self.touched = self.touched, set()
+        return touched
 
     def _unindex(self, node_id: str) -> None:
         """Take the node as it is now out of the name order, the area index and the residents' names."""
@@ -244,6 +252,7 @@ class Projection:
         for neighbour in list(self.graph._adj[node_id]):
             for rel_id in self.edge_relations(node_id, neighbour):
                 self.drop_relation(rel_id)
+        self.touched.add(node_id)
         self._unindex(node_id)
         self.graph.remove_node(node_id)
         self.search.pop(node_id, None)

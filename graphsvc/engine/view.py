@@ -162,6 +162,15 @@ def _day(day: int) -> date | None:
     return None if day == NO_DATE else date.fromordinal(day)
 
 
+class Basis(NamedTuple):
+    """What a view of a later version starts from instead of the whole graph: an earlier view's
+    network and residents known by name, and the nodes written since (``touched``)."""
+
+    nodes: frozenset[str]
+    named: dict[str, Node]
+    touched: set[str]
+
+
 class RelationFacts(NamedTuple):
     """What the projection knows of one relation (role, note and provenance are in the store)."""
 
@@ -221,6 +230,7 @@ class View(Memo):
         viewer: Viewer = BROKER,
         active_on: date | None = None,
         relation_kinds: frozenset[RelationKind] | None = None,
+        basis: Basis | None = None,
     ):
         self._p = projection
         self.viewer = viewer
@@ -231,20 +241,15 @@ class View(Memo):
         self._on = active_on.toordinal() if active_on else None  # the day visibility is decided on
         self._codes = frozenset(RELATION_CODES[k] for k in relation_kinds) if relation_kinds else None
         super().__init__()  # answers analyses derive from this view, kept with it
-        nodes = projection.graph._node
-        self.nodes: frozenset[str] = frozenset(
-            n for n, attrs in nodes.items() if attrs["kind"] is not NodeKind.AREA and self._sees(attrs["obj"])
-        )
-        # residents the viewer knows by display name only: never in the network, never with their ties
-        self._named: dict[str, Node] = (
-            {
-                n: Node(n, NodeKind.RESIDENT, attrs["obj"].name, visibility=attrs["obj"].visibility)
-                for n, attrs in nodes.items()
-                if attrs["kind"] is NodeKind.RESIDENT and viewer.knows_name_of(attrs["obj"])
-            }
-            if viewer.role in NAMES_RESIDENTS
-            else {}
-        )
+        if basis is None:
+            self.nodes: frozenset[str] = frozenset(self._network_of(projection.graph._node))
+            # residents the viewer knows by display name only: never in the network, never with their ties
+            self._named: dict[str, Node] = self._known_by_name(projection.graph._node)
+        else:  # the same rule, asked again only of the nodes written since the basis was taken
+            touched = basis.touched
+            self.nodes = (basis.nodes - touched) | self._network_of(touched)
+            self._named = {n: node for n, node in basis.named.items() if n not in touched}
+            self._named.update(self._known_by_name(touched))
         self._areas = (
             projection.areas
             if viewer.municipalities is None
@@ -258,7 +263,34 @@ class View(Memo):
         """What decides this view's contents besides the graph: viewer, day and relation kinds."""
         return (self.viewer, self.active_on, self._codes)
 
+    @property
+    def basis(self) -> Basis:
+        """What the view of the next graph version (same viewer, day and kinds) can start from."""
+        return Basis(self.nodes, self._named, set())
+
     # -- the rule ------------------------------------------------------------------------------
+    def _network_of(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` in the view's network: the stakeholders and meetings it may see."""
+        table = self._p.graph._node
+        return {
+            n
+            for n in ids
+            if (attrs := table.get(n)) is not None and attrs["kind"] is not NodeKind.AREA and self._sees(attrs["obj"])
+        }
+
+    def _known_by_name(self, ids: Iterable[str]) -> dict[str, Node]:
+        """Those of ``ids`` that are residents the viewer knows by display name only, as it knows them."""
+        if self.viewer.role not in NAMES_RESIDENTS:
+            return {}
+        table = self._p.graph._node
+        return {
+            n: Node(n, NodeKind.RESIDENT, attrs["obj"].name, visibility=attrs["obj"].visibility)
+            for n in ids
+            if (attrs := table.get(n)) is not None
+            and attrs["kind"] is NodeKind.RESIDENT
+            and self.viewer.knows_name_of(attrs["obj"])
+        }
+
     def _sees(self, obj: Node | Area) -> bool:
         """Whether the viewer may see this node (areas in its scope; meetings and stakeholders by ``Viewer``)."""
         if isinstance(obj, Area):
