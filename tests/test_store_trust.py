@@ -85,3 +85,20 @@ def test_a_records_history_is_the_acts_naming_it_newest_first(store: Store):
     assert [e.seq for e in both] == sorted((e.seq for e in both), reverse=True)
     assert [e.action for e in store.history(["buurtteam-a"], first=1)] == ["mergeStakeholders"]
     assert store.history(["nobody"]) == [] and store.history([]) == []
+
+
+def test_reads_are_rolled_up_until_the_audit_log_is_written(store: Store):
+    from graphsvc.engine.trust import Trust
+
+    audit = Trust(store).audit
+    audit.record_read("gsvc_abc", "read:stakeholder", ["res-1"])
+    audit.record("gsvc_abc", "updateStakeholder", ["res-2"], "name")
+    audit.record_read("gsvc_abc", "read:stakeholder", ["res-3", "res-1"])
+    audit.record_read("public", "read:stakeholder", ["res-1"])
+    audit.flush()
+    assert not audit.pending
+    assert [(e.who, e.action, e.subjects, e.detail) for e in store.audit_log()] == [
+        ("gsvc_abc", "read:stakeholder", ("res-1", "res-3"), "2 reads"),  # at the first read's time
+        ("gsvc_abc", "updateStakeholder", ("res-2",), "name"),
+        ("public", "read:stakeholder", ("res-1",), None),
+    ]

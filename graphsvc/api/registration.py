@@ -103,7 +103,7 @@ class RegistrationQueries:
         page = paginate(found, first, after, context.settings.max_page, Registration.of)
         residents = [e.node._registration.id for e in page.edges if e.node.kind.value == NodeKind.RESIDENT.value]
         if residents:  # a read of personal data: on the record, by key only
-            context.engine.trust.audit.record(context.viewer.label, "read:registrations", residents)
+            context.engine.trust.audit.record_read(context.viewer.label, "read:registrations", residents)
             schedule_flush(context.engine.trust.audit)
         return page
 

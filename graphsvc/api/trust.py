@@ -336,7 +336,7 @@ def audit_reads(execution: ExecutionContext) -> None:
     subjects = context.engine.view(context.viewer).residents_named(strings | keys)
     if subjects:
         audit = context.engine.trust.audit
-        audit.record(
+        audit.record_read(
             context.viewer.label, f"{READ}{','.join(root_fields(document, execution.operation_name))}", subjects
         )
         schedule_flush(audit)

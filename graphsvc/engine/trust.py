@@ -161,12 +161,19 @@ class Tokens:
 
 
 class Audit:
-    """The audit log's buffer: entries are appended to the store in batches by ``flush``."""
+    """The audit log's buffer: entries are appended to the store in batches by ``flush``.
+
+    Acts (writes, exports, rights) are entries of their own. Reads that returned resident data are
+    rolled up until the next flush: one entry per caller and root fields, at the time of the first,
+    naming every resident those reads returned and, past one, how many reads it stands for. Under
+    load a flush then writes a few entries, not one per request (which held the interpreter for
+    milliseconds at a time, the requests waiting)."""
 
     def __init__(self, store: Store, tokens: Tokens):
         self.store = store
         self.tokens = tokens
-        self._pending: list[AuditEntry] = []
+        self._pending: list[AuditEntry | tuple[str, str]] = []  # entries, and rolled-up reads by key
+        self._reads: dict[tuple[str, str], tuple[datetime, set[str], list[int]]] = {}
         self._lock = threading.Lock()
         self._flushing = threading.Lock()
 
@@ -174,6 +181,18 @@ class Audit:
         entry = AuditEntry(utcnow(), who or "public", action, tuple(sorted(set(subjects))), detail)
         with self._lock:
             self._pending.append(entry)
+
+    def record_read(self, who: str, action: str, subjects: Iterable[str]) -> None:
+        """A read that returned these residents (rolled up with the same caller's same reads)."""
+        key = (who or "public", action)
+        with self._lock:
+            rolled = self._reads.get(key)
+            if rolled is None:
+                self._reads[key] = (utcnow(), set(subjects), [1])
+                self._pending.append(key)  # written where the first of them came
+            else:
+                rolled[1].update(subjects)
+                rolled[2][0] += 1
 
     @property
     def pending(self) -> bool:
@@ -183,7 +202,8 @@ class Audit:
         """Write what is pending (and when tokens were last used); on failure, keep it for the next try."""
         with self._flushing:
             with self._lock:
-                taken, self._pending = self._pending, []
+                pending, reads, self._pending, self._reads = self._pending, self._reads, [], {}
+            taken = [entry if isinstance(entry, AuditEntry) else _rolled_up(entry, *reads[entry]) for entry in pending]
             try:
                 self.store.append_audit(taken)
             except Exception:
@@ -196,6 +216,10 @@ class Audit:
                     self.store.touch_tokens(used)
                 except Exception as error:  # last use is a convenience: never fail a request for it
                     log.warning("could not note the tokens' last use: %s", type(error).__name__)
+
+
+def _rolled_up(key: tuple[str, str], at: datetime, subjects: set[str], count: list[int]) -> AuditEntry:
+    return AuditEntry(at, *key, tuple(sorted(subjects)), f"{count[0]} reads" if count[0] > 1 else None)
 
 
 class Trust:
