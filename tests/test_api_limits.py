@@ -159,6 +159,18 @@ def test_the_example_queries_and_the_explorers_largest_cost_less_than_the_limit(
     assert measured.cost == 100 * (1 + 1 + 100 * 3) and measured.cost < Settings().max_cost
 
 
+def test_a_documents_cost_follows_the_variables_it_reads():
+    """The parser's cache hands one document out again: its cost is remembered, but per value of ``first``."""
+    schema = build_schema(Settings())._schema
+    document = parse("query ($id: ID!, $n: Int!) { stakeholder(id: $id) { relations(first: $n) { nodes { id } } } }")
+    costs = [
+        measure(schema, document, None, {"id": i, "n": n}, max_page=100) for i, n in (("a", 10), ("b", 10), ("a", 500))
+    ]
+    assert [c.cost for c in costs] == [12, 12, 502]
+    assert costs[1] is costs[0], "another id: the same figure, not measured again"
+    assert not costs[0].problems and costs[2].problems
+
+
 # -- rate limits ------------------------------------------------------------------------------------------------
 def test_a_client_over_its_rate_limit_waits_while_another_is_served(locked_server: str):
     cheap = "{ themes { key } }"
