@@ -66,6 +66,11 @@ def _ordinal(day: str | date | None) -> int:
     return day.toordinal()
 
 
+def name_order(node: Node) -> tuple[str, str]:
+    """Where a stakeholder stands in name order: by name ignoring case, then by id."""
+    return (node.name.casefold(), node.id)
+
+
 class Projection:
     """All nodes and relations in memory; mutated only by ``load``/``put_*``/``drop_*``."""
 
@@ -175,7 +180,7 @@ class Projection:
         self._put_attrs(node_id, node.kind, node)
         self.search[node_id] = search_text(node)
         if node.kind in STAKEHOLDER_KINDS:
-            self.name_order.add((node.name.casefold(), node_id))
+            self.name_order.add(name_order(node))
             for code in {c for named in node.areas for c in containers(named)}:
                 self.under.setdefault(code, set()).add(node_id)
         if node.kind is NodeKind.RESIDENT:
@@ -192,7 +197,7 @@ class Projection:
         if attrs is None or attrs["kind"] not in STAKEHOLDER_KINDS:
             return
         node: Node = attrs["obj"]
-        self.name_order.discard((node.name.casefold(), node_id))
+        self.name_order.discard(name_order(node))
         for code in {c for named in node.areas for c in containers(named)}:
             self.under.get(code, set()).discard(node_id)
         if node.kind is NodeKind.RESIDENT:

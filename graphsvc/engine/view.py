@@ -15,6 +15,7 @@ admin) and the municipalities its token covers.
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -32,7 +33,7 @@ from ..domain.areas import within
 from ..domain.kinds import RELATION_BY_CODE, RELATION_CODES, STAKEHOLDER_KINDS
 from ..domain.records import fold
 from ..domain.timeline import NO_DATE, holds, ordinal, recency
-from .projection import Projection
+from .projection import Projection, name_order
 
 SIMILAR_ENOUGH = 0.8  # how alike two names must be (0..1) for one record to look like a duplicate of the other
 UNKNOWN_STRENGTH = 0.5  # the strength of a tie nobody rated: neither weak nor strong
@@ -162,6 +163,9 @@ def _day(day: int) -> date | None:
     return None if day == NO_DATE else date.fromordinal(day)
 
 
+NAMES_PATCHED = 1_000  # nodes written since an earlier view up to which its name list is patched, not made anew
+
+
 class Basis(NamedTuple):
     """What a view of a later version starts from instead of the whole graph: an earlier view's
     network and residents known by name, and the nodes written since (``touched``)."""
@@ -169,6 +173,7 @@ class Basis(NamedTuple):
     nodes: frozenset[str]
     named: dict[str, Node]
     touched: set[str]
+    by_name: tuple[list[Node], dict[str, int]] | None = None  # the earlier view's ``_by_name``, if it made it
 
 
 class RelationFacts(NamedTuple):
@@ -250,6 +255,7 @@ class View(Memo):
             self.nodes = (basis.nodes - touched) | self._network_of(touched)
             self._named = {n: node for n, node in basis.named.items() if n not in touched}
             self._named.update(self._known_by_name(touched))
+        self._names_since = (basis.by_name, set(basis.touched)) if basis and basis.by_name is not None else None
         self._areas = (
             projection.areas
             if viewer.municipalities is None
@@ -266,7 +272,7 @@ class View(Memo):
     @property
     def basis(self) -> Basis:
         """What the view of the next graph version (same viewer, day and kinds) can start from."""
-        return Basis(self.nodes, self._named, set())
+        return Basis(self.nodes, self._named, set(), self.memo.get("by name"))
 
     # -- the rule ------------------------------------------------------------------------------
     def _network_of(self, ids: Iterable[str]) -> set[str]:
@@ -664,11 +670,21 @@ class View(Memo):
 
         def make() -> tuple[list[Node], dict[str, int]]:
             nodes, named = self._p.graph._node, self._named
-            by_name = [
-                named[n] if n in named else nodes[n]["obj"]
-                for _, n in self._p.name_order
-                if n in self.nodes or n in named
-            ]
+            since, self._names_since = self._names_since, None
+            if since is not None and not since[1]:  # nothing written since but ties
+                return since[0]
+            if since is not None and len(since[1]) <= NAMES_PATCHED:  # the earlier view's, the touched put anew
+                (earlier, _), touched = since
+                by_name = [node for node in earlier if node.id not in touched]
+                for n in touched:
+                    if n in named or (n in self.nodes and nodes[n]["kind"] in STAKEHOLDER_KINDS):
+                        bisect.insort(by_name, named[n] if n in named else nodes[n]["obj"], key=name_order)
+            else:
+                by_name = [
+                    named[n] if n in named else nodes[n]["obj"]
+                    for _, n in self._p.name_order
+                    if n in self.nodes or n in named
+                ]
             return by_name, {node.id: i for i, node in enumerate(by_name)}
 
         return self.remember("by name", make)  # type: ignore[no-any-return]
