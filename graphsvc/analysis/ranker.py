@@ -67,7 +67,7 @@ from .features import (
     cheap,
     pool,
     positions,
-    walk,
+    walks,
 )
 
 log = logging.getLogger(__name__)
@@ -155,9 +155,13 @@ class Scored:
     source: str
     target: str
     total: float
-    values: dict[str, float]  # squashed, 0..1
+    row: np.ndarray  # squashed features, 0..1, in ``FEATURES`` order
     contacts: tuple[str, ...]
     strong: int = 0  # shared contacts with a strong tie to both
+
+    @property
+    def values(self) -> dict[str, float]:
+        return {name: float(self.row[k]) for k, name in enumerate(FEATURES)}
 
 
 def totals(
@@ -183,12 +187,8 @@ def totals(
     elif keep is None and walked_weight == 0:
         chosen = chosen[:0]  # nothing to walk for: no contacts asked, no weight on them
     chosen = chosen[rows[chosen, COLUMN["common_neighbours"]] > 0]  # no shared contact: nothing to walk
-    found = {}
-    mine: dict[str, tuple[float, float]] = {}
-    nodes = snapshot.adjacency.nodes
-    for k in chosen.tolist():
-        w = walk(snapshot, source, nodes[int(columns[k])], mine)
-        found[k] = w
+    found = dict(zip(chosen.tolist(), walks(snapshot, source, columns[chosen], {}), strict=True))
+    for k, w in found.items():
         rows[k, COLUMN["strength"]] = w.strength
         rows[k, COLUMN["recency"]] = w.recency
     if found:
@@ -198,26 +198,26 @@ def totals(
     return scores, values, found
 
 
-def score(
-    snapshot: Snapshot, source: str, candidates: Sequence[str], model: Model, keep: int | None = None
-) -> list[Scored]:
-    """The candidates of ``source`` scored, the ``keep`` best (all when None) with their shared contacts."""
-    if not candidates:
+def score(snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, keep: int | None = None) -> list[Scored]:
+    """The candidates of ``source`` (positions in the adjacency) scored, the ``keep`` best (all
+    when None) with their shared contacts."""
+    if not len(columns):
         return []
-    columns = positions(snapshot, candidates)
     scores, values, walked = totals(snapshot, source, columns, model, keep)
     order = np.argsort(-scores, kind="stable")
     if keep is not None:
         order = order[:keep]
+    nodes = snapshot.adjacency.nodes
+    kept = values[order]  # a copy: the rows kept must not hold every candidate's
     found = []
-    for k in order.tolist():
+    for n, k in enumerate(order.tolist()):
         w = walked.get(k)
         found.append(
             Scored(
                 source,
-                candidates[k],
+                nodes[int(columns[k])],
                 float(scores[k]),
-                {name: float(values[k, COLUMN[name]]) for name in FEATURES},
+                kept[n],
                 w.contacts if w else (),
                 w.strong if w else 0,
             )
@@ -265,11 +265,8 @@ class Examples:
 
 def _walked_rows(snapshot: Snapshot, source: str, columns: np.ndarray) -> np.ndarray:
     rows = cheap(snapshot, source, columns)
-    mine: dict[str, tuple[float, float]] = {}
-    nodes = snapshot.adjacency.nodes
-    for k in np.flatnonzero(rows[:, COLUMN["common_neighbours"]] > 0).tolist():  # no shared contact: 0 and 0
-        j = int(columns[k])
-        w = walk(snapshot, source, nodes[j], mine)
+    chosen = np.flatnonzero(rows[:, COLUMN["common_neighbours"]] > 0)  # no shared contact: 0 and 0
+    for k, w in zip(chosen.tolist(), walks(snapshot, source, columns[chosen], {}), strict=True):
         rows[k, COLUMN["strength"]], rows[k, COLUMN["recency"]] = w.strength, w.recency
     return rows
 
@@ -279,14 +276,14 @@ def examples(past: Snapshot, future: Mapping[str, set[str]], sources: Sequence[s
     found = Examples()
     for g, source in enumerate(sources):
         candidates = pool(past, source, everyone=True)
-        later = future.get(source, set())
-        positive = [c for c in candidates if c in later]
+        later = np.isin(candidates, positions(past, future.get(source, ())))
+        positive = candidates[later].tolist()
         if not positive:
             continue
-        negative = [c for c in candidates if c not in later]
+        negative = candidates[~later].tolist()
         if len(negative) > NEGATIVES:
             negative = rng.sample(negative, NEGATIVES)
-        columns = positions(past, [*positive, *negative])
+        columns = np.array([*positive, *negative], dtype=np.int64)
         labels = np.zeros(len(columns))
         labels[: len(positive)] = 1
         found.add(_walked_rows(past, source, columns), labels, 1.0, g, source)
@@ -356,12 +353,10 @@ def validate(folds: Sequence[Fold], held: Iterable[tuple[int, str]], models: Map
     found: dict[str, list[float]] = {name: [] for name in (*models, *BASELINES)}
     for f, source in held:
         past, future = folds[f]
-        candidates = pool(past, source, everyone=True)
-        later = future.get(source, set())
-        labels = np.array([c in later for c in candidates], dtype=bool)
+        columns = pool(past, source, everyone=True)
+        labels = np.isin(columns, positions(past, future.get(source, ())))
         if not labels.any():
             continue
-        columns = positions(past, candidates)
         rows = cheap(past, source, columns)
         for name, model in models.items():
             found[name].append(average_precision(totals(past, source, columns, model, KEEP, rows)[0], labels))

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 
 from ..domain import Node, NodeKind, Visibility
 from ..domain.kinds import STAKEHOLDER_KINDS
@@ -48,6 +49,7 @@ __all__ = [
     "Scored",
     "Scoring",
     "Suggestion",
+    "candidate_positions",
     "candidates",
     "make_scoring",
     "ranked",
@@ -123,17 +125,46 @@ def candidates(
     node, and on a small graph (at most ``SMALL_GRAPH`` nodes) ranks all of them, as link
     prediction studies do.
     """
-    wanted = None if policy is None else policy.get(context.node(source).kind, frozenset())
+    nodes = context.adjacency.nodes
+    return [nodes[j] for j in candidate_positions(context, source, rejected, policy).tolist()]
 
-    def allowed(other_id: str) -> bool:
-        if (source, other_id) in rejected or (other_id, source) in rejected:
-            return False
-        if wanted is None:
-            return True
-        other = context.node(other_id)
-        return other.kind in wanted and suggestable(other)
 
-    return pool(context, source, allowed, everyone=policy is None)
+def candidate_positions(
+    context: Scoring,
+    source: str,
+    rejected: frozenset[tuple[str, str]] = frozenset(),
+    policy: Mapping[NodeKind, frozenset[NodeKind]] | None = SUGGESTED,
+) -> np.ndarray:
+    """``candidates`` as positions in the adjacency (what scoring takes), sorted."""
+    allowed = None if policy is None else _allowed(context, context.node(source).kind, policy)
+    judged = _judged(context, rejected).get(source, ()) if rejected else ()
+    return pool(context, source, allowed, everyone=policy is None, excluded=judged)
+
+
+def _allowed(context: Scoring, kind: NodeKind, policy: Mapping[NodeKind, frozenset[NodeKind]]) -> np.ndarray:
+    """Which nodes ``policy`` suggests to a stakeholder of ``kind`` (``suggestable`` ones of its kinds),
+    as a mask over the adjacency's positions; made once per scoring context for ``SUGGESTED``."""
+    key = ("allowed", kind)
+    found = context.memo.get(key) if policy is SUGGESTED else None
+    if found is None:
+        wanted = policy.get(kind, frozenset())
+        found = np.array([n.kind in wanted and suggestable(n) for n in map(context.node, context.adjacency.nodes)])
+        if policy is SUGGESTED:
+            context.memo[key] = found
+    return found  # type: ignore[no-any-return]
+
+
+def _judged(context: Scoring, rejected: frozenset[tuple[str, str]]) -> dict[str, set[str]]:
+    """The judged pairs by either end, each end's others: looked up per source, not scanned per
+    candidate; made once per scoring context and set of pairs."""
+    key = ("judged", rejected)
+    found: dict[str, set[str]] | None = context.memo.get(key)
+    if found is None:
+        found = context.memo[key] = {}
+        for u, v in rejected:
+            found.setdefault(u, set()).add(v)
+            found.setdefault(v, set()).add(u)
+    return found
 
 
 def recommend(
@@ -158,8 +189,10 @@ def ranked(
     kinds: frozenset[NodeKind] | None = None,
 ) -> list[Scored]:
     """The ``keep`` best candidates of ``source``, scored, best first, not yet explained."""
-    view = context.view
-    found = [c for c in candidates(context, source, rejected) if kinds is None or view.kind(c) in kinds]
+    found = candidate_positions(context, source, rejected)
+    if kinds is not None:
+        of_kind = context.profiles.kind
+        found = found[[of_kind[j] in kinds for j in found.tolist()]]
     return sorted(score(context, source, found, model, keep=keep), key=lambda s: (-s.total, s.target))
 
 
@@ -175,13 +208,9 @@ def explain(context: Scoring, scored: Scored, model: Model = DEFAULT) -> Suggest
     if not contacts:
         walked = walk(context, scored.source, scored.target, {})
         contacts, strong = walked.contacts, walked.strong
+    values = scored.values
     parts = tuple(
-        Part(
-            name,
-            weight,
-            round(scored.values[name], 4),
-            _reason(name, scored.values[name], me, other, contacts, strong, context),
-        )
+        Part(name, weight, round(values[name], 4), _reason(name, values[name], me, other, contacts, strong, context))
         for name, weight in model.items()
     )
     total = round(sum(part.contribution for part in parts), 4)
@@ -219,16 +248,21 @@ def recommend_many(
         if source in context.adjacency.index:
             # deep enough that the cap per partner can spread: a learned model may put the same
             # well-connected partners nearby at the top of every list of a district
-            found_all += score(context, source, candidates(context, source, rejected), model, keep=top * LIST_DEPTH)
+            found = candidate_positions(context, source, rejected)
+            found_all += score(context, source, found, model, keep=top * LIST_DEPTH)
         progress(1)
     found_all.sort(key=lambda s: (-s.total, s.source, s.target))
     given: Counter[str] = Counter()
+    limits: dict[str, int] = {}
     per_source: dict[str, list[Scored]] = {}
     for scored in found_all:
-        target = context.node(scored.target)
-        limit = max(per_partner, free_slots(context.view, target))
         chosen = per_source.setdefault(scored.source, [])
-        if len(chosen) < top and given[scored.target] < limit:
+        if len(chosen) >= top:
+            continue
+        limit = limits.get(scored.target)
+        if limit is None:
+            limit = limits[scored.target] = max(per_partner, free_slots(context.view, context.node(scored.target)))
+        if given[scored.target] < limit:
             chosen.append(scored)
             given[scored.target] += 1
     return {source: [suggestion(context, s, model) for s in found] for source, found in per_source.items()}
