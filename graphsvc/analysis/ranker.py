@@ -426,7 +426,7 @@ def learn(
     if fitted is not None:  # the model leaning on the best baseline: where either misses, the other may not
         mixed = {blend_name(b): Model("MODEL", blended(fitted, best, b), scales, tops) for b in BLENDS}
         validation.update({name: ap for name, ap in validate(folds, judged, mixed).items() if name in mixed})
-    share = max((0.0, *BLENDS), key=lambda b: validation[blend_name(b)])
+    share = max((0.0, *BLENDS) if fitted is not None else (0.0,), key=lambda b: validation[blend_name(b)])
     chosen = validation[blend_name(share)]
     info["validation_ap"] = {k: round(v, 4) for k, v in validation.items()}
     extra = verdict_examples(present, verdicts) if present is not None and verdicts else Examples()
