@@ -14,6 +14,7 @@ from graphsvc.analysis.ranker import (
     BLENDS,
     DEFAULT,
     RANKERS,
+    Ranking,
     Trainer,
     Verdict,
     blend_name,
@@ -22,6 +23,7 @@ from graphsvc.analysis.ranker import (
     history_of,
     learn,
     learn_from,
+    score,
 )
 from graphsvc.analysis.recommend import RANKED_BY, SUGGESTED, candidates, recommend, scoring_for, suggestable
 from graphsvc.domain.document import batch_from_document
@@ -201,3 +203,18 @@ def test_shared_contacts_are_walked_alike_in_one_pass_for_many(city_engine: Engi
         assert list(found.contacts) == shared
         strength = sum(context.tie(source, c)[0] * context.tie(c, target)[0] / graph.degree(c) for c in shared)
         assert found.strength == pytest.approx(strength)
+
+
+@pytest.mark.parametrize("learned", [False, True])
+def test_a_ranking_walked_as_it_is_read_is_the_scored_list(city_engine: Engine, learned: bool):
+    """Ranking (recommend_many's) gives what score gives, in the same order, walking fewer."""
+    context = scoring_for(city_engine.view())
+    model = learn_from(context) if learned else DEFAULT
+    for source in context.adjacency.nodes[:: max(1, len(context.adjacency.nodes) // 30)]:
+        columns = positions(context, candidates(context, source))
+        for keep in (1, 7, 100):
+            expected = score(context, source, columns, model, keep=keep)
+            found = list(Ranking(context, source, columns, model, keep)) if len(columns) else []
+            assert [(s.target, s.total, s.contacts) for s in found] == [
+                (s.target, s.total, s.contacts) for s in expected
+            ], (source, keep)

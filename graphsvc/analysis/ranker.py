@@ -40,6 +40,7 @@ graph has changed by ``REFIT_SHARE`` of its ties since.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import random
 import threading
@@ -175,27 +176,57 @@ def totals(
     """Scores of ``source`` with each candidate: the cheap features for all (``rows`` when
     already computed), the ``WALKED`` ones for the ``keep`` best by the rest (all when None).
     Returns (totals, values, walked) where ``walked`` maps a row number to its ``Walked``."""
-    wanted = frozenset(name for name, weight in model.weights.items() if weight > 0)
-    rows = cheap(snapshot, source, columns, wanted) if rows is None else rows.copy()
-    weights = model.vector
-    walked_weight = sum(weights[COLUMN[n]] for n in WALKED)
-    values = model.values(rows)
-    scores = values @ weights
+    rows, values, scores = _cheap_scores(snapshot, source, columns, model, rows)
     chosen = np.arange(len(columns))
     if keep is not None and len(columns) > keep:
         chosen = np.argpartition(-scores, keep - 1)[:keep]
-    elif keep is None and walked_weight == 0:
+    elif keep is None and not _walked_weight(model):
         chosen = chosen[:0]  # nothing to walk for: no contacts asked, no weight on them
     chosen = chosen[rows[chosen, COLUMN["common_neighbours"]] > 0]  # no shared contact: nothing to walk
-    found = dict(zip(chosen.tolist(), walks(snapshot, source, columns[chosen], {}), strict=True))
+    found = _walk_into(snapshot, source, columns, np.sort(chosen), model, rows, values, scores)
+    return scores, values, found
+
+
+def _cheap_scores(
+    snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, values, scores) of every candidate before any is walked (its ``WALKED`` features 0)."""
+    wanted = frozenset(name for name, weight in model.weights.items() if weight > 0)
+    rows = cheap(snapshot, source, columns, wanted) if rows is None else rows.copy()
+    values = model.values(rows)
+    return rows, values, values @ model.vector
+
+
+def _walked_weight(model: Model) -> float:
+    """The most the ``WALKED`` features can add to a score (each is squashed to at most 1)."""
+    return sum(model.weights.get(name, 0.0) for name in WALKED)
+
+
+def _walk_into(
+    snapshot: Snapshot,
+    source: str,
+    columns: np.ndarray,
+    picked: np.ndarray,
+    model: Model,
+    rows: np.ndarray,
+    values: np.ndarray,
+    scores: np.ndarray,
+) -> dict[int, Walked]:
+    """Walks the shared contacts of the ``picked`` candidates (row numbers, ascending) and scores
+    them again with what the walks found, in place; returns each one's ``Walked``."""
+    found = dict(zip(picked.tolist(), walks(snapshot, source, columns[picked], {}), strict=True))
     for k, w in found.items():
         rows[k, COLUMN["strength"]] = w.strength
         rows[k, COLUMN["recency"]] = w.recency
     if found:
-        picked = np.array(sorted(found), dtype=np.int64)
         values[picked] = model.values(rows[picked])
-        scores[picked] = values[picked] @ weights
-    return scores, values, found
+        scores[picked] = values[picked] @ model.vector
+    return found
+
+
+def _scored(snapshot: Snapshot, source: str, column: int, total: float, row: np.ndarray, w: Walked | None) -> Scored:
+    target = snapshot.adjacency.nodes[column]
+    return Scored(source, target, total, row, w.contacts if w else (), w.strong if w else 0)
 
 
 def score(snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, keep: int | None = None) -> list[Scored]:
@@ -207,22 +238,79 @@ def score(snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, ke
     order = np.argsort(-scores, kind="stable")
     if keep is not None:
         order = order[:keep]
-    nodes = snapshot.adjacency.nodes
     kept = values[order]  # a copy: the rows kept must not hold every candidate's
-    found = []
-    for n, k in enumerate(order.tolist()):
-        w = walked.get(k)
-        found.append(
-            Scored(
-                source,
-                nodes[int(columns[k])],
-                float(scores[k]),
-                kept[n],
-                w.contacts if w else (),
-                w.strong if w else 0,
+    return [
+        _scored(snapshot, source, int(columns[k]), float(scores[k]), kept[n], walked.get(k))
+        for n, k in enumerate(order.tolist())
+    ]
+
+
+class Ranking:
+    """``score(snapshot, source, columns, model, keep)``, one candidate at a time, best first,
+    walking shared contacts only as far as the order asked for needs: a candidate is given once
+    no other can still beat it. A list for a whole area takes the first few of most stakeholders'
+    rankings, seldom all ``keep``."""
+
+    STEP = 8  # candidates resolved at a time, in order of the most they can score
+
+    def __init__(self, snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, keep: int):
+        rows, values, scores = _cheap_scores(snapshot, source, columns, model)
+        walkable = np.zeros(len(columns), dtype=bool)
+        chosen = np.arange(len(columns))
+        if len(columns) > keep:
+            chosen = np.argpartition(-scores, keep - 1)[:keep]
+        walkable[chosen[rows[chosen, COLUMN["common_neighbours"]] > 0]] = True
+        if len(columns) > keep:  # none below the keep-th score can reach the top: keep no more than may
+            near = np.flatnonzero(scores >= scores[chosen].min())
+            columns, rows, values, scores, walkable = (
+                columns[near],
+                rows[near],
+                values[near],
+                scores[near],
+                walkable[near],
             )
+        self.snapshot, self.source, self.model = snapshot, source, model
+        self.columns, self.rows, self.values, self.scores, self.walkable = columns, rows, values, scores, walkable
+        # The most each can score once walked: tie strength over shared contacts is at most their
+        # resource allocation (every strength is at most 1), recency at most 1; plus a hair for rounding.
+        upper = rows.copy()
+        upper[:, COLUMN["strength"]] = np.where(walkable, rows[:, COLUMN["resource_allocation"]], 0.0)
+        upper[:, COLUMN["recency"]] = walkable
+        self.upper = model.values(upper) @ model.vector + 1e-9
+        self.pending = np.argsort(-self.upper, kind="stable").tolist()  # not yet resolved, likeliest first
+        self.next = 0
+        self.ready: list[tuple[float, int]] = []  # (-total, row number) of resolved candidates
+        self.walked: dict[int, Walked] = {}
+        self.left = keep
+
+    def __iter__(self) -> Ranking:
+        return self
+
+    def __next__(self) -> Scored:
+        while self.left and self.next < len(self.pending):
+            if self.ready and -self.ready[0][0] > self.upper[self.pending[self.next]]:
+                break
+            self._resolve()
+        if not self.left or not self.ready:
+            raise StopIteration
+        total, k = heapq.heappop(self.ready)
+        self.left -= 1
+        return _scored(
+            self.snapshot, self.source, int(self.columns[k]), -total, self.values[k].copy(), self.walked.get(k)
         )
-    return found
+
+    def _resolve(self) -> None:
+        batch = self.pending[self.next : self.next + self.STEP]
+        self.next += len(batch)
+        picked = np.array(sorted(k for k in batch if self.walkable[k]), dtype=np.int64)
+        if len(picked):
+            self.walked.update(
+                _walk_into(
+                    self.snapshot, self.source, self.columns, picked, self.model, self.rows, self.values, self.scores
+                )
+            )
+        for k in batch:
+            heapq.heappush(self.ready, (-float(self.scores[k]), k))
 
 
 # -- learning --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ initiative of a district.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from ..engine import View
 from .evidence import NO_NEEDS, area_reason, mutual_area_fit
 from .features import SMALL_GRAPH, Scoring, make_scoring, pool, walk
 from .load import free_slots, load_reason
-from .ranker import DEFAULT, KEEP, Model, Scored, score
+from .ranker import DEFAULT, KEEP, Model, Ranking, Scored, score
 from .reasons import Reason
 
 __all__ = [
@@ -243,29 +244,40 @@ def recommend_many(
     ``top`` and its target has been suggested fewer than ``per_partner`` times (raised to a
     wijkpartner's free capacity when that is larger).
     """
-    found_all: list[Scored] = []
+    # Every source's ranking, merged best first (by total, then source, then target): a source's
+    # next candidate is scored only once its last one was taken or passed over.
+    rankings: dict[str, Ranking] = {}
+    heads: list[tuple[float, str, str, Scored]] = []
     for source in sources:
         if source in context.adjacency.index:
             # deep enough that the cap per partner can spread: a learned model may put the same
             # well-connected partners nearby at the top of every list of a district
             found = candidate_positions(context, source, rejected)
-            found_all += score(context, source, found, model, keep=top * LIST_DEPTH)
+            if len(found):
+                rankings[source] = Ranking(context, source, found, model, keep=top * LIST_DEPTH)
+                _advance(rankings[source], heads)
         progress(1)
-    found_all.sort(key=lambda s: (-s.total, s.source, s.target))
     given: Counter[str] = Counter()
     limits: dict[str, int] = {}
     per_source: dict[str, list[Scored]] = {}
-    for scored in found_all:
+    while heads:
+        *_, scored = heapq.heappop(heads)
         chosen = per_source.setdefault(scored.source, [])
-        if len(chosen) >= top:
-            continue
         limit = limits.get(scored.target)
         if limit is None:
             limit = limits[scored.target] = max(per_partner, free_slots(context.view, context.node(scored.target)))
         if given[scored.target] < limit:
             chosen.append(scored)
             given[scored.target] += 1
+        if len(chosen) < top:
+            _advance(rankings[scored.source], heads)
     return {source: [suggestion(context, s, model) for s in found] for source, found in per_source.items()}
+
+
+def _advance(ranking: Ranking, heads: list[tuple[float, str, str, Scored]]) -> None:
+    scored = next(ranking, None)
+    if scored is not None:
+        heapq.heappush(heads, (-scored.total, scored.source, scored.target, scored))
 
 
 # -- reasons ----------------------------------------------------------------------------------
