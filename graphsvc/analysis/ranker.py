@@ -54,6 +54,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from ..domain import Node
+from ..gcpause import paused_gc
 from .features import (
     BASELINES,
     COLUMN,
@@ -535,29 +536,15 @@ def learn(
 
 # -- the graph's own history ----------------------------------------------------------------
 def facts_of(scoring: Scoring) -> list[Fact]:
-    """Every relation the view shows between stakeholders and meetings, with its dates."""
-    view, a = scoring.view, scoring.adjacency
-    found = []
-    for i, u in enumerate(a.nodes):
-        for j in a.matrix.indices[a.matrix.indptr[i] : a.matrix.indptr[i + 1]].tolist():
-            v = a.nodes[j]
-            if u >= v:
-                continue
-            for rel_id in view.relations(u, v):
-                facts = view.relation(rel_id)
-                if facts is None:
-                    continue
-                found.append(
-                    Fact(
-                        facts.source,
-                        facts.target,
-                        facts.kind,
-                        facts.strength,
-                        facts.since.toordinal() if facts.since else 0,
-                        facts.until.toordinal() if facts.until else 0,
-                    )
-                )
-    return found
+    """Every relation the view shows between stakeholders and meetings, with its dates, ordered by
+    its ends' places in the adjacency, then by id."""
+    index = scoring.adjacency.index
+    rows = [row for row in scoring.view.relation_rows() if row[1] != row[2]]
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    sources = np.fromiter((index[row[1]] for row in rows), dtype=np.int64, count=len(rows))
+    targets = np.fromiter((index[row[2]] for row in rows), dtype=np.int64, count=len(rows))
+    order = np.lexsort((ids, np.maximum(sources, targets), np.minimum(sources, targets)))
+    return [Fact(*rows[k][1:]) for k in order.tolist()]
 
 
 SMALL_HISTORY = 5_000  # a graph with fewer relations learns from several cuts of its history
@@ -633,7 +620,8 @@ def history_of(scoring: Scoring, seed: int = 1, cut: str = "time") -> tuple[list
     """The view's graph cut in past and future (``split_history``), from the relations it shows."""
     view = scoring.view
     nodes = {n: scoring.node(n) for n in scoring.adjacency.nodes}
-    return split_history(nodes, view.areas, facts_of(scoring), view.day, seed, cut, ever=view.active_on is None)
+    with paused_gc():  # a fact per relation, and the pasts made of them: millions of objects, no cycles
+        return split_history(nodes, view.areas, facts_of(scoring), view.day, seed, cut, ever=view.active_on is None)
 
 
 def verdicts_of(scoring: Scoring) -> list[Verdict]:
