@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from graphsvc.analysis.evaluation import EVERYONE
-from graphsvc.analysis.features import BASELINES, COLUMN, FEATURES, cheap, make_scoring, positions
+from graphsvc.analysis.features import BASELINES, COLUMN, FEATURES, cheap, districts, make_scoring, positions, walks
 from graphsvc.analysis.ranker import (
     BLENDS,
     DEFAULT,
     RANKERS,
+    Ranking,
     Trainer,
     Verdict,
     blend_name,
@@ -22,8 +23,9 @@ from graphsvc.analysis.ranker import (
     history_of,
     learn,
     learn_from,
+    score,
 )
-from graphsvc.analysis.recommend import RANKED_BY, candidates, recommend, scoring_for
+from graphsvc.analysis.recommend import RANKED_BY, SUGGESTED, candidates, recommend, scoring_for, suggestable
 from graphsvc.domain.document import batch_from_document
 from graphsvc.engine import Engine, view_in_memory
 from graphsvc.generate import generate_city
@@ -159,3 +161,60 @@ def test_a_grown_city_forms_its_latest_ties_by_closing_triangles():
     assert closing / len(later) > 0.25, "a friend of a friend: the past predicts the future"
     assert any("ended" in s for s in city["stakeholders"]), "initiatives end"
     assert date.fromisoformat(days[-1]) > date.fromisoformat(days[0])
+
+
+def test_a_model_that_cannot_be_fitted_falls_back_to_the_best_baseline(monkeypatch: pytest.MonkeyPatch):
+    import graphsvc.analysis.ranker as ranker
+
+    monkeypatch.setattr(ranker, "fit", lambda *args: None)  # every feature counted against a pair
+    batch = batch_from_document(classic_document("karate"))
+    model = learn_from(make_scoring(view_in_memory(batch, batch.relations, EVERYONE)))
+    assert model.ranker in BASELINES and model.weights == {model.ranker: 1.0}
+
+
+def test_candidates_are_two_steps_away_or_share_a_theme_in_the_wijk(city_engine: Engine):
+    """The pool, marked in arrays, is what its rule says, node by node."""
+    context = scoring_for(city_engine.view())
+    graph, areas = context.graph, context.view.areas
+    asked = 0
+    for source in context.adjacency.nodes[:: max(1, len(context.adjacency.nodes) // 40)]:
+        me = context.node(source)
+        near = {c for n in graph[source] for c in graph[n]}
+        wijken = districts(areas, me)
+        for other in context.adjacency.nodes:
+            node = context.node(other)
+            if set(me.themes) & set(node.themes) and wijken & districts(areas, node):
+                near.add(other)
+        wanted = SUGGESTED.get(me.kind, frozenset())
+        near = {c for c in near if context.node(c).kind in wanted and suggestable(context.node(c))}
+        expected = sorted(near - set(graph[source]) - {source})
+        assert candidates(context, source) == expected, source
+        asked += bool(expected)
+    assert asked > 5
+
+
+def test_shared_contacts_are_walked_alike_in_one_pass_for_many(city_engine: Engine):
+    context = scoring_for(city_engine.view())
+    graph, a = context.graph, context.adjacency
+    source = max(a.nodes, key=lambda n: graph.degree(n))
+    pool = candidates(context, source, policy=None)[:300]
+    for target, found in zip(pool, walks(context, source, positions(context, pool), {}), strict=True):
+        shared = sorted(set(graph[source]) & set(graph[target]), key=lambda c: (-graph.degree(c), c))
+        assert list(found.contacts) == shared
+        strength = sum(context.tie(source, c)[0] * context.tie(c, target)[0] / graph.degree(c) for c in shared)
+        assert found.strength == pytest.approx(strength)
+
+
+@pytest.mark.parametrize("learned", [False, True])
+def test_a_ranking_walked_as_it_is_read_is_the_scored_list(city_engine: Engine, learned: bool):
+    """Ranking (recommend_many's) gives what score gives, in the same order, walking fewer."""
+    context = scoring_for(city_engine.view())
+    model = learn_from(context) if learned else DEFAULT
+    for source in context.adjacency.nodes[:: max(1, len(context.adjacency.nodes) // 30)]:
+        columns = positions(context, candidates(context, source))
+        for keep in (1, 7, 100):
+            expected = score(context, source, columns, model, keep=keep)
+            found = list(Ranking(context, source, columns, model, keep)) if len(columns) else []
+            assert [(s.target, s.total, s.contacts) for s in found] == [
+                (s.target, s.total, s.contacts) for s in expected
+            ], (source, keep)

@@ -25,9 +25,10 @@ questions, so a model learned on the past scores the present alike.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -129,7 +130,7 @@ class Snapshot:
 
     adjacency: Adjacency
     profiles: Profiles
-    local: dict[tuple[str, str], list[str]]
+    local: dict[tuple[str, str], np.ndarray]
 
     def node(self, node_id: str) -> Node:
         raise NotImplementedError
@@ -148,14 +149,15 @@ class Snapshot:
         return values[columns]
 
 
-def local_index(nodes: Iterable[Node], areas: Mapping[str, Area]) -> dict[tuple[str, str], list[str]]:
-    """Stakeholders by (wijk, theme), for finding those who share a theme nearby without a scan."""
-    index: dict[tuple[str, str], list[str]] = {}
-    for node in nodes:
+def local_index(nodes: Sequence[Node], areas: Mapping[str, Area]) -> dict[tuple[str, str], np.ndarray]:
+    """Stakeholders by (wijk, theme), as positions in ``nodes`` (the adjacency's order), for finding
+    those who share a theme nearby without a scan."""
+    index: dict[tuple[str, str], list[int]] = {}
+    for j, node in enumerate(nodes):
         for wijk in districts(areas, node):
             for theme in node.themes:
-                index.setdefault((wijk, theme), []).append(node.id)
-    return index
+                index.setdefault((wijk, theme), []).append(j)
+    return {key: np.array(found, dtype=np.int64) for key, found in index.items()}
 
 
 def districts(areas: Mapping[str, Area], node: Node) -> set[str]:
@@ -170,7 +172,8 @@ class Scoring(Snapshot):
     view: View
     adjacency: Adjacency
     profiles: Profiles
-    local: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (wijk, theme) -> stakeholders
+    local: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (wijk, theme) -> positions
+    memo: dict[object, Any] = field(default_factory=dict)  # what callers derive from it once (who may be suggested)
     _ties: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
 
     @property
@@ -280,7 +283,7 @@ def cheap(snapshot: Snapshot, source: str, columns: np.ndarray, wanted: frozense
         return rows
     first = a.neighbours(source)
     if len(first):
-        reach = a.matrix[first].T  # who each of the source's contacts knows
+        reach = a.around(i).T  # who each of the source's contacts knows
         for name, weight in (
             ("common_neighbours", np.ones(len(first))),
             ("adamic_adar", a.inverse_log_degree[first]),
@@ -325,26 +328,50 @@ class Walked:
 
 
 def walk(snapshot: Snapshot, source: str, target: str, mine: dict[str, tuple[float, float]]) -> Walked:
-    """Tie strength and recency over the shared contacts of ``source`` and ``target``.
+    """``walks`` for one pair."""
+    return walks(snapshot, source, np.array([snapshot.adjacency.index[target]], dtype=np.int64), mine)[0]
 
-    ``mine`` caches the source's own ties (strength, recency) across its candidates.
+
+NO_WALK = Walked(0.0, 0.0, (), 0)
+
+
+def walks(snapshot: Snapshot, source: str, targets: np.ndarray, mine: dict[str, tuple[float, float]]) -> list[Walked]:
+    """Tie strength and recency over the shared contacts of ``source`` and each of ``targets``
+    (positions in the adjacency), in their order.
+
+    The shared contacts of all targets are found in one pass over their rows; the ties are then
+    looked at one by one. ``mine`` caches the source's own ties (strength, recency) across calls.
     """
     a = snapshot.adjacency
-    shared = np.intersect1d(a.neighbours(source), a.neighbours(target), assume_unique=True)
-    if not len(shared):
-        return Walked(0.0, 0.0, (), 0)
-    contacts = [a.nodes[j] for j in shared[np.argsort(-a.degree[shared], kind="stable")].tolist()]
-    strength = warm = 0.0
-    strong = 0
-    for c in contacts:
-        first = mine.get(c)
-        if first is None:
-            first = mine[c] = snapshot.tie(source, c)
-        second = snapshot.tie(c, target)
-        strength += first[0] * second[0] * a.inverse_degree[a.index[c]]
-        strong += min(first[0], second[0]) >= STRONG
-        warm = max(warm, min(first[1], second[1]))
-    return Walked(strength, warm, tuple(contacts), strong)
+    rows = a.matrix[targets]
+    owner = np.repeat(np.arange(len(targets)), np.diff(rows.indptr))
+    shared = np.isin(rows.indices, a.neighbours(source))
+    owner, contact = owner[shared], rows.indices[shared].astype(np.int64)
+    order = np.lexsort((contact, -a.degree[contact], owner))  # per target, the best connected contacts first
+    found = [NO_WALK] * len(targets)
+    nodes, inverse = a.nodes, a.inverse_degree
+    owners, contacts = owner[order].tolist(), contact[order].tolist()
+    k = 0
+    while k < len(owners):
+        t = owners[k]
+        target = nodes[int(targets[t])]
+        strength = warm = 0.0
+        strong = 0
+        names = []
+        while k < len(owners) and owners[k] == t:
+            j = contacts[k]
+            c = nodes[j]
+            names.append(c)
+            first = mine.get(c)
+            if first is None:
+                first = mine[c] = snapshot.tie(source, c)
+            second = snapshot.tie(c, target)
+            strength += first[0] * second[0] * inverse[j]
+            strong += min(first[0], second[0]) >= STRONG
+            warm = max(warm, min(first[1], second[1]))
+            k += 1
+        found[t] = Walked(strength, warm, tuple(names), strong)
+    return found
 
 
 SMALL_GRAPH = 2_000  # on a graph this small, link prediction ranks every node (``pool(everyone=True)``)
@@ -353,23 +380,32 @@ SMALL_GRAPH = 2_000  # on a graph this small, link prediction ranks every node (
 def pool(
     snapshot: Snapshot,
     source: str,
-    allowed: Callable[[str], bool] = lambda other: True,
+    allowed: np.ndarray | None = None,
     everyone: bool = False,
-) -> list[str]:
-    """The candidates of ``source``: two steps away, or sharing a theme in the same wijk; not
-    itself, not tied to it, and ``allowed``. With ``everyone``, on a graph of at most
-    ``SMALL_GRAPH`` nodes: every node not tied to it (as link prediction studies rank them)."""
+    excluded: Iterable[str] = (),
+) -> np.ndarray:
+    """The candidates of ``source``, as sorted positions in the adjacency: two steps away, or sharing
+    a theme in the same wijk; not itself, not tied to it, not ``excluded``, and ``allowed`` (a mask
+    over positions; None: any). With ``everyone``, on a graph of at most ``SMALL_GRAPH`` nodes: every
+    node not tied to it (as link prediction studies rank them)."""
     a = snapshot.adjacency
-    linked = set(a.neighbours(source).tolist())
+    i = a.index[source]
     if everyone and len(a.nodes) <= SMALL_GRAPH:
-        return [n for j, n in enumerate(a.nodes) if n != source and j not in linked and allowed(n)]
-    found = set(a.two_hop(source))
-    node = snapshot.node(source)
-    for wijk in districts(snapshot.profiles.areas, node):
-        for theme in node.themes:
-            found.update(snapshot.local.get((wijk, theme), ()))
-    index = a.index
-    return sorted(o for o in found if o != source and index[o] not in linked and allowed(o))
+        found = np.ones(len(a.nodes), dtype=bool)
+    else:
+        found = a.two_hop_mask(i)
+        node = snapshot.node(source)
+        for wijk in districts(snapshot.profiles.areas, node):
+            for theme in node.themes:
+                local = snapshot.local.get((wijk, theme))
+                if local is not None:
+                    found[local] = True
+    found[i] = False
+    found[a.neighbours(source)] = False
+    if allowed is not None:
+        found &= allowed
+    found[[a.index[n] for n in excluded if n in a.index]] = False
+    return np.flatnonzero(found)
 
 
 def positions(snapshot: Snapshot, ids: Iterable[str]) -> np.ndarray:

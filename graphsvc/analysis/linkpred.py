@@ -34,6 +34,7 @@ class Adjacency:
         self.nodes = nodes
         self.index = {node: i for i, node in enumerate(nodes)}
         self.matrix = matrix
+        self._around: tuple[int, sp.csr_matrix] | None = None
         self.degree = np.asarray(matrix.sum(axis=1)).ravel()
         with np.errstate(divide="ignore"):
             self.inverse_log_degree = np.where(self.degree > 1, 1.0 / np.log(np.maximum(self.degree, 2)), 0.0)
@@ -75,10 +76,30 @@ class Adjacency:
 
     def two_hop(self, node: str) -> list[str]:
         """Nodes two steps from ``node`` that are not already its neighbours."""
-        first = self.neighbours(node)
-        reach = np.unique(self.matrix[first].indices) if len(first) else np.array([], dtype=np.int32)
-        known = set(first.tolist()) | {self.index[node]}
-        return [self.nodes[j] for j in reach.tolist() if j not in known]
+        return [self.nodes[j] for j in self.two_hop_at(self.index[node]).tolist()]
+
+    def two_hop_at(self, i: int) -> np.ndarray:
+        """``two_hop`` by positions, sorted."""
+        return np.flatnonzero(self.two_hop_mask(i))
+
+    def two_hop_mask(self, i: int) -> np.ndarray:
+        """``two_hop`` as a mask over all positions (marking beats merging: a city's two-hop
+        neighbourhood is thousands of nodes, each reached many times over)."""
+        found = np.zeros(self.matrix.shape[0], dtype=bool)
+        found[self.around(i).indices] = True
+        found[self.matrix.indices[self.matrix.indptr[i] : self.matrix.indptr[i + 1]]] = False
+        found[i] = False
+        return found
+
+    def around(self, i: int) -> sp.csr_matrix:
+        """The rows of the neighbours of position ``i``: who each of them knows. The last one asked
+        for is kept, since a source's candidates, its features and its PageRank each ask for it."""
+        last = self._around  # one read: another thread may replace it meanwhile
+        if last is not None and last[0] == i:
+            return last[1]
+        rows = self.matrix[self.matrix.indices[self.matrix.indptr[i] : self.matrix.indptr[i + 1]]]
+        self._around = (i, rows)
+        return rows
 
     def neighbourhood_scores(self, source: str, candidates: Sequence[str]) -> dict[str, np.ndarray]:
         """Common neighbours, Adamic-Adar, resource allocation and preferential attachment of
@@ -86,7 +107,7 @@ class Adjacency:
         i = self.index[source]
         columns = np.array([self.index[c] for c in candidates], dtype=np.int64)
         first = self.neighbours(source)
-        reach = self.matrix[first]  # the neighbours' rows: who each of them knows
+        reach = self.around(i)
         scores = {}
         for name, weight in (
             ("common_neighbours", np.ones(len(first))),
@@ -98,51 +119,28 @@ class Adjacency:
         scores["preferential_attachment"] = self.degree[i] * self.degree[columns]
         return scores
 
-    def pagerank_at(self, source: int, columns: np.ndarray, radius: int = 2) -> np.ndarray:
-        """``personalized_pagerank`` by positions (the rank of each of ``columns``), in array operations."""
-        local = np.array([source], dtype=np.int64)
-        frontier = local
-        for _ in range(radius):
-            reached = self.matrix[frontier].indices if len(frontier) else frontier
-            frontier = np.setdiff1d(reached, local)
-            local = np.union1d(local, frontier)
-        local = np.union1d(local, columns)
-        sub = self.matrix[local][:, local]
-        degree = np.asarray(sub.sum(axis=1)).ravel()
-        walk = (sp.diags(np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0)) @ sub).T.tocsr()
-        restart = np.zeros(len(local))
-        restart[np.searchsorted(local, source)] = 1.0
-        rank = restart.copy()
-        for _ in range(PPR_STEPS):
-            rank = PPR_ALPHA * restart + (1 - PPR_ALPHA) * (walk @ rank)
-        return rank[np.searchsorted(local, columns)]
-
-    def personalized_pagerank(self, source: str, candidates: Iterable[str], radius: int = 2) -> dict[str, float]:
-        """Personalized PageRank from ``source`` on its ``radius``-hop neighbourhood plus the candidates.
+    def pagerank_at(self, source: int, columns: np.ndarray) -> np.ndarray:
+        """Personalized PageRank from ``source`` (a position) on its two-hop neighbourhood plus
+        ``columns``: the rank of each of ``columns``.
 
         Restricting the walk to the local neighbourhood keeps it to milliseconds on a city; a
         walk that restarts with probability 0.15 seldom goes further anyway.
         """
-        local = {self.index[source]}
-        frontier = {self.index[source]}
-        for _ in range(radius):
-            frontier = {
-                int(j) for i in frontier for j in self.matrix.indices[self.matrix.indptr[i] : self.matrix.indptr[i + 1]]
-            }
-            frontier -= local
-            local |= frontier
-        local |= {self.index[c] for c in candidates}
-        order = sorted(local)
-        sub = self.matrix[order][:, order]
-        degree = np.asarray(sub.sum(axis=1)).ravel()
-        walk = sp.diags(np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0)) @ sub  # row-stochastic
-        restart = np.zeros(len(order))
-        restart[order.index(self.index[source])] = 1.0
+        m = self.matrix
+        near = self.two_hop_mask(source)
+        near[source] = True
+        near[m.indices[m.indptr[source] : m.indptr[source + 1]]] = True
+        near[columns] = True
+        local = np.flatnonzero(near)
+        sub = m[local][:, local]
+        degree = np.diff(sub.indptr)  # every entry is 1
+        inverse = np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0)
+        restart = np.zeros(len(local))
+        restart[np.searchsorted(local, source)] = 1.0
         rank = restart.copy()
-        for _ in range(PPR_STEPS):
-            rank = PPR_ALPHA * restart + (1 - PPR_ALPHA) * (walk.T @ rank)
-        position = {node: k for k, node in enumerate(order)}
-        return {c: float(rank[position[self.index[c]]]) for c in candidates}
+        for _ in range(PPR_STEPS):  # the walk's transpose is sub times 1/degree: sub is symmetric
+            rank = PPR_ALPHA * restart + (1 - PPR_ALPHA) * (sub @ (rank * inverse))
+        return rank[np.searchsorted(local, columns)]
 
 
 def _dense(vector: Any) -> np.ndarray:

@@ -40,6 +40,7 @@ graph has changed by ``REFIT_SHARE`` of its ties since.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import random
 import threading
@@ -53,6 +54,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from ..domain import Node
+from ..gcpause import paused_gc
 from .features import (
     BASELINES,
     COLUMN,
@@ -67,7 +69,7 @@ from .features import (
     cheap,
     pool,
     positions,
-    walk,
+    walks,
 )
 
 log = logging.getLogger(__name__)
@@ -155,9 +157,13 @@ class Scored:
     source: str
     target: str
     total: float
-    values: dict[str, float]  # squashed, 0..1
+    row: np.ndarray  # squashed features, 0..1, in ``FEATURES`` order
     contacts: tuple[str, ...]
     strong: int = 0  # shared contacts with a strong tie to both
+
+    @property
+    def values(self) -> dict[str, float]:
+        return {name: float(self.row[k]) for k, name in enumerate(FEATURES)}
 
 
 def totals(
@@ -171,58 +177,141 @@ def totals(
     """Scores of ``source`` with each candidate: the cheap features for all (``rows`` when
     already computed), the ``WALKED`` ones for the ``keep`` best by the rest (all when None).
     Returns (totals, values, walked) where ``walked`` maps a row number to its ``Walked``."""
-    wanted = frozenset(name for name, weight in model.weights.items() if weight > 0)
-    rows = cheap(snapshot, source, columns, wanted) if rows is None else rows.copy()
-    weights = model.vector
-    walked_weight = sum(weights[COLUMN[n]] for n in WALKED)
-    values = model.values(rows)
-    scores = values @ weights
+    rows, values, scores = _cheap_scores(snapshot, source, columns, model, rows)
     chosen = np.arange(len(columns))
     if keep is not None and len(columns) > keep:
         chosen = np.argpartition(-scores, keep - 1)[:keep]
-    elif keep is None and walked_weight == 0:
+    elif keep is None and not _walked_weight(model):
         chosen = chosen[:0]  # nothing to walk for: no contacts asked, no weight on them
     chosen = chosen[rows[chosen, COLUMN["common_neighbours"]] > 0]  # no shared contact: nothing to walk
-    found = {}
-    mine: dict[str, tuple[float, float]] = {}
-    nodes = snapshot.adjacency.nodes
-    for k in chosen.tolist():
-        w = walk(snapshot, source, nodes[int(columns[k])], mine)
-        found[k] = w
-        rows[k, COLUMN["strength"]] = w.strength
-        rows[k, COLUMN["recency"]] = w.recency
-    if found:
-        picked = np.array(sorted(found), dtype=np.int64)
-        values[picked] = model.values(rows[picked])
-        scores[picked] = values[picked] @ weights
+    found = _walk_into(snapshot, source, columns, np.sort(chosen), model, rows, values, scores)
     return scores, values, found
 
 
-def score(
-    snapshot: Snapshot, source: str, candidates: Sequence[str], model: Model, keep: int | None = None
-) -> list[Scored]:
-    """The candidates of ``source`` scored, the ``keep`` best (all when None) with their shared contacts."""
-    if not candidates:
+def _cheap_scores(
+    snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, values, scores) of every candidate before any is walked (its ``WALKED`` features 0)."""
+    wanted = frozenset(name for name, weight in model.weights.items() if weight > 0)
+    rows = cheap(snapshot, source, columns, wanted) if rows is None else rows.copy()
+    values = model.values(rows)
+    return rows, values, values @ model.vector
+
+
+def _walked_weight(model: Model) -> float:
+    """The most the ``WALKED`` features can add to a score (each is squashed to at most 1)."""
+    return sum(model.weights.get(name, 0.0) for name in WALKED)
+
+
+def _walk_into(
+    snapshot: Snapshot,
+    source: str,
+    columns: np.ndarray,
+    picked: np.ndarray,
+    model: Model,
+    rows: np.ndarray,
+    values: np.ndarray,
+    scores: np.ndarray,
+) -> dict[int, Walked]:
+    """Walks the shared contacts of the ``picked`` candidates (row numbers, ascending) and scores
+    them again with what the walks found, in place; returns each one's ``Walked``."""
+    found = dict(zip(picked.tolist(), walks(snapshot, source, columns[picked], {}), strict=True))
+    for k, w in found.items():
+        rows[k, COLUMN["strength"]] = w.strength
+        rows[k, COLUMN["recency"]] = w.recency
+    if found:
+        values[picked] = model.values(rows[picked])
+        scores[picked] = values[picked] @ model.vector
+    return found
+
+
+def _scored(snapshot: Snapshot, source: str, column: int, total: float, row: np.ndarray, w: Walked | None) -> Scored:
+    target = snapshot.adjacency.nodes[column]
+    return Scored(source, target, total, row, w.contacts if w else (), w.strong if w else 0)
+
+
+def score(snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, keep: int | None = None) -> list[Scored]:
+    """The candidates of ``source`` (positions in the adjacency) scored, the ``keep`` best (all
+    when None) with their shared contacts."""
+    if not len(columns):
         return []
-    columns = positions(snapshot, candidates)
     scores, values, walked = totals(snapshot, source, columns, model, keep)
     order = np.argsort(-scores, kind="stable")
     if keep is not None:
         order = order[:keep]
-    found = []
-    for k in order.tolist():
-        w = walked.get(k)
-        found.append(
-            Scored(
-                source,
-                candidates[k],
-                float(scores[k]),
-                {name: float(values[k, COLUMN[name]]) for name in FEATURES},
-                w.contacts if w else (),
-                w.strong if w else 0,
+    kept = values[order]  # a copy: the rows kept must not hold every candidate's
+    return [
+        _scored(snapshot, source, int(columns[k]), float(scores[k]), kept[n], walked.get(k))
+        for n, k in enumerate(order.tolist())
+    ]
+
+
+class Ranking:
+    """``score(snapshot, source, columns, model, keep)``, one candidate at a time, best first,
+    walking shared contacts only as far as the order asked for needs: a candidate is given once
+    no other can still beat it. A list for a whole area takes the first few of most stakeholders'
+    rankings, seldom all ``keep``."""
+
+    STEP = 8  # candidates resolved at a time, in order of the most they can score
+
+    def __init__(self, snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, keep: int):
+        rows, values, scores = _cheap_scores(snapshot, source, columns, model)
+        walkable = np.zeros(len(columns), dtype=bool)
+        chosen = np.arange(len(columns))
+        if len(columns) > keep:
+            chosen = np.argpartition(-scores, keep - 1)[:keep]
+        walkable[chosen[rows[chosen, COLUMN["common_neighbours"]] > 0]] = True
+        if len(columns) > keep:  # none below the keep-th score can reach the top: keep no more than may
+            near = np.flatnonzero(scores >= scores[chosen].min())
+            columns, rows, values, scores, walkable = (
+                columns[near],
+                rows[near],
+                values[near],
+                scores[near],
+                walkable[near],
             )
+        self.snapshot, self.source, self.model = snapshot, source, model
+        self.columns, self.rows, self.values, self.scores, self.walkable = columns, rows, values, scores, walkable
+        # The most each can score once walked: tie strength over shared contacts is at most their
+        # resource allocation (every strength is at most 1), recency at most 1; plus a hair for rounding.
+        upper = rows.copy()
+        upper[:, COLUMN["strength"]] = np.where(walkable, rows[:, COLUMN["resource_allocation"]], 0.0)
+        upper[:, COLUMN["recency"]] = walkable
+        self.upper = model.values(upper) @ model.vector + 1e-9
+        self.pending = np.argsort(-self.upper, kind="stable").tolist()  # not yet resolved, likeliest first
+        self.next = 0
+        self.ready: list[tuple[float, int]] = []  # (-total, row number) of resolved candidates
+        self.walked: dict[int, Walked] = {}
+        self.left = keep
+
+    def __iter__(self) -> Ranking:
+        return self
+
+    def __next__(self) -> Scored:
+        while self.left and self.next < len(self.pending):
+            if self.ready and -self.ready[0][0] > self.upper[self.pending[self.next]]:
+                break
+            self._resolve()
+        if not self.left or not self.ready:
+            raise StopIteration
+        total, k = heapq.heappop(self.ready)
+        self.left -= 1
+        return _scored(
+            self.snapshot, self.source, int(self.columns[k]), -total, self.values[k].copy(), self.walked.get(k)
         )
-    return found
+
+    def _resolve(self) -> None:
+        batch = self.pending[self.next : self.next + self.STEP]
+        self.next += len(batch)
+        picked = np.array(sorted(k for k in batch if self.walkable[k]), dtype=np.int64)
+        if len(picked):
+            self.walked.update(
+                _walk_into(
+                    self.snapshot, self.source, self.columns, picked, self.model, self.rows, self.values, self.scores
+                )
+            )
+        for k in batch:
+            heapq.heappush(self.ready, (-float(self.scores[k]), k))
 
 
 # -- learning --------------------------------------------------------------------------------
@@ -265,11 +354,8 @@ class Examples:
 
 def _walked_rows(snapshot: Snapshot, source: str, columns: np.ndarray) -> np.ndarray:
     rows = cheap(snapshot, source, columns)
-    mine: dict[str, tuple[float, float]] = {}
-    nodes = snapshot.adjacency.nodes
-    for k in np.flatnonzero(rows[:, COLUMN["common_neighbours"]] > 0).tolist():  # no shared contact: 0 and 0
-        j = int(columns[k])
-        w = walk(snapshot, source, nodes[j], mine)
+    chosen = np.flatnonzero(rows[:, COLUMN["common_neighbours"]] > 0)  # no shared contact: 0 and 0
+    for k, w in zip(chosen.tolist(), walks(snapshot, source, columns[chosen], {}), strict=True):
         rows[k, COLUMN["strength"]], rows[k, COLUMN["recency"]] = w.strength, w.recency
     return rows
 
@@ -279,14 +365,14 @@ def examples(past: Snapshot, future: Mapping[str, set[str]], sources: Sequence[s
     found = Examples()
     for g, source in enumerate(sources):
         candidates = pool(past, source, everyone=True)
-        later = future.get(source, set())
-        positive = [c for c in candidates if c in later]
+        later = np.isin(candidates, positions(past, future.get(source, ())))
+        positive = candidates[later].tolist()
         if not positive:
             continue
-        negative = [c for c in candidates if c not in later]
+        negative = candidates[~later].tolist()
         if len(negative) > NEGATIVES:
             negative = rng.sample(negative, NEGATIVES)
-        columns = positions(past, [*positive, *negative])
+        columns = np.array([*positive, *negative], dtype=np.int64)
         labels = np.zeros(len(columns))
         labels[: len(positive)] = 1
         found.add(_walked_rows(past, source, columns), labels, 1.0, g, source)
@@ -356,12 +442,10 @@ def validate(folds: Sequence[Fold], held: Iterable[tuple[int, str]], models: Map
     found: dict[str, list[float]] = {name: [] for name in (*models, *BASELINES)}
     for f, source in held:
         past, future = folds[f]
-        candidates = pool(past, source, everyone=True)
-        later = future.get(source, set())
-        labels = np.array([c in later for c in candidates], dtype=bool)
+        columns = pool(past, source, everyone=True)
+        labels = np.isin(columns, positions(past, future.get(source, ())))
         if not labels.any():
             continue
-        columns = positions(past, candidates)
         rows = cheap(past, source, columns)
         for name, model in models.items():
             found[name].append(average_precision(totals(past, source, columns, model, KEEP, rows)[0], labels))
@@ -431,7 +515,7 @@ def learn(
     if fitted is not None:  # the model leaning on the best baseline: where either misses, the other may not
         mixed = {blend_name(b): Model("MODEL", blended(fitted, best, b), scales, tops) for b in BLENDS}
         validation.update({name: ap for name, ap in validate(folds, judged, mixed).items() if name in mixed})
-    share = max((0.0, *BLENDS), key=lambda b: validation[blend_name(b)])
+    share = max((0.0, *BLENDS) if fitted is not None else (0.0,), key=lambda b: validation[blend_name(b)])
     chosen = validation[blend_name(share)]
     info["validation_ap"] = {k: round(v, 4) for k, v in validation.items()}
     extra = verdict_examples(present, verdicts) if present is not None and verdicts else Examples()
@@ -452,29 +536,15 @@ def learn(
 
 # -- the graph's own history ----------------------------------------------------------------
 def facts_of(scoring: Scoring) -> list[Fact]:
-    """Every relation the view shows between stakeholders and meetings, with its dates."""
-    view, a = scoring.view, scoring.adjacency
-    found = []
-    for i, u in enumerate(a.nodes):
-        for j in a.matrix.indices[a.matrix.indptr[i] : a.matrix.indptr[i + 1]].tolist():
-            v = a.nodes[j]
-            if u >= v:
-                continue
-            for rel_id in view.relations(u, v):
-                facts = view.relation(rel_id)
-                if facts is None:
-                    continue
-                found.append(
-                    Fact(
-                        facts.source,
-                        facts.target,
-                        facts.kind,
-                        facts.strength,
-                        facts.since.toordinal() if facts.since else 0,
-                        facts.until.toordinal() if facts.until else 0,
-                    )
-                )
-    return found
+    """Every relation the view shows between stakeholders and meetings, with its dates, ordered by
+    its ends' places in the adjacency, then by id."""
+    index = scoring.adjacency.index
+    rows = [row for row in scoring.view.relation_rows() if row[1] != row[2]]
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    sources = np.fromiter((index[row[1]] for row in rows), dtype=np.int64, count=len(rows))
+    targets = np.fromiter((index[row[2]] for row in rows), dtype=np.int64, count=len(rows))
+    order = np.lexsort((ids, np.maximum(sources, targets), np.minimum(sources, targets)))
+    return [Fact(*rows[k][1:]) for k in order.tolist()]
 
 
 SMALL_HISTORY = 5_000  # a graph with fewer relations learns from several cuts of its history
@@ -550,7 +620,8 @@ def history_of(scoring: Scoring, seed: int = 1, cut: str = "time") -> tuple[list
     """The view's graph cut in past and future (``split_history``), from the relations it shows."""
     view = scoring.view
     nodes = {n: scoring.node(n) for n in scoring.adjacency.nodes}
-    return split_history(nodes, view.areas, facts_of(scoring), view.day, seed, cut, ever=view.active_on is None)
+    with paused_gc():  # a fact per relation, and the pasts made of them: millions of objects, no cycles
+        return split_history(nodes, view.areas, facts_of(scoring), view.day, seed, cut, ever=view.active_on is None)
 
 
 def verdicts_of(scoring: Scoring) -> list[Verdict]:

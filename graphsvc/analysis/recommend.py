@@ -25,11 +25,13 @@ initiative of a district.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 
 from ..domain import Node, NodeKind, Visibility
 from ..domain.kinds import STAKEHOLDER_KINDS
@@ -37,7 +39,7 @@ from ..engine import View
 from .evidence import NO_NEEDS, area_reason, mutual_area_fit
 from .features import SMALL_GRAPH, Scoring, make_scoring, pool, walk
 from .load import free_slots, load_reason
-from .ranker import DEFAULT, KEEP, Model, Scored, score
+from .ranker import DEFAULT, KEEP, Model, Ranking, Scored, score
 from .reasons import Reason
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "Scored",
     "Scoring",
     "Suggestion",
+    "candidate_positions",
     "candidates",
     "make_scoring",
     "ranked",
@@ -123,17 +126,46 @@ def candidates(
     node, and on a small graph (at most ``SMALL_GRAPH`` nodes) ranks all of them, as link
     prediction studies do.
     """
-    wanted = None if policy is None else policy.get(context.node(source).kind, frozenset())
+    nodes = context.adjacency.nodes
+    return [nodes[j] for j in candidate_positions(context, source, rejected, policy).tolist()]
 
-    def allowed(other_id: str) -> bool:
-        if (source, other_id) in rejected or (other_id, source) in rejected:
-            return False
-        if wanted is None:
-            return True
-        other = context.node(other_id)
-        return other.kind in wanted and suggestable(other)
 
-    return pool(context, source, allowed, everyone=policy is None)
+def candidate_positions(
+    context: Scoring,
+    source: str,
+    rejected: frozenset[tuple[str, str]] = frozenset(),
+    policy: Mapping[NodeKind, frozenset[NodeKind]] | None = SUGGESTED,
+) -> np.ndarray:
+    """``candidates`` as positions in the adjacency (what scoring takes), sorted."""
+    allowed = None if policy is None else _allowed(context, context.node(source).kind, policy)
+    judged = _judged(context, rejected).get(source, ()) if rejected else ()
+    return pool(context, source, allowed, everyone=policy is None, excluded=judged)
+
+
+def _allowed(context: Scoring, kind: NodeKind, policy: Mapping[NodeKind, frozenset[NodeKind]]) -> np.ndarray:
+    """Which nodes ``policy`` suggests to a stakeholder of ``kind`` (``suggestable`` ones of its kinds),
+    as a mask over the adjacency's positions; made once per scoring context for ``SUGGESTED``."""
+    key = ("allowed", kind)
+    found = context.memo.get(key) if policy is SUGGESTED else None
+    if found is None:
+        wanted = policy.get(kind, frozenset())
+        found = np.array([n.kind in wanted and suggestable(n) for n in map(context.node, context.adjacency.nodes)])
+        if policy is SUGGESTED:
+            context.memo[key] = found
+    return found  # type: ignore[no-any-return]
+
+
+def _judged(context: Scoring, rejected: frozenset[tuple[str, str]]) -> dict[str, set[str]]:
+    """The judged pairs by either end, each end's others: looked up per source, not scanned per
+    candidate; made once per scoring context and set of pairs."""
+    key = ("judged", rejected)
+    found: dict[str, set[str]] | None = context.memo.get(key)
+    if found is None:
+        found = context.memo[key] = {}
+        for u, v in rejected:
+            found.setdefault(u, set()).add(v)
+            found.setdefault(v, set()).add(u)
+    return found
 
 
 def recommend(
@@ -158,8 +190,10 @@ def ranked(
     kinds: frozenset[NodeKind] | None = None,
 ) -> list[Scored]:
     """The ``keep`` best candidates of ``source``, scored, best first, not yet explained."""
-    view = context.view
-    found = [c for c in candidates(context, source, rejected) if kinds is None or view.kind(c) in kinds]
+    found = candidate_positions(context, source, rejected)
+    if kinds is not None:
+        of_kind = context.profiles.kind
+        found = found[[of_kind[j] in kinds for j in found.tolist()]]
     return sorted(score(context, source, found, model, keep=keep), key=lambda s: (-s.total, s.target))
 
 
@@ -175,13 +209,9 @@ def explain(context: Scoring, scored: Scored, model: Model = DEFAULT) -> Suggest
     if not contacts:
         walked = walk(context, scored.source, scored.target, {})
         contacts, strong = walked.contacts, walked.strong
+    values = scored.values
     parts = tuple(
-        Part(
-            name,
-            weight,
-            round(scored.values[name], 4),
-            _reason(name, scored.values[name], me, other, contacts, strong, context),
-        )
+        Part(name, weight, round(values[name], 4), _reason(name, values[name], me, other, contacts, strong, context))
         for name, weight in model.items()
     )
     total = round(sum(part.contribution for part in parts), 4)
@@ -214,24 +244,40 @@ def recommend_many(
     ``top`` and its target has been suggested fewer than ``per_partner`` times (raised to a
     wijkpartner's free capacity when that is larger).
     """
-    found_all: list[Scored] = []
+    # Every source's ranking, merged best first (by total, then source, then target): a source's
+    # next candidate is scored only once its last one was taken or passed over.
+    rankings: dict[str, Ranking] = {}
+    heads: list[tuple[float, str, str, Scored]] = []
     for source in sources:
         if source in context.adjacency.index:
             # deep enough that the cap per partner can spread: a learned model may put the same
             # well-connected partners nearby at the top of every list of a district
-            found_all += score(context, source, candidates(context, source, rejected), model, keep=top * LIST_DEPTH)
+            found = candidate_positions(context, source, rejected)
+            if len(found):
+                rankings[source] = Ranking(context, source, found, model, keep=top * LIST_DEPTH)
+                _advance(rankings[source], heads)
         progress(1)
-    found_all.sort(key=lambda s: (-s.total, s.source, s.target))
     given: Counter[str] = Counter()
+    limits: dict[str, int] = {}
     per_source: dict[str, list[Scored]] = {}
-    for scored in found_all:
-        target = context.node(scored.target)
-        limit = max(per_partner, free_slots(context.view, target))
+    while heads:
+        *_, scored = heapq.heappop(heads)
         chosen = per_source.setdefault(scored.source, [])
-        if len(chosen) < top and given[scored.target] < limit:
+        limit = limits.get(scored.target)
+        if limit is None:
+            limit = limits[scored.target] = max(per_partner, free_slots(context.view, context.node(scored.target)))
+        if given[scored.target] < limit:
             chosen.append(scored)
             given[scored.target] += 1
+        if len(chosen) < top:
+            _advance(rankings[scored.source], heads)
     return {source: [suggestion(context, s, model) for s in found] for source, found in per_source.items()}
+
+
+def _advance(ranking: Ranking, heads: list[tuple[float, str, str, Scored]]) -> None:
+    scored = next(ranking, None)
+    if scored is not None:
+        heapq.heappush(heads, (-scored.total, scored.source, scored.target, scored))
 
 
 # -- reasons ----------------------------------------------------------------------------------

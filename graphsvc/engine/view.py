@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -451,6 +451,20 @@ class View(Memo):
         for node_id in nodes:
             found.update(self._relation_ids_of(node_id, kinds))
         return sorted(found)
+
+    def relation_rows(self) -> Iterator[tuple[int, str, str, RelationKind, float | None, int, int]]:
+        """Every relation the view shows between two nodes of its network, by id, as (id, source,
+        target, kind, strength (None: unknown), since, until), the days as ordinals (``timeline.NO_DATE``:
+        none): ``relation`` for a scan over all of them (a model's history), without an object each."""
+        p = self._p
+        nodes, shows = self.nodes, self._shows
+        for rel_id in p.relation_ids():
+            source, target = p.source[rel_id], p.target[rel_id]
+            if source in nodes and target in nodes and shows(rel_id):
+                strength = p.strength[rel_id]
+                kind = RELATION_BY_CODE[p.kind[rel_id]]
+                known = None if math.isnan(strength) else round(strength, 4)
+                yield rel_id, source, target, kind, known, p.since[rel_id], p.until[rel_id]
 
     def ends(self, rel_id: int) -> tuple[str, str]:
         """(source, target) of a relation the view shows (an id from ``relation_ids_around``)."""
