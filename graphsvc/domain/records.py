@@ -71,6 +71,8 @@ def fold(text: str) -> str:
     >>> fold("Oké Nu")
     'oke nu'
     """
+    if text.isascii():  # nothing to decompose: the same answer, without the per-character walk
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

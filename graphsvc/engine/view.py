@@ -69,11 +69,12 @@ def match_rank(words: list[str], node: Node) -> int:
         return 0
     if name.startswith(query):
         return 1
-    name_words = name.split()
-    if all(any(n.startswith(w) for n in name_words) for w in words):
+    # " w" in " a b c": some word begins with w (query words hold no spaces)
+    spaced = " " + " ".join(name.split())
+    if all(" " + w in spaced for w in words):
         return 2
-    tag_words = [*name_words, *fold(" ".join(node.tags)).split()]
-    return 3 if all(any(t.startswith(w) for t in tag_words) for w in words) else 4
+    spaced += " " + " ".join(fold(" ".join(node.tags)).split())
+    return 3 if all(" " + w in spaced for w in words) else 4
 
 
 def comparable(name: str) -> str:
@@ -606,11 +607,15 @@ class View(Memo):
             ranks = self._ranks_in([area])
         words = fold(text).split() if text else []
         if words:
-            named = self._named
+            texts, named = self._p.search, self._named
+            rarest, *others = sorted(words, key=len, reverse=True)  # the longest word leaves the fewest to check
+            found_ids = [n for n, known in texts.items() if rarest in known]
+            for word in others:
+                found_ids = [n for n in found_ids if word in texts[n]]
             hits = sorted(
                 rank[n]
-                for n, known in self._p.search.items()
-                if n in rank and all(w in (fold(named[n].name) if n in named else known) for w in words)
+                for n in found_ids
+                if n in rank and (n not in named or all(w in fold(named[n].name) for w in words))
             )  # a resident known by name only is found by the name alone
             ranks = hits if ranks is None else sorted(set(hits).intersection(ranks))
         candidates = by_name if ranks is None else [by_name[i] for i in ranks]
