@@ -69,10 +69,11 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 class Page(Tab):
-    """A fresh page on the server as ``token``'s role (an editor unless said; None: the public)."""
+    """A fresh page on the server as ``token``'s role (an editor unless said; None: the public), on a
+    laptop's screen (1366x800, the size the issue's screenshots were taken at) unless said."""
 
     def __init__(  # type: ignore[no-untyped-def]
-        self, browser, server: str, viewport: tuple[int, int] = (1366, 900), token: str | None = "editor"
+        self, browser, server: str, viewport: tuple[int, int] = (1366, 800), token: str | None = "editor"
     ) -> None:
         super().__init__(browser, server, TOKENS[token] if token else None, viewport)
 
