@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError
@@ -230,11 +230,14 @@ async def _body(request: Request, limit: int) -> bytes:
     if declared and declared.isdigit() and int(declared) > limit:
         raise RequestError(413, f"the request body is over {limit} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise RequestError(413, f"the request body is over {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise RequestError(413, f"the request body is over {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:  # a tab closed while it sent: an answer nobody reads, not a logged traceback
+        raise RequestError(400, "the client went away while sending the request") from None
     return b"".join(chunks)
 
 

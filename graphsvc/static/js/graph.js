@@ -193,7 +193,8 @@ export class GraphView {
     const drawn = drawnGraph(model, this.fold);
     const labelled = labelledIds(drawn.nodes, drawn.edges, pinned);
     const positions = model.mode === "ego" ? radialPositions(drawn.nodes, drawn.edges, model.centre) : null;
-    if (positions) this.styleForFit(positions); // once, before the elements are styled
+    const viewport = positions ? this.viewportFor(positions.values()) : null;
+    if (viewport) this.restyle(false, viewport.zoom); // once, before the elements are styled
     const order = (a, b) => (a.hops ?? 0) - (b.hops ?? 0) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name);
     const nodes = [...model.nodes.values()].filter((n) => !this.fold.folded.has(n.id)).sort(order);
     const side = (id) => (positions?.get(id)?.side ? `side-${positions.get(id).side}` : "");
@@ -226,15 +227,21 @@ export class GraphView {
     if (!positions) this.runLayout(model);
   }
 
-  // The zoom a fit will choose for these positions, so that the stylesheet is set for it before
-  // any element is styled (setting it after restyles every element again).
-  styleForFit(positions) {
+  // The viewport that fits these positions ({x, y}) with room for the names around them, worked out
+  // from the positions alone: Cytoscape's fit measures every element's box, which styles every
+  // element before the first frame does it again (at depth 2, a few hundred ms more before the
+  // drawing shows on a busy machine).
+  viewportFor(positions) {
     let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const p of positions.values()) [x0, y0, x1, y1] = [Math.min(x0, p.x), Math.min(y0, p.y), Math.max(x1, p.x), Math.max(y1, p.y)];
+    for (const p of positions) [x0, y0, x1, y1] = [Math.min(x0, p.x), Math.min(y0, p.y), Math.max(x1, p.x), Math.max(y1, p.y)];
+    if (x0 > x1) return null; // nothing to fit
     const w = Math.max(1, x1 - x0 + 2 * SCREEN.wrap);
     const h = Math.max(1, y1 - y0 + 4 * SCREEN.font);
-    const z = Math.min(MAX_FIT_ZOOM, (this.cy.width() - 2 * PADDING) / w, (this.cy.height() - 2 * PADDING) / h);
-    if (Number.isFinite(z) && z > 0) this.restyle(false, z);
+    const fits = Math.min(MAX_FIT_ZOOM, (this.cy.width() - 2 * PADDING) / w, (this.cy.height() - 2 * PADDING) / h);
+    if (!Number.isFinite(fits) || fits <= 0) return null;
+    const zoom = Math.max(this.cy.minZoom(), fits);
+    const pan = { x: this.cy.width() / 2 - ((x0 + x1) / 2) * zoom, y: this.cy.height() / 2 - ((y0 + y1) / 2) * zoom };
+    return { zoom, pan };
   }
 
   runLayout(model) {
@@ -309,12 +316,19 @@ export class GraphView {
     });
   }
 
+  // An ego network (laid out here, its names placed beside their nodes) is fitted from its
+  // positions; the other views, laid out by Cytoscape, by Cytoscape.
   fit() {
+    this.cy.resize(); // the size of the container now, not the one Cytoscape last read
     const shown = this.cy.elements().not(".gone");
-    this.cy.fit(shown.length ? shown : undefined, PADDING);
-    if (this.cy.zoom() > MAX_FIT_ZOOM) {
-      this.cy.zoom(MAX_FIT_ZOOM);
-      this.cy.center(shown);
+    const viewport = this.model?.mode === "ego" ? this.viewportFor(shown.nodes().map((n) => n.position())) : null;
+    if (viewport) this.cy.viewport(viewport);
+    else {
+      this.cy.fit(shown.length ? shown : undefined, PADDING);
+      if (this.cy.zoom() > MAX_FIT_ZOOM) {
+        this.cy.zoom(MAX_FIT_ZOOM);
+        this.cy.center(shown);
+      }
     }
     this.restyle();
   }

@@ -1,5 +1,5 @@
 // The explorer's controller: state (in the URL) -> model (from the API) -> drawing, tables, panels.
-import { ApiError, areasOf, gql, loadCapabilities, mayAsk, mayWrite, setToken, whoAmI } from "./api.js";
+import { ApiError, areasOf, gql, loadCapabilities, mayAsk, mayWrite, setToken, token, whoAmI } from "./api.js";
 import { renderChips } from "./chips.js";
 import { $, announce } from "./dom.js";
 import { exportCsv, exportPng } from "./exporting.js";
@@ -53,6 +53,7 @@ const app = {
   views: {},
   graph: null,
   seq: 0,
+  signedIn: null, // the first sign-in, under way (start)
 
   // Change the state; push makes a new history entry (another stakeholder, another view).
   async setState(patch, { push = false } = {}) {
@@ -77,9 +78,14 @@ const app = {
       document.documentElement.dataset.graph = "loading";
       setBusy(true);
       try {
-        // the public may not ask connection questions: say so rather than send a request it is refused
+        // With a token the view is asked for while the sign-in is answered (one round trip less
+        // before the first drawing); without one the public may not ask connection questions: say
+        // so rather than send a request it is refused.
+        const asked = key && token() ? view.load(this.state) : null;
+        asked?.catch(() => {}); // its error is shown below, once the sign-in is known
+        await this.signedIn;
         if (key && !mayAsk(this.me)) throw new ApiError(t("forbidden_public"), { code: "FORBIDDEN" });
-        const { model, extra } = key ? await view.load(this.state) : { model: new GraphModel(), extra: {} };
+        const { model, extra } = key ? await (asked ?? view.load(this.state)) : { model: new GraphModel(), extra: {} };
         for (const id of this.state.expand) if (model.nodes.has(id)) await expandInto(model, id);
         if (mine !== this.seq) return;
         performance.mark("graph-loaded");
@@ -90,6 +96,7 @@ const app = {
         // The drawing, its legend and summary first; the tables and panels right after it is painted.
         this.graph.draw(model, this.drawing());
         this.render({ drawingOnly: true });
+        this.graph.fit(); // in the room the legend and notes under it leave, before the first frame
         await this.graph.painted();
         if (mine !== this.seq) return;
         if (model.nodes.size) performance.mark("graph-drawn");
@@ -106,6 +113,7 @@ const app = {
       this.render();
       document.documentElement.dataset.graph = this.model.nodes.size ? "drawn" : "empty";
     } else {
+      await this.signedIn;
       this.render();
       if (!this.model.nodes.size) document.documentElement.dataset.graph = "empty";
     }
@@ -120,6 +128,8 @@ const app = {
     const s = this.state;
     this.shown = visible(this.model, s);
     this.graph.setVisible(this.shown.ids);
+    $("#truncated").hidden = !this.model.truncated;
+    $("#graph-empty").hidden = this.model.nodes.size > 0;
     if (drawingOnly) {
       this.renderLegend();
       this.renderSummary();
@@ -134,8 +144,6 @@ const app = {
     if (active) $("#filters").open = true;
     this.renderLegend();
     this.renderSummary();
-    $("#truncated").hidden = !this.model.truncated;
-    $("#graph-empty").hidden = this.model.nodes.size > 0;
     $("#depth-value").textContent = String(s.depth);
     const ego = this.model.mode === "ego" && s.view === "ego";
     $("#depth-less").disabled = !ego || s.depth <= 1;
@@ -433,7 +441,7 @@ async function start() {
   wireTabs();
   wireHeader();
   combobox($("#search-input"), $("#search-list"), { onPick: (item) => app.centre(item.id), status: $("#search-status") });
-  await signIn();
+  app.signedIn = signIn(); // the first view waits for it (refresh)
   // The first drawing does not wait for the capabilities (one round trip less before it); themes
   // and areas (for the panels' forms) come after it.
   const capabilities = loadCapabilities().catch((error) => showError(error));
