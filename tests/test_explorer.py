@@ -645,16 +645,6 @@ def test_depth_two_is_readable_groups_open_on_click_and_the_first_ring_stays(ui:
     assert "open" not in url_state(page)
 
 
-def test_a_link_asks_for_its_network_once_before_the_page_has_loaded(ui: Page):
-    page = ui.page
-    ui.open(f"?focus={DOCK}&depth=2")
-    posted = [r.post_data or "" for r in ui.requests if r.url.endswith("/graphql")]
-    assert sum("egoNetwork" in body for body in posted) == 1, posted
-    # early.js asked for it before the page's own modules ran (their first request is the sign-in)
-    assert "egoNetwork" in posted[0], posted[:2]
-    assert len(mirrored_nodes(page)) == page.evaluate("explorer.model.nodes.size") > 10
-
-
 def test_a_depth_three_view_of_a_hub_answers_a_click_within_100_ms(ui: Page):
     page = ui.page
     ui.open(f"?focus={DOCK}&depth=3")
