@@ -78,29 +78,10 @@ const EGO_BODY = `
 const EGO = `query Ego($id: ID!, $hops: Int!, $first: Int!) { egoNetwork(id: $id, hops: $hops, first: $first) { ${EGO_BODY} } }`;
 const EGO_ON = `query Ego($id: ID!, $hops: Int!, $first: Int!, $on: Date) { egoNetwork(id: $id, hops: $hops, first: $first, activeOn: $on) { ${EGO_BODY} } }`;
 
-function egoAnswer(focus, depth, on) {
-  const asked = on ? gql(EGO_ON, { id: focus, hops: depth, first: MAX_NODES, on }) : gql(EGO, { id: focus, hops: depth, first: MAX_NODES });
-  return asked.then((data) => data.egoNetwork);
-}
-
-// The first view's network, asked for by early.js while the rest of the page still loads (the
-// drawing library, the panels): the first egoFromApi for the same view takes it. Once the page has
-// asked itself (early.js ran late), early.js does not ask again.
-let early = null;
-let askedYet = false;
-const egoKey = (focus, depth, on) => `${focus}|${depth}|${on ?? ""}`;
-
-export function askEarly(focus, depth, on = null) {
-  if (askedYet) return;
-  early = { key: egoKey(focus, depth, on), answer: egoAnswer(focus, depth, on) };
-  early.answer.catch(() => {}); // an error is the view's: shown when the page asks for the view
-}
-
 async function egoFromApi(focus, depth, on = null) {
-  askedYet = true;
-  const asked = early?.key === egoKey(focus, depth, on) ? early.answer : egoAnswer(focus, depth, on);
-  early = null;
-  const ego = await asked;
+  const ego = on
+    ? (await gql(EGO_ON, { id: focus, hops: depth, first: MAX_NODES, on })).egoNetwork
+    : (await gql(EGO, { id: focus, hops: depth, first: MAX_NODES })).egoNetwork;
   const model = new GraphModel({ mode: "ego", centre: focus, truncated: ego.truncated });
   for (const item of ego.nodes) if (item.node) model.addNode(item.node, { hops: item.hops });
   for (const r of ego.relations) {
