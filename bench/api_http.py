@@ -225,10 +225,11 @@ def free_ports(count: int) -> list[int]:
 BEARER: dict[str, str] = {}  # the broker token the GraphQL requests carry (connection questions need one)
 
 
-def broker_token(store: Path) -> str:
-    """A broker token for every municipality, made in the store with ``graphsvc token create``."""
+def broker_token(store: Path, role: str = "broker") -> str:
+    """A token for every municipality (a broker's unless ``role`` says otherwise), made in the store with
+    ``graphsvc token create``."""
     made = subprocess.run(
-        [*graphsvc_command(), "token", "create", "--store", str(store), "--role", "broker", "--note", "bench"],
+        [*graphsvc_command(), "token", "create", "--store", str(store), "--role", role, "--note", "bench"],
         check=True,
         capture_output=True,
         text=True,
@@ -236,10 +237,10 @@ def broker_token(store: Path) -> str:
     return made.stdout.strip()
 
 
-def post(url: str, body: dict, timeout: float = 30.0) -> tuple[int, Any]:
+def post(url: str, body: dict, timeout: float = 30.0, token: str | None = None) -> tuple[int, Any]:
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if url.endswith("/graphql") and BEARER:
-        headers["Authorization"] = f"Bearer {BEARER['token']}"
+    if url.endswith("/graphql") and (token or BEARER):
+        headers["Authorization"] = f"Bearer {token or BEARER['token']}"
     request = urllib.request.Request(url, json.dumps(body).encode(), headers)
     try:
         with DIRECT.open(request, timeout=timeout) as response:

@@ -155,9 +155,12 @@ def failure(status: int, answer: Any) -> str | None:
     return f"HTTP {status}: {json.dumps(answer)[:1000]}"
 
 
-def ask(url: str, body: dict) -> dict:
+EDITOR: dict[str, str] = {}  # the editor token of the one write (the questions are asked as a broker)
+
+
+def ask(url: str, body: dict, token: str | None = None) -> dict:
     """``data`` of a request that must succeed; its errors are printed and raised otherwise."""
-    status, answer = http.post(url, body)
+    status, answer = http.post(url, body, token=token)
     why = failure(status, answer)
     if why is not None:
         print(f"GraphQL request failed: {json.dumps(body)[:300]}\n  {why}", file=sys.stderr)
@@ -230,7 +233,8 @@ def refresh_after_write(url: str, base: str, nodes: list[Node], rng: random.Rand
     for _ in range(5):  # a pair tied already may be refused: try another
         a, b = residents_pair(nodes, rng)
         sent = time.monotonic()
-        data = ask(url, {"query": LINK, "variables": {"source": http.global_id(a), "target": http.global_id(b)}})
+        variables = {"source": http.global_id(a), "target": http.global_id(b)}
+        data = ask(url, {"query": LINK, "variables": variables}, token=EDITOR["token"])
         answered = time.monotonic()
         if not data["link"]["userErrors"]:
             break
@@ -293,6 +297,8 @@ def run(args: argparse.Namespace, folder: Path, work: Path, cleanup: ExitStack) 
     store = copy_store(store, work)
     server_pin, wrk_pin = http.cores()
     port = http.free_ports(1)[0]
+    http.BEARER["token"] = http.broker_token(store)  # the connection questions are answered to brokers
+    EDITOR["token"] = http.broker_token(store, role="editor")
     http.step("starting graphsvc serve")
     started = time.monotonic()
     server = http.start(http.graphql_server(store, port, server_pin), work / "graphql.log", cleanup)
@@ -336,7 +342,7 @@ def run(args: argparse.Namespace, folder: Path, work: Path, cleanup: ExitStack) 
             http.step(f"{name} skipped: {case['skipped']}")
             continue
         http.step(f"{name}, 1 connection")
-        lua = http.write_lua(work / f"{field}.lua", bodies[name])
+        lua = http.write_lua(work / f"{field}.lua", bodies[name], http.BEARER["token"])
         case.update(http.measure(url, lua, 1, args, wrk_pin, server.pid))
     if {"brokers", "communities"} <= fields:
         http.step("a write, then brokers/communities freshness and a lookup every ~100 ms")
