@@ -85,8 +85,11 @@ class Settings:
         default=30.0, metadata={"doc": "longest a query may run; longer is stopped and answered with 504 (0: no limit)"}
     )
     running_queries: int = field(
-        default=8,
-        metadata={"doc": "queries executing at once; more wait their turn, so that writes are not queued behind them"},
+        default=1,
+        metadata={
+            "doc": "queries executing at once; more wait their turn, so that writes are not queued behind them "
+            "(queries run on one event loop: more at once adds throughput only where they wait on the store)"
+        },
     )
     introspection: bool = field(default=True, metadata={"doc": "answer introspection queries (__schema, __type)"})
     field_suggestions: bool = field(default=True, metadata={"doc": "suggest field names in validation errors"})

@@ -19,7 +19,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from graphsvc.api.app import build_app
-from graphsvc.api.http import Turns
+from graphsvc.api.call import Turns
 from graphsvc.api.types.node import typename_of
 from graphsvc.engine import Engine, edits
 from graphsvc.generate import generate_city

@@ -6,13 +6,15 @@ caller's view (``Context.view``), and that is where a query gives way (``give_wa
 waiting for the event loop are applied first (so a write waits for one resolver, not for every
 request queued on the loop), and a query over its time limit is stopped there (a single analysis
 already running finishes first; the endpoint answers 504). Mutations have no time limit: a write
-that started is finished and reported.
+that started is finished and reported. Which operation executes when is decided by ``Turns``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -53,3 +55,35 @@ def give_way(engine: Engine) -> None:
     call = CALL.get()
     if call is not None and call.deadline is not None and time.monotonic() > call.deadline:
         raise RequestTimeout(call.seconds)
+
+
+class Turns:
+    """Who executes when, on the event loop.
+
+    Queries take turns: at most ``running`` execute at once, the rest wait here (not in the loop's
+    queue). Mutations never wait, and a query whose turn comes while mutations execute waits for
+    those (not for later ones, so a stream of writes cannot hold reads back for ever): a mutation
+    hands the loop to its worker thread and back several times (its write, its audit entry), and
+    each time it would otherwise wait behind every query that became ready meanwhile.
+    """
+
+    def __init__(self, running: int):
+        self._running = asyncio.Semaphore(running)
+        self._writing: set[asyncio.Event] = set()  # one per mutation executing, set when it is done
+
+    @contextlib.asynccontextmanager
+    async def query(self) -> AsyncIterator[None]:
+        async with self._running:
+            for write in list(self._writing):
+                await write.wait()
+            yield
+
+    @contextlib.asynccontextmanager
+    async def mutation(self) -> AsyncIterator[None]:
+        done = asyncio.Event()
+        self._writing.add(done)
+        try:
+            yield
+        finally:
+            self._writing.discard(done)
+            done.set()

@@ -10,7 +10,7 @@ the graph (``call.give_way``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -18,7 +18,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
 from ..settings import Settings
-from .call import CALL
+from .call import CALL, Turns
 from .cost import measure, refusals
 from .permissions import forbidden
 from .ratelimit import Refusal, Slots
@@ -31,21 +31,24 @@ def refused(refusal: Refusal) -> GraphQLError:
 
 def guards(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """The extensions for ``settings``, sharing one count of expensive operations per client."""
-    slots = Slots(settings.max_expensive)
-    return [lambda: Gate(settings, slots)]
+    slots, turns = Slots(settings.max_expensive), Turns(settings.running_queries)
+    return [lambda: Gate(settings, slots, turns)]
 
 
 class Gate(SchemaExtension):
     """Every operation passes here once, in one hook (each extension costs every request): before
     anything executes, the caller's role must allow its root fields (``permissions.forbidden``), its
     cost and ``first``s must be within the limits, and an expensive one needs a free slot of its
-    client's; after a query ran, an answer that named residents goes to the audit log."""
+    client's; then it waits for its turn to execute (``call.Turns``: counted first, so that a
+    client's queued operations count against its cap); after a query ran, an answer that named
+    residents goes to the audit log."""
 
-    def __init__(self, settings: Settings, slots: Slots):
+    def __init__(self, settings: Settings, slots: Slots, turns: Turns):
         self.settings = settings
         self.slots = slots
+        self.turns = turns
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         run = self.execution_context
         document = run.graphql_document
         viewer = getattr(run.context, "viewer", None)
@@ -54,7 +57,8 @@ class Gate(SchemaExtension):
             return
         errors = forbidden(viewer, document, run.operation_name) if viewer is not None else []
         call = CALL.get()
-        if call is not None and run.operation_type is not StrawberryOperation.QUERY:
+        writing = run.operation_type is not StrawberryOperation.QUERY
+        if call is not None and writing:
             call.lift_time_limit()
         measured = measure(
             run.schema._schema, document, run.operation_name, run.variables, max_page=self.settings.max_page
@@ -74,9 +78,10 @@ class Gate(SchemaExtension):
             yield
             return
         try:
-            yield
+            async with self.turns.mutation() if writing else self.turns.query():  # counted, then waiting
+                yield
         finally:
             if taken is not None:
                 self.slots.give(taken)
-        if run.operation_type is StrawberryOperation.QUERY:
+        if not writing:
             audit_reads(run)

@@ -14,13 +14,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
 import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
@@ -62,13 +59,6 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
         settings.register_rate_limit, settings.rate_limit_storage, "GRAPHSVC_REGISTER_RATE_LIMIT", "graphsvc-register"
     )
 
-    turns = Turns(settings.running_queries)
-
-    def _turn(params: dict[str, Any]) -> contextlib.AbstractAsyncContextManager[None]:
-        if _is_mutation(params["query"], params.get("operationName")):
-            return turns.mutation()
-        return turns.query()
-
     async def endpoint(request: Request) -> Response:
         if request.method not in ("GET", "POST"):
             message = f"{request.method} is not allowed on /graphql: send GET (queries) or POST"
@@ -92,9 +82,9 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
         call = Call(client, seconds, time.monotonic() + seconds if seconds > 0 else None)
         token = CALL.set(call)
         try:
-            # The turn is taken before the token is looked up (which may hand the loop to a thread and
-            # back), so that a mutation's look-up does not wait behind the queries either.
-            async with asyncio.timeout(seconds if seconds > 0 else None) as scope, _turn(params):
+            # Whose turn it is to execute is decided in the schema (``guard.Gate``), once the
+            # operation's cost has been counted against its client's cap on expensive operations.
+            async with asyncio.timeout(seconds if seconds > 0 else None) as scope:
                 call.scope = scope
                 try:
                     viewer = await viewer_of(request, engine)  # the token becomes the caller: api/auth.py
@@ -136,38 +126,6 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
         return _answer(body, 400 if media == GRAPHQL_RESPONSE and request_error else 200, media)
 
     return endpoint
-
-
-class Turns:
-    """Who executes when, on the event loop.
-
-    Queries take turns: at most ``running`` execute at once, the rest wait here (not in the loop's
-    queue). Mutations never wait, and a query whose turn comes while mutations execute waits for
-    those (not for later ones, so a stream of writes cannot hold reads back for ever): a mutation
-    hands the loop to its worker thread and back several times (its write, its audit entry), and
-    each time it would otherwise wait behind every query that became ready meanwhile.
-    """
-
-    def __init__(self, running: int):
-        self._running = asyncio.Semaphore(running)
-        self._writing: set[asyncio.Event] = set()  # one per mutation executing, set when it is done
-
-    @contextlib.asynccontextmanager
-    async def query(self) -> AsyncIterator[None]:
-        async with self._running:
-            for write in list(self._writing):
-                await write.wait()
-            yield
-
-    @contextlib.asynccontextmanager
-    async def mutation(self) -> AsyncIterator[None]:
-        done = asyncio.Event()
-        self._writing.add(done)
-        try:
-            yield
-        finally:
-            self._writing.discard(done)
-            done.set()
 
 
 def _answer(body: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None) -> Response:
@@ -251,21 +209,6 @@ def _json(text: str | bytes, what: str) -> Any:
 def _not_json(constant: str) -> Any:
     """Python reads NaN, Infinity and -Infinity; JSON (RFC 8259) has no such numbers."""
     raise ValueError(f"{constant} is no JSON number")
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_mutation(query: str, operation_name: str | None) -> bool:
-    """Whether the operation to run is a mutation (False for a document that does not parse)."""
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return False
-    return any(
-        isinstance(d, OperationDefinitionNode)
-        and (operation_name is None or (d.name is not None and d.name.value == operation_name))
-        and d.operation is OperationType.MUTATION
-        for d in document.definitions
-    )
 
 
 def _refuse_mutation_over_get(request: Request, params: dict[str, Any]) -> None:
