@@ -1,11 +1,12 @@
-"""Per-request guards run inside strawberry's execution: the cost and ``first`` caps (with the
-request's variables) and the per-client cap on expensive operations.
+"""The per-operation gate inside strawberry's execution: the role's permissions, the cost and
+``first`` caps (with the request's variables), the per-client cap on expensive operations, the turn
+to execute, and the audit of the residents a query's answer named.
 
-``Guard`` measures the validated document (``cost.measure``) before anything executes and refuses
-it (no resolver runs) when it is too dear, a ``first`` is over its cap or the client already runs
-``max_expensive`` expensive operations; for a mutation it lifts the request's time limit (a write
-that started is finished and reported). The time limit itself is checked where a resolver reads
-the graph (``call.give_way``).
+``Gate`` measures the validated document (``cost.measure``) before anything executes and refuses
+it (no resolver runs) when the role may not use a root field, it is too dear, a ``first`` is over
+its cap or the client already has ``max_expensive`` expensive operations under way; for a mutation
+it lifts the request's time limit (a write that started is finished and reported). The time limit
+itself is checked where a resolver reads the graph (``call.give_way``).
 """
 
 from __future__ import annotations
