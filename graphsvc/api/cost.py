@@ -264,8 +264,7 @@ def measure(
         if all(variables.get(name, _ABSENT) == value for name, value in read.items()):
             _MEASURED.move_to_end(key)
             return cost
-    walk, cost = _measured(schema, document, operation_name, variables, max_page)
-    used = walk.read if walk is not None else set()
+    cost, used = _measured(schema, document, operation_name, variables, max_page)
     _MEASURED[key] = (document, {name: variables.get(name, _ABSENT) for name in used}, cost)
     while len(_MEASURED) > MEASURED_KEPT:
         _MEASURED.popitem(last=False)
@@ -278,10 +277,11 @@ def _measured(
     operation_name: str | None,
     variables: Mapping[str, Any],
     max_page: int,
-) -> tuple[_Walk | None, Cost]:
+) -> tuple[Cost, set[str]]:
+    """The cost, and the variables it depends on."""
     operation = _operation(document, operation_name)
     if operation is None:
-        return None, Cost()
+        return Cost(), set()
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     defaults = {
         v.variable.name.value: _literal(v.default_value)
@@ -295,7 +295,7 @@ def _measured(
         OperationType.SUBSCRIPTION: schema.subscription_type,
     }[operation.operation]
     cost = walk.selection_set(root, operation.selection_set, None)
-    return walk, Cost(cost, walk.problems)
+    return Cost(cost, walk.problems), walk.read
 
 
 def _literal(node: ValueNode | None) -> Any:

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..domain import GraphsvcError, ValidationError
@@ -173,7 +174,7 @@ class Audit:
         self.store = store
         self.tokens = tokens
         self._pending: list[AuditEntry | tuple[str, str]] = []  # entries, and rolled-up reads by key
-        self._reads: dict[tuple[str, str], tuple[datetime, set[str], list[int]]] = {}
+        self._reads: dict[tuple[str, str], _Reads] = {}
         self._lock = threading.Lock()
         self._flushing = threading.Lock()
 
@@ -188,11 +189,10 @@ class Audit:
         with self._lock:
             rolled = self._reads.get(key)
             if rolled is None:
-                self._reads[key] = (utcnow(), set(subjects), [1])
+                rolled = self._reads[key] = _Reads(utcnow())
                 self._pending.append(key)  # written where the first of them came
-            else:
-                rolled[1].update(subjects)
-                rolled[2][0] += 1
+            rolled.subjects.update(subjects)
+            rolled.count += 1
 
     @property
     def pending(self) -> bool:
@@ -203,7 +203,7 @@ class Audit:
         with self._flushing:
             with self._lock:
                 pending, reads, self._pending, self._reads = self._pending, self._reads, [], {}
-            taken = [entry if isinstance(entry, AuditEntry) else _rolled_up(entry, *reads[entry]) for entry in pending]
+            taken = [entry if isinstance(entry, AuditEntry) else reads[entry].entry(*entry) for entry in pending]
             try:
                 self.store.append_audit(taken)
             except Exception:
@@ -218,8 +218,18 @@ class Audit:
                     log.warning("could not note the tokens' last use: %s", type(error).__name__)
 
 
-def _rolled_up(key: tuple[str, str], at: datetime, subjects: set[str], count: list[int]) -> AuditEntry:
-    return AuditEntry(at, *key, tuple(sorted(subjects)), f"{count[0]} reads" if count[0] > 1 else None)
+@dataclass
+class _Reads:
+    """One caller's reads of the same root fields since the last flush."""
+
+    at: datetime  # of the first
+    subjects: set[str] = field(default_factory=set)
+    count: int = 0
+
+    def entry(self, who: str, action: str) -> AuditEntry:
+        return AuditEntry(
+            self.at, who, action, tuple(sorted(self.subjects)), f"{self.count} reads" if self.count > 1 else None
+        )
 
 
 class Trust:
