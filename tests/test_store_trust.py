@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from graphsvc.domain import Batch
 from graphsvc.domain.trust import ApiToken, AuditEntry, digest, display_prefix, new_secret, well_formed
+from graphsvc.engine.trust import Tokens, UnauthorizedError
 from graphsvc.store import Store
 
 from .test_store_contract import seeded
@@ -31,8 +34,10 @@ def test_tokens_are_kept_found_by_digest_revoked_and_touched(store: Store):
     _, other = token("ADMIN", None)
     store.save_token(kept)
     store.save_token(other)
-    assert store.find_token(digest(secret)) == kept
-    assert store.find_token(digest(new_secret())) is None
+    assert store.find_tokens([digest(secret), digest(new_secret()), other.digest]) == {
+        kept.digest: kept,
+        other.digest: other,
+    }, "the ones it knows"
     assert {t.prefix for t in store.tokens()} == {kept.prefix, other.prefix}
     assert next(t for t in store.tokens() if t.role == "ADMIN").municipalities is None
     revoked = store.revoke_token(kept.prefix, NOW + timedelta(hours=1))
@@ -41,10 +46,25 @@ def test_tokens_are_kept_found_by_digest_revoked_and_touched(store: Store):
     assert again is not None and again.revoked_at == NOW + timedelta(hours=1), "revoked once"
     assert store.revoke_token("gsvc_nothing", NOW) is None
     store.touch_tokens({kept.digest: NOW + timedelta(minutes=5)})
-    found = store.find_token(kept.digest)
+    found = store.find_tokens([kept.digest]).get(kept.digest)
     assert found is not None and found.last_used_at == NOW + timedelta(minutes=5)
     assert found.state(NOW) == "REVOKED"
     assert other.state(NOW) == "ACTIVE" and other.state(NOW + timedelta(days=91)) == "EXPIRED"
+
+
+def test_the_tokens_in_use_are_looked_up_again_together_so_a_revocation_elsewhere_counts(store: Store):
+    secret, kept = token()
+    store.save_token(kept)
+    tokens = Tokens(store, ttl=3600)  # trusted for an hour: only ``refresh`` asks the store again
+    assert tokens.cached(secret) == (False, None), "never looked up"
+    assert tokens.load(secret) == kept  # the first request looks it up
+    store.revoke_token(kept.prefix, NOW)  # as another process does
+    assert tokens.cached(secret) == (True, kept), "trusted as looked up"
+    tokens.refresh()  # the API does this every half second
+    known, found = tokens.cached(secret)
+    assert known and found is not None and found.revoked_at == NOW
+    with pytest.raises(UnauthorizedError, match="revoked"):
+        tokens.viewer(secret, found)
 
 
 def test_the_audit_log_appends_in_order_and_pages(store: Store):

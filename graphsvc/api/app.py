@@ -14,6 +14,7 @@ import contextlib
 import gc
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -82,12 +83,17 @@ def build_app(settings: Settings, store: Store) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine.change_projection_on(asyncio.get_running_loop())
         task = asyncio.create_task(_keep_in_step(engine, settings.sync_seconds))
+        tokens_checked = threading.Event()  # set: stop looking up the tokens in use (``Tokens.keep_fresh``)
+        tokens = threading.Thread(target=engine.trust.tokens.keep_fresh, args=(tokens_checked,), daemon=True)
+        tokens.start()
         measures.start()
         warm_measures(engine, measures)
         try:
             yield
         finally:
             task.cancel()
+            tokens_checked.set()
+            await asyncio.to_thread(tokens.join)
             # In a thread, so that the loop goes on serving a copy a computation may be waiting for.
             await asyncio.to_thread(measures.close)
             engine.change_projection_on(None)

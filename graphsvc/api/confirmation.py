@@ -18,7 +18,7 @@ from ..domain import GraphsvcError
 from ..engine import edits
 from .context import Context
 from .ids import decode, decode_relation
-from .mutation import audited, errors_of, relation_payload, run, stakeholder_key, to_record
+from .mutation import Act, errors_of, relation_payload, stakeholder_key, to_record, write
 from .query import check_area_code
 from .types.pagination import Connection, paginate
 from .types.payloads import ConfirmPayload, LinkPayload, RelationPatch
@@ -60,10 +60,14 @@ class ConfirmationMutations:
                     rel_ids.append(decode_relation(global_id, "ids"))
                 else:
                     keys.append(stakeholder_key(context, global_id, "ids"))
-            await run(lambda: edits.confirm(context.engine, view, keys, rel_ids))
+            detail = " ".join(f"relation {i}" for i in rel_ids) or None
+            await write(
+                context,
+                lambda: edits.confirm(context.engine, view, keys, rel_ids),
+                lambda _: [Act("confirmFacts", keys, detail)],
+            )
         except GraphsvcError as error:
             return ConfirmPayload(user_errors=errors_of(error))
-        await audited(context, "confirmFacts", keys, " ".join(f"relation {i}" for i in rel_ids) or None)
         return ConfirmPayload(confirmed=list(ids))
 
     @strawberry.mutation(
@@ -75,12 +79,15 @@ class ConfirmationMutations:
             rel_id = decode_relation(id)
             changes = to_record(vars(input))
             view = context.view
-            rel = await run(lambda: edits.update_relation(context.engine, view, rel_id, changes))
+            await write(
+                context,
+                lambda: edits.update_relation(context.engine, view, rel_id, changes),
+                lambda rel: [
+                    Act("updateRelation", [rel.source, rel.target], f"relation {rel_id}: {','.join(sorted(changes))}")
+                ],
+            )
         except GraphsvcError as error:
             return LinkPayload(user_errors=errors_of(error))
-        await audited(
-            context, "updateRelation", [rel.source, rel.target], f"relation {rel_id}: {','.join(sorted(changes))}"
-        )
         return relation_payload(context, rel_id)
 
     @strawberry.mutation(
@@ -92,8 +99,11 @@ class ConfirmationMutations:
             rel_id = decode_relation(id)
             view = context.view
             day = on or context.today
-            rel = await run(lambda: edits.end_relation(context.engine, view, rel_id, day))
+            await write(
+                context,
+                lambda: edits.end_relation(context.engine, view, rel_id, day),
+                lambda rel: [Act("endRelation", [rel.source, rel.target], f"relation {rel_id} until {day}")],
+            )
         except GraphsvcError as error:
             return LinkPayload(user_errors=errors_of(error))
-        await audited(context, "endRelation", [rel.source, rel.target], f"relation {rel_id} until {day}")
         return relation_payload(context, rel_id)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
@@ -71,6 +71,33 @@ async def run(work: Callable[[], T]) -> T:
     return await asyncio.to_thread(work)
 
 
+class Act(NamedTuple):
+    """An entry of the audit log: what was done, on whom (keys only), and a detail."""
+
+    action: str
+    subjects: Sequence[str] = ()
+    detail: str | None = None
+
+
+async def write(context: Context, work: Callable[[], T], acts: Callable[[T], Iterable[Act]]) -> T:
+    """Do ``work`` in a worker thread (the store blocks), then, in the same thread, write the acts
+    it did to the audit log before the answer goes out: the write leaves the event loop once and
+    comes back once (under load each return waits for the query then running)."""
+    audit, who = context.engine.trust.audit, context.viewer.label
+
+    def work_and_audit() -> T:
+        done = work()
+        for act in acts(done):
+            audit.record(who, act.action, act.subjects, act.detail)
+        try:
+            audit.flush()
+        except GraphsvcError as error:  # the write is committed: never answer it as failed; the entry waits
+            log.warning("could not write the audit log now (%s); it is kept for the next write", error.code)
+        return done
+
+    return await run(work_and_audit)
+
+
 def stakeholder_key(context: Context, global_id: str, field: str = "id") -> str:
     typename, key = decode(global_id, field)
     if typename not in {typename_of(kind) for kind in STAKEHOLDER_TYPES}:
@@ -98,16 +125,6 @@ def relation_payload(context: Context, rel_id: int) -> LinkPayload:
     return LinkPayload(relation=None if facts is None else Relation.of(view, facts))
 
 
-async def audited(context: Context, action: str, subjects: list[str], detail: str | None = None) -> None:
-    """Write an act to the audit log (who, when, what, on whom: keys only) before answering."""
-    audit = context.engine.trust.audit
-    audit.record(context.viewer.label, action, subjects, detail)
-    try:
-        await run(audit.flush)
-    except GraphsvcError as error:  # the write is committed: never answer it as failed; the entry waits
-        log.warning("could not write the audit log now (%s); it is kept for the next write", error.code)
-
-
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Create a stakeholder of any kind, in your municipalities.")
@@ -132,12 +149,15 @@ class Mutation:
         record["id"] = record.get("id") or edits.new_key(input.name, record["kind"], seed)
         view = context.view
         try:
-            node = await run(lambda: edits.create_node(context.engine, view, record, idempotency_key is not None))
+            node = await write(
+                context,
+                lambda: edits.create_node(context.engine, view, record, idempotency_key is not None),
+                lambda node: [Act("createStakeholder", [node.id], node.kind.value)],
+            )
         except edits.Replayed as replay:
             return stakeholder_payload(context, replay.node)
         except GraphsvcError as error:
             return StakeholderPayload(user_errors=errors_of(error))
-        await audited(context, "createStakeholder", [node.id], node.kind.value)
         return stakeholder_payload(context, node)
 
     @strawberry.mutation(description="Change fields of a stakeholder; its kind and key stay.")
@@ -150,12 +170,15 @@ class Mutation:
             key = stakeholder_key(context, id)
             changes = to_record(vars(input))
             before = view.stakeholder(key)
-            node = await run(lambda: edits.update_node(context.engine, view, key, changes))
+
+            def acts(node: DomainNode) -> Iterable[Act]:
+                yield Act("updateStakeholder", [key], ",".join(sorted(INPUT_FIELDS.get(k, k) for k in changes)))
+                if before is not None and before.visibility != node.visibility:  # its own act, on the record
+                    yield Act("changeVisibility", [key], f"{before.visibility} -> {node.visibility}")
+
+            node = await write(context, lambda: edits.update_node(context.engine, view, key, changes), acts)
         except GraphsvcError as error:
             return StakeholderPayload(user_errors=errors_of(error))
-        await audited(context, "updateStakeholder", [key], ",".join(sorted(INPUT_FIELDS.get(k, k) for k in changes)))
-        if before is not None and before.visibility != node.visibility:  # its own act, on the record
-            await audited(context, "changeVisibility", [key], f"{before.visibility} -> {node.visibility}")
         return stakeholder_payload(context, node)
 
     @strawberry.mutation(
@@ -166,10 +189,13 @@ class Mutation:
         try:
             key = stakeholder_key(context, id)
             view = context.view
-            await run(lambda: edits.delete_node(context.engine, view, key))
+            await write(
+                context,
+                lambda: edits.delete_node(context.engine, view, key),
+                lambda _: [Act("deleteStakeholder", [key])],
+            )
         except GraphsvcError as error:
             return DeletePayload(user_errors=errors_of(error))
-        await audited(context, "deleteStakeholder", [key])
         return DeletePayload(deleted_id=id)
 
     @strawberry.mutation(description="Add a relation between two nodes (stakeholders, meetings or areas).")
@@ -180,10 +206,13 @@ class Mutation:
             record["source"] = end_key(input.source_id, "input.sourceId")
             record["target"] = end_key(input.target_id, "input.targetId")
             view = context.view
-            rel = await run(lambda: edits.link(context.engine, view, record))
+            rel = await write(
+                context,
+                lambda: edits.link(context.engine, view, record),
+                lambda rel: [Act("link", [rel.source, rel.target], f"relation {rel.id} {rel.kind.value}")],
+            )
         except GraphsvcError as error:
             return LinkPayload(user_errors=errors_of(error))
-        await audited(context, "link", [rel.source, rel.target], f"relation {rel.id} {rel.kind.value}")
         return relation_payload(context, rel.id)  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Remove a relation.")
@@ -193,11 +222,14 @@ class Mutation:
             rel_id = decode_relation(id)
             view = context.view
             facts = view.relation(rel_id)
-            await run(lambda: edits.unlink(context.engine, view, rel_id))
+            ends = [] if facts is None else [facts.source, facts.target]
+            await write(
+                context,
+                lambda: edits.unlink(context.engine, view, rel_id),
+                lambda _: [Act("unlink", ends, f"relation {rel_id}")],
+            )
         except GraphsvcError as error:
             return DeletePayload(user_errors=errors_of(error))
-        ends = [] if facts is None else [facts.source, facts.target]
-        await audited(context, "unlink", ends, f"relation {rel_id}")
         return DeletePayload(deleted_id=id)
 
     @strawberry.mutation(
@@ -218,14 +250,18 @@ class Mutation:
             return ImportPayload(
                 user_errors=[UserError(field="document", message="expected a JSON object", code="INVALID")]
             )
+        counts = {k: len(v) for k, v in document.items() if isinstance(v, list)}
+
+        def acts(done: tuple[Any, dict[str, str]]) -> Iterable[Act]:
+            written = [row["id"] for row in document.get("stakeholders") or () if isinstance(row, dict) and "id" in row]
+            yield Act("importGraph", written, " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+            for what, fields in sorted(done[1].items()):  # each replaced record's history: what it was, what changed
+                yield Act("importGraph:replace", [what.partition(" ")[2]], f"{what}: {fields or 'same'}")
+
         try:
-            applied, replaced = await run(lambda: context.engine.import_for(context.viewer, document, replace))
+            applied, _ = await write(
+                context, lambda: context.engine.import_for(context.viewer, document, replace), acts
+            )
         except GraphsvcError as error:
             return ImportPayload(user_errors=errors_of(error))
-        counts = {k: len(v) for k, v in document.items() if isinstance(v, list)}
-        written = [row["id"] for row in document.get("stakeholders") or () if isinstance(row, dict) and "id" in row]
-        detail = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
-        await audited(context, "importGraph", written, detail)
-        for what, fields in sorted(replaced.items()):  # each replaced record's history: what it was, what changed
-            await audited(context, "importGraph:replace", [what.partition(" ")[2]], f"{what}: {fields or 'same'}")
         return ImportPayload(counts=JSON(counts), version=applied.version)

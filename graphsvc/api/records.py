@@ -20,7 +20,7 @@ from ..engine.meetings import meeting_of, record_meeting, tie_from_meeting
 from ..words import CATALOGUE, say
 from .context import Context
 from .ids import decode
-from .mutation import audited, errors_of, relation_payload, run, stakeholder_key, stakeholder_payload, to_record
+from .mutation import Act, errors_of, relation_payload, stakeholder_key, stakeholder_payload, to_record, write
 from .query import check_area_code
 from .types.enums import RelationKind, StakeholderKind
 from .types.meeting import Meeting
@@ -104,10 +104,13 @@ class RecordMutations:
         view = context.view
         try:
             keep, gone = stakeholder_key(context, keep_id, "keepId"), stakeholder_key(context, merge_id, "mergeId")
-            node, moved = await run(lambda: merging.merge(context.engine, view, keep, gone))
+            node, _ = await write(
+                context,
+                lambda: merging.merge(context.engine, view, keep, gone),
+                lambda done: [Act("mergeStakeholders", [keep, gone], f"{done[1]} relations moved")],
+            )
         except GraphsvcError as error:
             return StakeholderPayload(user_errors=said(context, error))
-        await audited(context, "mergeStakeholders", [keep, gone], f"{moved} relations moved")
         return stakeholder_payload(context, node)
 
     @strawberry.mutation(
@@ -129,11 +132,14 @@ class RecordMutations:
             )
             record = to_record({"name": input.name, "date": input.date, "place": input.place, "themes": input.themes})
             record["areas"] = list(input.area_codes)
-            meeting = await run(lambda: record_meeting(context.engine, view, record, attendees, organiser))
+            named = [*dict.fromkeys(attendees), *([organiser] if organiser else [])]
+            meeting = await write(
+                context,
+                lambda: record_meeting(context.engine, view, record, attendees, organiser),
+                lambda meeting: [Act("recordMeeting", [meeting.id, *named], f"{len(set(attendees))} attendees")],
+            )
         except GraphsvcError as error:
             return MeetingPayload(user_errors=said(context, error))
-        subjects = [meeting.id, *dict.fromkeys(attendees), *([organiser] if organiser else [])]
-        await audited(context, "recordMeeting", subjects, f"{len(set(attendees))} attendees")
         return MeetingPayload(meeting=Meeting.of(meeting))
 
     @strawberry.mutation(
@@ -160,8 +166,11 @@ class RecordMutations:
             day = meeting.started
             where = Reason.of("MET_AT", nodes=(key,), on=day) if day else Reason.of("MET_AT_UNDATED", nodes=(key,))
             provenance = say(where, context.language, view)
-            rel = await run(lambda: tie_from_meeting(context.engine, view, key, source, target, kind, provenance))
+            rel = await write(
+                context,
+                lambda: tie_from_meeting(context.engine, view, key, source, target, kind, provenance),
+                lambda rel: [Act("tieFromMeeting", [source, target, key], f"relation {rel.id} {rel.kind.value}")],
+            )
         except GraphsvcError as error:
             return LinkPayload(user_errors=said(context, error, prefix="input."))
-        await audited(context, "tieFromMeeting", [source, target, key], f"relation {rel.id} {rel.kind.value}")
         return relation_payload(context, rel.id)  # type: ignore[arg-type]

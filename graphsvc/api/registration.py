@@ -24,7 +24,7 @@ from ..words import CONSENT, message
 from .call import CALL
 from .context import Context
 from .ids import decode, encode
-from .mutation import audited, errors_of, run, stakeholder_payload, to_record
+from .mutation import Act, errors_of, run, stakeholder_payload, to_record, write
 from .trust import schedule_flush
 from .types.pagination import Connection, paginate
 from .types.payloads import DeletePayload, StakeholderPayload, UserError
@@ -73,6 +73,15 @@ def registration_key(global_id: str) -> str:
 def not_found(context: Context) -> list[UserError]:
     """The one answer for an id that names no registration the caller may decide on, whatever the reason."""
     return [UserError(field="id", message=message(MESSAGES["NOT_FOUND"], context.language), code="NOT_FOUND")]
+
+
+def withdrawn(done: registrations.Withdrawn | None) -> list[Act]:
+    """The audit entry of a withdrawal (none for a code that named nothing)."""
+    if done is None:
+        return []
+    subjects = [done.registration.id, *([done.erased] if done.erased else [])]
+    detail = "approved: stakeholder erased" if done.erased else f"{done.registration.state.lower()}: deleted"
+    return [Act("withdrawRegistration", subjects, detail)]
 
 
 async def over_budget(context: Context) -> UserError | None:
@@ -134,10 +143,13 @@ class RegistrationMutations:
         view = context.engine.view(PUBLIC)  # its areas and themes: whoever registers, against the whole city
         cap = context.settings.registration_cap
         try:
-            made = await run(lambda: registrations.register(context.engine, view, values, input.consent, cap))
+            made = await write(
+                context,
+                lambda: registrations.register(context.engine, view, values, input.consent, cap),
+                lambda made: [Act("register", [made.registration.id], made.registration.kind)],
+            )
         except GraphsvcError as error:
             return RegisterPayload(user_errors=in_words(context, error))
-        await audited(context, "register", [made.registration.id], made.registration.kind)
         registration_id = strawberry.ID(encode("Registration", made.registration.id))
         return RegisterPayload(registration_id=registration_id, withdrawal_code=made.code)
 
@@ -147,20 +159,16 @@ class RegistrationMutations:
     )
     async def withdraw_registration(self, info: strawberry.Info, code: str) -> WithdrawPayload:
         context: Context = info.context
-        done = await run(lambda: registrations.withdraw(context.engine, code))
+        done = await write(context, lambda: registrations.withdraw(context.engine, code), withdrawn)
         if done is None:
             error = UserError(
                 field="code", message=message("WITHDRAWAL_CODE_UNKNOWN", context.language), code="NOT_FOUND"
             )
             return WithdrawPayload(withdrawn=False, user_errors=[error])
-        subjects = [done.registration.id]
         if done.erased is not None:
-            subjects.append(done.erased)
             from .schema import CACHE_SIZE
 
             getattr(_get_parse_cache(CACHE_SIZE), "cache_clear")()  # noqa: B009  query texts may have named them
-        detail = "approved: stakeholder erased" if done.erased else f"{done.registration.state.lower()}: deleted"
-        await audited(context, "withdrawRegistration", subjects, detail)
         return WithdrawPayload(withdrawn=True)
 
     @strawberry.mutation(
@@ -172,12 +180,15 @@ class RegistrationMutations:
         view = context.view
         try:
             key = registration_key(id)
-            node = await run(lambda: registrations.approve(context.engine, view, key))
+            node = await write(
+                context,
+                lambda: registrations.approve(context.engine, view, key),
+                lambda node: [Act("approveRegistration", [key, node.id], node.kind.value)],
+            )
         except NotFoundError:
             return StakeholderPayload(user_errors=not_found(context))
         except GraphsvcError as error:
             return StakeholderPayload(user_errors=in_words(context, error))
-        await audited(context, "approveRegistration", [key, node.id], node.kind.value)
         return stakeholder_payload(context, node)
 
     @strawberry.mutation(description="Reject a self-registration (editors): it is deleted.")
@@ -185,8 +196,11 @@ class RegistrationMutations:
         context: Context = info.context
         try:
             key = registration_key(id)
-            await run(lambda: registrations.reject(context.engine, context.viewer, key))
+            await write(
+                context,
+                lambda: registrations.reject(context.engine, context.viewer, key),
+                lambda _: [Act("rejectRegistration", [key])],
+            )
         except NotFoundError:
             return DeletePayload(user_errors=not_found(context))
-        await audited(context, "rejectRegistration", [key])
         return DeletePayload(deleted_id=id)

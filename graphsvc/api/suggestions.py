@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from weakref import WeakKeyDictionary
 
@@ -14,7 +13,7 @@ from ..domain import GraphsvcError, NodeKind, ValidationError
 from ..engine import Engine, View, Viewer, edits
 from .context import Context
 from .ids import decode
-from .mutation import audited, errors_of
+from .mutation import Act, errors_of, write
 from .query import check_area_code
 from .types.enums import RelationKind, StakeholderKind
 from .types.pagination import Connection, check_first, paginate
@@ -145,11 +144,13 @@ class SuggestionMutations:
         try:
             source = decode(source_id, "sourceId")[1]
             target = decode(target_id, "targetId")[1]
-            review = await asyncio.to_thread(
-                edits.review, context.engine, context.view, source, target, verdict.value, note, create_relation
+            view = context.view
+            detail = verdict.value + (f" {create_relation.value}" if create_relation else "")
+            review = await write(
+                context,
+                lambda: edits.review(context.engine, view, source, target, verdict.value, note, create_relation),
+                lambda _: [Act("reviewSuggestion", [source, target], detail)],
             )
         except GraphsvcError as error:
             return ReviewPayload(user_errors=errors_of(error))
-        detail = verdict.value + (f" {create_relation.value}" if create_relation else "")
-        await audited(context, "reviewSuggestion", [source, target], detail)
         return ReviewPayload(review=SuggestionReview.of(review, context.engine.view(context.viewer)))

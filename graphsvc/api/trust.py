@@ -27,7 +27,7 @@ from ..engine import Role, Viewer
 from ..engine.trust import Audit, issue_token
 from .context import Context
 from .ids import decode, encode
-from .mutation import audited, errors_of, run
+from .mutation import Act, errors_of, run, write
 from .permissions import root_fields
 from .types.pagination import PageInfo, check_first
 from .types.payloads import UserError
@@ -135,11 +135,6 @@ def audit_after(after: str | None) -> int:
     raise ValidationError(f"'{after}' is not a cursor of the audit log", field="after")
 
 
-async def write_audit(context: Context, action: str, subjects: Iterable[str] = (), detail: str | None = None) -> None:
-    """Record an act in the audit log and flush it before the answer goes out (``mutation.audited``)."""
-    await audited(context, action, list(subjects), detail)
-
-
 def within_scope(viewer: Viewer, municipalities: Iterable[str] | None) -> bool:
     """Whether a token for ``municipalities`` (None: all) covers no more than the viewer does."""
     if viewer.municipalities is None:
@@ -228,10 +223,13 @@ class TrustMutations:
                 municipalities = sorted(context.viewer.municipalities)
             if not within_scope(context.viewer, municipalities):
                 raise ValidationError("only tokens for your own municipalities", field="municipalities")
-            secret, token = await run(lambda: issue_token(context.engine.store, role, municipalities, expires, note))
+            secret, token = await write(
+                context,
+                lambda: issue_token(context.engine.store, role, municipalities, expires, note),
+                lambda made: [Act("createToken", detail=f"{made[1].prefix} {made[1].role}")],
+            )
         except GraphsvcError as error:
             return CreateTokenPayload(user_errors=errors_of(error))
-        await write_audit(context, "createToken", (), f"{token.prefix} {token.role}")
         return CreateTokenPayload(token=ApiToken.of(token, token.created_at), secret=secret)
 
     @strawberry.mutation(description="Revoke an API token by its display prefix (administrators); at once, for good.")
@@ -240,12 +238,17 @@ class TrustMutations:
         now = utcnow()
         known = {t.prefix: t for t in await run(context.engine.store.tokens)}
         mine = prefix in known and within_scope(context.viewer, known[prefix].municipalities)
-        token = await run(lambda: context.engine.store.revoke_token(prefix, now)) if mine else None
+        token = None
+        if mine:
+            token = await write(
+                context,
+                lambda: context.engine.store.revoke_token(prefix, now),
+                lambda token: [Act("revokeToken", detail=token.prefix)] if token else [],
+            )
         context.engine.trust.tokens.forget()
         if token is None:
             error = UserError(field="prefix", message="no token with that prefix", code="NOT_FOUND")
             return RevokeTokenPayload(user_errors=[error])
-        await write_audit(context, "revokeToken", (), token.prefix)
         return RevokeTokenPayload(token=ApiToken.of(token, now))
 
     @strawberry.mutation(
@@ -257,7 +260,11 @@ class TrustMutations:
         try:
             key = resident_key(id)
             in_scope(context, key)
-            label = await run(lambda: context.engine.erase(key))
+            label = await write(
+                context,
+                lambda: context.engine.erase(key),
+                lambda label: [Act("eraseResident", [label])] if label else [],
+            )
             if label is None:
                 raise NotFoundError("no resident with that id", field="id")
         except GraphsvcError as error:
@@ -265,7 +272,6 @@ class TrustMutations:
         from .schema import CACHE_SIZE
 
         getattr(_get_parse_cache(CACHE_SIZE), "cache_clear")()  # noqa: B009  query texts may have named them
-        await write_audit(context, "eraseResident", (label,))
         return ErasePayload(erased_id=id)
 
     @strawberry.mutation(
@@ -277,10 +283,13 @@ class TrustMutations:
         try:
             key = resident_key(id)
             in_scope(context, key)
-            node = await run(lambda: context.engine.set_objected(key, objected))
+            node = await write(
+                context,
+                lambda: context.engine.set_objected(key, objected),
+                lambda _: [Act("objectResident", [key], "objected" if objected else "objection ended")],
+            )
         except GraphsvcError as error:
             return ObjectionPayload(user_errors=errors_of(error))
-        await write_audit(context, "objectResident", (key,), "objected" if objected else "objection ended")
         return ObjectionPayload(resident_id=strawberry.ID(encode("Resident", node.id)), objected=node.objected)
 
 

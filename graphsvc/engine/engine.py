@@ -15,10 +15,12 @@ same way, between two changes; ``frozen`` uses it to copy a view for another thr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import logging
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
@@ -38,6 +40,7 @@ from .trust import Trust
 from .view import BROKER, Basis, Permission, View, Viewer
 
 T = TypeVar("T")
+log = logging.getLogger("graphsvc.engine")
 
 
 def build_projection(store: Store) -> Projection:
@@ -86,6 +89,7 @@ class Engine:
         self._write_lock = threading.Lock()
         self._readers: asyncio.AbstractEventLoop | None = None  # where changes are applied (None: at once)
         self._pending: deque[Change] = deque()  # changes waiting for the readers' thread, oldest first
+        self._last_change: threading.Event | None = None  # set once the last write's change is applied
         self._applying = threading.RLock()  # one change (or read at rest) at a time where they apply at once
         self._views: OrderedDict[Hashable, View] = OrderedDict()  # of ``_views_of``, newest last
         self._views_of: tuple[Projection, int] | None = None
@@ -116,14 +120,16 @@ class Engine:
                 return
             change()
 
-    def _change(self, change: Change) -> None:
-        """Apply ``change`` where readers read, and wait until it is applied."""
+    def _change(self, change: Change, wait: bool = True) -> None:
+        """Apply ``change`` where readers read; with ``wait``, return once it is applied.
+
+        A committed write does not wait (``_commit``): its change is queued before the writer's
+        answer, so the event loop applies it before it resumes the writer, in the same turn of the
+        loop, and a write waits for the loop once, not twice. The next write waits for it
+        (``_writing``), and every reader applies it first (``apply_pending``).
+        """
         loop = self._readers
-        try:
-            here = asyncio.get_running_loop()
-        except RuntimeError:
-            here = None
-        if loop is None or here is loop or loop.is_closed():
+        if loop is None or self._applies_here():
             with self._applying:  # with no loop, writers and readers at rest in several threads
                 self.apply_pending()
                 change()
@@ -136,17 +142,46 @@ class Engine:
                 change()
             except BaseException as error:  # handed to the writer, which reports it
                 failed.append(error)
+                if not wait:  # nobody waits: the next write finds the projection's version behind and syncs
+                    log.exception("could not apply a committed write to the projection")
             finally:
                 done.set()
 
         self._pending.append(job)
+        if not wait:
+            self._last_change = done
         try:
             loop.call_soon_threadsafe(self.apply_pending)  # unless a resolver applies it first
         except RuntimeError:  # the loop has stopped: nobody reads any more
             self.apply_pending()
+        if not wait:
+            return
         done.wait()
         if failed:
             raise failed[0]
+
+    def _applies_here(self) -> bool:
+        """Whether changes are applied in this thread at once (no readers' loop, or this is it)."""
+        loop = self._readers
+        if loop is None or loop.is_closed():
+            return True
+        try:
+            return asyncio.get_running_loop() is loop
+        except RuntimeError:
+            return False
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The write lock, held once the last write's change is applied: a write validates against,
+        and numbers from, the projection of the version before it."""
+        with self._write_lock:
+            last = self._last_change
+            if last is not None and not last.is_set():
+                if self._applies_here():
+                    self.apply_pending()
+                else:
+                    last.wait()
+            yield
 
     def at_rest(self, read: Callable[[], T]) -> T:
         """``read()`` run where changes to the projection are applied, between two of them, and its answer.
@@ -224,7 +259,7 @@ class Engine:
         """Validate a whole import document, then write it in one transaction and project it.
         (A process that only imports needs no projection: ``import_into``; a caller of the API
         imports with ``import_for``.)"""
-        with self._write_lock, paused_gc():
+        with self._writing(), paused_gc():
             batch = batch_from_document(doc, self.context(), locate)
             return self._commit(batch)
 
@@ -235,7 +270,7 @@ class Engine:
         its stakeholders must lie in the caller's municipalities, and a record whose id exists is
         refused (CONFLICT, whether the caller may see it or not) unless ``replace`` is given by an
         administrator. Returns what was written and what it replaced ('node id' -> changed fields)."""
-        with self._write_lock, paused_gc():
+        with self._writing(), paused_gc():
             batch = batch_from_document(doc, self.context(viewer), locate)
             self.check_scope(batch, viewer)
             replaced = self.replacing(batch)
@@ -294,7 +329,7 @@ class Engine:
         ``build`` turns input records into domain values with the validator; when the validator
         collected any problem, ``ValidationError`` is raised and nothing is written.
         """
-        with self._write_lock:
+        with self._writing():
             validator = Validator(self.context(viewer))
             batch = build(validator)
             validator.raise_if_any()
@@ -305,7 +340,7 @@ class Engine:
         every view; their id leaves the change feed, and the audit log names them by a random label
         from now on. Returns the label, or None when there is no such resident. ``kinds``: the kinds
         that may be erased so (a withdrawn self-registration erases the initiative or organisation too)."""
-        with self._write_lock:
+        with self._writing():
             node = self.projection.obj(node_id)
             if not (isinstance(node, Node) and node.kind in kinds):
                 return None
@@ -319,7 +354,7 @@ class Engine:
     def set_objected(self, node_id: str, objected: bool) -> Node:
         """Record a resident's objection to the processing (AVG art. 21), or its end: an objecting
         resident is in no view at all (``Viewer.may_see``)."""
-        with self._write_lock:
+        with self._writing():
             node = self.projection.obj(node_id)
             if not (isinstance(node, Node) and node.kind is NodeKind.RESIDENT):
                 raise NotFoundError("no resident with that id", field="id")
@@ -334,7 +369,7 @@ class Engine:
 
     def write(self, batch: Batch) -> Applied:
         """Commit a batch that is already validated (by ``Validator`` against ``context()``)."""
-        with self._write_lock:
+        with self._writing():
             return self._commit(batch)
 
     def _commit(self, batch: Batch) -> Applied:
@@ -345,7 +380,7 @@ class Engine:
         known_before = self.projection.version
         applied = self.store.apply(batch)
         if applied.version == known_before + 1:
-            self._change(lambda: self._project(batch, applied))
+            self._change(lambda: self._project(batch, applied), wait=False)
         else:  # another process wrote in between: take everything from the feed
             self._sync()
         return applied
@@ -379,7 +414,7 @@ class Engine:
     # -- keeping in step -------------------------------------------------------------------
     def sync(self) -> bool:
         """Apply what other processes wrote since our version; True if anything changed."""
-        with self._write_lock:
+        with self._writing():
             return self._sync()
 
     def _sync(self) -> bool:

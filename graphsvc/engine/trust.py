@@ -25,6 +25,7 @@ from .view import PUBLIC, Role, Viewer
 
 log = logging.getLogger("graphsvc.trust")
 TOKEN_TTL = 1.0  # seconds a looked-up token is trusted before the store is asked again
+KEPT_FRESH = 600.0  # seconds since its last use that a token is looked up again in the background (``refresh``)
 TOUCH_EVERY = timedelta(minutes=1)  # last use is kept to the minute
 CACHE_MAX = 10_000  # looked-up digests kept (unknown ones too); emptied when full
 
@@ -87,8 +88,10 @@ class Tokens:
     def __init__(self, store: Store, ttl: float = TOKEN_TTL):
         self.store = store
         self.ttl = ttl
-        self._found: dict[str, tuple[ApiToken | None, float]] = {}
+        self._found: dict[str, tuple[ApiToken | None, float]] = {}  # by digest: the token, when looked up
+        self._active: dict[str, float] = {}  # by digest: when a known token was last used (monotonic)
         self._used: dict[str, datetime] = {}
+        self._forgotten = 0  # how often ``forget`` emptied the cache
         self._lock = threading.Lock()
 
     @staticmethod
@@ -103,8 +106,11 @@ class Tokens:
 
     def cached(self, secret: str) -> tuple[bool, ApiToken | None]:
         """(known here, token): a look-up younger than ``ttl`` (a malformed secret needs none)."""
-        found = self._found.get(digest(secret))
-        if found is not None and time.monotonic() - found[1] < self.ttl:
+        key, now = digest(secret), time.monotonic()
+        found = self._found.get(key)
+        if found is not None and now - found[1] < self.ttl:
+            if found[0] is not None:
+                self._active[key] = now
             return True, found[0]
         if not well_formed(secret):
             return True, None
@@ -116,7 +122,7 @@ class Tokens:
         projection); one never looked up cannot be checked: ``TokenCheckUnavailable``."""
         key = digest(secret)
         try:
-            token = self.store.find_token(key)
+            token = self.store.find_tokens([key]).get(key)
         except Exception as error:
             known = self._found.get(key)
             if known is not None:
@@ -125,16 +131,48 @@ class Tokens:
             raise TokenCheckUnavailable(
                 "the store cannot be reached to check the API token; try again shortly", "UNAVAILABLE"
             ) from error
+        now = time.monotonic()
         with self._lock:
             if len(self._found) >= CACHE_MAX:
                 self._found.clear()
-            self._found[key] = (token, time.monotonic())
+            self._found[key] = (token, now)
+            if token is not None:
+                self._active[key] = now
         return token
+
+    def refresh(self) -> None:
+        """Look up again, in one question to the store, every token used in the last ``KEPT_FRESH``
+        seconds. The API does it in the background every half ``ttl``: a client's requests then find
+        its token fresh and need no look-up of their own (each one a round trip through a worker
+        thread), and a token revoked in another process is still refused within ``ttl``."""
+        now = time.monotonic()
+        with self._lock:
+            self._active = {key: used for key, used in self._active.items() if now - used < KEPT_FRESH}
+            keys, forgotten = list(self._active), self._forgotten
+        if not keys:
+            return
+        found = self.store.find_tokens(keys)
+        with self._lock:
+            if self._forgotten != forgotten:  # a revocation here came in between: its answer may be older
+                return
+            for key in keys:
+                self._found[key] = (found.get(key), now)
 
     def forget(self, prefix: str | None = None) -> None:
         """Drop what was looked up (a token revoked here takes effect at once)."""
         with self._lock:
             self._found.clear()
+            self._forgotten += 1
+
+    def keep_fresh(self, stop: threading.Event) -> None:
+        """``refresh`` every half ``ttl`` until ``stop`` is set. The API runs it in a thread of its own,
+        so that a busy event loop cannot delay it past ``ttl``; a failing store is logged, and the
+        tokens are then looked up by the requests again (``load``)."""
+        while not stop.wait(self.ttl / 2):
+            try:
+                self.refresh()
+            except Exception as error:
+                log.warning("could not check the API tokens in use again: %s", type(error).__name__)
 
     def viewer(self, secret: str | None, token: ApiToken | None, now: datetime | None = None) -> Viewer:
         """The viewer a looked-up token grants, or ``UnauthorizedError`` saying why it grants nothing."""

@@ -311,7 +311,7 @@ COUNT_AREAS = f"{_LIVE}\nMATCH (n:Stakeholder) WHERE {_visible('n')} UNWIND n.ar
 # Neo4j takes the counter's write lock before reading it).
 SAVE_TOKEN = "MERGE (t:ApiToken {prefix: $row.prefix}) SET t = $row"
 TOKENS = "MATCH (t:ApiToken) RETURN properties(t) AS props"
-FIND_TOKEN = "MATCH (t:ApiToken {digest: $digest}) RETURN properties(t) AS props"
+FIND_TOKENS = "MATCH (t:ApiToken) WHERE t.digest IN $digests RETURN properties(t) AS props"
 REVOKE_TOKEN = (
     "MATCH (t:ApiToken {prefix: $prefix}) SET t.revokedAt = coalesce(t.revokedAt, $at) RETURN properties(t) AS props"
 )

@@ -359,9 +359,9 @@ class Neo4jStore:
         found = [ApiToken.from_record(row["props"]) for row in self._rows(cypher.TOKENS)]
         return sorted(found, key=lambda t: (t.created_at, t.prefix), reverse=True)
 
-    def find_token(self, digest: str) -> ApiToken | None:
-        rows = self._rows(cypher.FIND_TOKEN, digest=digest)
-        return ApiToken.from_record(rows[0]["props"]) if rows else None
+    def find_tokens(self, digests: Sequence[str]) -> dict[str, ApiToken]:
+        rows = self._rows(cypher.FIND_TOKENS, digests=list(digests))
+        return {row["props"]["digest"]: ApiToken.from_record(row["props"]) for row in rows}
 
     def revoke_token(self, prefix: str, at: datetime) -> ApiToken | None:
         rows = self._run_write(cypher.REVOKE_TOKEN, prefix=prefix, at=at.isoformat())

@@ -126,7 +126,9 @@ class Store(Protocol):
         """Every token, newest first."""
         ...
 
-    def find_token(self, digest: str) -> ApiToken | None: ...
+    def find_tokens(self, digests: Sequence[str]) -> dict[str, ApiToken]:
+        """The tokens with these digests that the store knows, by digest (one question for many)."""
+        ...
 
     def revoke_token(self, prefix: str, at: datetime) -> ApiToken | None:
         """Revoke the token with that display prefix (once: a revoked token keeps its first date)."""

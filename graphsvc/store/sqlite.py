@@ -301,9 +301,13 @@ class SQLiteStore:
         found = [ApiToken.from_record(_record(r)) for (r,) in self._read("SELECT record FROM tokens")]
         return sorted(found, key=lambda t: (t.created_at, t.prefix), reverse=True)
 
-    def find_token(self, digest: str) -> ApiToken | None:
-        rows = self._read("SELECT record FROM tokens WHERE digest = ?", (digest,))
-        return ApiToken.from_record(_record(rows[0][0])) if rows else None
+    def find_tokens(self, digests: Sequence[str]) -> dict[str, ApiToken]:
+        found: dict[str, ApiToken] = {}
+        for chunk in _chunks(list(digests), 500):
+            marks = ",".join("?" * len(chunk))
+            for digest, record in self._read(f"SELECT digest, record FROM tokens WHERE digest IN ({marks})", chunk):
+                found[digest] = ApiToken.from_record(_record(record))
+        return found
 
     def revoke_token(self, prefix: str, at: datetime) -> ApiToken | None:
         with self._transaction() as db:
