@@ -31,7 +31,7 @@ from ..domain import Area, Node, NodeKind, Relation, Review, Theme, ValidationEr
 from ..domain.areas import containers
 from ..domain.kinds import RELATION_CODES, STAKEHOLDER_KINDS
 from ..domain.model import relation_ids
-from ..domain.records import search_text
+from ..domain.records import fold, search_text
 from ..domain.timeline import NO_DATE
 from ..gcpause import paused_gc
 from ..store.protocol import Edge
@@ -79,6 +79,7 @@ class Projection:
         self.areas: dict[str, Area] = {}
         self.themes: dict[str, Theme] = {}
         self.search: dict[str, str] = {}  # node id -> folded name and tags
+        self.folded_names: dict[str, str] = {}  # node id -> folded name
         # Kept current by every write, so that no view sorts or indexes the whole graph again:
         self.resident_names: dict[str, set[str]] = {}  # a resident's name -> the residents with it
         self.name_order = SortedList()  # (folded-case name, id) of every stakeholder
@@ -179,6 +180,7 @@ class Projection:
         self._unindex(node_id)
         self._put_attrs(node_id, node.kind, node)
         self.search[node_id] = search_text(node)
+        self.folded_names[node_id] = fold(node.name)
         if node.kind in STAKEHOLDER_KINDS:
             self.name_order.add(name_order(node))
             for code in {c for named in node.areas for c in containers(named)}:
@@ -261,6 +263,7 @@ class Projection:
         self._unindex(node_id)
         self.graph.remove_node(node_id)
         self.search.pop(node_id, None)
+        self.folded_names.pop(node_id, None)
         for pair in [pair for pair in self.reviews if node_id in pair]:
             del self.reviews[pair]
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import networkx as nx
 from rapidfuzz import fuzz, process, utils
@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process, utils
 from ..domain import Area, Node, NodeKind, NotFoundError, RelationKind, Review, Theme, Visibility
 from ..domain.areas import within
 from ..domain.kinds import RELATION_BY_CODE, RELATION_CODES, STAKEHOLDER_KINDS
-from ..domain.records import fold
+from ..domain.records import fold, search_text
 from ..domain.timeline import NO_DATE, holds, ordinal, recency
 from .projection import Projection, name_order
 
@@ -53,28 +53,85 @@ KIND_ORDER = {
 }
 
 
-def match_rank(words: list[str], node: Node) -> int:
-    """How well folded query ``words`` match a node: 0 the exact name, 1 a name that begins with
-    them, 2 name words that begin with each of them (any order), 3 the same over name and tags,
-    4 anywhere in the name or tags.
+def match_rank(words: list[str], name: str, text: str) -> int:
+    """How well folded query ``words`` match a stakeholder, given its folded name and its folded name
+    and tags (``search_text``): 0 the exact name, 1 a name that begins with them, 2 name words that
+    begin with each of them (any order), 3 the same over name and tags, 4 anywhere in the name or tags.
 
     >>> node = Node("g", NodeKind.MUNICIPALITY_ROLE, "Gebiedswethouder gebied Borculo", tags=("wethouder",))
-    >>> [match_rank(fold(q).split(), node) for q in ("gebiedswethouder gebied borculo", "GEBIEDSWETHOUDER",
-    ...  "borculo gebiedswethouder", "wethouder", "ebied")]
+    >>> [match_rank(fold(q).split(), fold(node.name), search_text(node)) for q in ("gebiedswethouder gebied borculo",
+    ...  "GEBIEDSWETHOUDER", "borculo gebiedswethouder", "wethouder", "ebied")]
     [0, 1, 2, 3, 4]
     """
-    name = fold(node.name)
     query = " ".join(words)
     if name == query:
         return 0
     if name.startswith(query):
         return 1
     # " w" in " a b c": some word begins with w (query words hold no spaces)
-    spaced = " " + " ".join(name.split())
-    if all(" " + w in spaced for w in words):
+    if all(" " + w in " " + " ".join(name.split()) for w in words):
         return 2
-    spaced += " " + " ".join(fold(" ".join(node.tags)).split())
+    spaced = " " + " ".join(text.split())
     return 3 if all(" " + w in spaced for w in words) else 4
+
+
+class Ranked(Sequence[Node]):
+    """What a search by text found, best match first (``match_rank``, then ``KIND_ORDER``, then name
+    order), ranked only as far as it is read: a page of the first ten of 70,000 names that begin with
+    the text needs those that begin with it, in kind order, not the rank of every one.
+
+    ``hits``: places in the view's name order (ascending); ``names``, ``texts``, ``kinds``: the folded
+    name, folded name and tags, and ``KIND_ORDER`` of the stakeholder at each place.
+    """
+
+    def __init__(self, words: list[str], hits: list[int], index: SearchIndex):
+        self._words, self._hits, self._index = words, hits, index
+        self._best: list[int] = []  # the best places, in order; all of them once ``_all``
+        self._all = False
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    @overload
+    def __getitem__(self, at: int) -> Node: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[Node]: ...
+    def __getitem__(self, at: int | slice) -> Node | list[Node]:
+        if isinstance(at, slice):
+            _, stop, step = at.indices(len(self))
+            best = self._ranked(stop if step > 0 else len(self))
+            return [self._index.nodes[i] for i in best[at]]
+        return self._index.nodes[self._ranked(at + 1 if at >= 0 else len(self))[at]]
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self[: len(self)])
+
+    def _ranked(self, wanted: int) -> list[int]:
+        if self._all or len(self._best) >= wanted:
+            return self._best
+        names, kinds, query = self._index.names, self._index.kinds, " ".join(self._words)
+        begin = [i for i in self._hits if names[i].startswith(query)]  # ranks 0 and 1: every one before the rest
+        if wanted <= len(begin):
+            exact = [i for i in begin if names[i] == query]
+            exact.sort(key=kinds.__getitem__)  # stable: then by name
+            begin.sort(key=kinds.__getitem__)
+            self._best = exact + [i for i in begin if names[i] != query] if exact else begin
+            self._all = len(begin) == len(self._hits)
+            return self._best
+        texts, words = self._index.texts, self._words
+        self._best = sorted(self._hits, key=lambda i: (match_rank(words, names[i], texts[i]), kinds[i]))
+        self._all = True
+        return self._best
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """The view's stakeholders in name order (``View._by_name``), and per place what a search reads."""
+
+    nodes: list[Node]
+    names: list[str]  # folded name
+    texts: list[str]  # folded name and tags (a resident known by name only: the name)
+    kinds: list[int]  # KIND_ORDER
 
 
 def comparable(name: str) -> str:
@@ -590,44 +647,52 @@ class View(Memo):
         kinds: frozenset[NodeKind] | None = None,
         themes: Iterable[str] | None = None,
         area: str | None = None,
-    ) -> list[Node]:
+    ) -> Sequence[Node]:
         """Visible stakeholders matching every filter given: by name (ignoring case), or with ``text``
-        best match first.
+        best match first (``Ranked``: ranked as far as it is read).
 
         ``text``: every word of it in the name or tags, ignoring case and accents, ranked by
         ``match_rank`` (the exact name, then a name that begins with it, then names whose words begin
         with its words in any order, then tags, then anywhere), organisations and partners before
         residents on an equal match; ``themes``: any of them; ``area``: a code it names lies in or
-        under it (``areas.within``). Answered from an index made once per view: the stakeholders in
-        name order and, per area code, those in or under it.
+        under it (``areas.within``). Answered from indexes made once per view: the stakeholders in
+        name order with what a search reads of each (``SearchIndex``) and, per area code, those in or
+        under it.
         """
-        by_name, rank = self._by_name()
-        ranks: Iterable[int] | None = None
+        by_name, _ = self._by_name()
+        places: Iterable[int] | None = None
         if area is not None:
-            ranks = self._ranks_in([area])
+            places = self._ranks_in([area])
         words = fold(text).split() if text else []
         if words:
-            texts, named = self._p.search, self._named
+            texts = self._search_index().texts
             rarest, *others = sorted(words, key=len, reverse=True)  # the longest word leaves the fewest to check
-            found_ids = [n for n, known in texts.items() if rarest in known]
+            hits = [i for i, known in enumerate(texts) if rarest in known]
             for word in others:
-                found_ids = [n for n in found_ids if word in texts[n]]
-            hits = sorted(
-                rank[n]
-                for n in found_ids
-                if n in rank and (n not in named or all(w in fold(named[n].name) for w in words))
-            )  # a resident known by name only is found by the name alone
-            ranks = hits if ranks is None else sorted(set(hits).intersection(ranks))
-        candidates = by_name if ranks is None else [by_name[i] for i in ranks]
+                hits = [i for i in hits if word in texts[i]]
+            places = hits if places is None else sorted(set(hits).intersection(places))
         wanted = set(themes or ())
         found = [
-            node
-            for node in candidates
-            if (kinds is None or node.kind in kinds) and (not wanted or not wanted.isdisjoint(node.themes))
+            i
+            for i in (range(len(by_name)) if places is None else places)
+            if (kinds is None or by_name[i].kind in kinds) and (not wanted or not wanted.isdisjoint(by_name[i].themes))
         ]
         if words:
-            found.sort(key=lambda node: (match_rank(words, node), KIND_ORDER[node.kind]))  # stable: then by name
-        return found
+            return Ranked(words, found, self._search_index())
+        return [by_name[i] for i in found]
+
+    def _search_index(self) -> SearchIndex:
+        def make() -> SearchIndex:
+            by_name, _ = self._by_name()
+            names, texts, named = self._p.folded_names, self._p.search, self._named
+            return SearchIndex(
+                by_name,
+                [names[node.id] for node in by_name],
+                [search_text(node) if node.id in named else texts[node.id] for node in by_name],
+                [KIND_ORDER[node.kind] for node in by_name],
+            )
+
+        return self.remember("search index", make)  # type: ignore[no-any-return]
 
     def similar(
         self,
