@@ -45,6 +45,7 @@ def merge(engine: Engine, view: View, keep_key: str, merge_key: str) -> tuple[No
     if keep.kind is not gone.kind:
         raise refusal("MERGE_KINDS_DIFFER", "mergeId", "only records of the same kind can be merged")
     moved: list[Relation] = []
+    written: list[Batch] = []
 
     def build(v):
         p = engine.projection  # still: the write lock is held
@@ -56,18 +57,19 @@ def merge(engine: Engine, view: View, keep_key: str, merge_key: str) -> tuple[No
         record = to_node_record(united(keep, gone))
         record.pop("updatedAt", None)
         node = v.node(record, "keepId")
-        return Batch(
-            nodes=[node] if node else [],
-            relations=moved,
-            reviews=_moved_reviews(_reviews(p, merge_key), merge_key, keep_key, _reviews(p, keep_key)),
-            delete_relations=between,
-            delete_nodes=[merge_key],
+        written.append(
+            Batch(
+                nodes=[node] if node else [],
+                relations=moved,
+                reviews=_moved_reviews(_reviews(p, merge_key), merge_key, keep_key, _reviews(p, keep_key)),
+                delete_relations=between,
+                delete_nodes=[merge_key],
+            )
         )
+        return written[-1]
 
     engine.edit(build)  # over the whole graph: ties to what the caller may not see move as well
-    written = engine.stored(keep_key)
-    assert written is not None
-    return written, len(moved)
+    return written[-1].nodes[0], len(moved)  # as committed (stamped)
 
 
 def united(keep: Node, gone: Node) -> Node:
