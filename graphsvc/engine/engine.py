@@ -6,10 +6,13 @@ wrote to the same store, ``sync`` applies its changes from the store's change fe
 rebuilds when the feed says too much changed); a rebuild builds a new projection and swaps
 it in. Changes to the projection are applied where readers read (``change_projection_on``): the
 API has them queued for its event loop, where every resolver first applies what is queued
-(``apply_pending``), so a write waits for one resolver, not for a round of queued requests. ``Engine.view`` makes each caller's ``View`` once per graph version and shares it until a
-write supersedes that version; then the views, and everything analyses kept with them, are freed. Changes to the projection are applied
-on the readers' thread, so that none lands in the middle of a query. ``at_rest`` runs a read the
-same way, between two changes; ``frozen`` uses it to copy a view for another thread.
+(``apply_pending``), so a write waits for one resolver, not for a round of queued requests; a
+committed write does not wait for its change to be applied (the next write does: ``_writing``).
+``Engine.view`` makes each caller's ``View`` once per graph version and shares it until a write
+supersedes that version; then the views, and everything analyses kept with them, are freed.
+Changes to the projection are applied on the readers' thread, so that none lands in the middle of
+a query. ``at_rest`` runs a read the same way, between two changes; ``frozen`` uses it to copy a
+view for another thread; a thread that reads what it just wrote reads it there too.
 """
 
 from __future__ import annotations
