@@ -172,8 +172,10 @@ def bare_write(path: Path, rows: list[tuple], binding: str = "sqlite3") -> float
     db: Any = sqlite3.connect(path, isolation_level=None) if binding == "sqlite3" else apsw.Connection(str(path))
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
-    for statement in SCHEMA.split(";"):
-        db.execute(statement)
+    if binding == "sqlite3":
+        db.executescript(SCHEMA)  # a trigger's body holds ';': the script is not split by hand
+    else:
+        db.execute(SCHEMA)  # apsw runs every statement it is given
     insert = f"INSERT INTO relations ({RELATION_COLUMNS}) VALUES ({', '.join('?' * len(FIELDS))})"
     start = time.perf_counter()
     db.execute("BEGIN IMMEDIATE")
