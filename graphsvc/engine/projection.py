@@ -81,7 +81,7 @@ class Projection:
         self.search: dict[str, str] = {}  # node id -> folded name and tags
         self.folded_names: dict[str, str] = {}  # node id -> folded name
         # Kept current by every write, so that no view sorts or indexes the whole graph again:
-        self.resident_names: dict[str, set[str]] = {}  # a resident's name -> the residents with it
+        self.resident_names: dict[str, tuple[str, ...]] = {}  # a resident's name -> the residents with it
         self.name_order = SortedList()  # (folded-case name, id) of every stakeholder
         self.under: dict[str, set[str]] = {}  # an area code -> the stakeholders in or under it
         self.touched: set[str] = set()  # nodes written since ``take_touched`` was last asked
@@ -179,14 +179,17 @@ class Projection:
         self.touched.add(node_id)
         self._unindex(node_id)
         self._put_attrs(node_id, node.kind, node)
-        self.search[node_id] = search_text(node)
-        self.folded_names[node_id] = fold(node.name)
+        folded = fold(node.name)
+        text = search_text(node)
+        self.search[node_id] = folded if text == folded else text  # one string where they are alike
+        self.folded_names[node_id] = folded
         if node.kind in STAKEHOLDER_KINDS:
-            self.name_order.add(name_order(node))
+            order = name_order(node)
+            self.name_order.add((folded, node_id) if order[0] == folded else order)
             for code in {c for named in node.areas for c in containers(named)}:
                 self.under.setdefault(code, set()).add(node_id)
         if node.kind is NodeKind.RESIDENT:
-            self.resident_names.setdefault(node.name, set()).add(node_id)
+            self.resident_names[node.name] = (*self.resident_names.get(node.name, ()), node_id)
 
     def take_touched(self) -> set[str]:
         """The nodes put or dropped since the last call (from now on, none)."""
@@ -203,9 +206,10 @@ class Projection:
         for code in {c for named in node.areas for c in containers(named)}:
             self.under.get(code, set()).discard(node_id)
         if node.kind is NodeKind.RESIDENT:
-            named = self.resident_names.get(node.name, set())
-            named.discard(node_id)
-            if not named:
+            named = tuple(n for n in self.resident_names.get(node.name, ()) if n != node_id)
+            if named:
+                self.resident_names[node.name] = named
+            else:
                 self.resident_names.pop(node.name, None)
 
     def _put_attrs(self, node_id: str, kind: NodeKind, obj: Node | Area) -> None:
