@@ -133,6 +133,27 @@ class SearchIndex:
     texts: list[str]  # folded name and tags (a resident known by name only: the name)
     kinds: list[int]  # KIND_ORDER
 
+    def patched(
+        self,
+        nodes: list[Node],
+        rank_before: dict[str, int],
+        rank: dict[str, int],
+        touched: set[str],
+        entry: Callable[[Node], tuple[str, str, int]],
+    ) -> SearchIndex:
+        """This index for ``nodes``, which differs from its own only at the ``touched`` nodes
+        (``rank_before``, ``rank``: each node's place before and now): the touched taken out, then
+        put in at their new places in ascending order, each lands where it belongs."""
+        names, texts, kinds = self.names.copy(), self.texts.copy(), self.kinds.copy()
+        for place in sorted((rank_before[n] for n in touched if n in rank_before), reverse=True):
+            del names[place], texts[place], kinds[place]
+        for place in sorted(rank[n] for n in touched if n in rank):
+            name, text, kind = entry(nodes[place])
+            names.insert(place, name)
+            texts.insert(place, text)
+            kinds.insert(place, kind)
+        return SearchIndex(nodes, names, texts, kinds)
+
 
 def comparable(name: str) -> str:
     """A name as names are compared for likeness: folded, with punctuation as spaces.
@@ -232,6 +253,7 @@ class Basis(NamedTuple):
     named: dict[str, Node]
     touched: set[str]
     by_name: tuple[list[Node], dict[str, int]] | None = None  # the earlier view's ``_by_name``, if it made it
+    search: SearchIndex | None = None  # the earlier view's ``_search_index``, if it made it
 
 
 class RelationFacts(NamedTuple):
@@ -314,6 +336,8 @@ class View(Memo):
             self._named = {n: node for n, node in basis.named.items() if n not in touched}
             self._named.update(self._known_by_name(touched))
         self._names_since = (basis.by_name, set(basis.touched)) if basis and basis.by_name is not None else None
+        earlier = (basis.search, basis.by_name) if basis and basis.search is not None and basis.by_name else None
+        self._search_since = (*earlier, set(basis.touched)) if basis and earlier else None
         self._areas = (
             projection.areas
             if viewer.municipalities is None
@@ -330,7 +354,7 @@ class View(Memo):
     @property
     def basis(self) -> Basis:
         """What the view of the next graph version (same viewer, day and kinds) can start from."""
-        return Basis(self.nodes, self._named, set(), self.memo.get("by name"))
+        return Basis(self.nodes, self._named, set(), self.memo.get("by name"), self.memo.get("search index"))
 
     # -- the rule ------------------------------------------------------------------------------
     def _network_of(self, ids: Iterable[str]) -> set[str]:
@@ -682,17 +706,26 @@ class View(Memo):
         return [by_name[i] for i in found]
 
     def _search_index(self) -> SearchIndex:
+        """What a search reads of each stakeholder, in name order: the earlier version's, patched
+        where nodes were written since (as ``_by_name`` is), or made anew."""
+
         def make() -> SearchIndex:
-            by_name, _ = self._by_name()
-            names, texts, named = self._p.folded_names, self._p.search, self._named
-            return SearchIndex(
-                by_name,
-                [names[node.id] for node in by_name],
-                [search_text(node) if node.id in named else texts[node.id] for node in by_name],
-                [KIND_ORDER[node.kind] for node in by_name],
-            )
+            by_name, rank = self._by_name()
+            since, self._search_since = self._search_since, None
+            if since is not None:
+                earlier, (_, earlier_rank), touched = since
+                if earlier.nodes is by_name:  # nothing written since but ties
+                    return earlier
+                if len(touched) <= NAMES_PATCHED:
+                    return earlier.patched(by_name, earlier_rank, rank, touched, self._searched_as)
+            return SearchIndex(by_name, *map(list, zip(*map(self._searched_as, by_name), strict=True)))
 
         return self.remember("search index", make)  # type: ignore[no-any-return]
+
+    def _searched_as(self, node: Node) -> tuple[str, str, int]:
+        """A stakeholder's folded name, folded name and tags, and kind order, as a search reads them."""
+        text = search_text(node) if node.id in self._named else self._p.search[node.id]
+        return self._p.folded_names[node.id], text, KIND_ORDER[node.kind]
 
     def similar(
         self,
