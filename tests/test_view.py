@@ -240,6 +240,7 @@ def test_a_view_after_writes_shows_what_a_view_made_afresh_shows(engine_with, de
         (public, {"visibility": Visibility.PUBLIC}),
         (private, {"objected": True}),
     ]
+
     def as_made_afresh() -> None:
         afresh = engine_with.reopen(engine)
         for viewer in viewers:
