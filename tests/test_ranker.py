@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import networkx as nx
 import numpy as np
 import pytest
 
 from graphsvc.analysis.evaluation import EVERYONE
 from graphsvc.analysis.features import BASELINES, COLUMN, FEATURES, cheap, districts, make_scoring, positions, walks
+from graphsvc.analysis.linkpred import PPR_ALPHA, Adjacency
 from graphsvc.analysis.ranker import (
     BLENDS,
     DEFAULT,
@@ -42,6 +44,21 @@ def test_network_features_are_the_classic_scores(city_engine: Engine):
     for name in ("common_neighbours", "adamic_adar", "resource_allocation", "preferential_attachment"):
         assert np.allclose(rows[:, COLUMN[name]], classic[name]), name
     assert ((rows[:, COLUMN["jaccard"]] >= 0) & (rows[:, COLUMN["jaccard"]] <= 1)).all()
+
+
+def test_pagerank_is_where_a_walk_from_the_source_stops_within_three_steps():
+    """A walk from the source stops with probability PPR_ALPHA at each step; the feature is the chance it
+    stops at each node within three steps, as the powers of the walk's matrix give it."""
+    graph = nx.karate_club_graph()
+    a = Adjacency.of_graph(graph)
+    walk = a.matrix.toarray() / a.degree[:, None]
+    everyone = np.arange(len(a.nodes))
+    for source in (0, 16, 33):
+        at, stops = np.eye(len(a.nodes))[source], np.zeros(len(a.nodes))
+        for step in range(4):
+            stops += PPR_ALPHA * (1 - PPR_ALPHA) ** step * at
+            at = at @ walk
+        assert np.allclose(a.pagerank_at(source, everyone), stops), source
 
 
 def test_a_learned_model_weighs_features_at_least_zero_and_adds_up_to_one(city_engine: Engine):

@@ -343,10 +343,11 @@ def walks(snapshot: Snapshot, source: str, targets: np.ndarray, mine: dict[str, 
     looked at one by one. ``mine`` caches the source's own ties (strength, recency) across calls.
     """
     a = snapshot.adjacency
-    rows = a.matrix[targets]
-    owner = np.repeat(np.arange(len(targets)), np.diff(rows.indptr))
-    shared = np.isin(rows.indices, a.neighbours(source))
-    owner, contact = owner[shared], rows.indices[shared].astype(np.int64)
+    owner, contact = a.rows_of(targets)
+    mark = np.zeros(len(a.nodes), dtype=bool)
+    mark[a.neighbours(source)] = True
+    shared = mark[contact]
+    owner, contact = owner[shared], contact[shared].astype(np.int64)
     order = np.lexsort((contact, -a.degree[contact], owner))  # per target, the best connected contacts first
     found = [NO_WALK] * len(targets)
     nodes, inverse = a.nodes, a.inverse_degree

@@ -124,6 +124,11 @@ class Model:
     def vector(self) -> np.ndarray:
         return np.array([self.weights.get(name, 0.0) for name in FEATURES])
 
+    def totals(self, values: np.ndarray) -> np.ndarray:
+        """The score of each row of squashed ``values``: row by row, so that a candidate scores to
+        the last digit alike whichever other rows are scored with it (a matrix product need not)."""
+        return (values * self.vector).sum(axis=1)  # type: ignore[no-any-return]
+
     def items(self) -> list[tuple[str, float]]:
         """The parts an explanation shows: the features it weighs, in ``FEATURES`` order."""
         return [(name, self.weights[name]) for name in FEATURES if self.weights.get(name, 0.0) > 0]
@@ -195,7 +200,7 @@ def _cheap_scores(
     wanted = frozenset(name for name, weight in model.weights.items() if weight > 0)
     rows = cheap(snapshot, source, columns, wanted) if rows is None else rows.copy()
     values = model.values(rows)
-    return rows, values, values @ model.vector
+    return rows, values, model.totals(values)
 
 
 def _walked_weight(model: Model) -> float:
@@ -212,16 +217,20 @@ def _walk_into(
     rows: np.ndarray,
     values: np.ndarray,
     scores: np.ndarray,
+    mine: dict[str, tuple[float, float]] | None = None,
 ) -> dict[int, Walked]:
     """Walks the shared contacts of the ``picked`` candidates (row numbers, ascending) and scores
-    them again with what the walks found, in place; returns each one's ``Walked``."""
-    found = dict(zip(picked.tolist(), walks(snapshot, source, columns[picked], {}), strict=True))
+    them again with what the walks found, in place; returns each one's ``Walked`` (``mine``: the
+    source's own ties, kept across calls, as ``walks`` takes them)."""
+    found = dict(
+        zip(picked.tolist(), walks(snapshot, source, columns[picked], {} if mine is None else mine), strict=True)
+    )
     for k, w in found.items():
         rows[k, COLUMN["strength"]] = w.strength
         rows[k, COLUMN["recency"]] = w.recency
     if found:
         values[picked] = model.values(rows[picked])
-        scores[picked] = values[picked] @ model.vector
+        scores[picked] = model.totals(values[picked])
     return found
 
 
@@ -250,11 +259,24 @@ class Ranking:
     """``score(snapshot, source, columns, model, keep)``, one candidate at a time, best first,
     walking shared contacts only as far as the order asked for needs: a candidate is given once
     no other can still beat it. A list for a whole area takes the first few of most stakeholders'
-    rankings, seldom all ``keep``."""
+    rankings, seldom all ``keep``.
+
+    ``skip``, a mask over the adjacency's positions that the caller may grow while it reads,
+    marks candidates it will pass over whatever they score (partners suggested as often as a
+    list allows): they are left out unwalked and do not count towards ``keep``.
+    """
 
     STEP = 8  # candidates resolved at a time, in order of the most they can score
 
-    def __init__(self, snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, keep: int):
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        source: str,
+        columns: np.ndarray,
+        model: Model,
+        keep: int,
+        skip: np.ndarray | None = None,
+    ):
         rows, values, scores = _cheap_scores(snapshot, source, columns, model)
         walkable = np.zeros(len(columns), dtype=bool)
         chosen = np.arange(len(columns))
@@ -277,24 +299,29 @@ class Ranking:
         upper = rows.copy()
         upper[:, COLUMN["strength"]] = np.where(walkable, rows[:, COLUMN["resource_allocation"]], 0.0)
         upper[:, COLUMN["recency"]] = walkable
-        self.upper = model.values(upper) @ model.vector + 1e-9
+        self.upper = model.totals(model.values(upper)) + 1e-9
         self.pending = np.argsort(-self.upper, kind="stable").tolist()  # not yet resolved, likeliest first
         self.next = 0
         self.ready: list[tuple[float, int]] = []  # (-total, row number) of resolved candidates
         self.walked: dict[int, Walked] = {}
         self.left = keep
+        self.skip = skip
+        self.mine: dict[str, tuple[float, float]] = {}  # the source's own ties, walked once
 
     def __iter__(self) -> Ranking:
         return self
 
     def __next__(self) -> Scored:
-        while self.left and self.next < len(self.pending):
-            if self.ready and -self.ready[0][0] > self.upper[self.pending[self.next]]:
+        while True:
+            while self.left and self.next < len(self.pending):
+                if self.ready and -self.ready[0][0] > self.upper[self.pending[self.next]]:
+                    break
+                self._resolve()
+            if not self.left or not self.ready:
+                raise StopIteration
+            total, k = heapq.heappop(self.ready)
+            if self.skip is None or not self.skip[self.columns[k]]:
                 break
-            self._resolve()
-        if not self.left or not self.ready:
-            raise StopIteration
-        total, k = heapq.heappop(self.ready)
         self.left -= 1
         return _scored(
             self.snapshot, self.source, int(self.columns[k]), -total, self.values[k].copy(), self.walked.get(k)
@@ -303,11 +330,21 @@ class Ranking:
     def _resolve(self) -> None:
         batch = self.pending[self.next : self.next + self.STEP]
         self.next += len(batch)
+        if self.skip is not None:
+            batch = [k for k in batch if not self.skip[self.columns[k]]]
         picked = np.array(sorted(k for k in batch if self.walkable[k]), dtype=np.int64)
         if len(picked):
             self.walked.update(
                 _walk_into(
-                    self.snapshot, self.source, self.columns, picked, self.model, self.rows, self.values, self.scores
+                    self.snapshot,
+                    self.source,
+                    self.columns,
+                    picked,
+                    self.model,
+                    self.rows,
+                    self.values,
+                    self.scores,
+                    self.mine,
                 )
             )
         for k in batch:
