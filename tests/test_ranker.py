@@ -46,19 +46,20 @@ def test_network_features_are_the_classic_scores(city_engine: Engine):
     assert ((rows[:, COLUMN["jaccard"]] >= 0) & (rows[:, COLUMN["jaccard"]] <= 1)).all()
 
 
-def test_pagerank_is_where_a_walk_from_the_source_stops_within_three_steps():
+@pytest.mark.parametrize("steps", [3, 20])
+def test_pagerank_is_where_a_walk_from_the_source_stops_within_its_steps(steps: int):
     """A walk from the source stops with probability PPR_ALPHA at each step; the feature is the chance it
-    stops at each node within three steps, as the powers of the walk's matrix give it."""
-    graph = nx.karate_club_graph()
-    a = Adjacency.of_graph(graph)
+    stops at each node within so many steps, as the powers of the walk's matrix give it."""
+    a = Adjacency.of_graph(nx.karate_club_graph())
     walk = a.matrix.toarray() / a.degree[:, None]
     everyone = np.arange(len(a.nodes))
     for source in (0, 16, 33):
         at, stops = np.eye(len(a.nodes))[source], np.zeros(len(a.nodes))
-        for step in range(4):
+        for step in range(steps + 1):
             stops += PPR_ALPHA * (1 - PPR_ALPHA) ** step * at
             at = at @ walk
-        assert np.allclose(a.pagerank_at(source, everyone), stops), source
+        assert np.allclose(a.pagerank_at(source, everyone, steps), stops), source
+        assert np.allclose(a.pagerank_at(source, everyone[::3], steps), stops[::3]), source
 
 
 def test_a_learned_model_weighs_features_at_least_zero_and_adds_up_to_one(city_engine: Engine):
