@@ -3,6 +3,7 @@ learning in the background, and a generator whose time split asks about the futu
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import date
 
 import networkx as nx
@@ -156,6 +157,25 @@ def test_the_trainer_serves_the_default_until_the_model_is_learned(city_engine: 
     learned = trainer.wait(120)
     assert learned is not None and learned.ranker in RANKERS
     assert trainer.model_for(context) is learned  # the graph did not change: no refit
+
+
+def test_a_big_graph_learns_in_a_worker_process_what_it_would_learn_here(city_engine: Engine):
+    context = scoring_for(city_engine.view())
+    trainer = Trainer(process_nodes=0)  # every graph is big to it
+    assert trainer.model_for(context) is DEFAULT
+    learned = trainer.wait(120)
+    here = learn_from(context)
+    assert learned is not None and (learned.ranker, learned.weights) == (here.ranker, here.weights)
+
+
+def test_a_closed_trainer_ends_its_worker_and_learns_no_more(city_engine: Engine):
+    context = scoring_for(city_engine.view())
+    trainer = Trainer(process_nodes=0)
+    trainer.model_for(context)
+    trainer.close()  # while the lesson is made or the worker learns
+    assert trainer.wait(60) is None
+    assert not [p for p in multiprocessing.active_children() if p.name == "graphsvc-ranker"]
+    assert trainer.model_for(context) is DEFAULT and trainer.wait(1) is None
 
 
 def test_a_grown_city_forms_its_latest_ties_by_closing_triangles():

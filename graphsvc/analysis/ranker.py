@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import math
 import random
 import threading
 import time
@@ -53,7 +54,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from ..domain import Node
+from ..domain import Node, RelationKind
 from ..gcpause import paused_gc
 from .features import (
     BASELINES,
@@ -71,6 +72,7 @@ from .features import (
     positions,
     walks,
 )
+from .worker import Stopped, Worker
 
 log = logging.getLogger(__name__)
 
@@ -526,10 +528,11 @@ def learn(
     seed: int = 1,
     report: Mapping[str, Any] | None = None,
     history: Examples | None = None,
+    reviewed: Examples | None = None,
 ) -> Model:
     """A model learned from each past and the ties formed after it (``history``: their labelled
-    pairs when already made), and from the verdicts (with ``present``'s features), or the best
-    baseline where it does not beat that."""
+    pairs when already made), and from the verdicts (with ``present``'s features; ``reviewed``: their
+    labelled pairs when already made), or the best baseline where it does not beat that."""
     began = time.perf_counter()
     if history is None:
         history = history_examples(folds, seed)
@@ -555,7 +558,9 @@ def learn(
     share = max((0.0, *BLENDS) if fitted is not None else (0.0,), key=lambda b: validation[blend_name(b)])
     chosen = validation[blend_name(share)]
     info["validation_ap"] = {k: round(v, 4) for k, v in validation.items()}
-    extra = verdict_examples(present, verdicts) if present is not None and verdicts else Examples()
+    extra = (
+        reviewed if reviewed is not None else verdict_examples(present, verdicts) if present is not None else Examples()
+    )
     info["verdicts"] = sum(len(found) for found in extra.labels)
     if fitted is None or chosen <= validation[best]:
         info["seconds"] = round(time.perf_counter() - began, 2)
@@ -572,16 +577,54 @@ def learn(
 
 
 # -- the graph's own history ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Record:
+    """The relations a view shows, as columns (ends as places in ``nodes``, kinds as places in
+    ``RelationKind``, strength NaN where unknown, dates as ordinals), ordered by their ends' places,
+    then by id: the graph's past in a form that travels to a worker process whole."""
+
+    nodes: Sequence[str]
+    source: np.ndarray
+    target: np.ndarray
+    kind: np.ndarray
+    strength: np.ndarray
+    since: np.ndarray
+    until: np.ndarray
+
+    def facts(self) -> list[Fact]:
+        nodes, kinds = self.nodes, list(RelationKind)
+        columns = (self.source, self.target, self.kind, self.strength, self.since, self.until)
+        return [
+            Fact(nodes[u], nodes[v], kinds[k], None if math.isnan(w) else w, a, b)
+            for u, v, k, w, a, b in zip(*(c.tolist() for c in columns), strict=True)
+        ]
+
+
+def record_of(scoring: Scoring) -> Record:
+    """Every relation the view shows between stakeholders and meetings (``View.relation_rows``)."""
+    index = scoring.adjacency.index
+    code = {kind: k for k, kind in enumerate(RelationKind)}
+    rows = [row for row in scoring.view.relation_rows() if row[1] != row[2]]
+    n = len(rows)
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=n)
+    sources = np.fromiter((index[row[1]] for row in rows), dtype=np.int64, count=n)
+    targets = np.fromiter((index[row[2]] for row in rows), dtype=np.int64, count=n)
+    order = np.lexsort((ids, np.maximum(sources, targets), np.minimum(sources, targets)))
+    return Record(
+        scoring.adjacency.nodes,
+        sources[order],
+        targets[order],
+        np.fromiter((code[row[3]] for row in rows), dtype=np.int8, count=n)[order],
+        np.fromiter((math.nan if row[4] is None else row[4] for row in rows), dtype=np.float64, count=n)[order],
+        np.fromiter((row[5] for row in rows), dtype=np.int64, count=n)[order],
+        np.fromiter((row[6] for row in rows), dtype=np.int64, count=n)[order],
+    )
+
+
 def facts_of(scoring: Scoring) -> list[Fact]:
     """Every relation the view shows between stakeholders and meetings, with its dates, ordered by
     its ends' places in the adjacency, then by id."""
-    index = scoring.adjacency.index
-    rows = [row for row in scoring.view.relation_rows() if row[1] != row[2]]
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    sources = np.fromiter((index[row[1]] for row in rows), dtype=np.int64, count=len(rows))
-    targets = np.fromiter((index[row[2]] for row in rows), dtype=np.int64, count=len(rows))
-    order = np.lexsort((ids, np.maximum(sources, targets), np.minimum(sources, targets)))
-    return [Fact(*rows[k][1:]) for k in order.tolist()]
+    return record_of(scoring).facts()
 
 
 SMALL_HISTORY = 5_000  # a graph with fewer relations learns from several cuts of its history
@@ -665,25 +708,68 @@ def verdicts_of(scoring: Scoring) -> list[Verdict]:
     return [Verdict(r.source, r.target, r.verdict == "ACCEPTED") for r in scoring.view.reviews()]
 
 
+@dataclass(frozen=True)
+class Lesson:
+    """All that learning needs of a view, none of it the view: made where the view is, learned from
+    anywhere (``learn_lesson``), e.g. in a worker process."""
+
+    nodes: Mapping[str, Node]
+    areas: Mapping[str, Any]
+    record: Record
+    day: int
+    ever: bool  # the view shows every tie, ended or not (no particular day)
+    reviewed: Examples  # the brokers' verdicts as labelled pairs, with the features they have now
+    seed: int = 1
+    cut: str = "time"
+
+
+def lesson_of(scoring: Scoring, seed: int = 1, cut: str = "time") -> Lesson:
+    view = scoring.view
+    nodes = {n: scoring.node(n) for n in scoring.adjacency.nodes}
+    reviewed = verdict_examples(scoring, verdicts_of(scoring))
+    return Lesson(nodes, dict(view.areas), record_of(scoring), view.day, view.active_on is None, reviewed, seed, cut)
+
+
+def learn_lesson(lesson: Lesson) -> Model:
+    """A model learned from the history in ``lesson``, cut as it asks (``split_history``), and its verdicts."""
+    with paused_gc():  # a fact per relation, and the pasts made of them: millions of objects, no cycles
+        facts = lesson.record.facts()
+        folds, protocol = split_history(
+            lesson.nodes, lesson.areas, facts, lesson.day, lesson.seed, lesson.cut, ever=lesson.ever
+        )
+    return learn(folds, seed=lesson.seed, report={"protocol": protocol}, reviewed=lesson.reviewed)
+
+
 def learn_from(scoring: Scoring, seed: int = 1, cut: str = "time") -> Model:
     """A model for the view's graph, learned from its own history cut as ``cut`` asks (``split_history``)
     and the verdicts on it."""
     began = time.perf_counter()
-    folds, protocol = history_of(scoring, seed, cut)
-    model = learn(folds, scoring, verdicts_of(scoring), seed, {"protocol": protocol})
+    model = learn_lesson(lesson_of(scoring, seed, cut))
     return replace(model, report={**model.report, "seconds_total": round(time.perf_counter() - began, 2)})
 
 
-class Trainer:
-    """Keeps one graph's model: learned in a background thread, refitted when the graph changed enough."""
+PROCESS_NODES = 20_000  # the API learns the ranker of a bigger graph in a worker process
 
-    def __init__(self, background: bool = True):
+
+class Trainer:
+    """Keeps one graph's model: learned in a background thread, refitted when the graph changed enough.
+
+    The thread makes the lesson (``lesson_of``: the relations as columns, the verdicts' pairs); a
+    graph of more than ``process_nodes`` nodes (None: none) then learns in a worker process, so that
+    the seconds of fitting and judging hold neither the GIL of the requests answered meanwhile nor,
+    on a machine with cores to spare, their core. ``close`` ends it (the app's lifespan does), also
+    in the middle of learning."""
+
+    def __init__(self, background: bool = True, process_nodes: int | None = None):
         self.model: Model | None = None
         self.background = background
+        self.process_nodes = process_nodes
         self._ties = 0  # how many ties the graph had when the model (or the one being learned) was made
         self._learned = 0  # ... and before that: restored when learning fails
         self._busy: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._worker: Worker | None = None
 
     def model_for(self, scoring: Scoring) -> Model:
         """The model to rank with now: the last one learned (``DEFAULT`` before the first); starts
@@ -691,7 +777,8 @@ class Trainer:
         ties = int(scoring.adjacency.matrix.nnz)
         with self._lock:
             stale = self.model is None or abs(ties - self._ties) > REFIT_SHARE * max(self._ties, 1)
-            if stale and (self._busy is None or not self._busy.is_alive()):
+            idle = self._busy is None or not self._busy.is_alive()
+            if stale and idle and not self._stop.is_set():
                 self._learned, self._ties = self._ties, ties
                 if self.background:
                     self._busy = threading.Thread(target=self._learn, args=(scoring,), daemon=True, name="ranker")
@@ -700,18 +787,45 @@ class Trainer:
                     self._learn(scoring)
         return self.model or DEFAULT
 
+    def close(self) -> None:
+        """Learn no more: a learning under way in a worker process is ended, the last model kept."""
+        with self._lock:
+            self._stop.set()
+            worker = self._worker
+        if worker is not None:
+            worker.end()
+
     def _learn(self, scoring: Scoring) -> None:
+        began = time.perf_counter()
         try:
-            model = learn_from(scoring)
+            if self.process_nodes is not None and len(scoring.adjacency.nodes) > self.process_nodes:
+                model = self._in_worker(lesson_of(scoring))
+            else:
+                model = learn_from(scoring)
         except Exception as error:  # keep the last model; the next request tries again
             self._ties = self._learned
-            if isinstance(error, RuntimeError):  # the graph changed size under us: a write landed
+            if isinstance(error, Stopped):
+                log.info("learning the suggestion ranker was stopped")
+            elif isinstance(error, RuntimeError):  # the graph changed size under us: a write landed
                 log.info("learning the suggestion ranker was cut short by a write")
             else:
                 log.exception("learning the suggestion ranker failed")
             return
-        self.model = model
-        log.info("suggestion ranker: %s, learned in %.1f s", model.ranker, model.report.get("seconds_total", 0))
+        self.model = replace(model, report={**model.report, "seconds_total": round(time.perf_counter() - began, 2)})
+        log.info("suggestion ranker: %s, learned in %.1f s", model.ranker, self.model.report["seconds_total"])
+
+    def _in_worker(self, lesson: Lesson) -> Model:
+        with self._lock:
+            if self._stop.is_set():
+                raise Stopped
+            worker = self._worker = Worker("graphsvc-ranker")
+        try:
+            return worker.call(self._stop, learn_lesson, lesson)  # type: ignore[no-any-return]
+        finally:
+            with self._lock:
+                self._worker = None
+            worker.end()
+            worker.close()
 
     def wait(self, timeout: float | None = None) -> Model | None:
         busy = self._busy
