@@ -138,7 +138,8 @@ class Adjacency:
         for step in range(1, steps):
             owner, ends = self.rows_of(support)
             at = np.bincount(ends, weights=(at[support] * inverse[support])[owner], minlength=len(at))
-            support = np.flatnonzero(at)
+            if step < steps - 1:  # where the next step starts from (after the last: not asked)
+                support = np.unique(ends)
             rank += PPR_ALPHA * (1 - PPR_ALPHA) ** step * at[columns]
         return rank + PPR_ALPHA * (1 - PPR_ALPHA) ** steps * self.row_sums(columns, at * inverse)  # type: ignore[no-any-return]
 

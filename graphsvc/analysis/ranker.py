@@ -113,14 +113,20 @@ class Model:
     def values(self, rows: np.ndarray) -> np.ndarray:
         """Raw feature rows squashed to 0..1, column by column."""
         found = rows.copy()
-        for name in SCALED:
+        for name in (*SCALED, "meetings"):
             k = COLUMN[name]
-            scale = self.scales[name]
-            top = max(self.tops.get(name, TOP * scale), scale)
-            found[:, k] = np.minimum(1.0, np.log1p(rows[:, k] / scale) / np.log1p(top / scale))
-        k = COLUMN["meetings"]
-        found[:, k] = 1 - 0.5 ** rows[:, k]
+            found[:, k] = self.squash(name, rows[:, k])
         return found
+
+    def squash(self, name: str, raw: np.ndarray) -> np.ndarray:
+        """One feature's raw values squashed to 0..1 (the shares are 0..1 already)."""
+        if name == "meetings":
+            return 1 - 0.5**raw  # type: ignore[no-any-return]
+        if name not in SCALED:
+            return raw
+        scale = self.scales[name]
+        top = max(self.tops.get(name, TOP * scale), scale)
+        return np.minimum(1.0, np.log1p(raw / scale) / np.log1p(top / scale))  # type: ignore[no-any-return]
 
     @property
     def vector(self) -> np.ndarray:
@@ -231,7 +237,8 @@ def _walk_into(
         rows[k, COLUMN["strength"]] = w.strength
         rows[k, COLUMN["recency"]] = w.recency
     if found:
-        values[picked] = model.values(rows[picked])
+        for name in WALKED:  # only these changed
+            values[picked, COLUMN[name]] = model.squash(name, rows[picked, COLUMN[name]])
         scores[picked] = model.totals(values[picked])
     return found
 
