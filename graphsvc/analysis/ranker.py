@@ -43,6 +43,7 @@ from __future__ import annotations
 import heapq
 import logging
 import math
+import pickle
 import random
 import threading
 import time
@@ -756,6 +757,15 @@ def learn_from(scoring: Scoring, seed: int = 1, cut: str = "time") -> Model:
 
 
 PROCESS_NODES = 20_000  # the API learns the ranker of a bigger graph in a worker process
+NODES_PER_PART = 5_000  # nodes pickled at a time for the worker process
+
+
+def _learn_parts(lesson: Lesson, parts: Sequence[bytes]) -> Model:
+    """``learn_lesson`` in the worker process, the lesson's nodes sent in pickled parts."""
+    nodes: dict[str, Node] = {}
+    for part in parts:
+        nodes.update(pickle.loads(part))
+    return learn_lesson(replace(lesson, nodes=nodes))
 
 
 class Trainer:
@@ -822,12 +832,16 @@ class Trainer:
         log.info("suggestion ranker: %s, learned in %.1f s", model.ranker, self.model.report["seconds_total"])
 
     def _in_worker(self, lesson: Lesson) -> Model:
+        # The nodes go pickled in parts: pickling a city's nodes in one call holds the GIL, and with
+        # it every request, for a second; the rest of the lesson is arrays, copied whole at once.
+        nodes = list(lesson.nodes.items())
+        parts = [pickle.dumps(dict(nodes[k : k + NODES_PER_PART])) for k in range(0, len(nodes), NODES_PER_PART)]
         with self._lock:
             if self._stop.is_set():
                 raise Stopped
             worker = self._worker = Worker("graphsvc-ranker")
         try:
-            return worker.call(self._stop, learn_lesson, lesson)  # type: ignore[no-any-return]
+            return worker.call(self._stop, _learn_parts, replace(lesson, nodes={}), parts)  # type: ignore[no-any-return]
         finally:
             with self._lock:
                 self._worker = None
