@@ -159,6 +159,22 @@ def test_the_trainer_serves_the_default_until_the_model_is_learned(city_engine: 
     assert trainer.model_for(context) is learned  # the graph did not change: no refit
 
 
+def test_a_ranking_passes_over_the_candidates_its_reader_marks_as_full(city_engine: Engine):
+    """What recommend_many does with partners suggested as often as a list allows: marked while it
+    reads, they are left out (unwalked), and the rest come in the same order."""
+    context = scoring_for(city_engine.view())
+    source = max(context.adjacency.nodes, key=lambda n: len(candidates(context, n)))
+    columns = positions(context, candidates(context, source))
+    full = np.zeros(len(context.adjacency.nodes), dtype=bool)
+    ranking = Ranking(context, source, columns, DEFAULT, keep=30, skip=full)
+    first = next(ranking)
+    everyone = [s.target for s in Ranking(context, source, columns, DEFAULT, keep=30)]
+    full[positions(context, everyone[1:4])] = True  # the reader gave these their last place
+    rest = [s.target for s in ranking]
+    assert first.target == everyone[0]
+    assert rest == everyone[4:]
+
+
 def test_a_big_graph_learns_in_a_worker_process_what_it_would_learn_here(city_engine: Engine):
     context = scoring_for(city_engine.view())
     trainer = Trainer(process_nodes=0)  # every graph is big to it
