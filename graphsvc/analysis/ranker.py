@@ -35,7 +35,8 @@ and in ``graphsvc evaluate``.
 
 **In the background** (``Trainer``): the API serves with the last model (or the hand-set
 ``DEFAULT`` weights before the first one is learned) while a thread learns the next, when the
-graph has changed by ``REFIT_SHARE`` of its ties since.
+graph has changed by ``REFIT_SHARE`` of its ties since; on a graph of more than
+``PROCESS_NODES`` nodes the thread gathers the ``Lesson`` and a worker process learns from it.
 """
 
 from __future__ import annotations
@@ -629,12 +630,6 @@ def record_of(scoring: Scoring) -> Record:
     )
 
 
-def facts_of(scoring: Scoring) -> list[Fact]:
-    """Every relation the view shows between stakeholders and meetings, with its dates, ordered by
-    its ends' places in the adjacency, then by id."""
-    return record_of(scoring).facts()
-
-
 SMALL_HISTORY = 5_000  # a graph with fewer relations learns from several cuts of its history
 
 
@@ -706,10 +701,7 @@ def _random_fold(
 
 def history_of(scoring: Scoring, seed: int = 1, cut: str = "time") -> tuple[list[Fold], str]:
     """The view's graph cut in past and future (``split_history``), from the relations it shows."""
-    view = scoring.view
-    nodes = {n: scoring.node(n) for n in scoring.adjacency.nodes}
-    with paused_gc():  # a fact per relation, and the pasts made of them: millions of objects, no cycles
-        return split_history(nodes, view.areas, facts_of(scoring), view.day, seed, cut, ever=view.active_on is None)
+    return lesson_of(scoring, seed, cut).folds()
 
 
 def verdicts_of(scoring: Scoring) -> list[Verdict]:
@@ -730,6 +722,12 @@ class Lesson:
     seed: int = 1
     cut: str = "time"
 
+    def folds(self) -> tuple[list[Fold], str]:
+        """The history cut in past and future as ``cut`` asks (``split_history``)."""
+        with paused_gc():  # a fact per relation, and the pasts made of them: millions of objects, no cycles
+            facts = self.record.facts()
+            return split_history(self.nodes, self.areas, facts, self.day, self.seed, self.cut, ever=self.ever)
+
 
 def lesson_of(scoring: Scoring, seed: int = 1, cut: str = "time") -> Lesson:
     view = scoring.view
@@ -740,11 +738,7 @@ def lesson_of(scoring: Scoring, seed: int = 1, cut: str = "time") -> Lesson:
 
 def learn_lesson(lesson: Lesson) -> Model:
     """A model learned from the history in ``lesson``, cut as it asks (``split_history``), and its verdicts."""
-    with paused_gc():  # a fact per relation, and the pasts made of them: millions of objects, no cycles
-        facts = lesson.record.facts()
-        folds, protocol = split_history(
-            lesson.nodes, lesson.areas, facts, lesson.day, lesson.seed, lesson.cut, ever=lesson.ever
-        )
+    folds, protocol = lesson.folds()
     return learn(folds, seed=lesson.seed, report={"protocol": protocol}, reviewed=lesson.reviewed)
 
 
