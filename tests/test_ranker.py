@@ -3,13 +3,16 @@ learning in the background, and a generator whose time split asks about the futu
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import date
 
+import networkx as nx
 import numpy as np
 import pytest
 
 from graphsvc.analysis.evaluation import EVERYONE
 from graphsvc.analysis.features import BASELINES, COLUMN, FEATURES, cheap, districts, make_scoring, positions, walks
+from graphsvc.analysis.linkpred import PPR_ALPHA, Adjacency
 from graphsvc.analysis.ranker import (
     BLENDS,
     DEFAULT,
@@ -42,6 +45,22 @@ def test_network_features_are_the_classic_scores(city_engine: Engine):
     for name in ("common_neighbours", "adamic_adar", "resource_allocation", "preferential_attachment"):
         assert np.allclose(rows[:, COLUMN[name]], classic[name]), name
     assert ((rows[:, COLUMN["jaccard"]] >= 0) & (rows[:, COLUMN["jaccard"]] <= 1)).all()
+
+
+@pytest.mark.parametrize("steps", [3, 20])
+def test_pagerank_is_where_a_walk_from_the_source_stops_within_its_steps(steps: int):
+    """A walk from the source stops with probability PPR_ALPHA at each step; the feature is the chance it
+    stops at each node within so many steps, as the powers of the walk's matrix give it."""
+    a = Adjacency.of_graph(nx.karate_club_graph())
+    walk = a.matrix.toarray() / a.degree[:, None]
+    everyone = np.arange(len(a.nodes))
+    for source in (0, 16, 33):
+        at, stops = np.eye(len(a.nodes))[source], np.zeros(len(a.nodes))
+        for step in range(steps + 1):
+            stops += PPR_ALPHA * (1 - PPR_ALPHA) ** step * at
+            at = at @ walk
+        assert np.allclose(a.pagerank_at(source, everyone, steps), stops), source
+        assert np.allclose(a.pagerank_at(source, everyone[::3], steps), stops[::3]), source
 
 
 def test_a_learned_model_weighs_features_at_least_zero_and_adds_up_to_one(city_engine: Engine):
@@ -138,6 +157,41 @@ def test_the_trainer_serves_the_default_until_the_model_is_learned(city_engine: 
     learned = trainer.wait(120)
     assert learned is not None and learned.ranker in RANKERS
     assert trainer.model_for(context) is learned  # the graph did not change: no refit
+
+
+def test_a_ranking_passes_over_the_candidates_its_reader_marks_as_full(city_engine: Engine):
+    """What recommend_many does with partners suggested as often as a list allows: marked while it
+    reads, they are left out (unwalked), and the rest come in the same order."""
+    context = scoring_for(city_engine.view())
+    source = max(context.adjacency.nodes, key=lambda n: len(candidates(context, n)))
+    columns = positions(context, candidates(context, source))
+    full = np.zeros(len(context.adjacency.nodes), dtype=bool)
+    ranking = Ranking(context, source, columns, DEFAULT, keep=30, skip=full)
+    first = next(ranking)
+    everyone = [s.target for s in Ranking(context, source, columns, DEFAULT, keep=30)]
+    full[positions(context, everyone[1:4])] = True  # the reader gave these their last place
+    rest = [s.target for s in ranking]
+    assert first.target == everyone[0]
+    assert rest == everyone[4:]
+
+
+def test_a_big_graph_learns_in_a_worker_process_what_it_would_learn_here(city_engine: Engine):
+    context = scoring_for(city_engine.view())
+    trainer = Trainer(process_nodes=0)  # every graph is big to it
+    assert trainer.model_for(context) is DEFAULT
+    learned = trainer.wait(120)
+    here = learn_from(context)
+    assert learned is not None and (learned.ranker, learned.weights) == (here.ranker, here.weights)
+
+
+def test_a_closed_trainer_ends_its_worker_and_learns_no_more(city_engine: Engine):
+    context = scoring_for(city_engine.view())
+    trainer = Trainer(process_nodes=0)
+    trainer.model_for(context)
+    trainer.close()  # while the lesson is made or the worker learns
+    assert trainer.wait(60) is None
+    assert not [p for p in multiprocessing.active_children() if p.name == "graphsvc-ranker"]
+    assert trainer.model_for(context) is DEFAULT and trainer.wait(1) is None
 
 
 def test_a_grown_city_forms_its_latest_ties_by_closing_triangles():

@@ -6,6 +6,8 @@ import csv
 import json
 from pathlib import Path
 
+import networkx as nx
+
 from graphsvc.analysis.evaluation import BASELINES, METHODS, evaluate, split
 from graphsvc.analysis.ranker import RANKERS
 from graphsvc.analysis.recommend import recommend, recommend_many, scoring_for
@@ -27,6 +29,21 @@ def test_suggestions_leave_out_linked_rejected_and_private(demo_engine: Engine):
         assert target is not None and (target.kind.value != "RESIDENT" or target.visibility.value == "PUBLIC")
     rejected = frozenset({("oke-nu", suggestions[0].target)})
     assert suggestions[0].target not in {s.target for s in recommend(context, "oke-nu", first=20, rejected=rejected)}
+
+
+def test_the_introduction_path_is_a_shortest_one_through_the_best_connected_shared_contact(city_engine: Engine):
+    view = city_engine.view()
+    context = scoring_for(view)
+    sources = [n.id for n in view.search(area="WK099900")][:40]
+    found = [s for lists in recommend_many(context, sources, top=3).values() for s in lists]
+    shared = [s for s in found if s.common_contacts]
+    assert shared
+    for s in found:
+        if s.common_contacts:
+            assert s.path == (s.source, s.common_contacts[0], s.target) and s.linker == s.common_contacts[0]
+            assert view.adjacent(s.source, s.linker) and view.adjacent(s.linker, s.target)
+        elif s.path:
+            assert len(s.path) == nx.shortest_path_length(context.graph, s.source, s.target) + 1 > 3
 
 
 def test_lists_for_an_area_do_not_send_everyone_to_one_hub(city_engine: Engine):

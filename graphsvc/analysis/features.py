@@ -39,7 +39,7 @@ from ..domain.kinds import RelationKind
 from ..domain.timeline import holds, recency
 from ..engine import View
 from .evidence import NO_NEEDS, mutual_area_fit
-from .linkpred import Adjacency
+from .linkpred import PPR_STEPS, PPR_STEPS_SMALL, Adjacency
 from .load import RUNNING, UNKNOWN_CAPACITY, WORK_WITH, free_capacity
 
 FEATURES = (
@@ -292,7 +292,8 @@ def cheap(snapshot: Snapshot, source: str, columns: np.ndarray, wanted: frozense
         ):
             rows[:, COLUMN[name]] = np.asarray(reach @ weight).ravel()[columns]
         if wanted is None or "pagerank" in wanted:
-            rows[:, COLUMN["pagerank"]] = a.pagerank_at(i, columns)
+            steps = PPR_STEPS_SMALL if len(a.nodes) <= SMALL_GRAPH else PPR_STEPS  # as ``pool`` ranks them
+            rows[:, COLUMN["pagerank"]] = a.pagerank_at(i, columns, steps)
     common = rows[:, COLUMN["common_neighbours"]]
     union = a.degree[i] + a.degree[columns] - common
     rows[:, COLUMN["jaccard"]] = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
@@ -343,10 +344,11 @@ def walks(snapshot: Snapshot, source: str, targets: np.ndarray, mine: dict[str, 
     looked at one by one. ``mine`` caches the source's own ties (strength, recency) across calls.
     """
     a = snapshot.adjacency
-    rows = a.matrix[targets]
-    owner = np.repeat(np.arange(len(targets)), np.diff(rows.indptr))
-    shared = np.isin(rows.indices, a.neighbours(source))
-    owner, contact = owner[shared], rows.indices[shared].astype(np.int64)
+    owner, contact = a.rows_of(targets)
+    mark = np.zeros(len(a.nodes), dtype=bool)
+    mark[a.neighbours(source)] = True
+    shared = mark[contact]
+    owner, contact = owner[shared], contact[shared].astype(np.int64)
     order = np.lexsort((contact, -a.degree[contact], owner))  # per target, the best connected contacts first
     found = [NO_WALK] * len(targets)
     nodes, inverse = a.nodes, a.inverse_degree

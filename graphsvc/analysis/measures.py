@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import queue
-import signal
 import threading
 import time
 from collections import OrderedDict
@@ -42,25 +40,19 @@ from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
 from ..domain import NotFoundError, RelationKind, ValidationError
 from ..engine import Engine, FrozenView, View, Viewer
 from .igraphs import Network
+from .worker import Stopped, Worker, WorkerLost
 
 T = TypeVar("T")
 ASKED_KEPT = 32  # questions (per viewer key, area, theme) kept and refreshed after writes; the oldest go
-POLL_SECONDS = 0.05  # how often a wait for the worker process looks whether the measures are closing
-IGNORED_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # by the worker process: the server ends it
 log = logging.getLogger(__name__)
 # compute(network, run) -> value; ``run(fn, *args)`` calls an igraph measure here or in the worker process
 Compute = Callable[[Network, Callable[..., Any]], Any]
 Spec = tuple[Viewer, date | None, frozenset[RelationKind] | None]  # what ``Engine.view`` makes a view of
-
-
-class Stopped(Exception):
-    """The measures were closed while this computation ran."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +111,7 @@ class Measures:
         self._jobs: queue.SimpleQueue[tuple[Hashable, Spec, Compute, Future] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._watcher: threading.Thread | None = None
-        self._worker: _Worker | None = None
+        self._worker: Worker | None = None
         self._frozen: dict[Spec, FrozenView] = {}  # read by the computing thread only
 
     # -- life ----------------------------------------------------------------------------------
@@ -304,11 +296,11 @@ class Measures:
             if stop.is_set():
                 raise Stopped
             if self._worker is None:
-                self._worker = _Worker()
+                self._worker = Worker("graphsvc-measures")
             worker = self._worker
         try:
             return worker.call(stop, fn, n, *args)
-        except _WorkerLost:
+        except WorkerLost:
             with self._lock:
                 if self._worker is worker:
                     self._worker = None
@@ -357,79 +349,6 @@ def _spec(view: View) -> Spec:
 
 def _here(fn: Callable[..., Any], *args: Any) -> Any:
     return fn(*args)
-
-
-# -- the worker process ------------------------------------------------------------------------------
-class _WorkerLost(RuntimeError):
-    """The worker process ended while it was asked for something."""
-
-
-class _Worker:
-    """One spawned process that runs igraph measures, one at a time, over a pipe.
-
-    No pool: a pool's queues hold semaphores (which a killed server leaks) and cannot end a
-    worker in the middle of a task; this one is ended with ``end`` whatever it is doing.
-    """
-
-    def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child,), name="graphsvc-measures", daemon=True)
-        # Started with the signals it ignores blocked (the mask is inherited), so that one arriving while
-        # it imports is held until it ignores them, as multiprocessing's resource tracker does.
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, IGNORED_SIGNALS)
-        try:
-            self._process.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        child.close()
-
-    def call(self, stop: threading.Event, fn: Callable[..., Any], *args: Any) -> Any:
-        """``fn(*args)`` in the worker process; ``Stopped`` when ``stop`` is set meanwhile."""
-        try:
-            self._conn.send((fn, args))
-            while not self._conn.poll(POLL_SECONDS):
-                if stop.is_set():
-                    raise Stopped
-            done, value = self._conn.recv()
-        except (EOFError, OSError) as error:
-            if stop.is_set():
-                raise Stopped from None
-            raise _WorkerLost(f"the measures' worker process ended ({self._process.exitcode})") from error
-        if not done:
-            raise value
-        return value
-
-    def end(self) -> None:
-        """End the process now, whatever it is doing, and reap it (it holds nothing to clean up)."""
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-
-    def close(self) -> None:
-        self._conn.close()
-
-
-def _serve(conn: Connection) -> None:
-    """The worker process: run each function sent, send back its answer or error, until the pipe closes."""
-    # Ctrl-C, and a SIGTERM to the whole group (systemd's default), reach this process too: the server
-    # ends it itself once nothing waits for it, so that a computation is never reported as failed.
-    for ignored in IGNORED_SIGNALS:
-        signal.signal(ignored, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, IGNORED_SIGNALS)  # blocked since it started: dropped now
-    while True:
-        try:
-            fn, args = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            reply: tuple[bool, Any] = (True, fn(*args))
-        except Exception as error:
-            reply = (False, error)
-        try:
-            conn.send(reply)
-        except OSError:
-            return
 
 
 def check_scope(view: View, area_code: str | None, theme: str | None) -> None:

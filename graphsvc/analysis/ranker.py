@@ -35,13 +35,16 @@ and in ``graphsvc evaluate``.
 
 **In the background** (``Trainer``): the API serves with the last model (or the hand-set
 ``DEFAULT`` weights before the first one is learned) while a thread learns the next, when the
-graph has changed by ``REFIT_SHARE`` of its ties since.
+graph has changed by ``REFIT_SHARE`` of its ties since; on a graph of more than
+``PROCESS_NODES`` nodes the thread gathers the ``Lesson`` and a worker process learns from it.
 """
 
 from __future__ import annotations
 
 import heapq
 import logging
+import math
+import pickle
 import random
 import threading
 import time
@@ -53,7 +56,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from ..domain import Node
+from ..domain import Node, RelationKind
 from ..gcpause import paused_gc
 from .features import (
     BASELINES,
@@ -71,6 +74,7 @@ from .features import (
     positions,
     walks,
 )
+from .worker import Stopped, Worker
 
 log = logging.getLogger(__name__)
 
@@ -111,18 +115,29 @@ class Model:
     def values(self, rows: np.ndarray) -> np.ndarray:
         """Raw feature rows squashed to 0..1, column by column."""
         found = rows.copy()
-        for name in SCALED:
+        for name in (*SCALED, "meetings"):
             k = COLUMN[name]
-            scale = self.scales[name]
-            top = max(self.tops.get(name, TOP * scale), scale)
-            found[:, k] = np.minimum(1.0, np.log1p(rows[:, k] / scale) / np.log1p(top / scale))
-        k = COLUMN["meetings"]
-        found[:, k] = 1 - 0.5 ** rows[:, k]
+            found[:, k] = self.squash(name, rows[:, k])
         return found
+
+    def squash(self, name: str, raw: np.ndarray) -> np.ndarray:
+        """One feature's raw values squashed to 0..1 (the shares are 0..1 already)."""
+        if name == "meetings":
+            return 1 - 0.5**raw  # type: ignore[no-any-return]
+        if name not in SCALED:
+            return raw
+        scale = self.scales[name]
+        top = max(self.tops.get(name, TOP * scale), scale)
+        return np.minimum(1.0, np.log1p(raw / scale) / np.log1p(top / scale))  # type: ignore[no-any-return]
 
     @property
     def vector(self) -> np.ndarray:
         return np.array([self.weights.get(name, 0.0) for name in FEATURES])
+
+    def totals(self, values: np.ndarray) -> np.ndarray:
+        """The score of each row of squashed ``values``: row by row, so that a candidate scores to
+        the last digit alike whichever other rows are scored with it (a matrix product need not)."""
+        return (values * self.vector).sum(axis=1)  # type: ignore[no-any-return]
 
     def items(self) -> list[tuple[str, float]]:
         """The parts an explanation shows: the features it weighs, in ``FEATURES`` order."""
@@ -195,7 +210,7 @@ def _cheap_scores(
     wanted = frozenset(name for name, weight in model.weights.items() if weight > 0)
     rows = cheap(snapshot, source, columns, wanted) if rows is None else rows.copy()
     values = model.values(rows)
-    return rows, values, values @ model.vector
+    return rows, values, model.totals(values)
 
 
 def _walked_weight(model: Model) -> float:
@@ -212,16 +227,21 @@ def _walk_into(
     rows: np.ndarray,
     values: np.ndarray,
     scores: np.ndarray,
+    mine: dict[str, tuple[float, float]] | None = None,
 ) -> dict[int, Walked]:
     """Walks the shared contacts of the ``picked`` candidates (row numbers, ascending) and scores
-    them again with what the walks found, in place; returns each one's ``Walked``."""
-    found = dict(zip(picked.tolist(), walks(snapshot, source, columns[picked], {}), strict=True))
+    them again with what the walks found, in place; returns each one's ``Walked`` (``mine``: the
+    source's own ties, kept across calls, as ``walks`` takes them)."""
+    found = dict(
+        zip(picked.tolist(), walks(snapshot, source, columns[picked], {} if mine is None else mine), strict=True)
+    )
     for k, w in found.items():
         rows[k, COLUMN["strength"]] = w.strength
         rows[k, COLUMN["recency"]] = w.recency
     if found:
-        values[picked] = model.values(rows[picked])
-        scores[picked] = values[picked] @ model.vector
+        for name in WALKED:  # only these changed
+            values[picked, COLUMN[name]] = model.squash(name, rows[picked, COLUMN[name]])
+        scores[picked] = model.totals(values[picked])
     return found
 
 
@@ -250,11 +270,24 @@ class Ranking:
     """``score(snapshot, source, columns, model, keep)``, one candidate at a time, best first,
     walking shared contacts only as far as the order asked for needs: a candidate is given once
     no other can still beat it. A list for a whole area takes the first few of most stakeholders'
-    rankings, seldom all ``keep``."""
+    rankings, seldom all ``keep``.
+
+    ``skip``, a mask over the adjacency's positions that the caller may grow while it reads,
+    marks candidates it will pass over whatever they score (partners suggested as often as a
+    list allows): they are left out unwalked and do not count towards ``keep``.
+    """
 
     STEP = 8  # candidates resolved at a time, in order of the most they can score
 
-    def __init__(self, snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, keep: int):
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        source: str,
+        columns: np.ndarray,
+        model: Model,
+        keep: int,
+        skip: np.ndarray | None = None,
+    ):
         rows, values, scores = _cheap_scores(snapshot, source, columns, model)
         walkable = np.zeros(len(columns), dtype=bool)
         chosen = np.arange(len(columns))
@@ -277,24 +310,29 @@ class Ranking:
         upper = rows.copy()
         upper[:, COLUMN["strength"]] = np.where(walkable, rows[:, COLUMN["resource_allocation"]], 0.0)
         upper[:, COLUMN["recency"]] = walkable
-        self.upper = model.values(upper) @ model.vector + 1e-9
+        self.upper = model.totals(model.values(upper)) + 1e-9
         self.pending = np.argsort(-self.upper, kind="stable").tolist()  # not yet resolved, likeliest first
         self.next = 0
         self.ready: list[tuple[float, int]] = []  # (-total, row number) of resolved candidates
         self.walked: dict[int, Walked] = {}
         self.left = keep
+        self.skip = skip
+        self.mine: dict[str, tuple[float, float]] = {}  # the source's own ties, walked once
 
     def __iter__(self) -> Ranking:
         return self
 
     def __next__(self) -> Scored:
-        while self.left and self.next < len(self.pending):
-            if self.ready and -self.ready[0][0] > self.upper[self.pending[self.next]]:
+        while True:
+            while self.left and self.next < len(self.pending):
+                if self.ready and -self.ready[0][0] > self.upper[self.pending[self.next]]:
+                    break
+                self._resolve()
+            if not self.left or not self.ready:
+                raise StopIteration
+            total, k = heapq.heappop(self.ready)
+            if self.skip is None or not self.skip[self.columns[k]]:
                 break
-            self._resolve()
-        if not self.left or not self.ready:
-            raise StopIteration
-        total, k = heapq.heappop(self.ready)
         self.left -= 1
         return _scored(
             self.snapshot, self.source, int(self.columns[k]), -total, self.values[k].copy(), self.walked.get(k)
@@ -303,11 +341,21 @@ class Ranking:
     def _resolve(self) -> None:
         batch = self.pending[self.next : self.next + self.STEP]
         self.next += len(batch)
+        if self.skip is not None:
+            batch = [k for k in batch if not self.skip[self.columns[k]]]
         picked = np.array(sorted(k for k in batch if self.walkable[k]), dtype=np.int64)
         if len(picked):
             self.walked.update(
                 _walk_into(
-                    self.snapshot, self.source, self.columns, picked, self.model, self.rows, self.values, self.scores
+                    self.snapshot,
+                    self.source,
+                    self.columns,
+                    picked,
+                    self.model,
+                    self.rows,
+                    self.values,
+                    self.scores,
+                    self.mine,
                 )
             )
         for k in batch:
@@ -489,10 +537,11 @@ def learn(
     seed: int = 1,
     report: Mapping[str, Any] | None = None,
     history: Examples | None = None,
+    reviewed: Examples | None = None,
 ) -> Model:
     """A model learned from each past and the ties formed after it (``history``: their labelled
-    pairs when already made), and from the verdicts (with ``present``'s features), or the best
-    baseline where it does not beat that."""
+    pairs when already made), and from the verdicts (with ``present``'s features; ``reviewed``: their
+    labelled pairs when already made), or the best baseline where it does not beat that."""
     began = time.perf_counter()
     if history is None:
         history = history_examples(folds, seed)
@@ -518,7 +567,9 @@ def learn(
     share = max((0.0, *BLENDS) if fitted is not None else (0.0,), key=lambda b: validation[blend_name(b)])
     chosen = validation[blend_name(share)]
     info["validation_ap"] = {k: round(v, 4) for k, v in validation.items()}
-    extra = verdict_examples(present, verdicts) if present is not None and verdicts else Examples()
+    extra = (
+        reviewed if reviewed is not None else verdict_examples(present, verdicts) if present is not None else Examples()
+    )
     info["verdicts"] = sum(len(found) for found in extra.labels)
     if fitted is None or chosen <= validation[best]:
         info["seconds"] = round(time.perf_counter() - began, 2)
@@ -535,16 +586,48 @@ def learn(
 
 
 # -- the graph's own history ----------------------------------------------------------------
-def facts_of(scoring: Scoring) -> list[Fact]:
-    """Every relation the view shows between stakeholders and meetings, with its dates, ordered by
-    its ends' places in the adjacency, then by id."""
+@dataclass(frozen=True)
+class Record:
+    """The relations a view shows, as columns (ends as places in ``nodes``, kinds as places in
+    ``RelationKind``, strength NaN where unknown, dates as ordinals), ordered by their ends' places,
+    then by id: the graph's past in a form that travels to a worker process whole."""
+
+    nodes: Sequence[str]
+    source: np.ndarray
+    target: np.ndarray
+    kind: np.ndarray
+    strength: np.ndarray
+    since: np.ndarray
+    until: np.ndarray
+
+    def facts(self) -> list[Fact]:
+        nodes, kinds = self.nodes, list(RelationKind)
+        columns = (self.source, self.target, self.kind, self.strength, self.since, self.until)
+        return [
+            Fact(nodes[u], nodes[v], kinds[k], None if math.isnan(w) else w, a, b)
+            for u, v, k, w, a, b in zip(*(c.tolist() for c in columns), strict=True)
+        ]
+
+
+def record_of(scoring: Scoring) -> Record:
+    """Every relation the view shows between stakeholders and meetings (``View.relation_rows``)."""
     index = scoring.adjacency.index
+    code = {kind: k for k, kind in enumerate(RelationKind)}
     rows = [row for row in scoring.view.relation_rows() if row[1] != row[2]]
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    sources = np.fromiter((index[row[1]] for row in rows), dtype=np.int64, count=len(rows))
-    targets = np.fromiter((index[row[2]] for row in rows), dtype=np.int64, count=len(rows))
+    n = len(rows)
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=n)
+    sources = np.fromiter((index[row[1]] for row in rows), dtype=np.int64, count=n)
+    targets = np.fromiter((index[row[2]] for row in rows), dtype=np.int64, count=n)
     order = np.lexsort((ids, np.maximum(sources, targets), np.minimum(sources, targets)))
-    return [Fact(*rows[k][1:]) for k in order.tolist()]
+    return Record(
+        scoring.adjacency.nodes,
+        sources[order],
+        targets[order],
+        np.fromiter((code[row[3]] for row in rows), dtype=np.int8, count=n)[order],
+        np.fromiter((math.nan if row[4] is None else row[4] for row in rows), dtype=np.float64, count=n)[order],
+        np.fromiter((row[5] for row in rows), dtype=np.int64, count=n)[order],
+        np.fromiter((row[6] for row in rows), dtype=np.int64, count=n)[order],
+    )
 
 
 SMALL_HISTORY = 5_000  # a graph with fewer relations learns from several cuts of its history
@@ -618,35 +701,86 @@ def _random_fold(
 
 def history_of(scoring: Scoring, seed: int = 1, cut: str = "time") -> tuple[list[Fold], str]:
     """The view's graph cut in past and future (``split_history``), from the relations it shows."""
-    view = scoring.view
-    nodes = {n: scoring.node(n) for n in scoring.adjacency.nodes}
-    with paused_gc():  # a fact per relation, and the pasts made of them: millions of objects, no cycles
-        return split_history(nodes, view.areas, facts_of(scoring), view.day, seed, cut, ever=view.active_on is None)
+    return lesson_of(scoring, seed, cut).folds()
 
 
 def verdicts_of(scoring: Scoring) -> list[Verdict]:
     return [Verdict(r.source, r.target, r.verdict == "ACCEPTED") for r in scoring.view.reviews()]
 
 
+@dataclass(frozen=True)
+class Lesson:
+    """All that learning needs of a view, none of it the view: made where the view is, learned from
+    anywhere (``learn_lesson``), e.g. in a worker process."""
+
+    nodes: Mapping[str, Node]
+    areas: Mapping[str, Any]
+    record: Record
+    day: int
+    ever: bool  # the view shows every tie, ended or not (no particular day)
+    reviewed: Examples  # the brokers' verdicts as labelled pairs, with the features they have now
+    seed: int = 1
+    cut: str = "time"
+
+    def folds(self) -> tuple[list[Fold], str]:
+        """The history cut in past and future as ``cut`` asks (``split_history``)."""
+        with paused_gc():  # a fact per relation, and the pasts made of them: millions of objects, no cycles
+            facts = self.record.facts()
+            return split_history(self.nodes, self.areas, facts, self.day, self.seed, self.cut, ever=self.ever)
+
+
+def lesson_of(scoring: Scoring, seed: int = 1, cut: str = "time") -> Lesson:
+    view = scoring.view
+    nodes = {n: scoring.node(n) for n in scoring.adjacency.nodes}
+    reviewed = verdict_examples(scoring, verdicts_of(scoring))
+    return Lesson(nodes, dict(view.areas), record_of(scoring), view.day, view.active_on is None, reviewed, seed, cut)
+
+
+def learn_lesson(lesson: Lesson) -> Model:
+    """A model learned from the history in ``lesson``, cut as it asks (``split_history``), and its verdicts."""
+    folds, protocol = lesson.folds()
+    return learn(folds, seed=lesson.seed, report={"protocol": protocol}, reviewed=lesson.reviewed)
+
+
 def learn_from(scoring: Scoring, seed: int = 1, cut: str = "time") -> Model:
     """A model for the view's graph, learned from its own history cut as ``cut`` asks (``split_history``)
     and the verdicts on it."""
     began = time.perf_counter()
-    folds, protocol = history_of(scoring, seed, cut)
-    model = learn(folds, scoring, verdicts_of(scoring), seed, {"protocol": protocol})
+    model = learn_lesson(lesson_of(scoring, seed, cut))
     return replace(model, report={**model.report, "seconds_total": round(time.perf_counter() - began, 2)})
 
 
-class Trainer:
-    """Keeps one graph's model: learned in a background thread, refitted when the graph changed enough."""
+PROCESS_NODES = 20_000  # the API learns the ranker of a bigger graph in a worker process
+NODES_PER_PART = 5_000  # nodes pickled at a time for the worker process
 
-    def __init__(self, background: bool = True):
+
+def _learn_parts(lesson: Lesson, parts: Sequence[bytes]) -> Model:
+    """``learn_lesson`` in the worker process, the lesson's nodes sent in pickled parts."""
+    nodes: dict[str, Node] = {}
+    for part in parts:
+        nodes.update(pickle.loads(part))
+    return learn_lesson(replace(lesson, nodes=nodes))
+
+
+class Trainer:
+    """Keeps one graph's model: learned in a background thread, refitted when the graph changed enough.
+
+    The thread makes the lesson (``lesson_of``: the relations as columns, the verdicts' pairs); a
+    graph of more than ``process_nodes`` nodes (None: none) then learns in a worker process, so that
+    the seconds of fitting and judging hold neither the GIL of the requests answered meanwhile nor,
+    on a machine with cores to spare, their core. ``close`` ends it (the app's lifespan does), also
+    in the middle of learning."""
+
+    def __init__(self, background: bool = True, process_nodes: int | None = None):
         self.model: Model | None = None
         self.background = background
+        self.process_nodes = process_nodes
         self._ties = 0  # how many ties the graph had when the model (or the one being learned) was made
         self._learned = 0  # ... and before that: restored when learning fails
         self._busy: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._worker: Worker | None = None
 
     def model_for(self, scoring: Scoring) -> Model:
         """The model to rank with now: the last one learned (``DEFAULT`` before the first); starts
@@ -654,7 +788,8 @@ class Trainer:
         ties = int(scoring.adjacency.matrix.nnz)
         with self._lock:
             stale = self.model is None or abs(ties - self._ties) > REFIT_SHARE * max(self._ties, 1)
-            if stale and (self._busy is None or not self._busy.is_alive()):
+            idle = self._busy is None or not self._busy.is_alive()
+            if stale and idle and not self._stop.is_set():
                 self._learned, self._ties = self._ties, ties
                 if self.background:
                     self._busy = threading.Thread(target=self._learn, args=(scoring,), daemon=True, name="ranker")
@@ -663,18 +798,49 @@ class Trainer:
                     self._learn(scoring)
         return self.model or DEFAULT
 
+    def close(self) -> None:
+        """Learn no more: a learning under way in a worker process is ended, the last model kept."""
+        with self._lock:
+            self._stop.set()
+            worker = self._worker
+        if worker is not None:
+            worker.end()
+
     def _learn(self, scoring: Scoring) -> None:
+        began = time.perf_counter()
         try:
-            model = learn_from(scoring)
+            if self.process_nodes is not None and len(scoring.adjacency.nodes) > self.process_nodes:
+                model = self._in_worker(lesson_of(scoring))
+            else:
+                model = learn_from(scoring)
         except Exception as error:  # keep the last model; the next request tries again
             self._ties = self._learned
-            if isinstance(error, RuntimeError):  # the graph changed size under us: a write landed
+            if isinstance(error, Stopped):
+                log.info("learning the suggestion ranker was stopped")
+            elif isinstance(error, RuntimeError):  # the graph changed size under us: a write landed
                 log.info("learning the suggestion ranker was cut short by a write")
             else:
                 log.exception("learning the suggestion ranker failed")
             return
-        self.model = model
-        log.info("suggestion ranker: %s, learned in %.1f s", model.ranker, model.report.get("seconds_total", 0))
+        self.model = replace(model, report={**model.report, "seconds_total": round(time.perf_counter() - began, 2)})
+        log.info("suggestion ranker: %s, learned in %.1f s", model.ranker, self.model.report["seconds_total"])
+
+    def _in_worker(self, lesson: Lesson) -> Model:
+        # The nodes go pickled in parts: pickling a city's nodes in one call holds the GIL, and with
+        # it every request, for a second; the rest of the lesson is arrays, copied whole at once.
+        nodes = list(lesson.nodes.items())
+        parts = [pickle.dumps(dict(nodes[k : k + NODES_PER_PART])) for k in range(0, len(nodes), NODES_PER_PART)]
+        with self._lock:
+            if self._stop.is_set():
+                raise Stopped
+            worker = self._worker = Worker("graphsvc-ranker")
+        try:
+            return worker.call(self._stop, _learn_parts, replace(lesson, nodes={}), parts)  # type: ignore[no-any-return]
+        finally:
+            with self._lock:
+                self._worker = None
+            worker.end()
+            worker.close()
 
     def wait(self, timeout: float | None = None) -> Model | None:
         busy = self._busy

@@ -36,7 +36,7 @@ import numpy as np
 from ..domain import Node, NodeKind, Visibility
 from ..domain.kinds import STAKEHOLDER_KINDS
 from ..engine import View
-from .evidence import NO_NEEDS, area_reason, mutual_area_fit
+from .evidence import NO_NEEDS, AreaFit, area_reason, mutual_area_fit
 from .features import SMALL_GRAPH, Scoring, make_scoring, pool, walk
 from .load import free_slots, load_reason
 from .ranker import DEFAULT, KEEP, Model, Ranking, Scored, score
@@ -210,17 +210,28 @@ def explain(context: Scoring, scored: Scored, model: Model = DEFAULT) -> Suggest
         walked = walk(context, scored.source, scored.target, {})
         contacts, strong = walked.contacts, walked.strong
     values = scored.values
+    fit = mutual_area_fit(context.view.areas, me.areas, other.areas)
     parts = tuple(
-        Part(name, weight, round(values[name], 4), _reason(name, values[name], me, other, contacts, strong, context))
+        Part(
+            name, weight, round(values[name], 4), _reason(name, values[name], me, other, contacts, strong, context, fit)
+        )
         for name, weight in model.items()
     )
     total = round(sum(part.contribution for part in parts), 4)
-    sentence = (*_sentence(me, other, parts, contacts, context), RANKED_BY[model.ranker])
+    sentence = (*_sentence(me, other, parts, contacts, fit), RANKED_BY[model.ranker])
     return Suggestion(scored.source, scored.target, total, parts, sentence, contacts, ranker=model.ranker)
 
 
 def with_path(context: Scoring, suggestion: Suggestion) -> Suggestion:
-    """The suggestion with its shortest introduction path and the linker on it (None if unconnected)."""
+    """The suggestion with its shortest introduction path and the linker on it (None if unconnected).
+
+    Two stakeholders with a shared contact (and no tie: they are suggested) are two steps apart,
+    so a shortest path runs through a shared contact: the best connected one, the first the
+    explanation names. Only pairs without one are searched for.
+    """
+    if suggestion.common_contacts:
+        path: tuple[str, ...] = (suggestion.source, suggestion.common_contacts[0], suggestion.target)
+        return Suggestion(**{**vars(suggestion), "path": path, "linker": path[1]})
     try:
         path = tuple(nx.bidirectional_shortest_path(context.graph, suggestion.source, suggestion.target))
     except nx.NetworkXNoPath:
@@ -248,13 +259,15 @@ def recommend_many(
     # next candidate is scored only once its last one was taken or passed over.
     rankings: dict[str, Ranking] = {}
     heads: list[tuple[float, str, str, Scored]] = []
+    index = context.adjacency.index
+    full = np.zeros(len(index), dtype=bool)  # partners suggested as often as they may be: no ranking walks them
     for source in sources:
-        if source in context.adjacency.index:
+        if source in index:
             # deep enough that the cap per partner can spread: a learned model may put the same
             # well-connected partners nearby at the top of every list of a district
             found = candidate_positions(context, source, rejected)
             if len(found):
-                rankings[source] = Ranking(context, source, found, model, keep=top * LIST_DEPTH)
+                rankings[source] = Ranking(context, source, found, model, keep=top * LIST_DEPTH, skip=full)
                 _advance(rankings[source], heads)
         progress(1)
     given: Counter[str] = Counter()
@@ -269,6 +282,7 @@ def recommend_many(
         if given[scored.target] < limit:
             chosen.append(scored)
             given[scored.target] += 1
+            full[index[scored.target]] = given[scored.target] >= limit
         if len(chosen) < top:
             _advance(rankings[scored.source], heads)
     return {source: [suggestion(context, s, model) for s in found] for source, found in per_source.items()}
@@ -282,7 +296,14 @@ def _advance(ranking: Ranking, heads: list[tuple[float, str, str, Scored]]) -> N
 
 # -- reasons ----------------------------------------------------------------------------------
 def _reason(
-    name: str, value: float, me: Node, other: Node, contacts: Sequence[str], strong: int, context: Scoring
+    name: str,
+    value: float,
+    me: Node,
+    other: Node,
+    contacts: Sequence[str],
+    strong: int,
+    context: Scoring,
+    fit: AreaFit,
 ) -> Reason:
     if name == "common_neighbours":
         return (
@@ -316,7 +337,7 @@ def _reason(
         shared = sorted(set(me.themes) & set(other.themes))
         return Reason.of("THEMES_BOTH", themes=shared) if shared else Reason.of("THEMES_NO_OVERLAP")
     if name == "area":
-        return area_reason(mutual_area_fit(context.view.areas, me.areas, other.areas))
+        return area_reason(fit)
     if name == "needs":
         return Reason.of("NEEDS_OFFERED" if value > NO_NEEDS else "NEEDS_NOT_OFFERED")
     if name == "meetings":
@@ -327,14 +348,13 @@ def _reason(
 
 
 def _sentence(
-    me: Node, other: Node, parts: Sequence[Part], contacts: Sequence[str], context: Scoring
+    me: Node, other: Node, parts: Sequence[Part], contacts: Sequence[str], fit: AreaFit
 ) -> tuple[Reason, ...]:
     """The strongest evidence, e.g. 'both work on care in Taagdreef; 3 shared contacts, among them DOCK'."""
     by_name = {p.name: p for p in parts}
     phrases = []
     shared = sorted(set(me.themes) & set(other.themes))
     if shared:
-        fit = mutual_area_fit(context.view.areas, me.areas, other.areas)
         if fit.code == "SAME_AREA":
             phrases.append(Reason.of("BOTH_WORK_ON_IN", themes=shared[:2], area=fit.area))
         else:

@@ -4,7 +4,8 @@ Routes: ``/graphql`` (the API, GraphiQL for browsers) and ``/health`` (liveness 
 status). While the app runs, a background task picks up writes other processes made to the
 same store (every ``sync_seconds``), and the app's own ``Measures`` (``app.state.measures``)
 keeps brokers and communities computed for the current graph version; the lifespan starts it
-and stops it (its thread, and its worker process even in the middle of a computation).
+and stops it (its thread, and its worker process even in the middle of a computation), and at its
+end stops learning the suggestions' rankers (``suggestions.close_trainers``: their worker processes too).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .auth import unauthorized, viewer_of
 from .http import graphql_endpoint
 from .pages import explorer_routes
 from .schema import build_schema
+from .suggestions import close_trainers
 
 log = logging.getLogger("graphsvc.api")
 
@@ -94,6 +96,7 @@ def build_app(settings: Settings, store: Store) -> Starlette:
             task.cancel()
             tokens_checked.set()
             await asyncio.to_thread(tokens.join)
+            close_trainers(engine)
             # In a thread, so that the loop goes on serving a copy a computation may be waiting for.
             await asyncio.to_thread(measures.close)
             engine.change_projection_on(None)

@@ -7,7 +7,7 @@ from weakref import WeakKeyDictionary
 
 import strawberry
 
-from ..analysis.ranker import Model, Trainer
+from ..analysis.ranker import PROCESS_NODES, Model, Trainer
 from ..analysis.recommend import Scoring, ranked, recommend_many, reviewed_pairs, scoring_for, suggestion
 from ..domain import GraphsvcError, NodeKind, ValidationError
 from ..engine import Engine, View, Viewer, edits
@@ -32,10 +32,23 @@ _TRAINERS_LOCK = threading.Lock()
 
 def model_for(engine: Engine, scoring: Scoring) -> Model:
     """The model to rank with now: the last learned for this graph and viewer (the hand-set default
-    until the first is learned); learning the next starts in the background when it is due."""
+    until the first is learned); learning the next starts in the background when it is due (a big
+    graph's in a worker process)."""
     with _TRAINERS_LOCK:
-        trainer = _TRAINERS.setdefault(engine, {}).setdefault(scoring.view.viewer, Trainer())
+        trainers = _TRAINERS.setdefault(engine, {})
+        trainer = trainers.get(scoring.view.viewer)
+        if trainer is None:
+            trainer = trainers[scoring.view.viewer] = Trainer(process_nodes=PROCESS_NODES)
     return trainer.model_for(scoring)
+
+
+def close_trainers(engine: Engine) -> None:
+    """Stop learning for ``engine`` (the app's lifespan, at its end): worker processes are ended; a
+    later request starts anew."""
+    with _TRAINERS_LOCK:
+        trainers = list(_TRAINERS.pop(engine, {}).values())
+    for trainer in trainers:
+        trainer.close()
 
 
 @strawberry.type
