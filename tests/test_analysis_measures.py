@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -19,6 +20,7 @@ from starlette.testclient import TestClient
 from graphsvc.analysis import brokers, communities, igraphs
 from graphsvc.analysis.brokers import warm
 from graphsvc.analysis.measures import Freshness, Measures, Settling, Stopped
+from graphsvc.analysis.worker import NICENESS, Worker
 from graphsvc.api.app import build_app
 from graphsvc.domain import Batch, Node, NodeKind, NotFoundError, Relation, RelationKind, ValidationError
 from graphsvc.engine import Engine, FrozenView, Role, View, Viewer
@@ -263,6 +265,15 @@ def test_the_copy_is_made_where_changes_are_applied(engine_with: Engines, monkey
         loop.call_soon_threadsafe(loop.stop)
         readers.join()
         loop.close()
+
+
+def test_the_worker_process_yields_a_shared_core_to_the_requests():
+    worker = Worker()
+    try:
+        assert worker.call(threading.Event(), os.nice, 0) == os.nice(0) + NICENESS, "background work comes after"
+    finally:
+        worker.end()
+        worker.close()
 
 
 def test_closing_ends_a_computation_and_its_worker_process_at_once(engine_with: Engines):

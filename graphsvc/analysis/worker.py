@@ -8,6 +8,7 @@ function at a time, sent with its arguments over a pipe. The owners (``measures.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 
 POLL_SECONDS = 0.05  # how often a wait for the worker process looks whether its owner is closing
 IGNORED_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # by the worker process: the server ends it
+NICENESS = 10  # added to the worker process's: on a shared core, requests go first, background work after
 
 
 class Stopped(Exception):
@@ -78,6 +80,7 @@ def _serve(conn: Connection) -> None:
     # ends it itself once nothing waits for it, so that a computation is never reported as failed.
     for ignored in IGNORED_SIGNALS:
         signal.signal(ignored, signal.SIG_IGN)
+    os.nice(NICENESS)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, IGNORED_SIGNALS)  # blocked since it started: dropped now
     while True:
         try:
