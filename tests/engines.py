@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping
 from itertools import count
 from pathlib import Path
 from typing import Any
 
 from graphsvc.engine import Engine
 from graphsvc.store import Store, open_store
+
+
+@contextlib.contextmanager
+def changes_on_a_loop(engine: Engine) -> Iterator[asyncio.AbstractEventLoop]:
+    """An event loop in a thread named "the-loop" where ``engine`` applies its changes, as the API's
+    lifespan sets it up (``change_projection_on``); stopped and closed afterwards."""
+    loop = asyncio.new_event_loop()
+    readers = threading.Thread(target=loop.run_forever, name="the-loop", daemon=True)
+    readers.start()
+    engine.change_projection_on(loop)
+    try:
+        yield loop
+    finally:
+        engine.change_projection_on(None)
+        loop.call_soon_threadsafe(loop.stop)
+        readers.join()
+        loop.close()
 
 
 class Engines:

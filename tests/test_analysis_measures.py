@@ -4,7 +4,6 @@ per app, and stopped with it."""
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
 import os
 import queue
@@ -29,7 +28,7 @@ from graphsvc.settings import Settings
 
 from .api_client import GraphQL
 from .conftest import role_tokens
-from .engines import Engines
+from .engines import Engines, changes_on_a_loop
 from .networks import florentine_document
 
 BROKERS = "{ brokers(first: 1) { nodes freshness { version stale pending } brokers { stakeholder { id } } } }"
@@ -239,10 +238,6 @@ def test_a_frozen_view_answers_as_the_view_it_copies(engine_with: Engines, demo_
 
 def test_the_copy_is_made_where_changes_are_applied(engine_with: Engines, monkeypatch: pytest.MonkeyPatch):
     engine = engine_with(florentine_document())
-    loop = asyncio.new_event_loop()
-    readers = threading.Thread(target=loop.run_forever, name="the-loop", daemon=True)
-    readers.start()
-    engine.change_projection_on(loop)  # as the API's lifespan does: changes are applied on the loop
     made_in: list[str] = []
 
     class Recorded(FrozenView):
@@ -252,19 +247,16 @@ def test_the_copy_is_made_where_changes_are_applied(engine_with: Engines, monkey
 
     monkeypatch.setattr(engine_module, "FrozenView", Recorded)
     cache = Measures(engine, sync_nodes=0)
-    try:
-        warm(engine.view(), cache=cache).result()
-        add_family(engine, "pucci", "strozzi", "medici")  # from this thread: applied on the loop
-        cache.refresh_all()
-        cache.wait()
-        assert made_in == ["the-loop", "the-loop"], "each copy made on the loop, between two changes"
-        assert cache.held(engine.view(), ("brokers", None, None)) == engine.version
-    finally:
-        cache.close()
-        engine.change_projection_on(None)
-        loop.call_soon_threadsafe(loop.stop)
-        readers.join()
-        loop.close()
+    with changes_on_a_loop(engine):
+        try:
+            warm(engine.view(), cache=cache).result()
+            add_family(engine, "pucci", "strozzi", "medici")  # from this thread: applied on the loop
+            cache.refresh_all()
+            cache.wait()
+            assert made_in == ["the-loop", "the-loop"], "each copy made on the loop, between two changes"
+            assert cache.held(engine.view(), ("brokers", None, None)) == engine.version
+        finally:
+            cache.close()
 
 
 def test_the_worker_process_yields_a_shared_core_to_the_requests():

@@ -28,7 +28,7 @@ from graphsvc.settings import Settings
 
 from .api_client import GraphQL, gid
 from .conftest import role_tokens
-from .engines import Engines
+from .engines import Engines, changes_on_a_loop
 from .networks import florentine_document
 
 EGO = "query ($id: ID!) { egoNetwork(id: $id, hops: 2, first: 300) { nodes { hops } relations { kind } } }"
@@ -125,28 +125,20 @@ def test_a_write_is_answered_before_its_change_is_applied_and_the_next_write_wai
     resumes the writer (so a write waits for the loop once). The next write validates against the
     graph with that change in it."""
     engine = engine_with(florentine_document())
-    loop = asyncio.new_event_loop()
-    readers = threading.Thread(target=loop.run_forever, daemon=True)
-    readers.start()
-    engine.change_projection_on(loop)  # as the API's lifespan does
     busy, done = threading.Event(), threading.Event()
-    loop.call_soon_threadsafe(lambda: (busy.set(), done.wait()))  # a long query holds the loop
-    busy.wait()
     linked: list[Relation] = []
-    try:
-        engine.write(Batch(nodes=[Node("pucci", NodeKind.ORGANISATION, "Pucci")]))
-        assert engine.stored("pucci") is None, "committed, answered, not applied yet: the loop is held"
-        record = {"kind": "PARTNERS_WITH", "source": "pucci", "target": "medici"}
-        second = threading.Thread(target=lambda: linked.append(edits.add_relation(engine, engine.view(), record)))
-        second.start()
-        second.join(0.5)
-        assert second.is_alive(), "the second write waits until the first one's change is applied"
-        done.set()
+    with changes_on_a_loop(engine) as loop:
+        loop.call_soon_threadsafe(lambda: (busy.set(), done.wait()))  # a long query holds the loop
+        busy.wait()
+        try:
+            engine.write(Batch(nodes=[Node("pucci", NodeKind.ORGANISATION, "Pucci")]))
+            assert engine.stored("pucci") is None, "committed, answered, not applied yet: the loop is held"
+            record = {"kind": "PARTNERS_WITH", "source": "pucci", "target": "medici"}
+            second = threading.Thread(target=lambda: linked.append(edits.add_relation(engine, engine.view(), record)))
+            second.start()
+            second.join(0.5)
+            assert second.is_alive(), "the second write waits until the first one's change is applied"
+        finally:
+            done.set()  # the loop goes on, whatever was asserted
         second.join(10)
         assert linked and engine.at_rest(lambda: engine.view().adjacent("pucci", "medici")), "read where changes apply"
-    finally:
-        done.set()
-        engine.change_projection_on(None)
-        loop.call_soon_threadsafe(loop.stop)
-        readers.join()
-        loop.close()
