@@ -129,6 +129,7 @@ def test_a_page_of_many_hits_is_the_page_of_the_whole_ranking(engine_with: Engin
         assert [n.id for n in found[10:20]] == expected[10:20], text
         assert [n.id for n in found] == expected, text
         assert found[-1].id == expected[-1]
+    assert not engine_with().view().search("resident"), "an empty graph: nothing found, nothing to rank"
 
 
 def test_a_search_finds_the_partner_first_and_words_in_any_order(demo_engine: Engine):

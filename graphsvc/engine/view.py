@@ -80,8 +80,8 @@ class Ranked(Sequence[Node]):
     order), ranked only as far as it is read: a page of the first ten of 70,000 names that begin with
     the text needs those that begin with it, in kind order, not the rank of every one.
 
-    ``hits``: places in the view's name order (ascending); ``names``, ``texts``, ``kinds``: the folded
-    name, folded name and tags, and ``KIND_ORDER`` of the stakeholder at each place.
+    ``words``: the folded query's; ``hits``: the places in ``index`` (the view's name order) found,
+    ascending.
     """
 
     def __init__(self, words: list[str], hits: list[int], index: SearchIndex):
@@ -336,8 +336,9 @@ class View(Memo):
             self._named = {n: node for n, node in basis.named.items() if n not in touched}
             self._named.update(self._known_by_name(touched))
         self._names_since = (basis.by_name, set(basis.touched)) if basis and basis.by_name is not None else None
-        earlier = (basis.search, basis.by_name) if basis and basis.search is not None and basis.by_name else None
-        self._search_since = (*earlier, set(basis.touched)) if basis and earlier else None
+        self._search_since = (
+            (basis.search, basis.by_name[1], set(basis.touched)) if basis and basis.search and basis.by_name else None
+        )
         self._areas = (
             projection.areas
             if viewer.municipalities is None
@@ -713,12 +714,13 @@ class View(Memo):
             by_name, rank = self._by_name()
             since, self._search_since = self._search_since, None
             if since is not None:
-                earlier, (_, earlier_rank), touched = since
+                earlier, earlier_rank, touched = since
                 if earlier.nodes is by_name:  # nothing written since but ties
                     return earlier
                 if len(touched) <= NAMES_PATCHED:
                     return earlier.patched(by_name, earlier_rank, rank, touched, self._searched_as)
-            return SearchIndex(by_name, *map(list, zip(*map(self._searched_as, by_name), strict=True)))
+            entries = [self._searched_as(node) for node in by_name]
+            return SearchIndex(by_name, [e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries])
 
         return self.remember("search index", make)  # type: ignore[no-any-return]
 
