@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graphsvc.analysis import MATCH_WEIGHTS, InitiativeDraft, MatchWeights, match_partners
+from graphsvc.analysis.catalogue import Catalogue, catalogue
 from graphsvc.analysis.reasons import Reason
 from graphsvc.analysis.recommend import make_scoring, recommend
 from graphsvc.domain import NodeKind, NotFoundError, ValidationError, within
@@ -163,3 +164,25 @@ def test_a_partner_that_names_the_buurt_beats_one_that_serves_the_whole_wijk(dem
     assert ranked.index("buurtteam-overvecht-zuid") < ranked.index("buurtteam-overvecht-noord")
     zuid = next(m for m in match_partners(demo.view(), CARE_IN_NECKARDREEF) if m.partner == "buurtteam-overvecht-zuid")
     assert part(zuid, "area").reason.code == "AREA_SAME_AREA"
+
+
+def test_a_later_version_starts_from_the_last_ones_catalogue(engine_with: Engines, demo_doc: dict):
+    """After only ties, the same catalogue; after a few nodes, the last one patched: as one made afresh."""
+    engine = engine_with(demo_doc)
+    first = catalogue(engine.view())
+    edits.link(engine, engine.view(), {"kind": "KNOWS", "source": "dock-utrecht", "target": "oso"})
+    assert catalogue(engine.view()) is first, "the same nodes: the same catalogue"
+    record = {"id": "buurtkamer-nieuw", "kind": "INITIATIVE", "name": "Buurtkamer Nieuw", "areas": ["BU03440322"]}
+    writes = [
+        lambda: edits.create_node(engine, engine.view(), record),
+        lambda: edits.update_node(engine, engine.view(), "oso", {"themes": ["care"], "areas": ["BU03440331"]}),
+        lambda: edits.delete_node(engine, engine.view(), "buurtkamer-nieuw"),
+    ]
+    for write in writes:
+        write()
+        ours, theirs = catalogue(engine.view()), Catalogue(engine.view())
+        for patched, afresh in [(ours.by_area, theirs.by_area), (ours.by_theme, theirs.by_theme)]:
+            assert {k: [n.id for n in v] for k, v in patched.items() if v} == {
+                k: [n.id for n in v] for k, v in afresh.items()
+            }
+    assert "oso" in {n.id for n in ours.by_area["BU03440331"]}

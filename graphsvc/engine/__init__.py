@@ -2,7 +2,7 @@
 
 from .engine import Engine, build_projection, import_into, view_in_memory
 from .frozen import FrozenView
-from .projection import Projection
+from .projection import Projection, name_order
 from .view import BROKER, RelationFacts, Role, Tie, View, Viewer
 
 __all__ = [
@@ -17,5 +17,6 @@ __all__ = [
     "Viewer",
     "build_projection",
     "import_into",
+    "name_order",
     "view_in_memory",
 ]

@@ -168,8 +168,10 @@ class Projection:
 
     # -- single changes --------------------------------------------------------------------
     def put_area(self, area: Area) -> None:
-        self.areas[area.code] = area
-        self._put_attrs(sys.intern(area.code), NodeKind.AREA, area)
+        code = sys.intern(area.code)
+        self.touched.add(code)  # what a view derived from its nodes and areas is made again
+        self.areas[code] = area
+        self._put_attrs(code, NodeKind.AREA, area)
 
     def put_theme(self, theme: Theme) -> None:
         self.themes[theme.key] = theme

@@ -129,30 +129,26 @@ class SearchIndex:
     """The view's stakeholders in name order (``View._by_name``), and per place what a search reads."""
 
     nodes: list[Node]
+    rank: dict[str, int]  # each node's place in ``nodes``
     names: list[str]  # folded name
     texts: list[str]  # folded name and tags (a resident known by name only: the name)
     kinds: list[int]  # KIND_ORDER
 
     def patched(
-        self,
-        nodes: list[Node],
-        rank_before: dict[str, int],
-        rank: dict[str, int],
-        touched: set[str],
-        entry: Callable[[Node], tuple[str, str, int]],
+        self, nodes: list[Node], rank: dict[str, int], touched: set[str], entry: Callable[[Node], tuple[str, str, int]]
     ) -> SearchIndex:
-        """This index for ``nodes``, which differs from its own only at the ``touched`` nodes
-        (``rank_before``, ``rank``: each node's place before and now): the touched taken out, then
-        put in at their new places in ascending order, each lands where it belongs."""
+        """This index for ``nodes`` (``rank``: each one's place), which differ from its own only at the
+        ``touched`` nodes: those taken out, then put in at their new places in ascending order, where
+        each lands where it belongs."""
         names, texts, kinds = self.names.copy(), self.texts.copy(), self.kinds.copy()
-        for place in sorted((rank_before[n] for n in touched if n in rank_before), reverse=True):
+        for place in sorted((self.rank[n] for n in touched if n in self.rank), reverse=True):
             del names[place], texts[place], kinds[place]
         for place in sorted(rank[n] for n in touched if n in rank):
             name, text, kind = entry(nodes[place])
             names.insert(place, name)
             texts.insert(place, text)
             kinds.insert(place, kind)
-        return SearchIndex(nodes, names, texts, kinds)
+        return SearchIndex(nodes, rank, names, texts, kinds)
 
 
 def comparable(name: str) -> str:
@@ -242,18 +238,18 @@ def _day(day: int) -> date | None:
     return None if day == NO_DATE else date.fromordinal(day)
 
 
-NAMES_PATCHED = 1_000  # nodes written since an earlier view up to which its name list is patched, not made anew
+PATCHED_MOST = 1_000  # nodes written since an earlier view up to which its answers are patched, not made anew
 
 
 class Basis(NamedTuple):
     """What a view of a later version starts from instead of the whole graph: an earlier view's
-    network and residents known by name, and the nodes written since (``touched``)."""
+    network, residents known by name and answers that read the nodes only (``Memo.remember`` without
+    ties), and the nodes written since (``touched``)."""
 
     nodes: frozenset[str]
     named: dict[str, Node]
     touched: set[str]
-    by_name: tuple[list[Node], dict[str, int]] | None = None  # the earlier view's ``_by_name``, if it made it
-    search: SearchIndex | None = None  # the earlier view's ``_search_index``, if it made it
+    untied: Mapping[Hashable, Any] = MappingProxyType({})
 
 
 class RelationFacts(NamedTuple):
@@ -285,19 +281,42 @@ class Tie:
 class Memo:
     """Answers derived once from an immutable graph and kept with it (a view, a frozen view)."""
 
-    def __init__(self) -> None:
+    def __init__(self, earlier: Mapping[Hashable, Any] | None = None, touched: set[str] | None = None) -> None:
         self.memo: dict[Hashable, Any] = {}
+        self.untied: set[Hashable] = set()  # keys of answers that read the nodes only, not the ties
+        self._earlier = earlier or {}  # an earlier version's such answers, and the nodes written since
+        self._touched = touched or set()
         self._memo_lock = threading.RLock()
 
-    def remember(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """``make()``, computed once and kept with this graph: freed with it when a write supersedes it."""
+    def remember(
+        self,
+        key: Hashable,
+        make: Callable[[], Any],
+        ties: bool = True,
+        patch: Callable[[Any, set[str]], Any] | None = None,
+    ) -> Any:
+        """``make()``, computed once and kept with this graph: freed with it when a write supersedes it.
+
+        Without ``ties`` (the answer reads the nodes only), a later version's view starts from it
+        (``Basis.untied``): as it is when only ties were written since, ``patch(earlier, touched)``
+        when a few nodes were (up to ``PATCHED_MOST``), ``make()`` otherwise."""
         found = self.memo.get(key)
         if found is None:
             with self._memo_lock:
                 found = self.memo.get(key)
                 if found is None:
-                    found = self.memo[key] = make()
+                    found = self.memo[key] = self._made(key, make, patch)
+                    if not ties:
+                        self.untied.add(key)
         return found
+
+    def _made(self, key: Hashable, make: Callable[[], Any], patch: Callable[[Any, set[str]], Any] | None) -> Any:
+        earlier = self._earlier.get(key)
+        if earlier is not None and not self._touched:
+            return earlier
+        if earlier is not None and patch is not None and len(self._touched) <= PATCHED_MOST:
+            return patch(earlier, self._touched)
+        return make()
 
 
 class View(Memo):
@@ -325,7 +344,7 @@ class View(Memo):
         self.day = (active_on or date.today()).toordinal()  # the day recency is measured on
         self._on = active_on.toordinal() if active_on else None  # the day visibility is decided on
         self._codes = frozenset(RELATION_CODES[k] for k in relation_kinds) if relation_kinds else None
-        super().__init__()  # answers analyses derive from this view, kept with it
+        super().__init__(basis.untied if basis else None, set(basis.touched) if basis else None)
         if basis is None:
             self.nodes: frozenset[str] = frozenset(self._network_of(projection.graph._node))
             # residents the viewer knows by display name only: never in the network, never with their ties
@@ -335,10 +354,6 @@ class View(Memo):
             self.nodes = (basis.nodes - touched) | self._network_of(touched)
             self._named = {n: node for n, node in basis.named.items() if n not in touched}
             self._named.update(self._known_by_name(touched))
-        self._names_since = (basis.by_name, set(basis.touched)) if basis and basis.by_name is not None else None
-        self._search_since = (
-            (basis.search, basis.by_name[1], set(basis.touched)) if basis and basis.search and basis.by_name else None
-        )
         self._areas = (
             projection.areas
             if viewer.municipalities is None
@@ -355,7 +370,7 @@ class View(Memo):
     @property
     def basis(self) -> Basis:
         """What the view of the next graph version (same viewer, day and kinds) can start from."""
-        return Basis(self.nodes, self._named, set(), self.memo.get("by name"), self.memo.get("search index"))
+        return Basis(self.nodes, self._named, set(), {key: self.memo[key] for key in self.untied})
 
     # -- the rule ------------------------------------------------------------------------------
     def _network_of(self, ids: Iterable[str]) -> set[str]:
@@ -707,22 +722,18 @@ class View(Memo):
         return [by_name[i] for i in found]
 
     def _search_index(self) -> SearchIndex:
-        """What a search reads of each stakeholder, in name order: the earlier version's, patched
-        where nodes were written since (as ``_by_name`` is), or made anew."""
+        """What a search reads of each stakeholder, in name order (patched, after a write, where
+        nodes were written, as ``_by_name`` is)."""
 
         def make() -> SearchIndex:
             by_name, rank = self._by_name()
-            since, self._search_since = self._search_since, None
-            if since is not None:
-                earlier, earlier_rank, touched = since
-                if earlier.nodes is by_name:  # nothing written since but ties
-                    return earlier
-                if len(touched) <= NAMES_PATCHED:
-                    return earlier.patched(by_name, earlier_rank, rank, touched, self._searched_as)
             entries = [self._searched_as(node) for node in by_name]
-            return SearchIndex(by_name, [e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries])
+            return SearchIndex(by_name, rank, [e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries])
 
-        return self.remember("search index", make)  # type: ignore[no-any-return]
+        def patch(earlier: SearchIndex, touched: set[str]) -> SearchIndex:
+            return earlier.patched(*self._by_name(), touched, self._searched_as)
+
+        return self.remember("search index", make, ties=False, patch=patch)  # type: ignore[no-any-return]
 
     def _searched_as(self, node: Node) -> tuple[str, str, int]:
         """A stakeholder's folded name, folded name and tags, and kind order, as a search reads them."""
@@ -768,7 +779,7 @@ class View(Memo):
             ]
             return nodes, [comparable(node.name) for node in nodes]
 
-        return self.remember(("comparable names", areas, kinds), make)  # type: ignore[no-any-return]
+        return self.remember(("comparable names", areas, kinds), make, ties=False)  # type: ignore[no-any-return]
 
     def meetings(self, area: str | None = None) -> list[Node]:
         """The meetings the viewer may see (in or under ``area``, when given), newest first."""
@@ -785,28 +796,28 @@ class View(Memo):
 
     def _by_name(self) -> tuple[list[Node], dict[str, int]]:
         """The stakeholders the view shows (residents known by name only too), in name order, and
-        each one's place in it: read in the projection's name order, which every write keeps."""
+        each one's place in it: read in the projection's name order, which every write keeps; after
+        a write, the earlier version's with the written nodes put anew."""
+        nodes, named = self._p.graph._node, self._named
 
-        def make() -> tuple[list[Node], dict[str, int]]:
-            nodes, named = self._p.graph._node, self._named
-            since, self._names_since = self._names_since, None
-            if since is not None and not since[1]:  # nothing written since but ties
-                return since[0]
-            if since is not None and len(since[1]) <= NAMES_PATCHED:  # the earlier view's, the touched put anew
-                (earlier, _), touched = since
-                by_name = [node for node in earlier if node.id not in touched]
-                for n in touched:
-                    if n in named or (n in self.nodes and nodes[n]["kind"] in STAKEHOLDER_KINDS):
-                        bisect.insort(by_name, named[n] if n in named else nodes[n]["obj"], key=name_order)
-            else:
-                by_name = [
-                    named[n] if n in named else nodes[n]["obj"]
-                    for _, n in self._p.name_order
-                    if n in self.nodes or n in named
-                ]
+        def make() -> list[Node]:
+            return [
+                named[n] if n in named else nodes[n]["obj"]
+                for _, n in self._p.name_order
+                if n in self.nodes or n in named
+            ]
+
+        def patch(earlier: tuple[list[Node], dict[str, int]], touched: set[str]) -> tuple[list[Node], dict[str, int]]:
+            by_name = [node for node in earlier[0] if node.id not in touched]
+            for n in touched:
+                if n in named or (n in self.nodes and nodes[n]["kind"] in STAKEHOLDER_KINDS):
+                    bisect.insort(by_name, named[n] if n in named else nodes[n]["obj"], key=name_order)
+            return ranked(by_name)
+
+        def ranked(by_name: list[Node]) -> tuple[list[Node], dict[str, int]]:
             return by_name, {node.id: i for i, node in enumerate(by_name)}
 
-        return self.remember("by name", make)  # type: ignore[no-any-return]
+        return self.remember("by name", lambda: ranked(make()), ties=False, patch=patch)  # type: ignore[no-any-return]
 
     def _ranks_in(self, areas: Iterable[str]) -> list[int]:
         """The places in name order (``_by_name``) of the stakeholders of the view's network in or
