@@ -93,6 +93,7 @@ class Engine:
         self._readers: asyncio.AbstractEventLoop | None = None  # where changes are applied (None: at once)
         self._pending: deque[Change] = deque()  # changes waiting for the readers' thread, oldest first
         self._last_change: threading.Event | None = None  # set once the last write's change is applied
+        self._committed = 0  # the version of the last write committed here
         self._applying = threading.RLock()  # one change (or read at rest) at a time where they apply at once
         self._views: OrderedDict[Hashable, View] = OrderedDict()  # of ``_views_of``, newest last
         self._views_of: tuple[Projection, int] | None = None
@@ -213,8 +214,9 @@ class Engine:
     # -- reading ---------------------------------------------------------------------------
     @property
     def version(self) -> int:
-        """The graph version the projection holds (the store's, as of the last write or sync)."""
-        return self.projection.version
+        """The graph version of the last write or sync: the projection's, or the version a write
+        committed here whose change is still on its way to where readers read (``_commit``)."""
+        return max(self.projection.version, self._committed)
 
     def view(
         self,
@@ -382,6 +384,7 @@ class Engine:
         self.projection.check_ids(batch.relations)
         known_before = self.projection.version
         applied = self.store.apply(batch)
+        self._committed = applied.version
         if applied.version == known_before + 1:
             self._change(lambda: self._project(batch, applied), wait=False)
         else:  # another process wrote in between: take everything from the feed
