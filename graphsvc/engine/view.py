@@ -249,7 +249,7 @@ class Basis(NamedTuple):
     nodes: frozenset[str]
     named: dict[str, Node]
     touched: set[str]
-    untied: Mapping[Hashable, Any] = MappingProxyType({})
+    untied: Mapping[Hashable, Untied] = MappingProxyType({})  # answers that read the nodes only (``Memo``)
 
 
 class RelationFacts(NamedTuple):
@@ -281,12 +281,22 @@ class Tie:
 class Memo:
     """Answers derived once from an immutable graph and kept with it (a view, a frozen view)."""
 
-    def __init__(self, earlier: Mapping[Hashable, Any] | None = None, touched: set[str] | None = None) -> None:
+    def __init__(self, earlier: Mapping[Hashable, Untied] | None = None, touched: set[str] | None = None) -> None:
         self.memo: dict[Hashable, Any] = {}
         self.untied: set[Hashable] = set()  # keys of answers that read the nodes only, not the ties
-        self._earlier = earlier or {}  # an earlier version's such answers, and the nodes written since
+        self._earlier = earlier or {}  # earlier versions' such answers, and the nodes written since
         self._touched = touched or set()
         self._memo_lock = threading.RLock()
+
+    def handed_on(self) -> dict[Hashable, Untied]:
+        """The answers that read the nodes only, for the next version's view: those made here, and
+        the earlier ones this graph did not need (with the nodes written since they were made)."""
+        handed = {key: Untied(self.memo[key], frozenset()) for key in self.untied}
+        for key, earlier in self._earlier.items():
+            touched = earlier.touched | self._touched
+            if key not in handed and len(touched) <= PATCHED_MOST:
+                handed[key] = Untied(earlier.answer, frozenset(touched))
+        return handed
 
     def remember(
         self,
@@ -312,11 +322,22 @@ class Memo:
 
     def _made(self, key: Hashable, make: Callable[[], Any], patch: Callable[[Any, set[str]], Any] | None) -> Any:
         earlier = self._earlier.get(key)
-        if earlier is not None and not self._touched:
-            return earlier
-        if earlier is not None and patch is not None and len(self._touched) <= PATCHED_MOST:
-            return patch(earlier, self._touched)
+        if earlier is None:
+            return make()
+        touched = self._touched | earlier.touched
+        if not touched:
+            return earlier.answer
+        if patch is not None and len(touched) <= PATCHED_MOST:
+            return patch(earlier.answer, touched)
         return make()
+
+
+class Untied(NamedTuple):
+    """An answer that reads the nodes only, handed to a later version's view, and the nodes written
+    between its version and the version of the view that hands it on (besides ``Basis.touched``)."""
+
+    answer: Any
+    touched: frozenset[str]
 
 
 class View(Memo):
@@ -370,7 +391,7 @@ class View(Memo):
     @property
     def basis(self) -> Basis:
         """What the view of the next graph version (same viewer, day and kinds) can start from."""
-        return Basis(self.nodes, self._named, set(), {key: self.memo[key] for key in self.untied})
+        return Basis(self.nodes, self._named, set(), self.handed_on())
 
     # -- the rule ------------------------------------------------------------------------------
     def _network_of(self, ids: Iterable[str]) -> set[str]:
