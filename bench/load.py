@@ -12,8 +12,9 @@ the rate limit is off for the run). It picks, at random:
 * ``write`` (``--writes``, default 5%): ``createStakeholder`` (a new initiative) and ``link``
   (a partner WORKS_ON it) in one request.
 
-Three runs in one invocation, on one server: the reads alone (the floor for reads), one lone writer
-(the floor for writes), then the mix. Each prints requests/s, errors by type and p50/p99/max per
+The clients of a run start one after the other over its first second (``RAMP_UP``), not all in the
+same millisecond; every request is counted. Three runs in one invocation, on one server: the reads
+alone (the floor for reads), one lone writer (the floor for writes), then the mix. Each prints requests/s, errors by type and p50/p99/max per
 operation. Then the server is stopped and every acknowledged write (200, no errors, no userErrors)
 is looked up in the store: the run fails if one is missing.
 
@@ -39,7 +40,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from contextlib import ExitStack
+from contextlib import AsyncExitStack, ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,7 @@ WRITE = """mutation ($input: StakeholderInput!, $link: LinkInput!) {
   link(input: $link) { relation { key } userErrors { field message code } }
 }"""
 READS = {"search": 0.35, "egoNetwork": 0.25, "connectionPaths": 0.2, "matchPartners": 0.2}
+RAMP_UP = 1.0  # seconds over which the clients of a run start (see ``load``)
 
 
 @dataclass
@@ -184,43 +186,77 @@ def classify(operation: str, status: int, answer: Any) -> tuple[str | None, tupl
 
 
 async def client(
-    url: str, token: str, number: int, run: Run, city: City, mix: dict[str, float], end: float, seed: int, prefix: str
+    http: httpx.AsyncClient,
+    number: int,
+    run: Run,
+    city: City,
+    mix: dict[str, float],
+    end: float,
+    seed: int,
+    prefix: str,
+    delay: float,
 ) -> None:
     rng = random.Random(seed * 1000 + number)
     operations, weights = list(mix), list(mix.values())
-    headers = {"authorization": f"Bearer {token}", "accept": "application/json"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120, trust_env=False) as http:
-        count = 0
-        while time.monotonic() < end:
-            operation = rng.choices(operations, weights)[0]
-            count += 1
-            body = body_for(operation, city, rng, f"{prefix}-{number}-{count}")
-            started = time.perf_counter()
-            try:
-                response = await http.post("/graphql", json=body)
-                status, answer = response.status_code, response.json()
-            except (httpx.HTTPError, json.JSONDecodeError) as error:
-                run.latencies[operation].append(time.perf_counter() - started)
-                run.errors[f"{operation}: {type(error).__name__}"] += 1
-                continue
+    count = 0
+    await asyncio.sleep(delay)
+    while time.monotonic() < end:
+        operation = rng.choices(operations, weights)[0]
+        count += 1
+        body = body_for(operation, city, rng, f"{prefix}-{number}-{count}")
+        started = time.perf_counter()
+        try:
+            response = await http.post("/graphql", json=body)
+            status, answer = response.status_code, response.json()
+        except (httpx.HTTPError, json.JSONDecodeError) as error:
             run.latencies[operation].append(time.perf_counter() - started)
-            problem, written = classify(operation, status, answer)
-            if problem:
-                run.errors[f"{operation}: {problem}"] += 1
-            if written:
-                run.written.append(written)
+            run.errors[f"{operation}: {type(error).__name__}"] += 1
+            continue
+        run.latencies[operation].append(time.perf_counter() - started)
+        problem, written = classify(operation, status, answer)
+        if problem:
+            run.errors[f"{operation}: {problem}"] += 1
+        if written:
+            run.written.append(written)
 
 
 async def load(
-    url: str, tokens: list[str], name: str, clients: int, seconds: float, mix: dict[str, float], city: City, seed: int
+    url: str,
+    tokens: list[str],
+    name: str,
+    clients: int,
+    seconds: float,
+    mix: dict[str, float],
+    city: City,
+    seed: int,
+    ramp_up: float = RAMP_UP,
 ) -> Run:
     run = Run(name, seconds)
     step(f"run '{name}': {clients} clients for {seconds:g} s")
-    end = time.monotonic() + seconds
-    started = time.perf_counter()
     prefix = name.split()[0]
-    await asyncio.gather(*(client(url, tokens[i], i, run, city, mix, end, seed, prefix) for i in range(clients)))
-    run.seconds = time.perf_counter() - started
+    async with AsyncExitStack() as stack:
+        # Every client is made before the clock starts: making one (an SSL context each) holds this
+        # process's loop for ~20 ms, so 64 made at the start delayed the first requests by a second.
+        https = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(
+                    base_url=url,
+                    headers={"authorization": f"Bearer {tokens[i]}", "accept": "application/json"},
+                    timeout=120,
+                    trust_env=False,
+                )
+            )
+            for i in range(clients)
+        ]
+        end = time.monotonic() + seconds
+        started = time.perf_counter()
+        # The clients start one after the other over ``ramp_up`` seconds (every request counts): 64
+        # first requests sent in the same millisecond would queue behind one another on the server, and
+        # the run's first writes (a few of ~100) would measure that start rather than the load.
+        await asyncio.gather(
+            *(client(https[i], i, run, city, mix, end, seed, prefix, ramp_up * i / clients) for i in range(clients))
+        )
+        run.seconds = time.perf_counter() - started
     return run
 
 

@@ -56,6 +56,17 @@ def test_a_views_graph_is_the_graph_with_the_hidden_deleted(demo_engine: Engine,
     assert view.edges_among(view.nodes) == sorted(tuple(sorted(e)) for e in expected.edges())
 
 
+def test_networkx_reads_and_copies_the_views_graph_as_any_graph(demo_engine: Engine):
+    view = demo_engine.view(Viewer(Role.EDITOR))
+    copy = nx.Graph(view.graph)  # what an algorithm that changes its graph makes first
+    for u, v, data in copy.edges(data=True):
+        ids = data["r"] if isinstance(data["r"], tuple) else (data["r"],)
+        assert type(data) is dict and list(data) == ["r"] and set(view.relations(u, v)) <= set(ids)
+    a, b = sorted(view.nodes)[:2]
+    assert nx.has_path(view.graph, a, b) == nx.has_path(copy, a, b)
+    assert nx.shortest_path_length(view.graph, a, weight="weight") == nx.shortest_path_length(copy, a, weight="weight")
+
+
 @pytest.mark.parametrize("asked", list(VIEWS.values()), ids=list(VIEWS))
 def test_neighbours_reach_and_ties_agree_with_the_views_graph(demo_engine: Engine, asked: dict):
     view = demo_engine.view(**asked)
