@@ -829,7 +829,9 @@ class View(Memo):
             ]
 
         def patch(earlier: tuple[list[Node], dict[str, int]], touched: set[str]) -> tuple[list[Node], dict[str, int]]:
-            by_name = [node for node in earlier[0] if node.id not in touched]
+            by_name, rank = earlier[0].copy(), earlier[1]
+            for place in sorted((rank[n] for n in touched if n in rank), reverse=True):
+                del by_name[place]
             for n in touched:
                 if n in named or (n in self.nodes and nodes[n]["kind"] in STAKEHOLDER_KINDS):
                     bisect.insort(by_name, named[n] if n in named else nodes[n]["obj"], key=name_order)
