@@ -35,6 +35,7 @@ from ..domain.records import fold, search_text
 from ..domain.timeline import NO_DATE, holds, ordinal, recency
 from .projection import Projection, name_order
 
+PLACES_PATCHED_MOST = 8  # writes whose moves a ``Places`` stacks before it is made into one dict again
 SIMILAR_ENOUGH = 0.8  # how alike two names must be (0..1) for one record to look like a duplicate of the other
 UNKNOWN_STRENGTH = 0.5  # the strength of a tie nobody rated: neither weak nor strong
 # On an equal match, a search lists partners and organisations before initiatives and residents.
@@ -124,18 +125,79 @@ class Ranked(Sequence[Node]):
         return self._best
 
 
+class Places(Mapping[str, int]):
+    """Where each node stands in a list in name order (``View._by_name``): one dict, made once, then,
+    after each write, the earlier places moved past the few nodes taken out and put in, so that a
+    write makes no dict of every stakeholder anew; after ``PLACES_PATCHED_MOST`` writes, one dict again.
+
+    ``touched``: the nodes written since ``earlier``; ``put``: the places of those in ``nodes``.
+
+    >>> a, b, c, d = (Node(key, NodeKind.ORGANISATION, key) for key in "abcd")
+    >>> earlier = Places([a, b, d])
+    >>> now = Places([a, c, d], earlier, touched={"b", "c"}, put={"c": 1})
+    >>> dict(now), now["d"], "b" in now
+    ({'a': 0, 'c': 1, 'd': 2}, 2, False)
+    """
+
+    _earlier: Places | dict[str, int]
+    _moves: int  # writes since the dict was made
+
+    def __init__(
+        self,
+        nodes: list[Node],
+        earlier: Places | None = None,
+        touched: set[str] | None = None,
+        put: dict[str, int] | None = None,
+    ):
+        self._nodes = nodes
+        if earlier is None or earlier._moves >= PLACES_PATCHED_MOST:
+            self._earlier = {node.id: i for i, node in enumerate(nodes)}
+            self._touched: set[str] = set()
+            self._taken: list[int] = []
+            self._put: dict[str, int] = {}
+            self._put_places: list[int] = []
+            self._moves = 0
+            return
+        self._earlier, self._touched, self._moves = earlier, touched or set(), earlier._moves + 1
+        self._taken = sorted(earlier[n] for n in self._touched if n in earlier)
+        self._put = put or {}
+        self._put_places = sorted(self._put.values())
+
+    def __getitem__(self, node_id: str) -> int:
+        if node_id in self._put:
+            return self._put[node_id]
+        if node_id in self._touched:
+            raise KeyError(node_id)
+        place = self._earlier[node_id]
+        place -= bisect.bisect_left(self._taken, place)
+        for put in self._put_places:  # where the written nodes stand now, ascending
+            if put > place:
+                break
+            place += 1
+        return place
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._put or (node_id not in self._touched and node_id in self._earlier)
+
+    def __iter__(self) -> Iterator[str]:
+        return (node.id for node in self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+
 @dataclass(frozen=True)
 class SearchIndex:
     """The view's stakeholders in name order (``View._by_name``), and per place what a search reads."""
 
     nodes: list[Node]
-    rank: dict[str, int]  # each node's place in ``nodes``
+    rank: Places  # each node's place in ``nodes``
     names: list[str]  # folded name
     texts: list[str]  # folded name and tags (a resident known by name only: the name)
     kinds: list[int]  # KIND_ORDER
 
     def patched(
-        self, nodes: list[Node], rank: dict[str, int], touched: set[str], entry: Callable[[Node], tuple[str, str, int]]
+        self, nodes: list[Node], rank: Places, touched: set[str], entry: Callable[[Node], tuple[str, str, int]]
     ) -> SearchIndex:
         """This index for ``nodes`` (``rank``: each one's place), which differ from its own only at the
         ``touched`` nodes: those taken out, then put in at their new places in ascending order, where
@@ -815,7 +877,7 @@ class View(Memo):
         every: list[Node] = self.remember("meetings", make)
         return every if area is None else [m for m in every if m.in_scope(area)]
 
-    def _by_name(self) -> tuple[list[Node], dict[str, int]]:
+    def _by_name(self) -> tuple[list[Node], Places]:
         """The stakeholders the view shows (residents known by name only too), in name order, and
         each one's place in it: read in the projection's name order, which every write keeps; after
         a write, the earlier version's with the written nodes put anew."""
@@ -828,19 +890,25 @@ class View(Memo):
                 if n in self.nodes or n in named
             ]
 
-        def patch(earlier: tuple[list[Node], dict[str, int]], touched: set[str]) -> tuple[list[Node], dict[str, int]]:
-            by_name, rank = earlier[0].copy(), earlier[1]
-            for place in sorted((rank[n] for n in touched if n in rank), reverse=True):
+        def patch(earlier: tuple[list[Node], Places], touched: set[str]) -> tuple[list[Node], Places]:
+            by_name, places = earlier[0].copy(), earlier[1]
+            for place in sorted((places[n] for n in touched if n in places), reverse=True):
                 del by_name[place]
-            for n in touched:
-                if n in named or (n in self.nodes and nodes[n]["kind"] in STAKEHOLDER_KINDS):
-                    bisect.insort(by_name, named[n] if n in named else nodes[n]["obj"], key=name_order)
-            return ranked(by_name)
+            put = [
+                named[n] if n in named else nodes[n]["obj"]
+                for n in touched
+                if n in named or (n in self.nodes and nodes[n]["kind"] in STAKEHOLDER_KINDS)
+            ]
+            for node in put:
+                bisect.insort(by_name, node, key=name_order)
+            where = {node.id: bisect.bisect_left(by_name, name_order(node), key=name_order) for node in put}
+            return by_name, Places(by_name, places, touched, where)
 
-        def ranked(by_name: list[Node]) -> tuple[list[Node], dict[str, int]]:
-            return by_name, {node.id: i for i, node in enumerate(by_name)}
+        def made() -> tuple[list[Node], Places]:
+            by_name = make()
+            return by_name, Places(by_name)
 
-        return self.remember("by name", lambda: ranked(make()), ties=False, patch=patch)  # type: ignore[no-any-return]
+        return self.remember("by name", made, ties=False, patch=patch)  # type: ignore[no-any-return]
 
     def _ranks_in(self, areas: Iterable[str]) -> list[int]:
         """The places in name order (``_by_name``) of the stakeholders of the view's network in or
