@@ -179,12 +179,16 @@ def test_a_later_version_starts_from_the_last_ones_catalogue(engine_with: Engine
         lambda: edits.update_node(engine, engine.view(), "oso", {"themes": ["care"], "areas": ["BU03440331"]}),
         lambda: edits.delete_node(engine, engine.view(), "buurtkamer-nieuw"),
     ]
+
+    def lists(made: Catalogue) -> list[dict]:
+        return [{k: [n.id for n in v] for k, v in table.items() if v} for table in (made.by_area, made.by_theme)]
+
     for write in writes:
+        earlier = catalogue(engine.view())
+        as_it_was = lists(earlier)
         write()
         edits.link(engine, engine.view(), {"kind": "KNOWS", "source": "dock-utrecht", "target": "oso"})
         ours, theirs = catalogue(engine.view()), Catalogue(engine.view())
-        for patched, afresh in [(ours.by_area, theirs.by_area), (ours.by_theme, theirs.by_theme)]:
-            assert {k: [n.id for n in v] for k, v in patched.items() if v} == {
-                k: [n.id for n in v] for k, v in afresh.items()
-            }
+        assert lists(ours) == lists(theirs)
+        assert lists(earlier) == as_it_was, "the earlier version's catalogue is left as it was"
     assert "oso" in {n.id for n in ours.by_area["BU03440331"]}

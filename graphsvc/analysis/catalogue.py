@@ -12,6 +12,7 @@ import bisect
 import copy
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ..domain import Area, Node, NodeKind
 from ..domain.areas import ancestors, municipality
@@ -29,35 +30,56 @@ class Catalogue:
         self.by_area: dict[str, list[Node]] = defaultdict(list)
         self.by_theme: dict[tuple[str, str], list[Node]] = defaultdict(list)
         self.children: dict[str, list[str]] = defaultdict(list)
+        self.listed: dict[str, Node] = {}  # each partner and initiative as its lists hold it
         for area in self.areas.values():
             if area.parent:
                 self.children[area.parent].append(area.code)
         for node in view.search(kinds=INDEXED):  # in name order
-            for listed in self._lists_of(node):
-                listed.append(node)
+            self.listed[node.id] = node
+            for table, key in self._places_of(node):
+                table[key].append(node)
 
-    def _lists_of(self, node: Node) -> Iterator[list[Node]]:
-        """The lists a partner or initiative is in: by each area it names, by municipality and theme."""
+    def _places_of(self, node: Node) -> Iterator[tuple[dict, Any]]:
+        """Where a partner or initiative is listed: by each area it names, by municipality and theme."""
         for code in node.areas:
-            yield self.by_area[code]
+            yield self.by_area, code
         for gemeente in {self.municipality(code) for code in node.areas}:
             for theme in node.themes:
-                yield self.by_theme[gemeente, theme]
+                yield self.by_theme, (gemeente, theme)
 
     def patched(self, view: View, touched: set[str]) -> Catalogue:
         """This catalogue for a later version of its view in which only the ``touched`` nodes were
-        written: they are taken out of every list and put in again, in name order, as they are now."""
+        written: they are taken out of their lists and put in again, in name order, as they are now
+        (the other lists are this catalogue's, shared)."""
         if any(key in view.areas for key in touched):  # an area written: its place in the tree too
             return Catalogue(view)
         made = copy.copy(self)
         made.areas = view.areas
-        made.by_area = defaultdict(list, {k: [n for n in v if n.id not in touched] for k, v in self.by_area.items()})
-        made.by_theme = defaultdict(list, {k: [n for n in v if n.id not in touched] for k, v in self.by_theme.items()})
+        made.by_area, made.by_theme, made.listed = (
+            defaultdict(list, self.by_area),
+            defaultdict(list, self.by_theme),
+            dict(self.listed),
+        )
+        copied: set[tuple[int, Any]] = set()
+
+        def own(table: dict, key: Any) -> list[Node]:
+            """The list at ``table[key]``, a copy of this catalogue's the first time it is changed."""
+            if (id(table), key) not in copied:
+                copied.add((id(table), key))
+                table[key] = list(table.get(key, ()))
+            listed: list[Node] = table[key]
+            return listed
+
         for key in touched:
+            before = made.listed.pop(key, None)
+            if before is not None:
+                for table, place in made._places_of(before):
+                    own(table, place).remove(before)
             node = view.stakeholder(key)
             if node is not None and node.kind in INDEXED:
-                for listed in made._lists_of(node):
-                    bisect.insort(listed, node, key=name_order)
+                made.listed[key] = node
+                for table, place in made._places_of(node):
+                    bisect.insort(own(table, place), node, key=name_order)
         return made
 
     def municipality(self, code: str) -> str:
