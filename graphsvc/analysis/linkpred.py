@@ -34,6 +34,8 @@ class Adjacency:
     def __init__(self, nodes: list[str], matrix: sp.csr_matrix):
         self.nodes = nodes
         self.index = {node: i for i, node in enumerate(nodes)}
+        if not matrix.has_sorted_indices:  # each row's ends in order: a tie is found by bisection (``entry``)
+            matrix.sort_indices()
         self.matrix = matrix
         self._around: tuple[int, sp.csr_matrix] | None = None
         self.degree = np.asarray(matrix.sum(axis=1)).ravel()
@@ -55,6 +57,15 @@ class Adjacency:
         matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(order), len(order)))
         matrix.data[:] = 1.0  # several ties between one pair are one
         return cls(order, matrix)
+
+    @classmethod
+    def of_positions(cls, nodes: list[str], u: np.ndarray, v: np.ndarray) -> Adjacency:
+        """From ties given by their ends' positions in ``nodes`` (sorted, as ``of_ties`` orders them),
+        in either direction, any number of times each: ``of_ties`` for ties read as arrays."""
+        rows, cols = np.concatenate([u, v]), np.concatenate([v, u])
+        matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(nodes), len(nodes)))
+        matrix.data[:] = 1.0  # several ties between one pair are one
+        return cls(nodes, matrix)
 
     @classmethod
     def of_graph(cls, graph: nx.Graph) -> Adjacency:
@@ -146,13 +157,28 @@ class Adjacency:
     def rows_of(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The ties of each of ``columns`` (positions) as two flat arrays: which of ``columns`` (its
         place in them) and the other end; a gather over the matrix's own arrays, no new matrix."""
+        owner, entry = self.entries_of(columns)
+        return owner, self.matrix.indices[entry]
+
+    def entries_of(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``rows_of`` with each tie as its entry's place in the matrix's arrays (``indices``, ``data``),
+        for what is kept beside them: which of ``columns`` (its place in them), and the entry."""
         m = self.matrix
         starts = m.indptr[columns]
         lengths = m.indptr[columns + 1] - starts
         owner = np.repeat(np.arange(len(columns)), lengths)
         ends = np.cumsum(lengths)
         within = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - lengths, lengths)
-        return owner, m.indices[np.repeat(starts, lengths) + within]
+        return owner, np.repeat(starts, lengths) + within
+
+    def entry(self, i: int, j: int) -> int:
+        """The place in the matrix's arrays of the tie between positions ``i`` and ``j`` (adjacent)."""
+        m = self.matrix
+        start, end = m.indptr[i], m.indptr[i + 1]
+        at = int(start + np.searchsorted(m.indices[start:end], j))
+        if at == end or m.indices[at] != j:
+            raise KeyError((self.nodes[i], self.nodes[j]))
+        return at
 
     def row_sums(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
         """For each of ``columns``, the sum of ``values`` (one per position) over its neighbours."""

@@ -41,7 +41,6 @@ graph has changed by ``REFIT_SHARE`` of its ties since; on a graph of more than
 
 from __future__ import annotations
 
-import heapq
 import logging
 import math
 import pickle
@@ -68,6 +67,7 @@ from .features import (
     Scoring,
     Snapshot,
     Walked,
+    Walks,
     average_precision,
     cheap,
     pool,
@@ -193,14 +193,20 @@ def totals(
     already computed), the ``WALKED`` ones for the ``keep`` best by the rest (all when None).
     Returns (totals, values, walked) where ``walked`` maps a row number to its ``Walked``."""
     rows, values, scores = _cheap_scores(snapshot, source, columns, model, rows)
-    chosen = np.arange(len(columns))
-    if keep is not None and len(columns) > keep:
+    picked = _walkable(rows, scores, keep, keep is None and not _walked_weight(model))
+    found = _walk_into(snapshot, source, columns, picked, model, rows, values, scores)
+    return scores, values, {k: found[n] for n, k in enumerate(picked.tolist())}
+
+
+def _walkable(rows: np.ndarray, scores: np.ndarray, keep: int | None, none: bool = False) -> np.ndarray:
+    """The row numbers (ascending) whose shared contacts are walked: the ``keep`` best by ``scores``
+    (all when None; none with ``none``) that have a shared contact."""
+    chosen = np.arange(len(scores))
+    if keep is not None and len(scores) > keep:
         chosen = np.argpartition(-scores, keep - 1)[:keep]
-    elif keep is None and not _walked_weight(model):
+    elif none:
         chosen = chosen[:0]  # nothing to walk for: no contacts asked, no weight on them
-    chosen = chosen[rows[chosen, COLUMN["common_neighbours"]] > 0]  # no shared contact: nothing to walk
-    found = _walk_into(snapshot, source, columns, np.sort(chosen), model, rows, values, scores)
-    return scores, values, found
+    return np.sort(chosen[rows[chosen, COLUMN["common_neighbours"]] > 0])  # no shared contact: nothing to walk
 
 
 def _cheap_scores(
@@ -227,18 +233,13 @@ def _walk_into(
     rows: np.ndarray,
     values: np.ndarray,
     scores: np.ndarray,
-    mine: dict[str, tuple[float, float]] | None = None,
-) -> dict[int, Walked]:
+) -> Walks:
     """Walks the shared contacts of the ``picked`` candidates (row numbers, ascending) and scores
-    them again with what the walks found, in place; returns each one's ``Walked`` (``mine``: the
-    source's own ties, kept across calls, as ``walks`` takes them)."""
-    found = dict(
-        zip(picked.tolist(), walks(snapshot, source, columns[picked], {} if mine is None else mine), strict=True)
-    )
-    for k, w in found.items():
-        rows[k, COLUMN["strength"]] = w.strength
-        rows[k, COLUMN["recency"]] = w.recency
-    if found:
+    them again with what the walks found, in place; returns the ``Walks``, in ``picked``'s order."""
+    found = walks(snapshot, source, columns[picked])
+    if len(picked):
+        rows[picked, COLUMN["strength"]] = found.strength
+        rows[picked, COLUMN["recency"]] = found.recency
         for name in WALKED:  # only these changed
             values[picked, COLUMN[name]] = model.squash(name, rows[picked, COLUMN[name]])
         scores[picked] = model.totals(values[picked])
@@ -267,17 +268,14 @@ def score(snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, ke
 
 
 class Ranking:
-    """``score(snapshot, source, columns, model, keep)``, one candidate at a time, best first,
-    walking shared contacts only as far as the order asked for needs: a candidate is given once
-    no other can still beat it. A list for a whole area takes the first few of most stakeholders'
-    rankings, seldom all ``keep``.
+    """``score(snapshot, source, columns, model, keep)``, one candidate at a time, best first; a
+    list for a whole area takes the first few of most stakeholders' rankings, seldom all ``keep``,
+    so a candidate's shared contacts are named only when it is taken.
 
     ``skip``, a mask over the adjacency's positions that the caller may grow while it reads,
     marks candidates it will pass over whatever they score (partners suggested as often as a
-    list allows): they are left out unwalked and do not count towards ``keep``.
+    list allows): they are left out and do not count towards ``keep``.
     """
-
-    STEP = 8  # candidates resolved at a time, in order of the most they can score
 
     def __init__(
         self,
@@ -289,77 +287,40 @@ class Ranking:
         skip: np.ndarray | None = None,
     ):
         rows, values, scores = _cheap_scores(snapshot, source, columns, model)
-        walkable = np.zeros(len(columns), dtype=bool)
-        chosen = np.arange(len(columns))
-        if len(columns) > keep:
-            chosen = np.argpartition(-scores, keep - 1)[:keep]
-        walkable[chosen[rows[chosen, COLUMN["common_neighbours"]] > 0]] = True
+        picked = _walkable(rows, scores, keep)
         if len(columns) > keep:  # none below the keep-th score can reach the top: keep no more than may
-            near = np.flatnonzero(scores >= scores[chosen].min())
-            columns, rows, values, scores, walkable = (
-                columns[near],
-                rows[near],
-                values[near],
-                scores[near],
-                walkable[near],
-            )
-        self.snapshot, self.source, self.model = snapshot, source, model
-        self.columns, self.rows, self.values, self.scores, self.walkable = columns, rows, values, scores, walkable
-        # The most each can score once walked: tie strength over shared contacts is at most their
-        # resource allocation (every strength is at most 1), recency at most 1; plus a hair for rounding.
-        upper = rows.copy()
-        upper[:, COLUMN["strength"]] = np.where(walkable, rows[:, COLUMN["resource_allocation"]], 0.0)
-        upper[:, COLUMN["recency"]] = walkable
-        self.upper = model.totals(model.values(upper)) + 1e-9
-        self.pending = np.argsort(-self.upper, kind="stable").tolist()  # not yet resolved, likeliest first
+            near = np.flatnonzero(scores >= scores[np.argpartition(-scores, keep - 1)[keep - 1]])
+            walked = np.zeros(len(columns), dtype=bool)
+            walked[picked] = True
+            columns, rows, values, scores, walked = columns[near], rows[near], values[near], scores[near], walked[near]
+            picked = np.flatnonzero(walked)
+        self.walks = _walk_into(snapshot, source, columns, picked, model, rows, values, scores)
+        self.walked = {k: n for n, k in enumerate(picked.tolist())}  # row number -> its place in the walks
+        self.snapshot, self.source, self.columns, self.values, self.scores = snapshot, source, columns, values, scores
+        self.order = np.lexsort((np.arange(len(scores)), -scores)).tolist()  # best first; of equal ones, the first
         self.next = 0
-        self.ready: list[tuple[float, int]] = []  # (-total, row number) of resolved candidates
-        self.walked: dict[int, Walked] = {}
         self.left = keep
         self.skip = skip
-        self.mine: dict[str, tuple[float, float]] = {}  # the source's own ties, walked once
 
     def __iter__(self) -> Ranking:
         return self
 
     def __next__(self) -> Scored:
-        while True:
-            while self.left and self.next < len(self.pending):
-                if self.ready and -self.ready[0][0] > self.upper[self.pending[self.next]]:
-                    break
-                self._resolve()
-            if not self.left or not self.ready:
-                raise StopIteration
-            total, k = heapq.heappop(self.ready)
+        while self.left and self.next < len(self.order):
+            k = self.order[self.next]
+            self.next += 1
             if self.skip is None or not self.skip[self.columns[k]]:
-                break
-        self.left -= 1
-        return _scored(
-            self.snapshot, self.source, int(self.columns[k]), -total, self.values[k].copy(), self.walked.get(k)
-        )
-
-    def _resolve(self) -> None:
-        batch = self.pending[self.next : self.next + self.STEP]
-        self.next += len(batch)
-        if self.skip is not None:
-            batch = [k for k in batch if not self.skip[self.columns[k]]]
-        picked = np.array(sorted(k for k in batch if self.walkable[k]), dtype=np.int64)
-        if len(picked):
-            self.walked.update(
-                _walk_into(
+                self.left -= 1
+                n = self.walked.get(k)
+                return _scored(
                     self.snapshot,
                     self.source,
-                    self.columns,
-                    picked,
-                    self.model,
-                    self.rows,
-                    self.values,
-                    self.scores,
-                    self.mine,
+                    int(self.columns[k]),
+                    float(self.scores[k]),
+                    self.values[k].copy(),
+                    None if n is None else self.walks[n],
                 )
-            )
-        for k in batch:
-            heapq.heappush(self.ready, (-float(self.scores[k]), k))
+        raise StopIteration
 
 
 # -- learning --------------------------------------------------------------------------------
@@ -403,8 +364,8 @@ class Examples:
 def _walked_rows(snapshot: Snapshot, source: str, columns: np.ndarray) -> np.ndarray:
     rows = cheap(snapshot, source, columns)
     chosen = np.flatnonzero(rows[:, COLUMN["common_neighbours"]] > 0)  # no shared contact: 0 and 0
-    for k, w in zip(chosen.tolist(), walks(snapshot, source, columns[chosen], {}), strict=True):
-        rows[k, COLUMN["strength"]], rows[k, COLUMN["recency"]] = w.strength, w.recency
+    found = walks(snapshot, source, columns[chosen])
+    rows[chosen, COLUMN["strength"]], rows[chosen, COLUMN["recency"]] = found.strength, found.recency
     return rows
 
 

@@ -207,7 +207,7 @@ def explain(context: Scoring, scored: Scored, model: Model = DEFAULT) -> Suggest
     me, other = context.node(scored.source), context.node(scored.target)
     contacts, strong = scored.contacts, scored.strong
     if not contacts:
-        walked = walk(context, scored.source, scored.target, {})
+        walked = walk(context, scored.source, scored.target)
         contacts, strong = walked.contacts, walked.strong
     values = scored.values
     fit = mutual_area_fit(context.view.areas, me.areas, other.areas)
