@@ -83,7 +83,10 @@ class Adjacency:
         return cls(nodes, matrix)
 
     def neighbours(self, node: str) -> np.ndarray:
-        i = self.index[node]
+        return self.neighbours_at(self.index[node])
+
+    def neighbours_at(self, i: int) -> np.ndarray:
+        """``neighbours`` by position, sorted."""
         return self.matrix.indices[self.matrix.indptr[i] : self.matrix.indptr[i + 1]]
 
     def two_hop(self, node: str) -> list[str]:
@@ -139,18 +142,23 @@ class Adjacency:
         The walk is followed step by step over the rows of the nodes it can stand on, and its last
         step only into ``columns``, each over its own row: three steps reach every candidate two
         steps away by every route through the source's contacts and theirs, exactly, without
-        cutting a neighbourhood out of the matrix.
+        cutting a neighbourhood out of the matrix. Each step is a product with the rows it reads
+        (the second with the rows of the source's contacts, ``around``, as the scores read them).
         """
         inverse = self.inverse_degree
         at = np.zeros(self.matrix.shape[0])
         at[source] = 1.0
-        support = np.array([source])
         rank = PPR_ALPHA * at[columns]
+        support = self.neighbours_at(source)  # where the walk stands after its first step
         for step in range(1, steps):
-            owner, ends = self.rows_of(support)
-            at = np.bincount(ends, weights=(at[support] * inverse[support])[owner], minlength=len(at))
-            if step < steps - 1:  # where the next step starts from (after the last: not asked)
-                support = np.unique(ends)
+            if step == 1:
+                at = np.zeros(len(at))
+                at[support] = inverse[source]
+            else:
+                rows = self.around(source) if step == 2 else self.matrix[support]
+                at = rows.T @ (at[support] * inverse[support])
+                if step < steps - 1:  # where the next step starts from (after the last: not asked)
+                    support = np.flatnonzero(at)
             rank += PPR_ALPHA * (1 - PPR_ALPHA) ** step * at[columns]
         return rank + PPR_ALPHA * (1 - PPR_ALPHA) ** steps * self.row_sums(columns, at * inverse)  # type: ignore[no-any-return]
 
@@ -182,8 +190,7 @@ class Adjacency:
 
     def row_sums(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
         """For each of ``columns``, the sum of ``values`` (one per position) over its neighbours."""
-        owner, ends = self.rows_of(columns)
-        return np.bincount(owner, weights=values[ends], minlength=len(columns))
+        return self.matrix[columns] @ values  # type: ignore[no-any-return]
 
 
 def _dense(vector: Any) -> np.ndarray:
