@@ -244,13 +244,15 @@ class Scoring(Snapshot):
     local: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (wijk, theme) -> positions
     memo: dict[object, Any] = field(default_factory=dict)  # what callers derive from it once (who may be suggested)
     _ties: Ties | None = None
+    _nodes: Sequence[Node] = ()  # the view's nodes in the adjacency's order
 
     @property
     def graph(self) -> nx.Graph:
         return self.view.graph
 
     def node(self, node_id: str) -> Node:
-        return self.view.node(node_id)  # type: ignore[return-value]
+        at = self.adjacency.index.get(node_id)
+        return self.view.node(node_id) if at is None else self._nodes[at]  # type: ignore[return-value]
 
     def _capacity(self, node: Node) -> float:
         return free_capacity(self.view, node)
@@ -271,7 +273,9 @@ def make_scoring(view: View) -> Scoring:
     adjacency = Adjacency.of_positions(order, u, v)
     nodes: list[Node] = [view.node(n) for n in adjacency.nodes]  # type: ignore[misc]
     ties = warmth(adjacency, u, v, strength.astype(np.float64), recencies(since, until, view.day), 4)
-    return Scoring(view, adjacency, Profiles(nodes, view.areas), local_index(nodes, view.areas), _ties=ties)
+    return Scoring(
+        view, adjacency, Profiles(nodes, view.areas), local_index(nodes, view.areas), _ties=ties, _nodes=nodes
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +353,9 @@ class History(Snapshot):
         return max(0.0, 1.0 - running / node.capacity)
 
 
+_THROUGH_CONTACTS = [COLUMN[name] for name in ("common_neighbours", "adamic_adar", "resource_allocation", "meetings")]
+
+
 def cheap(snapshot: Snapshot, source: str, columns: np.ndarray, wanted: frozenset[str] | None = None) -> np.ndarray:
     """The features of ``source`` with each candidate (positions in the adjacency), raw; the
     ``WALKED`` columns are left 0 (``walk`` fills them), and so are PageRank and capacity when
@@ -361,13 +368,9 @@ def cheap(snapshot: Snapshot, source: str, columns: np.ndarray, wanted: frozense
     first = a.neighbours(source)
     if len(first):
         reach = a.around(i).T  # who each of the source's contacts knows
-        for name, weight in (
-            ("common_neighbours", np.ones(len(first))),
-            ("adamic_adar", a.inverse_log_degree[first]),
-            ("resource_allocation", a.inverse_degree[first]),
-            ("meetings", p.meeting[first]),
-        ):
-            rows[:, COLUMN[name]] = np.asarray(reach @ weight).ravel()[columns]
+        weights = (np.ones(len(first)), a.inverse_log_degree[first], a.inverse_degree[first], p.meeting[first])
+        summed = reach @ np.column_stack(weights)  # one product for the four: each column summed as alone
+        rows[:, _THROUGH_CONTACTS] = summed[columns]
         if wanted is None or "pagerank" in wanted:
             steps = PPR_STEPS_SMALL if len(a.nodes) <= SMALL_GRAPH else PPR_STEPS  # as ``pool`` ranks them
             rows[:, COLUMN["pagerank"]] = a.pagerank_at(i, columns, steps)
