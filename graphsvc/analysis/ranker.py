@@ -49,6 +49,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -92,6 +93,14 @@ DEFAULT_SCALES = {
     "popular_nearby": 10.0,
 }
 TOP = 20.0  # before a model is learned, a feature counts fully at 20 times its scale
+_SCALED, _MEETINGS = [COLUMN[name] for name in SCALED], COLUMN["meetings"]
+
+
+def _squashed(raw: np.ndarray, scale: Any, full: Any) -> np.ndarray:
+    """``log(1 + x / scale) / log(1 + top / scale)``, at most 1 (``full``: the divisor)."""
+    return np.minimum(1.0, np.log1p(raw / scale) / full)  # type: ignore[no-any-return]
+
+
 SOURCES = 400  # sources whose candidates a model learns from
 NEGATIVES = 100  # candidates without a later tie kept per source (all positives are kept)
 KEEP = 200  # candidates of a source whose shared contacts a list walks, at the least
@@ -113,11 +122,11 @@ class Model:
     report: Mapping[str, Any] = field(default_factory=dict)  # how it was learned: protocol, counts, validation
 
     def values(self, rows: np.ndarray) -> np.ndarray:
-        """Raw feature rows squashed to 0..1, column by column."""
+        """Raw feature rows squashed to 0..1, column by column (the scaled ones in one go)."""
         found = rows.copy()
-        for name in (*SCALED, "meetings"):
-            k = COLUMN[name]
-            found[:, k] = self.squash(name, rows[:, k])
+        scale, full = self._scaling
+        found[:, _SCALED] = _squashed(rows[:, _SCALED], scale, full)
+        found[:, _MEETINGS] = self.squash("meetings", rows[:, _MEETINGS])
         return found
 
     def squash(self, name: str, raw: np.ndarray) -> np.ndarray:
@@ -126,9 +135,16 @@ class Model:
             return 1 - 0.5**raw  # type: ignore[no-any-return]
         if name not in SCALED:
             return raw
-        scale = self.scales[name]
-        top = max(self.tops.get(name, TOP * scale), scale)
-        return np.minimum(1.0, np.log1p(raw / scale) / np.log1p(top / scale))  # type: ignore[no-any-return]
+        scale, full = self._scaling
+        k = SCALED.index(name)
+        return _squashed(raw, scale[k], full[k])
+
+    @cached_property
+    def _scaling(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per ``SCALED`` feature, its scale and the squashed value of where it counts fully (its top)."""
+        scales = [self.scales[name] for name in SCALED]
+        tops = [max(self.tops.get(name, TOP * scale), scale) for name, scale in zip(SCALED, scales, strict=True)]
+        return np.array(scales), np.array([np.log1p(top / scale) for top, scale in zip(tops, scales, strict=True)])
 
     @property
     def vector(self) -> np.ndarray:
