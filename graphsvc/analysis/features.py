@@ -367,13 +367,15 @@ def cheap(snapshot: Snapshot, source: str, columns: np.ndarray, wanted: frozense
         return rows
     first = a.neighbours(source)
     if len(first):
-        reach = a.around(i).T  # who each of the source's contacts knows
-        weights = (np.ones(len(first)), a.inverse_log_degree[first], a.inverse_degree[first], p.meeting[first])
-        summed = reach @ np.column_stack(weights)  # one product for the four: each column summed as alone
-        rows[:, _THROUGH_CONTACTS] = summed[columns]
-        if wanted is None or "pagerank" in wanted:
+        ranked = wanted is None or "pagerank" in wanted
+        weights = [np.ones(len(first)), a.inverse_log_degree[first], a.inverse_degree[first], p.meeting[first]]
+        if ranked:  # and where a walk from the source stands after two steps
+            weights.append(a.second_step(i))
+        summed = a.reach(i) @ np.column_stack(weights)  # one product for all: each column summed as alone
+        rows[:, _THROUGH_CONTACTS] = summed[columns, :4]
+        if ranked:
             steps = PPR_STEPS_SMALL if len(a.nodes) <= SMALL_GRAPH else PPR_STEPS  # as ``pool`` ranks them
-            rows[:, COLUMN["pagerank"]] = a.pagerank_at(i, columns, steps)
+            rows[:, COLUMN["pagerank"]] = a.pagerank_at(i, columns, steps, second=summed[:, 4])
     common = rows[:, COLUMN["common_neighbours"]]
     union = a.degree[i] + a.degree[columns] - common
     rows[:, COLUMN["jaccard"]] = np.divide(common, union, out=np.zeros_like(common), where=union > 0)

@@ -37,7 +37,7 @@ class Adjacency:
         if not matrix.has_sorted_indices:  # each row's ends in order: a tie is found by bisection (``entry``)
             matrix.sort_indices()
         self.matrix = matrix
-        self._around: tuple[int, sp.csr_matrix] | None = None
+        self._around: tuple[int, sp.csr_matrix, sp.csc_matrix] | None = None
         self.degree = np.asarray(matrix.sum(axis=1)).ravel()
         with np.errstate(divide="ignore"):
             self.inverse_log_degree = np.where(self.degree > 1, 1.0 / np.log(np.maximum(self.degree, 2)), 0.0)
@@ -109,12 +109,20 @@ class Adjacency:
     def around(self, i: int) -> sp.csr_matrix:
         """The rows of the neighbours of position ``i``: who each of them knows. The last one asked
         for is kept, since a source's candidates, its features and its PageRank each ask for it."""
+        return self._rows_around(i)[1]
+
+    def reach(self, i: int) -> sp.csc_matrix:
+        """``around(i)`` transposed, kept with it: a product with it sums over the contacts of ``i``
+        into every node they know."""
+        return self._rows_around(i)[2]
+
+    def _rows_around(self, i: int) -> tuple[int, sp.csr_matrix, sp.csc_matrix]:
         last = self._around  # one read: another thread may replace it meanwhile
         if last is not None and last[0] == i:
-            return last[1]
+            return last
         rows = self.matrix[self.matrix.indices[self.matrix.indptr[i] : self.matrix.indptr[i + 1]]]
-        self._around = (i, rows)
-        return rows
+        found = self._around = (i, rows, rows.T)
+        return found
 
     def neighbourhood_scores(self, source: str, candidates: Sequence[str]) -> dict[str, np.ndarray]:
         """Common neighbours, Adamic-Adar, resource allocation and preferential attachment of
@@ -134,33 +142,37 @@ class Adjacency:
         scores["preferential_attachment"] = self.degree[i] * self.degree[columns]
         return scores
 
-    def pagerank_at(self, source: int, columns: np.ndarray, steps: int = PPR_STEPS) -> np.ndarray:
-        """Personalized PageRank from ``source`` (a position), its walks cut at ``steps`` steps: for
-        each of ``columns``, the chance that a walk from the source which stops with probability
-        ``PPR_ALPHA`` at every step stops there within ``steps`` steps.
+    def pagerank_at(
+        self, source: int, columns: np.ndarray, steps: int = PPR_STEPS, second: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Personalized PageRank from ``source`` (a position), its walks cut at ``steps`` (at least 2)
+        steps: for each of ``columns``, the chance that a walk from the source which stops with
+        probability ``PPR_ALPHA`` at every step stops there within ``steps`` steps.
 
         The walk is followed step by step over the rows of the nodes it can stand on, and its last
         step only into ``columns``, each over its own row: three steps reach every candidate two
         steps away by every route through the source's contacts and theirs, exactly, without
-        cutting a neighbourhood out of the matrix. Each step is a product with the rows it reads
-        (the second with the rows of the source's contacts, ``around``, as the scores read them).
+        cutting a neighbourhood out of the matrix. Each step is a product with the rows it reads;
+        ``second``, where the walk stands after two steps, when the caller has it: the rows of the
+        source's contacts times what each passes on (``second_step``), a product the neighbourhood
+        scores make too.
         """
         inverse = self.inverse_degree
-        at = np.zeros(self.matrix.shape[0])
-        at[source] = 1.0
-        rank = PPR_ALPHA * at[columns]
-        support = self.neighbours_at(source)  # where the walk stands after its first step
-        for step in range(1, steps):
-            if step == 1:
-                at = np.zeros(len(at))
-                at[support] = inverse[source]
-            else:
-                rows = self.around(source) if step == 2 else self.matrix[support]
-                at = rows.T @ (at[support] * inverse[support])
-                if step < steps - 1:  # where the next step starts from (after the last: not asked)
-                    support = np.flatnonzero(at)
+        rank = PPR_ALPHA * (columns == source)  # it stops where it starts
+        first = np.isin(columns, self.neighbours_at(source))  # one step: at each contact alike
+        rank += PPR_ALPHA * (1 - PPR_ALPHA) ** 1 * np.where(first, inverse[source], 0.0)
+        at = self.reach(source) @ self.second_step(source) if second is None else second
+        rank += PPR_ALPHA * (1 - PPR_ALPHA) ** 2 * at[columns]
+        for step in range(3, steps):
+            support = np.flatnonzero(at)  # where this step starts from
+            at = self.matrix[support].T @ (at[support] * inverse[support])
             rank += PPR_ALPHA * (1 - PPR_ALPHA) ** step * at[columns]
         return rank + PPR_ALPHA * (1 - PPR_ALPHA) ** steps * self.row_sums(columns, at * inverse)  # type: ignore[no-any-return]
+
+    def second_step(self, i: int) -> np.ndarray:
+        """What each contact of position ``i`` passes on to each of its own contacts at the second
+        step of a walk from ``i``: the chance the walk stands on it after one step, over its degree."""
+        return self.inverse_degree[i] * self.inverse_degree[self.neighbours_at(i)]  # type: ignore[no-any-return]
 
     def rows_of(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The ties of each of ``columns`` (positions) as two flat arrays: which of ``columns`` (its
