@@ -162,12 +162,17 @@ class Adjacency:
         first = np.isin(columns, self.neighbours_at(source))  # one step: at each contact alike
         rank += PPR_ALPHA * (1 - PPR_ALPHA) ** 1 * np.where(first, inverse[source], 0.0)
         at = self.reach(source) @ self.second_step(source) if second is None else second
+        support = self.around(source).indices  # where it may stand after two steps
         rank += PPR_ALPHA * (1 - PPR_ALPHA) ** 2 * at[columns]
         for step in range(3, steps):
             support = np.flatnonzero(at)  # where this step starts from
             at = self.matrix[support].T @ (at[support] * inverse[support])
             rank += PPR_ALPHA * (1 - PPR_ALPHA) ** step * at[columns]
-        return rank + PPR_ALPHA * (1 - PPR_ALPHA) ** steps * self.row_sums(columns, at * inverse)  # type: ignore[no-any-return]
+        if steps > 3:
+            support = np.flatnonzero(at)
+        passed = np.zeros(len(at))  # what each node passes on at the last step (nothing where the walk is not)
+        passed[support] = at[support] * inverse[support]
+        return rank + PPR_ALPHA * (1 - PPR_ALPHA) ** steps * self.row_sums(columns, passed)  # type: ignore[no-any-return]
 
     def second_step(self, i: int) -> np.ndarray:
         """What each contact of position ``i`` passes on to each of its own contacts at the second

@@ -210,7 +210,7 @@ def explain(context: Scoring, scored: Scored, model: Model = DEFAULT) -> Suggest
         walked = walk(context, scored.source, scored.target)
         contacts, strong = walked.contacts, walked.strong
     values = scored.values
-    fit = mutual_area_fit(context.view.areas, me.areas, other.areas)
+    fit = _area_fit(context, me.areas, other.areas)
     parts = tuple(
         Part(
             name, weight, round(values[name], 4), _reason(name, values[name], me, other, contacts, strong, context, fit)
@@ -220,6 +220,15 @@ def explain(context: Scoring, scored: Scored, model: Model = DEFAULT) -> Suggest
     total = round(sum(part.contribution for part in parts), 4)
     sentence = (*_sentence(me, other, parts, contacts, fit), RANKED_BY[model.ranker])
     return Suggestion(scored.source, scored.target, total, parts, sentence, contacts, ranker=model.ranker)
+
+
+def _area_fit(context: Scoring, mine: tuple[str, ...], theirs: tuple[str, ...]) -> AreaFit:
+    """``mutual_area_fit`` of two stakeholders' areas: asked once per pair of area lists in a scoring context."""
+    fits: dict[tuple[tuple[str, ...], tuple[str, ...]], AreaFit] = context.memo.setdefault("area fits", {})
+    found = fits.get((mine, theirs))
+    if found is None:
+        found = fits[mine, theirs] = mutual_area_fit(context.view.areas, mine, theirs)
+    return found
 
 
 def with_path(context: Scoring, suggestion: Suggestion) -> Suggestion:
