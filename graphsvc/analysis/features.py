@@ -428,11 +428,13 @@ class Walks:
         i = a.index[source]
         owner, entry = a.entries_of(targets)
         contact = a.matrix.indices[entry].astype(np.int64)
-        mine = np.arange(a.matrix.indptr[i], a.matrix.indptr[i + 1])  # the source's own entries, by contact
-        at = np.minimum(np.searchsorted(a.matrix.indices[mine], contact), max(len(mine) - 1, 0))
-        shared = a.matrix.indices[mine][at] == contact if len(mine) else contact < 0
-        owner, entry, contact, at = owner[shared], entry[shared], contact[shared], mine[at[shared]]
-        order = np.lexsort((contact, -a.degree[contact], owner))  # per target, the best connected contacts first
+        shared = a.among(contact, a.neighbours_at(i))
+        owner, entry, contact = owner[shared], entry[shared], contact[shared]
+        start = a.matrix.indptr[i]  # the source's own entries, in the order of its contacts
+        at = start + np.searchsorted(a.matrix.indices[start : a.matrix.indptr[i + 1]], contact)
+        # per target, the best connected contacts first (then by position): one sort of one key
+        fewer = (a.most_ties - a.degree[contact]).astype(np.int64)
+        order = np.argsort((owner * (a.most_ties + 1) + fewer) * len(a.nodes) + contact)
         owner, entry, contact, at = owner[order], entry[order], contact[order], at[order]
         first, second = ties.strength[at], ties.strength[entry]
         # summed in that order, contact by contact, as a walk over them adds up

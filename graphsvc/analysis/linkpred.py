@@ -39,6 +39,7 @@ class Adjacency:
         self.matrix = matrix
         self._around: tuple[int, sp.csr_matrix, sp.csc_matrix] | None = None
         self.degree = np.asarray(matrix.sum(axis=1)).ravel()
+        self.most_ties = int(self.degree.max(initial=0))
         with np.errstate(divide="ignore"):
             self.inverse_log_degree = np.where(self.degree > 1, 1.0 / np.log(np.maximum(self.degree, 2)), 0.0)
             self.inverse_degree = np.where(self.degree > 0, 1.0 / np.maximum(self.degree, 1), 0.0)
@@ -159,7 +160,7 @@ class Adjacency:
         """
         inverse = self.inverse_degree
         rank = PPR_ALPHA * (columns == source)  # it stops where it starts
-        first = np.isin(columns, self.neighbours_at(source))  # one step: at each contact alike
+        first = self.among(columns, self.neighbours_at(source))  # one step: at each contact alike
         rank += PPR_ALPHA * (1 - PPR_ALPHA) ** 1 * np.where(first, inverse[source], 0.0)
         at = self.reach(source) @ self.second_step(source) if second is None else second
         support = self.around(source).indices  # where it may stand after two steps
@@ -173,6 +174,13 @@ class Adjacency:
         passed = np.zeros(len(at))  # what each node passes on at the last step (nothing where the walk is not)
         passed[support] = at[support] * inverse[support]
         return rank + PPR_ALPHA * (1 - PPR_ALPHA) ** steps * self.row_sums(columns, passed)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def among(columns: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+        """Which of ``columns`` are in ``ordered`` (positions, sorted: a row's ends), as a mask."""
+        if not len(ordered):
+            return np.zeros(len(columns), dtype=bool)
+        return ordered[np.minimum(np.searchsorted(ordered, columns), len(ordered) - 1)] == columns  # type: ignore[no-any-return]
 
     def second_step(self, i: int) -> np.ndarray:
         """What each contact of position ``i`` passes on to each of its own contacts at the second
