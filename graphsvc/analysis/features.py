@@ -185,11 +185,13 @@ def warmth(
     """
     n = len(adjacency.nodes)
     key = np.minimum(u, v).astype(np.int64) * n + np.maximum(u, v)
-    order = np.lexsort((np.arange(len(key)), -(strength * recent), key))  # per tie, the warmest first
+    order = np.lexsort((-(strength * recent), key))  # per tie, the warmest first (a stable sort: then the first)
     key = key[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
     tied, warmest = key[starts], recent[order][starts]
     strongest = np.maximum.reduceat(strength[order], starts) if len(key) else np.zeros(0)
+    if digits is not None:
+        strongest, warmest = _rounded(strongest, digits), _rounded(warmest, digits)
     m = adjacency.matrix
     rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(m.indptr))
     wanted = np.minimum(rows, m.indices) * n + np.maximum(rows, m.indices)
@@ -197,11 +199,7 @@ def warmth(
         return Ties(np.full(len(wanted), UNKNOWN_STRENGTH), np.ones(len(wanted)))
     at = np.minimum(np.searchsorted(tied, wanted), len(tied) - 1)
     found = tied[at] == wanted
-    strengths = np.where(found, strongest[at], UNKNOWN_STRENGTH)
-    recent = np.where(found, warmest[at], 1.0)
-    if digits is not None:
-        strengths, recent = _rounded(strengths, digits), _rounded(recent, digits)
-    return Ties(strengths, recent)
+    return Ties(np.where(found, strongest[at], UNKNOWN_STRENGTH), np.where(found, warmest[at], 1.0))
 
 
 def _rounded(values: np.ndarray, digits: int) -> np.ndarray:
@@ -212,10 +210,9 @@ def _rounded(values: np.ndarray, digits: int) -> np.ndarray:
 
 def recencies(since: np.ndarray, until: np.ndarray, day: int) -> np.ndarray:
     """``timeline.recency`` of each relation (its days as ordinals) on ``day``, asked once per distinct pair of days."""
-    if not len(since):
-        return np.zeros(0)
-    days, inverse = np.unique(np.stack([since, until]).astype(np.int64), axis=1, return_inverse=True)
-    return np.array([recency(a, b, day) for a, b in zip(*days.tolist(), strict=True)])[inverse.ravel()]
+    days, inverse = np.unique((since.astype(np.int64) << 32) | until.astype(np.int64), return_inverse=True)
+    measured = [recency(d >> 32, d & 0xFFFFFFFF, day) for d in days.tolist()]  # ordinals fit in 32 bits
+    return np.array(measured, dtype=np.float64)[inverse]
 
 
 def local_index(nodes: Sequence[Node], areas: Mapping[str, Area]) -> dict[tuple[str, str], np.ndarray]:
@@ -258,21 +255,30 @@ class Scoring(Snapshot):
         return free_capacity(self.view, node)
 
 
+_RELATION_ROW = np.dtype(
+    [("u", np.int64), ("v", np.int64), ("strength", np.float64), ("since", np.int64), ("until", np.int64)]
+)
+
+
 def make_scoring(view: View) -> Scoring:
     """Everything scoring needs for one view: its ties as a sparse matrix and how warm each is (as
     ``View.tie`` has it, from one scan of the relations it shows), and who works where."""
     order = sorted(view.nodes)  # the same order in every process: ties break alike
     index = {node: i for i, node in enumerate(order)}
-    rows = [
-        (index[u], index[v], UNKNOWN_STRENGTH if w is None else w, a, b)
-        for _, u, v, _, w, a, b in view.relation_rows()
-        if u != v
-    ]
-    u, v, strength, since, until = (np.array(c) for c in zip(*rows, strict=True)) if rows else ([np.zeros(0)] * 5)
-    u, v = u.astype(np.int64), v.astype(np.int64)
+    rows = np.fromiter(
+        (
+            (index[u], index[v], UNKNOWN_STRENGTH if w is None else w, a, b)
+            for _, u, v, _, w, a, b in view.relation_rows()
+            if u != v
+        ),
+        dtype=_RELATION_ROW,
+    )
+    u, v, strength, since, until = (
+        np.ascontiguousarray(rows[name]) for name in ("u", "v", "strength", "since", "until")
+    )
     adjacency = Adjacency.of_positions(order, u, v)
     nodes: list[Node] = [view.node(n) for n in adjacency.nodes]  # type: ignore[misc]
-    ties = warmth(adjacency, u, v, strength.astype(np.float64), recencies(since, until, view.day), 4)
+    ties = warmth(adjacency, u, v, strength, recencies(since, until, view.day), 4)
     return Scoring(
         view, adjacency, Profiles(nodes, view.areas), local_index(nodes, view.areas), _ties=ties, _nodes=nodes
     )
