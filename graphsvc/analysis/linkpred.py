@@ -187,15 +187,10 @@ class Adjacency:
         step of a walk from ``i``: the chance the walk stands on it after one step, over its degree."""
         return self.inverse_degree[i] * self.inverse_degree[self.neighbours_at(i)]  # type: ignore[no-any-return]
 
-    def rows_of(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The ties of each of ``columns`` (positions) as two flat arrays: which of ``columns`` (its
-        place in them) and the other end; a gather over the matrix's own arrays, no new matrix."""
-        owner, entry = self.entries_of(columns)
-        return owner, self.matrix.indices[entry]
-
     def entries_of(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``rows_of`` with each tie as its entry's place in the matrix's arrays (``indices``, ``data``),
-        for what is kept beside them: which of ``columns`` (its place in them), and the entry."""
+        """The ties of each of ``columns`` (positions) as two flat arrays: which of ``columns`` (its
+        place in them), and the tie's entry in the matrix's arrays (``indices`` holds its other end;
+        what is kept beside them, e.g. ``features.Ties``, its warmth); a gather, no new matrix."""
         m = self.matrix
         starts = m.indptr[columns]
         lengths = m.indptr[columns + 1] - starts

@@ -219,10 +219,20 @@ def _walkable(rows: np.ndarray, scores: np.ndarray, keep: int | None, none: bool
     (all when None; none with ``none``) that have a shared contact."""
     chosen = np.arange(len(scores))
     if keep is not None and len(scores) > keep:
-        chosen = np.argpartition(-scores, keep - 1)[:keep]
+        chosen = _best(scores, keep)
     elif none:
         chosen = chosen[:0]  # nothing to walk for: no contacts asked, no weight on them
-    return np.sort(chosen[rows[chosen, COLUMN["common_neighbours"]] > 0])  # no shared contact: nothing to walk
+    return _shared(rows, chosen)
+
+
+def _best(scores: np.ndarray, keep: int) -> np.ndarray:
+    """The row numbers of the ``keep`` best ``scores`` (fewer than all), in no order."""
+    return np.argpartition(-scores, keep - 1)[:keep]
+
+
+def _shared(rows: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Those of ``chosen`` (row numbers) with a shared contact, ascending: the others have nothing to walk."""
+    return np.sort(chosen[rows[chosen, COLUMN["common_neighbours"]] > 0])
 
 
 def _cheap_scores(
@@ -303,9 +313,10 @@ class Ranking:
         skip: np.ndarray | None = None,
     ):
         rows, values, scores = _cheap_scores(snapshot, source, columns, model)
-        picked = _walkable(rows, scores, keep)
+        chosen = _best(scores, keep) if len(columns) > keep else np.arange(len(columns))
+        picked = _shared(rows, chosen)
         if len(columns) > keep:  # none below the keep-th score can reach the top: keep no more than may
-            near = np.flatnonzero(scores >= scores[np.argpartition(-scores, keep - 1)[keep - 1]])
+            near = np.flatnonzero(scores >= scores[chosen].min())
             walked = np.zeros(len(columns), dtype=bool)
             walked[picked] = True
             columns, rows, values, scores, walked = columns[near], rows[near], values[near], scores[near], walked[near]
