@@ -359,21 +359,24 @@ class History(Snapshot):
         return max(0.0, 1.0 - running / node.capacity)
 
 
+_EVERY = frozenset(FEATURES)
 _THROUGH_CONTACTS = [COLUMN[name] for name in ("common_neighbours", "adamic_adar", "resource_allocation", "meetings")]
 
 
 def cheap(snapshot: Snapshot, source: str, columns: np.ndarray, wanted: frozenset[str] | None = None) -> np.ndarray:
     """The features of ``source`` with each candidate (positions in the adjacency), raw; the
-    ``WALKED`` columns are left 0 (``walk`` fills them), and so are PageRank and capacity when
-    not ``wanted`` (None: all)."""
+    ``WALKED`` columns are left 0 (``walk`` fills them), and so are the content features, PageRank
+    and capacity when not ``wanted`` (None: all; the counts over shared contacts and preferential
+    attachment are always there: what is walked depends on them)."""
     a, p = snapshot.adjacency, snapshot.profiles
+    wanted = _EVERY if wanted is None else wanted
     i = a.index[source]
     rows = np.zeros((len(columns), len(FEATURES)))
     if not len(columns):
         return rows
     first = a.neighbours(source)
     if len(first):
-        ranked = wanted is None or "pagerank" in wanted
+        ranked = "pagerank" in wanted
         weights = [np.ones(len(first)), a.inverse_log_degree[first], a.inverse_degree[first], p.meeting[first]]
         if ranked:  # and where a walk from the source stands after two steps
             weights.append(a.second_step(i))
@@ -382,17 +385,21 @@ def cheap(snapshot: Snapshot, source: str, columns: np.ndarray, wanted: frozense
         if ranked:
             steps = PPR_STEPS_SMALL if len(a.nodes) <= SMALL_GRAPH else PPR_STEPS  # as ``pool`` ranks them
             rows[:, COLUMN["pagerank"]] = a.pagerank_at(i, columns, steps, second=summed[:, 4])
-    common = rows[:, COLUMN["common_neighbours"]]
-    union = a.degree[i] + a.degree[columns] - common
-    rows[:, COLUMN["jaccard"]] = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
+    if "jaccard" in wanted:
+        common = rows[:, COLUMN["common_neighbours"]]
+        union = a.degree[i] + a.degree[columns] - common
+        rows[:, COLUMN["jaccard"]] = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
     rows[:, COLUMN["preferential_attachment"]] = a.degree[i] * a.degree[columns]
-    rows[:, COLUMN["kinds"]] = p.kind_lift(a)[p.kind_code[i], p.kind_code[columns]]
-    if p.theme_count[i]:
+    if "kinds" in wanted:
+        rows[:, COLUMN["kinds"]] = p.kind_lift(a)[p.kind_code[i], p.kind_code[columns]]
+    if p.theme_count[i] and "themes" in wanted:
         rows[:, COLUMN["themes"]] = np.bitwise_count(p.themes[columns] & p.themes[i]) / p.theme_count[i]
-    rows[:, COLUMN["area"]] = p.area_fit(i, columns)
-    rows[:, COLUMN["popular_nearby"]] = rows[:, COLUMN["area"]] * a.degree[columns]
-    rows[:, COLUMN["needs"]] = _needs(p, i, columns)
-    if wanted is None or "capacity" in wanted:
+    if "area" in wanted or "popular_nearby" in wanted:
+        rows[:, COLUMN["area"]] = p.area_fit(i, columns)
+        rows[:, COLUMN["popular_nearby"]] = rows[:, COLUMN["area"]] * a.degree[columns]
+    if "needs" in wanted:
+        rows[:, COLUMN["needs"]] = _needs(p, i, columns)
+    if "capacity" in wanted:
         rows[:, COLUMN["capacity"]] = snapshot.capacity(columns)
     return rows
 

@@ -93,7 +93,7 @@ DEFAULT_SCALES = {
     "popular_nearby": 10.0,
 }
 TOP = 20.0  # before a model is learned, a feature counts fully at 20 times its scale
-_SCALED, _MEETINGS = [COLUMN[name] for name in SCALED], COLUMN["meetings"]
+_MEETINGS = COLUMN["meetings"]
 
 
 def _squashed(raw: np.ndarray, scale: Any, full: Any) -> np.ndarray:
@@ -121,12 +121,16 @@ class Model:
     tops: Mapping[str, float] = field(default_factory=dict)  # where a feature counts fully (default: TOP scales)
     report: Mapping[str, Any] = field(default_factory=dict)  # how it was learned: protocol, counts, validation
 
-    def values(self, rows: np.ndarray) -> np.ndarray:
-        """Raw feature rows squashed to 0..1, column by column (the scaled ones in one go)."""
-        found = rows.copy()
-        scale, full = self._scaling
-        found[:, _SCALED] = _squashed(rows[:, _SCALED], scale, full)
-        found[:, _MEETINGS] = self.squash("meetings", rows[:, _MEETINGS])
+    def values(self, rows: np.ndarray, weighed: bool = False) -> np.ndarray:
+        """Raw feature rows squashed to 0..1, column by column (the scaled ones in one go); with
+        ``weighed``, only the features the model weighs, the others 0 (they add nothing to a score)."""
+        scaled, scale, full, plain, meetings = self._squashing(weighed)
+        found = np.zeros_like(rows) if weighed else rows.copy()
+        found[:, scaled] = _squashed(rows[:, scaled], scale, full)
+        if weighed:
+            found[:, plain] = rows[:, plain]
+        if meetings:
+            found[:, _MEETINGS] = self.squash("meetings", rows[:, _MEETINGS])
         return found
 
     def squash(self, name: str, raw: np.ndarray) -> np.ndarray:
@@ -135,16 +139,30 @@ class Model:
             return 1 - 0.5**raw  # type: ignore[no-any-return]
         if name not in SCALED:
             return raw
-        scale, full = self._scaling
+        _, scale, full, _, _ = self._squashing(False)
         k = SCALED.index(name)
         return _squashed(raw, scale[k], full[k])
 
+    def _squashing(self, weighed: bool) -> tuple[list[int], np.ndarray, np.ndarray, list[int], bool]:
+        """How ``values`` squashes (all features, or the weighed ones): the scaled columns with their
+        scales and divisors, the other columns taken as they are, and whether meetings are squashed."""
+        return self._weighed if weighed else self._every
+
     @cached_property
-    def _scaling(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per ``SCALED`` feature, its scale and the squashed value of where it counts fully (its top)."""
-        scales = [self.scales[name] for name in SCALED]
-        tops = [max(self.tops.get(name, TOP * scale), scale) for name, scale in zip(SCALED, scales, strict=True)]
-        return np.array(scales), np.array([np.log1p(top / scale) for top, scale in zip(tops, scales, strict=True)])
+    def _every(self) -> tuple[list[int], np.ndarray, np.ndarray, list[int], bool]:
+        return self._squashing_of(FEATURES)
+
+    @cached_property
+    def _weighed(self) -> tuple[list[int], np.ndarray, np.ndarray, list[int], bool]:
+        return self._squashing_of(tuple(name for name in FEATURES if self.weights.get(name, 0.0) > 0))
+
+    def _squashing_of(self, names: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray, list[int], bool]:
+        scaled = [name for name in SCALED if name in names]
+        scales = [self.scales[name] for name in scaled]
+        tops = [max(self.tops.get(name, TOP * scale), scale) for name, scale in zip(scaled, scales, strict=True)]
+        full = [np.log1p(top / scale) for top, scale in zip(tops, scales, strict=True)]
+        plain = [COLUMN[name] for name in names if name not in SCALED and name != "meetings"]
+        return [COLUMN[name] for name in scaled], np.array(scales), np.array(full), plain, "meetings" in names
 
     @property
     def vector(self) -> np.ndarray:
@@ -188,7 +206,7 @@ class Scored:
     source: str
     target: str
     total: float
-    row: np.ndarray  # squashed features, 0..1, in ``FEATURES`` order
+    row: np.ndarray  # squashed features, 0..1, in ``FEATURES`` order (those the model does not weigh: 0)
     contacts: tuple[str, ...]
     strong: int = 0  # shared contacts with a strong tie to both
 
@@ -241,7 +259,7 @@ def _cheap_scores(
     """(rows, values, scores) of every candidate before any is walked (its ``WALKED`` features 0)."""
     wanted = frozenset(name for name, weight in model.weights.items() if weight > 0)
     rows = cheap(snapshot, source, columns, wanted) if rows is None else rows.copy()
-    values = model.values(rows)
+    values = model.values(rows, weighed=True)
     return rows, values, model.totals(values)
 
 

@@ -207,7 +207,7 @@ def explain(context: Scoring, scored: Scored, model: Model = DEFAULT) -> Suggest
     me, other = context.node(scored.source), context.node(scored.target)
     contacts, strong = scored.contacts, scored.strong
     row = scored.row
-    if not contacts and row[COLUMN["common_neighbours"]] > 0:  # not walked when ranked
+    if not contacts:  # not walked when ranked
         walked = walk(context, scored.source, scored.target)
         contacts, strong = walked.contacts, walked.strong
     fit = _area_fit(context, me.areas, other.areas)
