@@ -11,7 +11,18 @@ import numpy as np
 import pytest
 
 from graphsvc.analysis.evaluation import EVERYONE
-from graphsvc.analysis.features import BASELINES, COLUMN, FEATURES, cheap, districts, make_scoring, positions, walks
+from graphsvc.analysis.features import (
+    BASELINES,
+    COLUMN,
+    FEATURES,
+    STRONG,
+    History,
+    cheap,
+    districts,
+    make_scoring,
+    positions,
+    walks,
+)
 from graphsvc.analysis.linkpred import PPR_ALPHA, Adjacency
 from graphsvc.analysis.ranker import (
     BLENDS,
@@ -26,6 +37,7 @@ from graphsvc.analysis.ranker import (
     history_of,
     learn,
     learn_from,
+    record_of,
     score,
 )
 from graphsvc.analysis.recommend import RANKED_BY, SUGGESTED, candidates, recommend, scoring_for, suggestable
@@ -247,16 +259,75 @@ def test_candidates_are_two_steps_away_or_share_a_theme_in_the_wijk(city_engine:
     assert asked > 5
 
 
-def test_shared_contacts_are_walked_alike_in_one_pass_for_many(city_engine: Engine):
-    context = scoring_for(city_engine.view())
-    graph, a = context.graph, context.adjacency
-    source = max(a.nodes, key=lambda n: graph.degree(n))
-    pool = candidates(context, source, policy=None)[:300]
-    for target, found in zip(pool, walks(context, source, positions(context, pool), {}), strict=True):
-        shared = sorted(set(graph[source]) & set(graph[target]), key=lambda c: (-graph.degree(c), c))
-        assert list(found.contacts) == shared
-        strength = sum(context.tie(source, c)[0] * context.tie(c, target)[0] / graph.degree(c) for c in shared)
-        assert found.strength == pytest.approx(strength)
+def warmed(doc: dict) -> dict:
+    """``doc`` with a second relation beside some of its ties, so that a tie's strongest relation is
+    not its warmest: a stronger one that ended years ago, one that begins after today, one of unknown
+    strength (and a rated one made unrated), so that the tie rule has something to choose."""
+    relations = []
+    for k, r in enumerate(doc["relations"]):
+        relations.append(r)
+        if k % 3 == 0:
+            stronger = min(1.0, r.get("strength", 0.5) + 0.3)
+            relations.append({**r, "strength": stronger, "since": "2015-01-01", "until": "2022-03-01"})
+        elif k % 3 == 1:
+            relations.append({**{k: v for k, v in r.items() if k != "until"}, "strength": 0.95, "since": "2031-01-01"})
+        if k % 7 == 0:
+            relations[-1] = {key: value for key, value in relations[-1].items() if key != "strength"}
+    return {**doc, "relations": relations}
+
+
+@pytest.fixture(scope="module")
+def warm_engine(module_engine_with, small_city: dict) -> Engine:
+    return module_engine_with(warmed(small_city))
+
+
+@pytest.mark.parametrize("asked", [{}, {"active_on": date(2019, 6, 1)}], ids=["today", "on 2019-06-01"])
+def test_a_scoring_contexts_ties_are_the_views_tie_by_tie(warm_engine: Engine, asked: dict):
+    """The arrays beside the adjacency say of every tie what ``View.tie`` says of it (the strongest
+    relation's strength, the warmest one's recency), and a past cut on the view's day says the same."""
+    view = warm_engine.view(**asked)
+    context = make_scoring(view)
+    a = context.adjacency
+    assert a.matrix.has_sorted_indices and len(context.ties.strength) == a.matrix.nnz
+    assert (Adjacency.of_ties(view.nodes, view.edges_among(view.nodes)).matrix != a.matrix).nnz == 0
+    asked_for = differ = 0
+    for u, v in view.edges_among(view.nodes):
+        tie = view.tie(u, v)
+        assert context.tie(u, v) == context.tie(v, u) == (tie.strength, tie.recency), (u, v)
+        asked_for += 1
+        differ += len(tie.relation_ids) > 1 and tie.recency == 1.0 and tie.strength > 0.5
+    assert asked_for == a.matrix.nnz // 2 and differ > 20  # ties whose strongest relation is not the warmest
+    past = History({n: context.node(n) for n in a.nodes}, view.areas, record_of(context).facts(), view.day, ever=True)
+    assert past.adjacency.nodes == a.nodes and (past.adjacency.matrix != a.matrix).nnz == 0
+    for u, v in view.edges_among(view.nodes)[::5]:
+        strength, recency = past.tie(u, v)
+        assert (strength, round(recency, 4)) == context.tie(u, v), (u, v)
+
+
+def test_shared_contacts_are_walked_alike_in_one_pass_for_many(warm_engine: Engine):
+    """Tie strength and recency over shared contacts, read from the arrays for many candidates at
+    once, are what walking the contacts pair by pair through ``View.tie`` gives."""
+    view = warm_engine.view()
+    context = scoring_for(view)
+    graph = context.graph
+    sources = sorted(context.adjacency.nodes, key=lambda n: -graph.degree(n))[:12]
+    walked = 0
+    for source in sources:
+        pool = candidates(context, source, policy=None)
+        found = walks(context, source, positions(context, pool))
+        for t, target in enumerate(pool):
+            shared = sorted(set(graph[source]) & set(graph[target]), key=lambda c: (-graph.degree(c), c))
+            strength, recency, strong = 0.0, 0.0, 0
+            for c in shared:  # the definition, pair by pair
+                first, second = view.tie(source, c), view.tie(c, target)
+                strength += first.strength * second.strength / graph.degree(c)
+                recency = max(recency, min(first.recency, second.recency))
+                strong += min(first.strength, second.strength) >= STRONG
+            assert found.contacts(t) == found[t].contacts == tuple(shared), (source, target)
+            assert found.strength[t] == pytest.approx(strength, rel=1e-12), (source, target)
+            assert (found.recency[t], found.strong[t]) == (recency, strong), (source, target)
+            walked += bool(shared)
+    assert walked > 100
 
 
 @pytest.mark.parametrize("learned", [False, True])

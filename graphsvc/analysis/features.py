@@ -12,10 +12,11 @@ questions, so a model learned on the past scores the present alike.
 * content (``evidence``, as partner matching has it, vectorised over node profiles): theme fit,
   area fit through the CBS area tree, needs met by offers, and a partner's free capacity
   (``load``);
-* over the shared contacts, walked pair by pair and so only for the best candidates
-  (``WALKED``): tie strength (resource allocation weighted by the strength of both ties through
-  each shared contact, as Lü & Zhou 2010 weigh it) and recency (how current the warmest path
-  through one is);
+* over the shared contacts, and so only for the best candidates (``WALKED``): tie strength
+  (resource allocation weighted by the strength of both ties through each shared contact, as
+  Lü & Zhou 2010 weigh it) and recency (how current the warmest path through one is); read from
+  how warm every tie is (``Snapshot.ties``, arrays beside the adjacency's entries, made once per
+  snapshot by the one tie rule, ``warmth``), for all of a source's best candidates at once;
 * ``kinds``: how much likelier than average a tie between the two kinds is in this graph (an
   initiative and a wijkpartner, say);
 * ``popular_nearby``: area fit times the candidate's number of ties (a well-connected partner
@@ -38,6 +39,7 @@ from ..domain.areas import district
 from ..domain.kinds import RelationKind
 from ..domain.timeline import holds, recency
 from ..engine import View
+from ..engine.view import UNKNOWN_STRENGTH
 from .evidence import NO_NEEDS, mutual_area_fit
 from .linkpred import PPR_STEPS, PPR_STEPS_SMALL, Adjacency
 from .load import RUNNING, UNKNOWN_CAPACITY, WORK_WITH, free_capacity
@@ -131,13 +133,27 @@ class Snapshot:
     adjacency: Adjacency
     profiles: Profiles
     local: dict[tuple[str, str], np.ndarray]
+    _ties: Ties | None = None
 
     def node(self, node_id: str) -> Node:
         raise NotImplementedError
 
+    @property
+    def ties(self) -> Ties:
+        """How warm every tie is, beside the adjacency's entries: made once, when first asked for."""
+        found = self._ties
+        if found is None:  # two threads may both make it: the same arrays, the last one kept
+            found = self._ties = self._warmth()
+        return found
+
+    def _warmth(self) -> Ties:
+        raise NotImplementedError
+
     def tie(self, u: str, v: str) -> tuple[float, float]:
         """(strength, recency) of the tie between adjacent ``u`` and ``v``."""
-        raise NotImplementedError
+        a = self.adjacency
+        entry = a.entry(a.index[u], a.index[v])
+        return float(self.ties.strength[entry]), float(self.ties.recency[entry])
 
     def _capacity(self, node: Node) -> float:
         raise NotImplementedError
@@ -147,6 +163,56 @@ class Snapshot:
         for j in columns[np.isnan(values[columns])].tolist():
             values[j] = self._capacity(self.node(self.adjacency.nodes[j]))
         return values[columns]
+
+
+@dataclass(frozen=True, slots=True)
+class Ties:
+    """How warm each tie of an adjacency is, one value per entry of its matrix (both directions, in
+    the order of ``matrix.data``): the tie's strength and its recency (``warmth``)."""
+
+    strength: np.ndarray
+    recency: np.ndarray
+
+
+def warmth(
+    adjacency: Adjacency, u: np.ndarray, v: np.ndarray, strength: np.ndarray, recent: np.ndarray, digits: int | None
+) -> Ties:
+    """The tie rule, for every tie of ``adjacency`` at once: of the relations joining two nodes (their
+    ends ``u`` and ``v`` as positions, each with its ``strength`` and recency, ``recent``, in the order given),
+    the tie has the strongest one's strength and the warmest one's recency (warmth: strength times
+    recency; of equally warm ones, the first). A tie without a relation given: strength unknown,
+    recency 1. With ``digits``, both rounded as ``round`` rounds them (as ``View.tie`` shows a tie).
+    """
+    n = len(adjacency.nodes)
+    key = np.minimum(u, v).astype(np.int64) * n + np.maximum(u, v)
+    order = np.lexsort((-(strength * recent), key))  # per tie, the warmest first (a stable sort: then the first)
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    tied, warmest = key[starts], recent[order][starts]
+    strongest = np.maximum.reduceat(strength[order], starts) if len(key) else np.zeros(0)
+    if digits is not None:
+        strongest, warmest = _rounded(strongest, digits), _rounded(warmest, digits)
+    m = adjacency.matrix
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(m.indptr))
+    wanted = np.minimum(rows, m.indices) * n + np.maximum(rows, m.indices)
+    if not len(tied):
+        return Ties(np.full(len(wanted), UNKNOWN_STRENGTH), np.ones(len(wanted)))
+    at = np.minimum(np.searchsorted(tied, wanted), len(tied) - 1)
+    found = tied[at] == wanted
+    return Ties(np.where(found, strongest[at], UNKNOWN_STRENGTH), np.where(found, warmest[at], 1.0))
+
+
+def _rounded(values: np.ndarray, digits: int) -> np.ndarray:
+    """``round(value, digits)`` of each value (Python's, exact; asked once per distinct value)."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return np.array([round(x, digits) for x in distinct.tolist()], dtype=np.float64)[inverse]
+
+
+def recencies(since: np.ndarray, until: np.ndarray, day: int) -> np.ndarray:
+    """``timeline.recency`` of each relation (its days as ordinals) on ``day``, asked once per distinct pair of days."""
+    days, inverse = np.unique((since.astype(np.int64) << 32) | until.astype(np.int64), return_inverse=True)
+    measured = [recency(d >> 32, d & 0xFFFFFFFF, day) for d in days.tolist()]  # ordinals fit in 32 bits
+    return np.array(measured, dtype=np.float64)[inverse]
 
 
 def local_index(nodes: Sequence[Node], areas: Mapping[str, Area]) -> dict[tuple[str, str], np.ndarray]:
@@ -174,32 +240,48 @@ class Scoring(Snapshot):
     profiles: Profiles
     local: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (wijk, theme) -> positions
     memo: dict[object, Any] = field(default_factory=dict)  # what callers derive from it once (who may be suggested)
-    _ties: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    _ties: Ties | None = None
+    _nodes: Sequence[Node] = ()  # the view's nodes in the adjacency's order
 
     @property
     def graph(self) -> nx.Graph:
         return self.view.graph
 
     def node(self, node_id: str) -> Node:
-        return self.view.node(node_id)  # type: ignore[return-value]
-
-    def tie(self, u: str, v: str) -> tuple[float, float]:
-        key = (u, v) if u < v else (v, u)
-        found = self._ties.get(key)
-        if found is None:
-            tie = self.view.tie(u, v)
-            found = self._ties[key] = (tie.strength, tie.recency)
-        return found
+        at = self.adjacency.index.get(node_id)
+        return self.view.node(node_id) if at is None else self._nodes[at]  # type: ignore[return-value]
 
     def _capacity(self, node: Node) -> float:
         return free_capacity(self.view, node)
 
 
+_RELATION_ROW = np.dtype(
+    [("u", np.int64), ("v", np.int64), ("strength", np.float64), ("since", np.int64), ("until", np.int64)]
+)
+
+
 def make_scoring(view: View) -> Scoring:
-    """Everything scoring needs for one view: its ties as a sparse matrix, and who works where."""
-    adjacency = Adjacency.of_ties(view.nodes, view.edges_among(view.nodes))
+    """Everything scoring needs for one view: its ties as a sparse matrix and how warm each is (as
+    ``View.tie`` has it, from one scan of the relations it shows), and who works where."""
+    order = sorted(view.nodes)  # the same order in every process: ties break alike
+    index = {node: i for i, node in enumerate(order)}
+    rows = np.fromiter(
+        (
+            (index[u], index[v], UNKNOWN_STRENGTH if w is None else w, a, b)
+            for _, u, v, _, w, a, b in view.relation_rows()
+            if u != v
+        ),
+        dtype=_RELATION_ROW,
+    )
+    u, v, strength, since, until = (
+        np.ascontiguousarray(rows[name]) for name in ("u", "v", "strength", "since", "until")
+    )
+    adjacency = Adjacency.of_positions(order, u, v)
     nodes: list[Node] = [view.node(n) for n in adjacency.nodes]  # type: ignore[misc]
-    return Scoring(view, adjacency, Profiles(nodes, view.areas), local_index(nodes, view.areas))
+    ties = warmth(adjacency, u, v, strength, recencies(since, until, view.day), 4)
+    return Scoring(
+        view, adjacency, Profiles(nodes, view.areas), local_index(nodes, view.areas), _ties=ties, _nodes=nodes
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,12 +335,17 @@ class History(Snapshot):
     def tied(self, u: str, v: str) -> bool:
         return ((u, v) if u < v else (v, u)) in self._held
 
-    def tie(self, u: str, v: str) -> tuple[float, float]:
-        facts = self._held.get((u, v) if u < v else (v, u), [])
-        if not facts:
-            return 0.5, 1.0
-        measured = [(0.5 if f.strength is None else f.strength, recency(f.since, f.until, self.day)) for f in facts]
-        return max(s for s, _ in measured), max(measured, key=lambda m: m[0] * m[1])[1]
+    def _warmth(self) -> Ties:
+        index = self.adjacency.index
+        facts = [f for held in self._held.values() for f in held]
+        u = np.fromiter((index[f.source] for f in facts), dtype=np.int64, count=len(facts))
+        v = np.fromiter((index[f.target] for f in facts), dtype=np.int64, count=len(facts))
+        strength = np.fromiter(
+            (UNKNOWN_STRENGTH if f.strength is None else f.strength for f in facts), dtype=np.float64, count=len(facts)
+        )
+        since = np.fromiter((f.since for f in facts), dtype=np.int64, count=len(facts))
+        until = np.fromiter((f.until for f in facts), dtype=np.int64, count=len(facts))
+        return warmth(self.adjacency, u, v, strength, recencies(since, until, self.day), None)
 
     def _capacity(self, node: Node) -> float:
         if not node.capacity:
@@ -272,39 +359,47 @@ class History(Snapshot):
         return max(0.0, 1.0 - running / node.capacity)
 
 
+_EVERY = frozenset(FEATURES)
+_THROUGH_CONTACTS = [COLUMN[name] for name in ("common_neighbours", "adamic_adar", "resource_allocation", "meetings")]
+
+
 def cheap(snapshot: Snapshot, source: str, columns: np.ndarray, wanted: frozenset[str] | None = None) -> np.ndarray:
     """The features of ``source`` with each candidate (positions in the adjacency), raw; the
-    ``WALKED`` columns are left 0 (``walk`` fills them), and so are PageRank and capacity when
-    not ``wanted`` (None: all)."""
+    ``WALKED`` columns are left 0 (``walk`` fills them), and so are the content features, PageRank
+    and capacity when not ``wanted`` (None: all; the counts over shared contacts and preferential
+    attachment are always there: what is walked depends on them)."""
     a, p = snapshot.adjacency, snapshot.profiles
+    wanted = _EVERY if wanted is None else wanted
     i = a.index[source]
     rows = np.zeros((len(columns), len(FEATURES)))
     if not len(columns):
         return rows
     first = a.neighbours(source)
     if len(first):
-        reach = a.around(i).T  # who each of the source's contacts knows
-        for name, weight in (
-            ("common_neighbours", np.ones(len(first))),
-            ("adamic_adar", a.inverse_log_degree[first]),
-            ("resource_allocation", a.inverse_degree[first]),
-            ("meetings", p.meeting[first]),
-        ):
-            rows[:, COLUMN[name]] = np.asarray(reach @ weight).ravel()[columns]
-        if wanted is None or "pagerank" in wanted:
+        ranked = "pagerank" in wanted
+        weights = [np.ones(len(first)), a.inverse_log_degree[first], a.inverse_degree[first], p.meeting[first]]
+        if ranked:  # and where a walk from the source stands after two steps
+            weights.append(a.second_step(i))
+        summed = a.reach(i) @ np.column_stack(weights)  # one product for all: each column summed as alone
+        rows[:, _THROUGH_CONTACTS] = summed[columns, :4]
+        if ranked:
             steps = PPR_STEPS_SMALL if len(a.nodes) <= SMALL_GRAPH else PPR_STEPS  # as ``pool`` ranks them
-            rows[:, COLUMN["pagerank"]] = a.pagerank_at(i, columns, steps)
-    common = rows[:, COLUMN["common_neighbours"]]
-    union = a.degree[i] + a.degree[columns] - common
-    rows[:, COLUMN["jaccard"]] = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
+            rows[:, COLUMN["pagerank"]] = a.pagerank_at(i, columns, steps, second=summed[:, 4])
+    if "jaccard" in wanted:
+        common = rows[:, COLUMN["common_neighbours"]]
+        union = a.degree[i] + a.degree[columns] - common
+        rows[:, COLUMN["jaccard"]] = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
     rows[:, COLUMN["preferential_attachment"]] = a.degree[i] * a.degree[columns]
-    rows[:, COLUMN["kinds"]] = p.kind_lift(a)[p.kind_code[i], p.kind_code[columns]]
-    if p.theme_count[i]:
+    if "kinds" in wanted:
+        rows[:, COLUMN["kinds"]] = p.kind_lift(a)[p.kind_code[i], p.kind_code[columns]]
+    if p.theme_count[i] and "themes" in wanted:
         rows[:, COLUMN["themes"]] = np.bitwise_count(p.themes[columns] & p.themes[i]) / p.theme_count[i]
-    rows[:, COLUMN["area"]] = p.area_fit(i, columns)
-    rows[:, COLUMN["popular_nearby"]] = rows[:, COLUMN["area"]] * a.degree[columns]
-    rows[:, COLUMN["needs"]] = _needs(p, i, columns)
-    if wanted is None or "capacity" in wanted:
+    if "area" in wanted or "popular_nearby" in wanted:
+        rows[:, COLUMN["area"]] = p.area_fit(i, columns)
+        rows[:, COLUMN["popular_nearby"]] = rows[:, COLUMN["area"]] * a.degree[columns]
+    if "needs" in wanted:
+        rows[:, COLUMN["needs"]] = _needs(p, i, columns)
+    if "capacity" in wanted:
         rows[:, COLUMN["capacity"]] = snapshot.capacity(columns)
     return rows
 
@@ -323,57 +418,61 @@ class Walked:
     """What the shared contacts of one pair say: the ``WALKED`` features, and who they are."""
 
     strength: float  # sum over shared contacts of strength(source, c) * strength(c, target) / degree(c)
-    recency: float
+    recency: float  # the most, over shared contacts, of the lesser recency of the two ties through one
     contacts: tuple[str, ...]  # best connected first
     strong: int  # contacts with a strong tie to both
 
 
-def walk(snapshot: Snapshot, source: str, target: str, mine: dict[str, tuple[float, float]]) -> Walked:
+def walk(snapshot: Snapshot, source: str, target: str) -> Walked:
     """``walks`` for one pair."""
-    return walks(snapshot, source, np.array([snapshot.adjacency.index[target]], dtype=np.int64), mine)[0]
+    return walks(snapshot, source, np.array([snapshot.adjacency.index[target]], dtype=np.int64))[0]
 
 
-NO_WALK = Walked(0.0, 0.0, (), 0)
-
-
-def walks(snapshot: Snapshot, source: str, targets: np.ndarray, mine: dict[str, tuple[float, float]]) -> list[Walked]:
+class Walks:
     """Tie strength and recency over the shared contacts of ``source`` and each of ``targets``
-    (positions in the adjacency), in their order.
+    (positions in the adjacency), as arrays in the targets' order, and who the contacts are.
 
-    The shared contacts of all targets are found in one pass over their rows; the ties are then
-    looked at one by one. ``mine`` caches the source's own ties (strength, recency) across calls.
+    The shared contacts of all targets are found in one pass over their rows, and both ties through
+    each are read from ``Snapshot.ties`` beside the rows' entries: no tie is looked up by name.
     """
-    a = snapshot.adjacency
-    owner, contact = a.rows_of(targets)
-    mark = np.zeros(len(a.nodes), dtype=bool)
-    mark[a.neighbours(source)] = True
-    shared = mark[contact]
-    owner, contact = owner[shared], contact[shared].astype(np.int64)
-    order = np.lexsort((contact, -a.degree[contact], owner))  # per target, the best connected contacts first
-    found = [NO_WALK] * len(targets)
-    nodes, inverse = a.nodes, a.inverse_degree
-    owners, contacts = owner[order].tolist(), contact[order].tolist()
-    k = 0
-    while k < len(owners):
-        t = owners[k]
-        target = nodes[int(targets[t])]
-        strength = warm = 0.0
-        strong = 0
-        names = []
-        while k < len(owners) and owners[k] == t:
-            j = contacts[k]
-            c = nodes[j]
-            names.append(c)
-            first = mine.get(c)
-            if first is None:
-                first = mine[c] = snapshot.tie(source, c)
-            second = snapshot.tie(c, target)
-            strength += first[0] * second[0] * inverse[j]
-            strong += min(first[0], second[0]) >= STRONG
-            warm = max(warm, min(first[1], second[1]))
-            k += 1
-        found[t] = Walked(strength, warm, tuple(names), strong)
-    return found
+
+    def __init__(self, snapshot: Snapshot, source: str, targets: np.ndarray):
+        a, ties = snapshot.adjacency, snapshot.ties
+        i = a.index[source]
+        owner, entry = a.entries_of(targets)
+        contact = a.matrix.indices[entry].astype(np.int64)
+        shared = a.among(contact, a.neighbours_at(i))
+        owner, entry, contact = owner[shared], entry[shared], contact[shared]
+        start = a.matrix.indptr[i]  # the source's own entries, in the order of its contacts
+        at = start + np.searchsorted(a.matrix.indices[start : a.matrix.indptr[i + 1]], contact)
+        # per target, the best connected contacts first (then by position): one sort of one key
+        fewer = (a.most_ties - a.degree[contact]).astype(np.int64)
+        order = np.argsort((owner * (a.most_ties + 1) + fewer) * len(a.nodes) + contact)
+        owner, entry, contact, at = owner[order], entry[order], contact[order], at[order]
+        first, second = ties.strength[at], ties.strength[entry]
+        # summed in that order, contact by contact, as a walk over them adds up
+        self.strength = np.bincount(owner, weights=first * second * a.inverse_degree[contact], minlength=len(targets))
+        self.strong = np.bincount(owner, weights=np.minimum(first, second) >= STRONG, minlength=len(targets))
+        self.recency = np.zeros(len(targets))
+        np.maximum.at(self.recency, owner, np.minimum(ties.recency[at], ties.recency[entry]))
+        self.bounds = np.searchsorted(owner, np.arange(len(targets) + 1))  # each target's contacts
+        self._contact, self._nodes = contact, a.nodes
+
+    def __len__(self) -> int:
+        return len(self.strength)
+
+    def contacts(self, t: int) -> tuple[str, ...]:
+        """The shared contacts with the ``t``-th target, best connected first."""
+        nodes = self._nodes
+        return tuple(nodes[j] for j in self._contact[self.bounds[t] : self.bounds[t + 1]].tolist())
+
+    def __getitem__(self, t: int) -> Walked:
+        return Walked(float(self.strength[t]), float(self.recency[t]), self.contacts(t), int(self.strong[t]))
+
+
+def walks(snapshot: Snapshot, source: str, targets: np.ndarray) -> Walks:
+    """``Walks`` of ``source`` with each of ``targets`` (positions in the adjacency)."""
+    return Walks(snapshot, source, targets)
 
 
 SMALL_GRAPH = 2_000  # on a graph this small, link prediction ranks every node (``pool(everyone=True)``)

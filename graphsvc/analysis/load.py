@@ -78,7 +78,9 @@ def free_capacity(view: View, node: Node) -> float:
 
 def free_slots(view: View, node: Node) -> int:
     """How many more initiatives a partner can take on by its declared capacity (0 when unknown)."""
-    return max(0, (node.capacity or 0) - load(view, node.id))
+    if not node.capacity:  # none declared, or none at all: no slots whatever its load
+        return 0
+    return max(0, node.capacity - load(view, node.id))
 
 
 def load_reason(view: View, node: Node) -> Reason:

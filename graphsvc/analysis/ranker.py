@@ -41,7 +41,6 @@ graph has changed by ``REFIT_SHARE`` of its ties since; on a graph of more than
 
 from __future__ import annotations
 
-import heapq
 import logging
 import math
 import pickle
@@ -50,6 +49,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,7 @@ from .features import (
     Scoring,
     Snapshot,
     Walked,
+    Walks,
     average_precision,
     cheap,
     pool,
@@ -92,6 +93,14 @@ DEFAULT_SCALES = {
     "popular_nearby": 10.0,
 }
 TOP = 20.0  # before a model is learned, a feature counts fully at 20 times its scale
+_MEETINGS = COLUMN["meetings"]
+
+
+def _squashed(raw: np.ndarray, scale: Any, full: Any) -> np.ndarray:
+    """``log(1 + x / scale) / log(1 + top / scale)``, at most 1 (``full``: the divisor)."""
+    return np.minimum(1.0, np.log1p(raw / scale) / full)  # type: ignore[no-any-return]
+
+
 SOURCES = 400  # sources whose candidates a model learns from
 NEGATIVES = 100  # candidates without a later tie kept per source (all positives are kept)
 KEEP = 200  # candidates of a source whose shared contacts a list walks, at the least
@@ -112,12 +121,16 @@ class Model:
     tops: Mapping[str, float] = field(default_factory=dict)  # where a feature counts fully (default: TOP scales)
     report: Mapping[str, Any] = field(default_factory=dict)  # how it was learned: protocol, counts, validation
 
-    def values(self, rows: np.ndarray) -> np.ndarray:
-        """Raw feature rows squashed to 0..1, column by column."""
-        found = rows.copy()
-        for name in (*SCALED, "meetings"):
-            k = COLUMN[name]
-            found[:, k] = self.squash(name, rows[:, k])
+    def values(self, rows: np.ndarray, weighed: bool = False) -> np.ndarray:
+        """Raw feature rows squashed to 0..1, column by column (the scaled ones in one go); with
+        ``weighed``, only the features the model weighs, the others 0 (they add nothing to a score)."""
+        scaled, scale, full, plain, meetings = self._squashing(weighed)
+        found = np.zeros_like(rows) if weighed else rows.copy()
+        found[:, scaled] = _squashed(rows[:, scaled], scale, full)
+        if weighed:
+            found[:, plain] = rows[:, plain]
+        if meetings:
+            found[:, _MEETINGS] = self.squash("meetings", rows[:, _MEETINGS])
         return found
 
     def squash(self, name: str, raw: np.ndarray) -> np.ndarray:
@@ -126,9 +139,30 @@ class Model:
             return 1 - 0.5**raw  # type: ignore[no-any-return]
         if name not in SCALED:
             return raw
-        scale = self.scales[name]
-        top = max(self.tops.get(name, TOP * scale), scale)
-        return np.minimum(1.0, np.log1p(raw / scale) / np.log1p(top / scale))  # type: ignore[no-any-return]
+        _, scale, full, _, _ = self._squashing(False)
+        k = SCALED.index(name)
+        return _squashed(raw, scale[k], full[k])
+
+    def _squashing(self, weighed: bool) -> tuple[list[int], np.ndarray, np.ndarray, list[int], bool]:
+        """How ``values`` squashes (all features, or the weighed ones): the scaled columns with their
+        scales and divisors, the other columns taken as they are, and whether meetings are squashed."""
+        return self._weighed if weighed else self._every
+
+    @cached_property
+    def _every(self) -> tuple[list[int], np.ndarray, np.ndarray, list[int], bool]:
+        return self._squashing_of(FEATURES)
+
+    @cached_property
+    def _weighed(self) -> tuple[list[int], np.ndarray, np.ndarray, list[int], bool]:
+        return self._squashing_of(tuple(name for name in FEATURES if self.weights.get(name, 0.0) > 0))
+
+    def _squashing_of(self, names: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray, list[int], bool]:
+        scaled = [name for name in SCALED if name in names]
+        scales = [self.scales[name] for name in scaled]
+        tops = [max(self.tops.get(name, TOP * scale), scale) for name, scale in zip(scaled, scales, strict=True)]
+        full = [np.log1p(top / scale) for top, scale in zip(tops, scales, strict=True)]
+        plain = [COLUMN[name] for name in names if name not in SCALED and name != "meetings"]
+        return [COLUMN[name] for name in scaled], np.array(scales), np.array(full), plain, "meetings" in names
 
     @property
     def vector(self) -> np.ndarray:
@@ -172,7 +206,7 @@ class Scored:
     source: str
     target: str
     total: float
-    row: np.ndarray  # squashed features, 0..1, in ``FEATURES`` order
+    row: np.ndarray  # squashed features, 0..1, in ``FEATURES`` order (those the model does not weigh: 0)
     contacts: tuple[str, ...]
     strong: int = 0  # shared contacts with a strong tie to both
 
@@ -193,14 +227,30 @@ def totals(
     already computed), the ``WALKED`` ones for the ``keep`` best by the rest (all when None).
     Returns (totals, values, walked) where ``walked`` maps a row number to its ``Walked``."""
     rows, values, scores = _cheap_scores(snapshot, source, columns, model, rows)
-    chosen = np.arange(len(columns))
-    if keep is not None and len(columns) > keep:
-        chosen = np.argpartition(-scores, keep - 1)[:keep]
-    elif keep is None and not _walked_weight(model):
+    picked = _walkable(rows, scores, keep, keep is None and not _walked_weight(model))
+    found = _walk_into(snapshot, source, columns, picked, model, rows, values, scores)
+    return scores, values, {k: found[n] for n, k in enumerate(picked.tolist())}
+
+
+def _walkable(rows: np.ndarray, scores: np.ndarray, keep: int | None, none: bool = False) -> np.ndarray:
+    """The row numbers (ascending) whose shared contacts are walked: the ``keep`` best by ``scores``
+    (all when None; none with ``none``) that have a shared contact."""
+    chosen = np.arange(len(scores))
+    if keep is not None and len(scores) > keep:
+        chosen = _best(scores, keep)
+    elif none:
         chosen = chosen[:0]  # nothing to walk for: no contacts asked, no weight on them
-    chosen = chosen[rows[chosen, COLUMN["common_neighbours"]] > 0]  # no shared contact: nothing to walk
-    found = _walk_into(snapshot, source, columns, np.sort(chosen), model, rows, values, scores)
-    return scores, values, found
+    return _shared(rows, chosen)
+
+
+def _best(scores: np.ndarray, keep: int) -> np.ndarray:
+    """The row numbers of the ``keep`` best ``scores`` (fewer than all), in no order."""
+    return np.argpartition(-scores, keep - 1)[:keep]
+
+
+def _shared(rows: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Those of ``chosen`` (row numbers) with a shared contact, ascending: the others have nothing to walk."""
+    return np.sort(chosen[rows[chosen, COLUMN["common_neighbours"]] > 0])
 
 
 def _cheap_scores(
@@ -209,7 +259,7 @@ def _cheap_scores(
     """(rows, values, scores) of every candidate before any is walked (its ``WALKED`` features 0)."""
     wanted = frozenset(name for name, weight in model.weights.items() if weight > 0)
     rows = cheap(snapshot, source, columns, wanted) if rows is None else rows.copy()
-    values = model.values(rows)
+    values = model.values(rows, weighed=True)
     return rows, values, model.totals(values)
 
 
@@ -227,18 +277,13 @@ def _walk_into(
     rows: np.ndarray,
     values: np.ndarray,
     scores: np.ndarray,
-    mine: dict[str, tuple[float, float]] | None = None,
-) -> dict[int, Walked]:
+) -> Walks:
     """Walks the shared contacts of the ``picked`` candidates (row numbers, ascending) and scores
-    them again with what the walks found, in place; returns each one's ``Walked`` (``mine``: the
-    source's own ties, kept across calls, as ``walks`` takes them)."""
-    found = dict(
-        zip(picked.tolist(), walks(snapshot, source, columns[picked], {} if mine is None else mine), strict=True)
-    )
-    for k, w in found.items():
-        rows[k, COLUMN["strength"]] = w.strength
-        rows[k, COLUMN["recency"]] = w.recency
-    if found:
+    them again with what the walks found, in place; returns the ``Walks``, in ``picked``'s order."""
+    found = walks(snapshot, source, columns[picked])
+    if len(picked):
+        rows[picked, COLUMN["strength"]] = found.strength
+        rows[picked, COLUMN["recency"]] = found.recency
         for name in WALKED:  # only these changed
             values[picked, COLUMN[name]] = model.squash(name, rows[picked, COLUMN[name]])
         scores[picked] = model.totals(values[picked])
@@ -267,17 +312,14 @@ def score(snapshot: Snapshot, source: str, columns: np.ndarray, model: Model, ke
 
 
 class Ranking:
-    """``score(snapshot, source, columns, model, keep)``, one candidate at a time, best first,
-    walking shared contacts only as far as the order asked for needs: a candidate is given once
-    no other can still beat it. A list for a whole area takes the first few of most stakeholders'
-    rankings, seldom all ``keep``.
+    """``score(snapshot, source, columns, model, keep)``, one candidate at a time, best first; a
+    list for a whole area takes the first few of most stakeholders' rankings, seldom all ``keep``,
+    so a candidate's shared contacts are named only when it is taken.
 
     ``skip``, a mask over the adjacency's positions that the caller may grow while it reads,
     marks candidates it will pass over whatever they score (partners suggested as often as a
-    list allows): they are left out unwalked and do not count towards ``keep``.
+    list allows): they are left out and do not count towards ``keep``.
     """
-
-    STEP = 8  # candidates resolved at a time, in order of the most they can score
 
     def __init__(
         self,
@@ -289,77 +331,41 @@ class Ranking:
         skip: np.ndarray | None = None,
     ):
         rows, values, scores = _cheap_scores(snapshot, source, columns, model)
-        walkable = np.zeros(len(columns), dtype=bool)
-        chosen = np.arange(len(columns))
-        if len(columns) > keep:
-            chosen = np.argpartition(-scores, keep - 1)[:keep]
-        walkable[chosen[rows[chosen, COLUMN["common_neighbours"]] > 0]] = True
+        chosen = _best(scores, keep) if len(columns) > keep else np.arange(len(columns))
+        picked = _shared(rows, chosen)
         if len(columns) > keep:  # none below the keep-th score can reach the top: keep no more than may
             near = np.flatnonzero(scores >= scores[chosen].min())
-            columns, rows, values, scores, walkable = (
-                columns[near],
-                rows[near],
-                values[near],
-                scores[near],
-                walkable[near],
-            )
-        self.snapshot, self.source, self.model = snapshot, source, model
-        self.columns, self.rows, self.values, self.scores, self.walkable = columns, rows, values, scores, walkable
-        # The most each can score once walked: tie strength over shared contacts is at most their
-        # resource allocation (every strength is at most 1), recency at most 1; plus a hair for rounding.
-        upper = rows.copy()
-        upper[:, COLUMN["strength"]] = np.where(walkable, rows[:, COLUMN["resource_allocation"]], 0.0)
-        upper[:, COLUMN["recency"]] = walkable
-        self.upper = model.totals(model.values(upper)) + 1e-9
-        self.pending = np.argsort(-self.upper, kind="stable").tolist()  # not yet resolved, likeliest first
+            walked = np.zeros(len(columns), dtype=bool)
+            walked[picked] = True
+            columns, rows, values, scores, walked = columns[near], rows[near], values[near], scores[near], walked[near]
+            picked = np.flatnonzero(walked)
+        self.walks = _walk_into(snapshot, source, columns, picked, model, rows, values, scores)
+        self.walked = {k: n for n, k in enumerate(picked.tolist())}  # row number -> its place in the walks
+        self.snapshot, self.source, self.columns, self.values, self.scores = snapshot, source, columns, values, scores
+        self.order = np.lexsort((np.arange(len(scores)), -scores)).tolist()  # best first; of equal ones, the first
         self.next = 0
-        self.ready: list[tuple[float, int]] = []  # (-total, row number) of resolved candidates
-        self.walked: dict[int, Walked] = {}
         self.left = keep
         self.skip = skip
-        self.mine: dict[str, tuple[float, float]] = {}  # the source's own ties, walked once
 
     def __iter__(self) -> Ranking:
         return self
 
     def __next__(self) -> Scored:
-        while True:
-            while self.left and self.next < len(self.pending):
-                if self.ready and -self.ready[0][0] > self.upper[self.pending[self.next]]:
-                    break
-                self._resolve()
-            if not self.left or not self.ready:
-                raise StopIteration
-            total, k = heapq.heappop(self.ready)
+        while self.left and self.next < len(self.order):
+            k = self.order[self.next]
+            self.next += 1
             if self.skip is None or not self.skip[self.columns[k]]:
-                break
-        self.left -= 1
-        return _scored(
-            self.snapshot, self.source, int(self.columns[k]), -total, self.values[k].copy(), self.walked.get(k)
-        )
-
-    def _resolve(self) -> None:
-        batch = self.pending[self.next : self.next + self.STEP]
-        self.next += len(batch)
-        if self.skip is not None:
-            batch = [k for k in batch if not self.skip[self.columns[k]]]
-        picked = np.array(sorted(k for k in batch if self.walkable[k]), dtype=np.int64)
-        if len(picked):
-            self.walked.update(
-                _walk_into(
+                self.left -= 1
+                n = self.walked.get(k)
+                return _scored(
                     self.snapshot,
                     self.source,
-                    self.columns,
-                    picked,
-                    self.model,
-                    self.rows,
-                    self.values,
-                    self.scores,
-                    self.mine,
+                    int(self.columns[k]),
+                    float(self.scores[k]),
+                    self.values[k].copy(),
+                    None if n is None else self.walks[n],
                 )
-            )
-        for k in batch:
-            heapq.heappush(self.ready, (-float(self.scores[k]), k))
+        raise StopIteration
 
 
 # -- learning --------------------------------------------------------------------------------
@@ -403,8 +409,8 @@ class Examples:
 def _walked_rows(snapshot: Snapshot, source: str, columns: np.ndarray) -> np.ndarray:
     rows = cheap(snapshot, source, columns)
     chosen = np.flatnonzero(rows[:, COLUMN["common_neighbours"]] > 0)  # no shared contact: 0 and 0
-    for k, w in zip(chosen.tolist(), walks(snapshot, source, columns[chosen], {}), strict=True):
-        rows[k, COLUMN["strength"]], rows[k, COLUMN["recency"]] = w.strength, w.recency
+    found = walks(snapshot, source, columns[chosen])
+    rows[chosen, COLUMN["strength"]], rows[chosen, COLUMN["recency"]] = found.strength, found.recency
     return rows
 
 

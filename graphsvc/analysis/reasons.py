@@ -29,4 +29,9 @@ class Reason:
 
     @classmethod
     def of(cls, code: str, **params: Any) -> Reason:
+        if not params:
+            return cls(code, _NONE)
         return cls(code, MappingProxyType({k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}))
+
+
+_NONE: Mapping[str, Any] = MappingProxyType({})  # the parameters of a reason that has none (shared: read-only)

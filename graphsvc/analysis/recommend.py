@@ -37,7 +37,7 @@ from ..domain import Node, NodeKind, Visibility
 from ..domain.kinds import STAKEHOLDER_KINDS
 from ..engine import View
 from .evidence import NO_NEEDS, AreaFit, area_reason, mutual_area_fit
-from .features import SMALL_GRAPH, Scoring, make_scoring, pool, walk
+from .features import COLUMN, SMALL_GRAPH, Scoring, make_scoring, pool, walk
 from .load import free_slots, load_reason
 from .ranker import DEFAULT, KEEP, Model, Ranking, Scored, score
 from .reasons import Reason
@@ -206,20 +206,29 @@ def explain(context: Scoring, scored: Scored, model: Model = DEFAULT) -> Suggest
     """A scored candidate in words: each part with its weight and reason, and one sentence."""
     me, other = context.node(scored.source), context.node(scored.target)
     contacts, strong = scored.contacts, scored.strong
-    if not contacts:
-        walked = walk(context, scored.source, scored.target, {})
+    row = scored.row
+    if not contacts:  # not walked when ranked
+        walked = walk(context, scored.source, scored.target)
         contacts, strong = walked.contacts, walked.strong
-    values = scored.values
-    fit = mutual_area_fit(context.view.areas, me.areas, other.areas)
-    parts = tuple(
-        Part(
-            name, weight, round(values[name], 4), _reason(name, values[name], me, other, contacts, strong, context, fit)
+    fit = _area_fit(context, me.areas, other.areas)
+    parts = []
+    for name, weight in model.items():
+        value = float(row[COLUMN[name]])
+        parts.append(
+            Part(name, weight, round(value, 4), _reason(name, value, me, other, contacts, strong, context, fit))
         )
-        for name, weight in model.items()
-    )
     total = round(sum(part.contribution for part in parts), 4)
     sentence = (*_sentence(me, other, parts, contacts, fit), RANKED_BY[model.ranker])
-    return Suggestion(scored.source, scored.target, total, parts, sentence, contacts, ranker=model.ranker)
+    return Suggestion(scored.source, scored.target, total, tuple(parts), sentence, contacts, ranker=model.ranker)
+
+
+def _area_fit(context: Scoring, mine: tuple[str, ...], theirs: tuple[str, ...]) -> AreaFit:
+    """``mutual_area_fit`` of two stakeholders' areas: asked once per pair of area lists in a scoring context."""
+    fits: dict[tuple[tuple[str, ...], tuple[str, ...]], AreaFit] = context.memo.setdefault("area fits", {})
+    found = fits.get((mine, theirs))
+    if found is None:
+        found = fits[mine, theirs] = mutual_area_fit(context.view.areas, mine, theirs)
+    return found
 
 
 def with_path(context: Scoring, suggestion: Suggestion) -> Suggestion:
