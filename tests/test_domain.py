@@ -12,6 +12,7 @@ from graphsvc.domain import AreaLevel, NodeKind, Problem, RelationKind, Validati
 from graphsvc.domain.areas import Area, check_area, within
 from graphsvc.domain.document import batch_from_document
 from graphsvc.domain.kinds import fits
+from graphsvc.domain.model import utcnow
 from graphsvc.domain.records import RelationRecord
 from graphsvc.domain.relations import RULES, RowRule, Rule
 from graphsvc.domain.validate import Context, Validator
@@ -62,6 +63,9 @@ def test_a_valid_document_becomes_one_batch():
     resident = batch.nodes[1]
     assert resident.visibility.value == "BROKERS", "residents are visible to brokers unless said otherwise"
     assert batch.relations[0].since == "2019-01-29"
+    assert batch.relations[0].confirmed == utcnow().date().isoformat(), (
+        "a relation that names no day is a claim made now"
+    )
 
 
 def test_every_bad_row_is_reported_with_its_field():
