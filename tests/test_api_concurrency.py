@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -118,6 +119,32 @@ def test_a_query_waits_for_the_mutations_executing_when_its_turn_comes_but_not_f
         return order
 
     assert asyncio.run(scenario()) == ["first starts", "second starts", "first done", "query runs", "second done"]
+
+
+def test_what_arrives_while_a_query_executes_is_read_before_the_next_query_executes():
+    """A request's bytes that reached the server during one query are handled before the query
+    waiting next executes (else a write waits for every query in line, one loop turn each)."""
+
+    async def scenario() -> list[str]:
+        loop, turns, order = asyncio.get_running_loop(), Turns(running=1), []
+        client, server = socket.socketpair()
+        server.setblocking(False)
+        loop.add_reader(server, lambda: order.append(f"read {server.recv(16).decode()}"))
+
+        async def query(name: str, sends: bytes = b"") -> None:
+            async with turns.query():
+                order.append(f"{name} runs")
+                client.send(sends)  # arrives while this query executes (it gives the loop no turn)
+
+        try:
+            await asyncio.gather(query("first", b"write"), query("second"))
+        finally:
+            loop.remove_reader(server)
+            client.close()
+            server.close()
+        return order
+
+    assert asyncio.run(scenario()) == ["first runs", "read write", "second runs"]
 
 
 def test_a_write_is_answered_before_its_change_is_applied_and_the_next_write_waits_for_it(engine_with: Engines):

@@ -57,6 +57,9 @@ def give_way(engine: Engine) -> None:
         raise RequestTimeout(call.seconds)
 
 
+AFTER_ARRIVALS = 1e-9  # seconds: a timer due at once (``sleep(0)`` would resume before the I/O)
+
+
 class Turns:
     """Who executes when, on the event loop.
 
@@ -76,6 +79,10 @@ class Turns:
         async with self._running:
             for write in list(self._writing):
                 await write.wait()
+            # Let what arrived while it waited go first (a request's bytes, a write's start): asyncio
+            # runs a turn's ready callbacks, then the I/O it found, then its due timers, so a query
+            # resumed by a timer executes after them, where one resumed at once would execute before.
+            await asyncio.sleep(AFTER_ARRIVALS)
             yield
 
     @contextlib.asynccontextmanager
