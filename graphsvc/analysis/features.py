@@ -39,7 +39,7 @@ from ..domain.areas import district
 from ..domain.kinds import RelationKind
 from ..domain.timeline import holds, recency
 from ..engine import View
-from ..engine.view import UNKNOWN_STRENGTH
+from ..engine.view import TIE_DIGITS, UNKNOWN_STRENGTH
 from .evidence import NO_NEEDS, mutual_area_fit
 from .linkpred import PPR_STEPS, PPR_STEPS_SMALL, Adjacency
 from .load import RUNNING, UNKNOWN_CAPACITY, WORK_WITH, free_capacity
@@ -278,7 +278,7 @@ def make_scoring(view: View) -> Scoring:
     )
     adjacency = Adjacency.of_positions(order, u, v)
     nodes: list[Node] = [view.node(n) for n in adjacency.nodes]  # type: ignore[misc]
-    ties = warmth(adjacency, u, v, strength, recencies(since, until, view.day), 4)
+    ties = warmth(adjacency, u, v, strength, recencies(since, until, view.day), TIE_DIGITS)
     return Scoring(
         view, adjacency, Profiles(nodes, view.areas), local_index(nodes, view.areas), _ties=ties, _nodes=nodes
     )

@@ -38,6 +38,7 @@ from .projection import Projection, name_order
 PLACES_PATCHED_MOST = 8  # writes whose moves a ``Places`` stacks before it is made into one dict again
 SIMILAR_ENOUGH = 0.8  # how alike two names must be (0..1) for one record to look like a duplicate of the other
 UNKNOWN_STRENGTH = 0.5  # the strength of a tie nobody rated: neither weak nor strong
+TIE_DIGITS = 4  # a tie's strength and recency are shown rounded to this many digits
 # On an equal match, a search lists partners and organisations before initiatives and residents.
 KIND_ORDER = {
     kind: i
@@ -730,7 +731,7 @@ class View(Memo):
         if not measured:
             return Tie(ids, UNKNOWN_STRENGTH, 1.0)
         warmest = max(measured, key=lambda m: m[0] * m[1])
-        return Tie(ids, round(max(s for s, _ in measured), 4), round(warmest[1], 4))
+        return Tie(ids, round(max(s for s, _ in measured), TIE_DIGITS), round(warmest[1], TIE_DIGITS))
 
     def weigh(self, u: str, v: str) -> tuple[float, float]:
         """(strength, warmth) of the tie between adjacent ``u`` and ``v``: ``tie`` without the object, for searches."""
