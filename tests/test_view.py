@@ -56,6 +56,17 @@ def test_a_views_graph_is_the_graph_with_the_hidden_deleted(demo_engine: Engine,
     assert view.edges_among(view.nodes) == sorted(tuple(sorted(e)) for e in expected.edges())
 
 
+@pytest.mark.parametrize("asked", [*VIEWS.values(), {"viewer": Viewer(Role.BROKER, frozenset({"GM0344"}))}])
+def test_a_views_relation_count_counts_the_relations_it_shows(demo_engine: Engine, asked: dict):
+    view = demo_engine.view(**asked)
+    among_nodes = sum(len(view.relations(u, v)) for u, v in view.edges_among(view.nodes))
+    assert among_nodes == sum(1 for _ in view.relation_rows())
+    counted = len(view.relation_ids_around(view.nodes))  # and those with an area at one end
+    assert view.relation_count() == counted >= among_nodes
+    if asked:
+        assert counted < demo_engine.view().relation_count()
+
+
 def test_networkx_reads_and_copies_the_views_graph_as_any_graph(demo_engine: Engine):
     view = demo_engine.view(Viewer(Role.EDITOR))
     copy = nx.Graph(view.graph)  # what an algorithm that changes its graph makes first

@@ -37,7 +37,7 @@ import numpy as np
 from ..domain import Area, Node, NodeKind
 from ..domain.areas import district
 from ..domain.kinds import RelationKind
-from ..domain.timeline import holds, recency
+from ..domain.timeline import each, holds, recency
 from ..engine import View
 from ..engine.view import TIE_DIGITS, UNKNOWN_STRENGTH
 from .evidence import NO_NEEDS, mutual_area_fit
@@ -208,13 +208,6 @@ def _rounded(values: np.ndarray, digits: int) -> np.ndarray:
     return np.array([round(x, digits) for x in distinct.tolist()], dtype=np.float64)[inverse]
 
 
-def recencies(since: np.ndarray, until: np.ndarray, day: int) -> np.ndarray:
-    """``timeline.recency`` of each relation (its days as ordinals) on ``day``, asked once per distinct pair of days."""
-    days, inverse = np.unique((since.astype(np.int64) << 32) | until.astype(np.int64), return_inverse=True)
-    measured = [recency(d >> 32, d & 0xFFFFFFFF, day) for d in days.tolist()]  # ordinals fit in 32 bits
-    return np.array(measured, dtype=np.float64)[inverse]
-
-
 def local_index(nodes: Sequence[Node], areas: Mapping[str, Area]) -> dict[tuple[str, str], np.ndarray]:
     """Stakeholders by (wijk, theme), as positions in ``nodes`` (the adjacency's order), for finding
     those who share a theme nearby without a scan."""
@@ -278,7 +271,7 @@ def make_scoring(view: View) -> Scoring:
     )
     adjacency = Adjacency.of_positions(order, u, v)
     nodes: list[Node] = [view.node(n) for n in adjacency.nodes]  # type: ignore[misc]
-    ties = warmth(adjacency, u, v, strength, recencies(since, until, view.day), TIE_DIGITS)
+    ties = warmth(adjacency, u, v, strength, each(recency, since, until, view.day), TIE_DIGITS)
     return Scoring(
         view, adjacency, Profiles(nodes, view.areas), local_index(nodes, view.areas), _ties=ties, _nodes=nodes
     )
@@ -345,7 +338,7 @@ class History(Snapshot):
         )
         since = np.fromiter((f.since for f in facts), dtype=np.int64, count=len(facts))
         until = np.fromiter((f.until for f in facts), dtype=np.int64, count=len(facts))
-        return warmth(self.adjacency, u, v, strength, recencies(since, until, self.day), None)
+        return warmth(self.adjacency, u, v, strength, each(recency, since, until, self.day), None)
 
     def _capacity(self, node: Node) -> float:
         if not node.capacity:

@@ -15,8 +15,10 @@ from __future__ import annotations
 from array import array
 from collections.abc import Hashable, Iterable, Mapping
 
+import numpy as np
+
 from ..domain import Area, Node, NodeKind
-from ..domain.timeline import holds
+from .projection import shown
 from .view import Memo, View
 
 
@@ -39,12 +41,11 @@ class FrozenView(Memo):
         self.key: Hashable = view.key
         self.nodes: frozenset[str] = view.nodes  # immutable already
         self._codes, self._on = view._codes, view._on
-        # The copies: the node table (each entry's dict is replaced, never changed, by a write) and the
-        # columns. The ends are copied into tuples: of str only, the collector stops tracking them the
-        # first time it looks, rather than walking a million-item list at every collection.
+        # The copies: the node table (each entry's dict is replaced, never changed, by a write), the
+        # nodes' numbers and the columns (arrays of ints: nothing for the collector to walk).
         self._table = p.graph._node.copy()
-        self._kind, self._since, self._until = p.kind[:], p.since[:], p.until[:]
-        self._source, self._target = tuple(p.source), tuple(p.target)
+        self._numbers, self._numbered = p.numbers.copy(), len(p.ids)
+        self._columns = (p.kind[:], p.since[:], p.until[:], p.source[:], p.target[:])
         super().__init__()
 
     def __len__(self) -> int:
@@ -76,45 +77,21 @@ class FrozenView(Memo):
         as one flat array i0, j0, i1, j1, ... with i < j, each tie once, sorted: igraph's input.
 
         A tie is shown when at least one relation between its ends is (of the view's kinds, holding on
-        its day). Made of ints in arrays, not a tuple per tie: a million tuples alive at once would
-        have the garbage collector walk them again and again, holding the GIL (and the API) for
-        seconds at city scale.
+        its day). Worked out over whole columns (``projection.shown``): the reader runs in a thread of
+        the API's process, where a step in Python per relation would take half of the event loop's
+        time for seconds.
         """
-        shown = self.nodes
-        codes, on = self._codes, self._on
-        kind, since, until, source, target = self._kind, self._since, self._until, self._source, self._target
-        n = len(number)
-        lower, higher, count = array("i"), array("i"), array("i", [0]) * n
-        for rel_id, code in enumerate(kind):
-            if code < 0 or (codes is not None and code not in codes):
-                continue
-            if on is not None and not holds(since[rel_id], until[rel_id], on):
-                continue
-            u, v = source[rel_id], target[rel_id]
-            if u not in shown or v not in shown:
-                continue
-            i, j = number.get(u), number.get(v)  # type: ignore[arg-type]  # shown: not None
-            if i is None or j is None or i == j:
-                continue
-            if i > j:
-                i, j = j, i
-            lower.append(i)
-            higher.append(j)
-            count[i] += 1
-        # A counting sort by the lower end, then each node's few higher ends sorted and made unique.
-        start, total = array("i", [0]) * (n + 1), 0
-        for i in range(n):
-            start[i] = total
-            total += count[i]
-        start[n] = total
-        place, bucket = array("i", start), array("i", [0]) * total
-        for i, j in zip(lower, higher, strict=True):
-            bucket[place[i]] = j
-            place[i] += 1
-        flat = array("i")
-        for i in range(n):
-            if start[i] < start[i + 1]:
-                for j in sorted(set(bucket[start[i] : start[i + 1]])):
-                    flat.append(i)
-                    flat.append(j)
-        return flat
+        renumbered = np.full(self._numbered + 1, -1, dtype=np.int64)  # a node's number -> its place in ``number``
+        renumbered[np.fromiter(map(self._numbers.__getitem__, number), np.int64, len(number))] = np.fromiter(
+            number.values(), np.int64, len(number)
+        )
+        renumbered[-1] = -1  # the place of ``NO_END``
+        kept = shown(self._columns, self._codes, self._on, renumbered >= 0)
+        i, j = (renumbered[np.frombuffer(c, dtype=np.int32)[kept]] for c in self._columns[3:])
+        lower, higher = np.minimum(i, j), np.maximum(i, j)
+        n = max(len(number), 1)
+        ties = np.sort((lower * n + higher)[lower != higher])  # by the lower end, then the higher
+        ties = ties[np.diff(ties, prepend=-1) != 0]  # each once (``np.unique`` hashes first: slower)
+        flat = np.empty(2 * len(ties), dtype=np.int32)
+        flat[0::2], flat[1::2] = np.divmod(ties, n)
+        return array("i", flat.tobytes())

@@ -10,8 +10,10 @@ per relation (measured in ``bench/import_rebuild.py``):
   join the same pair, in a slotted object a quarter of a dict's size (a million of them in a city).
 * Relation fields the algorithms need live in columns indexed by relation id (ids are dense,
   numbered by the store): ``kind`` (code), ``strength`` (NaN when unknown), ``since``/``until``
-  (date ordinals, 0 when open) and ``source``/``target`` (the same str objects as the node
-  keys). Direction, role and note are read from these or from the store when asked.
+  (date ordinals, 0 when open) and ``source``/``target``: the ends as node numbers (``numbers``:
+  every node's, given when it is first put and never reused; ``ids``: back to its id), so that a
+  scan over a million relations (``shown``) is whole-column arithmetic, not a dict lookup per end.
+  Direction, role and note are read from these or from the store when asked.
 
 The representation stays inside ``engine/``: resolvers and algorithms read the graph only
 through a ``View`` (``engine.view``), which hides what the caller may not see.
@@ -22,10 +24,11 @@ from __future__ import annotations
 import math
 import sys
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from datetime import date
 
 import networkx as nx
+import numpy as np
 from sortedcontainers import SortedList
 
 from ..domain import Area, Node, NodeKind, Relation, Review, Theme, ValidationError
@@ -33,9 +36,11 @@ from ..domain.areas import containers
 from ..domain.kinds import RELATION_CODES, STAKEHOLDER_KINDS
 from ..domain.model import relation_ids
 from ..domain.records import fold, search_text
-from ..domain.timeline import NO_DATE
+from ..domain.timeline import NO_DATE, each, holds
 from ..gcpause import paused_gc
 from ..store.protocol import Edge
+
+NO_END = -1  # the ends of an id without a relation
 
 # How far past the highest known relation id a new id may lie: ids are dense (numbered by the
 # store), and the columns are indexed by id.
@@ -97,6 +102,23 @@ class EdgeData(Mapping[str, "int | tuple[int, ...]"]):
         return {"r": self.r}
 
 
+def shown(
+    columns: tuple[array, array, array, array, array], codes: Set[int] | None, on: int | None, tied: np.ndarray
+) -> np.ndarray:
+    """Which relations a view shows, as a mask over relation ids: ``View``'s rule (``_shows`` and
+    ``_tied``) over whole columns, for a scan of every relation without a Python step each.
+
+    ``columns``: ``kind``, ``since``, ``until``, ``source``, ``target`` (a projection's, or copies);
+    ``codes``: the view's relation kinds (None: all); ``on``: its day (None: whatever the dates);
+    ``tied``: whose ties it shows, a mask over node numbers with one place more, for ``NO_END``.
+    """
+    kind, since, until, source, target = (np.frombuffer(c, dtype=c.typecode) for c in columns)
+    mask = (kind >= 0) if codes is None else np.isin(kind, list(codes))
+    if on is not None and len(kind):
+        mask &= each(holds, since, until, on).astype(bool)
+    return mask & tied[source] & tied[target]  # type: ignore[no-any-return]
+
+
 def name_order(node: Node) -> tuple[str, str]:
     """Where a stakeholder stands in name order: by name ignoring case, then by id."""
     return (node.name.casefold(), node.id)
@@ -121,8 +143,10 @@ class Projection:
         self.since = array("i")
         self.until = array("i")
         self.confirmed = array("i")  # the day each relation was last confirmed (``NO_DATE``: never)
-        self.source: list[str | None] = []
-        self.target: list[str | None] = []
+        self.source = array("i")  # node numbers (``NO_END``: no relation)
+        self.target = array("i")
+        self.numbers: dict[str, int] = {}  # node id -> its number, while the node exists
+        self.ids: list[str] = []  # node number -> node id (a dropped node's number is not given again)
         self.relation_count = 0
         self.version = 0
         self.reviews: dict[tuple[str, str], Review] = {}  # (source, target) -> a broker's verdict
@@ -161,8 +185,8 @@ class Projection:
             self.since.extend(array("i", [NO_DATE]) * missing)
             self.until.extend(array("i", [NO_DATE]) * missing)
             self.confirmed.extend(array("i", [NO_DATE]) * missing)
-            self.source.extend([None] * missing)
-            self.target.extend([None] * missing)
+            self.source.extend(array("i", [NO_END]) * missing)
+            self.target.extend(array("i", [NO_END]) * missing)
 
     def _add_edges(self, edges: list[Edge]) -> None:
         """Add store edges (known to be valid) in bulk; the hot loop of a rebuild."""
@@ -170,21 +194,22 @@ class Projection:
             return
         self._grow(max(edge[0] for edge in edges) + 1)
         adj = self.graph._adj  # direct access: add_edge per relation costs twice as much
-        intern = sys.intern
+        numbers, ids = self.numbers, self.ids
         kind, strength, since, until, confirmed = self.kind, self.strength, self.since, self.until, self.confirmed
         source, target = self.source, self.target
         days: dict[str | date | None, int] = {None: NO_DATE}  # a few thousand distinct days in a city
         added = 0
         for rel_id, rel_kind, u, v, start, end, weight, checked in edges:
-            if u not in adj or v not in adj:
+            if u not in numbers or v not in numbers:
                 continue  # an end that is not (or no longer) a node
-            u, v = intern(u), intern(v)
+            i, j = numbers[u], numbers[v]
+            u, v = ids[i], ids[j]  # the node keys themselves: one str object per node
             kind[rel_id] = _CODE[rel_kind]
             strength[rel_id] = math.nan if weight is None else weight
             since[rel_id] = days[start] if start in days else days.setdefault(start, _ordinal(start))
             until[rel_id] = days[end] if end in days else days.setdefault(end, _ordinal(end))
             confirmed[rel_id] = days[checked] if checked in days else days.setdefault(checked, _ordinal(checked))
-            source[rel_id], target[rel_id] = u, v
+            source[rel_id], target[rel_id] = i, j
             around_u = adj[u]
             data = around_u.get(v)
             if data is None:
@@ -252,6 +277,8 @@ class Projection:
             self.graph._node[node_id] = {"kind": kind, "obj": obj}
         else:
             self.graph.add_node(node_id, kind=kind, obj=obj)
+            self.numbers[node_id] = len(self.ids)
+            self.ids.append(node_id)
 
     def put_review(self, review: Review) -> None:
         self.reviews[review.source, review.target] = review
@@ -278,7 +305,7 @@ class Projection:
     def drop_relation(self, rel_id: int) -> None:
         if rel_id >= len(self.kind) or self.kind[rel_id] < 0:
             return
-        u, v = self.source[rel_id], self.target[rel_id]
+        u, v = self.ends(rel_id)
         data: EdgeData = self.graph._adj[u][v]
         held = data.r
         rest = tuple(r for r in held if r != rel_id) if isinstance(held, tuple) else ()
@@ -287,7 +314,7 @@ class Projection:
         else:
             data.r = rest if len(rest) > 1 else rest[0]
         self.kind[rel_id] = -1
-        self.source[rel_id] = self.target[rel_id] = None
+        self.source[rel_id] = self.target[rel_id] = NO_END
         self.relation_count -= 1
 
     def drop_node(self, node_id: str) -> None:
@@ -299,6 +326,7 @@ class Projection:
         self.touched.add(node_id)
         self._unindex(node_id)
         self.graph.remove_node(node_id)
+        del self.numbers[node_id]
         self.search.pop(node_id, None)
         self.folded_names.pop(node_id, None)
         for pair in [pair for pair in self.reviews if node_id in pair]:
@@ -308,6 +336,11 @@ class Projection:
     def obj(self, node_id: str) -> Node | Area | None:
         attrs = self.graph._node.get(node_id)
         return None if attrs is None else attrs["obj"]
+
+    def ends(self, rel_id: int) -> tuple[str, str]:
+        """(source, target) of a relation (("", "") where there is none)."""
+        i, j = self.source[rel_id], self.target[rel_id]
+        return ("", "") if i == NO_END else (self.ids[i], self.ids[j])
 
     def edge_relations(self, u: str, v: str) -> tuple[int, ...]:
         held = self.graph._adj[u][v].r

@@ -30,8 +30,8 @@ def past_retention(engine: Engine, periods: Periods, today: date | None = None) 
         until = p.until[rel_id]
         if until == NO_DATE:
             continue
-        for end in (p.source[rel_id], p.target[rel_id]):
-            node = p.obj(end or "")
+        for end in p.ends(rel_id):
+            node = p.obj(end)
             if not (isinstance(node, Node) and node.kind is NodeKind.RESIDENT):
                 continue
             days = periods.days_for(node.areas)

@@ -22,10 +22,12 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from itertools import chain
 from types import MappingProxyType
 from typing import Any, NamedTuple, overload
 
 import networkx as nx
+import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from ..domain import Area, Node, NodeKind, NotFoundError, RelationKind, Review, Theme, Visibility
@@ -33,7 +35,7 @@ from ..domain.areas import within
 from ..domain.kinds import RELATION_BY_CODE, RELATION_CODES, STAKEHOLDER_KINDS
 from ..domain.records import fold, search_text
 from ..domain.timeline import NO_DATE, holds, ordinal, recency
-from .projection import Projection, name_order
+from .projection import Projection, name_order, shown
 
 PLACES_PATCHED_MOST = 8  # writes whose moves a ``Places`` stacks before it is made into one dict again
 SIMILAR_ENOUGH = 0.8  # how alike two names must be (0..1) for one record to look like a duplicate of the other
@@ -501,12 +503,11 @@ class View(Memo):
         if self._on is None and self._codes is None:
             return frozenset()
         p = self._p
-        source, target = p.source, p.target
         pairs: list[tuple[str, str]] = []
         for rel_id in p.relation_ids():
             if self._shows(rel_id):
                 continue
-            u, v = source[rel_id] or "", target[rel_id] or ""  # a live relation has both ends
+            u, v = p.ends(rel_id)
             if not any(self._shows(r) for r in p.edge_relations(u, v)):
                 pairs += ((u, v), (v, u))
         return frozenset(pairs)
@@ -641,7 +642,7 @@ class View(Memo):
         p = self._p
         nodes, shows = self.nodes, self._shows
         for rel_id in p.relation_ids():
-            source, target = p.source[rel_id], p.target[rel_id]
+            source, target = p.ends(rel_id)
             if source in nodes and target in nodes and shows(rel_id):
                 strength = p.strength[rel_id]
                 kind = RELATION_BY_CODE[p.kind[rel_id]]
@@ -650,7 +651,7 @@ class View(Memo):
 
     def ends(self, rel_id: int) -> tuple[str, str]:
         """(source, target) of a relation the view shows (an id from ``relation_ids_around``)."""
-        return self._p.source[rel_id] or "", self._p.target[rel_id] or ""
+        return self._p.ends(rel_id)
 
     def days(self, rel_id: int) -> tuple[int, int, int]:
         """(since, until, confirmed) of a relation the view shows, as ordinals (``timeline.NO_DATE``: none)."""
@@ -671,7 +672,7 @@ class View(Memo):
             for rel_id in p.edge_relations(node_id, neighbour):
                 if codes is not None and p.kind[rel_id] not in codes:
                     continue
-                outgoing = p.source[rel_id] == node_id
+                outgoing = p.ends(rel_id)[0] == node_id
                 if (direction == "OUT" and not outgoing) or (direction == "IN" and outgoing):
                     continue
                 if self._shows(rel_id):
@@ -683,7 +684,7 @@ class View(Memo):
         p = self._p
         if not 0 <= rel_id < len(p.kind) or p.kind[rel_id] < 0 or not self._shows(rel_id):
             return None
-        source, target = p.source[rel_id] or "", p.target[rel_id] or ""
+        source, target = p.ends(rel_id)
         if not self._tied(source) or not self._tied(target):
             return None
         strength = p.strength[rel_id]
@@ -707,13 +708,10 @@ class View(Memo):
         everything = len(self.nodes) + len(self._areas) == p.graph.number_of_nodes()
         if everything and self._on is None and self._codes is None:
             return p.relation_count  # the view hides nothing
-        shows = self._shows if self._on is not None or self._codes is not None else None
-        tied, source, target = self._tied, p.source, p.target
-        return sum(
-            1
-            for r in p.relation_ids()
-            if (shows is None or shows(r)) and tied(source[r] or "") and tied(target[r] or "")
-        )
+        tied = np.zeros(len(p.ids) + 1, dtype=bool)
+        tied[[p.numbers.get(n, -1) for n in chain(self.nodes, self._areas)]] = True  # -1: gone since
+        tied[-1] = False
+        return int(shown((p.kind, p.since, p.until, p.source, p.target), self._codes, self._on, tied).sum())
 
     # -- how warm a tie is ---------------------------------------------------------------------
     def recency(self, rel_id: int) -> float:
