@@ -595,7 +595,7 @@ def learn(
 ) -> Model:
     """A model learned from each past and the ties formed after it (``history``: their labelled
     pairs when already made), and from the verdicts (with ``present``'s features; ``reviewed``: their
-    labelled pairs when already made), or the best baseline where it does not beat that."""
+    labelled pairs when already made), a blend of it, or a baseline: whichever ``clearly_best`` chooses."""
     began = time.perf_counter()
     if history is None:
         history = history_examples(folds, seed)
