@@ -205,6 +205,7 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
                     {
                         "seed": r.seed,
                         "scores": {m: s.row() for m, s in r.scores.items()},
+                        "alike": [m for m, s in r.scores.items() if not s.ranks],  # every candidate scored alike
                         "ranker": r.model.ranker,
                         "weights": dict(r.model.weights),
                         "report": dict(r.model.report),

@@ -3,6 +3,7 @@ learning in the background, and a generator whose time split asks about the futu
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 from datetime import date
 
@@ -25,16 +26,19 @@ from graphsvc.analysis.features import (
 )
 from graphsvc.analysis.linkpred import PPR_ALPHA, Adjacency
 from graphsvc.analysis.ranker import (
-    BLENDS,
     DEFAULT,
+    NOISE,
     RANKERS,
+    ROBUST,
     Ranking,
     Trainer,
     Verdict,
     blend_name,
     blended,
+    clearly_best,
     fit,
     history_of,
+    lead,
     learn,
     learn_from,
     record_of,
@@ -83,24 +87,59 @@ def test_a_learned_model_weighs_features_at_least_zero_and_adds_up_to_one(city_e
 
 
 def test_the_ranker_never_is_worse_than_the_best_baseline_on_the_graphs_history():
-    """Where the model does not beat the best baseline on held-out history, that baseline ranks."""
+    """Adamic-Adar ranks unless the best on the held-out history, the model, a blend or another
+    baseline, is clearly ahead of it: by more than ``NOISE`` standard errors of its lead."""
+    rankers = {}
     for name in ("karate", "davis", "florentine"):
         batch = batch_from_document(classic_document(name))
         model = learn_from(make_scoring(view_in_memory(batch, batch.relations, EVERYONE)))
-        if "validation_ap" not in model.report:  # nothing to learn from: the best guess among the baselines
-            assert model.ranker in BASELINES and model.report["positives"] == 0, name
-            continue
-        found = model.report["validation_ap"]
-        best = max(found[b] for b in BASELINES)
-        if model.ranker == "MODEL":
-            share = next(iter(model.report["blend"].values()), 0.0)
-            assert found[blend_name(share)] > best, name
-            assert found[blend_name(share)] == max(
-                found[blend_name(b)] for b in (0.0, *BLENDS) if blend_name(b) in found
-            )
+        found, leads = model.report["validation_ap"], model.report["lead_over_" + ROBUST]
+        best = max(found.values())
+        if model.ranker == ROBUST:
+            assert all(ahead <= NOISE * error for ranker, (ahead, error) in leads.items() if found[ranker] == best)
+            assert dict(model.weights) == {ROBUST: 1.0} and "nothing was clearly ahead" in model.report["why"]
         else:
-            assert model.ranker in BASELINES and dict(model.weights) == {model.ranker: 1.0}, name
-            assert found[model.ranker] == best
+            share = next(iter(model.report.get("blend", {}).values()), 0.0)
+            chosen = blend_name(share) if model.ranker == "MODEL" else model.ranker
+            ahead, error = leads[chosen]
+            assert found[chosen] == best and ahead > NOISE * error, name
+        rankers[name] = model.ranker
+    # the model is ahead of Adamic-Adar by 0.28 ± 0.07 on karate's history; on the Florentine
+    # families' (20 marriages) Jaccard is, by 0.077 ± 0.057, and ahead of the model (0.074 ± 0.057)
+    assert rankers == {"karate": "MODEL", "davis": "MODEL", "florentine": "jaccard"}
+
+
+def test_where_nothing_is_clearly_ahead_adamic_adar_ranks_and_says_so(monkeypatch: pytest.MonkeyPatch):
+    import graphsvc.analysis.ranker as ranker
+
+    monkeypatch.setattr(ranker, "NOISE", math.inf)  # no lead on the history is clear enough
+    batch = batch_from_document(classic_document("karate"))
+    model = learn_from(make_scoring(view_in_memory(batch, batch.relations, EVERYONE)))
+    assert model.ranker == ROBUST and dict(model.weights) == {ROBUST: 1.0}
+    assert model.report["why"] == "nothing was clearly ahead of it on the graph's history"
+    assert model.report["validation_ap"]["model"] > model.report["validation_ap"][ROBUST]  # ahead, not clearly
+
+
+def test_a_lead_counts_each_stakeholder_once_with_its_standard_error():
+    # stakeholder a is judged on two cuts of a small history (ahead by 0.3 and 0.3), b on one (by 0.1)
+    ahead, error = lead(np.array([0.5, 0.7, 0.2]), np.array([0.2, 0.4, 0.1]), ["a", "a", "b"])
+    assert ahead == pytest.approx(0.2) and error == pytest.approx(0.1)  # sd 0.141 of two, over sqrt(2)
+    assert lead(np.array([0.9]), np.array([0.1]), ["a"]) == (pytest.approx(0.8), math.inf)  # one says nothing
+
+
+def test_a_challenger_replaces_adamic_adar_only_when_clearly_ahead():
+    sources = ["a", "b", "c", "d", "e", "f"]
+    robust = np.array([0.2, 0.5, 0.1, 0.4, 0.3, 0.2])
+    noisy = robust + np.array([0.6, -0.3, 0.5, -0.2, 0.4, -0.3])  # ahead by 0.12 on average, a pair here and there
+    steady = robust + np.array([0.10, 0.12, 0.08, 0.11, 0.09, 0.10])  # ahead by 0.10 on every one
+    assert clearly_best({ROBUST: robust, "model": noisy}, sources) == ROBUST
+    assert clearly_best({ROBUST: robust, "model": steady}, sources) == "model"
+    # the best by mean ranks only if it is clearly ahead: the model ahead of Jaccard on average
+    # does not, and Jaccard, clearly ahead of Adamic-Adar but not the best, does not either
+    assert clearly_best({ROBUST: robust, "model": noisy, "jaccard": steady}, sources) == ROBUST
+    assert clearly_best({ROBUST: robust, "model": steady + 0.01, "jaccard": steady}, sources) == "model"
+    assert clearly_best({ROBUST: robust, "model": steady, "jaccard": steady}, sources) == "jaccard"  # the simpler
+    assert clearly_best({ROBUST: robust, "jaccard": robust}, sources) == ROBUST  # level is not ahead
 
 
 def test_a_history_cut_by_time_asks_what_forms_next_and_at_random_what_is_missing(city_engine: Engine):

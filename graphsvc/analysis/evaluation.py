@@ -70,6 +70,7 @@ class Scores:
     recall: dict[int, float]
     pooled_auc: float
     pooled_ap: float
+    ranks: bool = True  # it scored some stakeholder's candidates differently (else its figures are chance's)
 
     def row(self) -> dict[str, float]:
         return {
@@ -260,7 +261,9 @@ def _scores(rankings: list[tuple[np.ndarray, np.ndarray, np.ndarray]], rng: rand
     precision = {k: 0.0 for k in KS}
     recall = {k: 0.0 for k in KS}
     pooled_scores, pooled_labels = [], []
+    ranks = False
     for values, labels, hard in rankings:
+        ranks = ranks or (bool(len(values)) and values.min() < values.max())
         positives = int(labels.sum())
         auc = _auc(values, labels)
         if auc is not None:
@@ -289,6 +292,7 @@ def _scores(rankings: list[tuple[np.ndarray, np.ndarray, np.ndarray]], rng: rand
         recall={k: v / n for k, v in recall.items()},
         pooled_auc=(_auc(both_scores, both_labels) or float("nan")) if mixed else float("nan"),
         pooled_ap=average_precision(both_scores, both_labels),
+        ranks=ranks,
     )
 
 
@@ -322,25 +326,38 @@ def summary(runs: Sequence[Run]) -> dict[str, dict[str, tuple[float, float]]]:
     return found
 
 
-def best_baseline(summarised: Mapping[str, Mapping[str, tuple[float, float]]], column: str) -> str:
-    return max(BASELINES, key=lambda m: summarised[m][column][0])
+def ranking(runs: Sequence[Run]) -> list[str]:
+    """The baselines that rank: that scored some stakeholder's candidates differently in some run.
+    One that scores every candidate alike (EdgeBank where no tie had ended by the cut-off,
+    area+themes on a graph without content) ranks nothing: its AUC is 0.5 by construction and its
+    AP and P@k are what a random order gets, so it is chance, not a best baseline to be level with."""
+    return [m for m in BASELINES if any(run.scores[m].ranks for run in runs)] or list(BASELINES)
+
+
+def best_baseline(
+    summarised: Mapping[str, Mapping[str, tuple[float, float]]], column: str, among: Sequence[str] = BASELINES
+) -> str:
+    """The baseline (of ``among``: those that rank, ``ranking``) with the best mean in ``column``."""
+    return max(among, key=lambda m: summarised[m][column][0])
 
 
 def table(results: Mapping[str, Sequence[Run]], columns: Sequence[str] = COLUMNS) -> str:
     """A Markdown table: one row per protocol and method, mean ± standard deviation over the seeds;
-    the best baseline of each column is marked with *, and each protocol's rankers are listed under it."""
+    the best baseline of each column (of those that rank) is marked with *, and each protocol's rankers are listed under it."""
     lines = ["| protocol | method | " + " | ".join(columns) + " |", "|---|---|" + "---|" * len(columns)]
     notes = []
     for protocol, runs in results.items():
         summarised = summary(runs)
-        best = {c: best_baseline(summarised, c) for c in columns}
+        among = ranking(runs)
+        best = {c: best_baseline(summarised, c, among) for c in columns}
         for method in METHODS:
             cells = []
             for c in columns:
                 mean, sd = summarised[method][c]
                 mark = "*" if best[c] == method else ""
                 cells.append(f"{mean:.3f}±{sd:.3f}{mark}" if len(runs) > 1 else f"{mean:.3f}{mark}")
-            lines.append(f"| {protocol} | {method} | " + " | ".join(cells) + " |")
+            name = method if method in among or method not in BASELINES else f"{method} (every candidate alike)"
+            lines.append(f"| {protocol} | {name} | " + " | ".join(cells) + " |")
         rankers = ", ".join(f"seed {r.seed}: {r.model.ranker}/{r.verdict_model.ranker}" for r in runs)
         notes.append(f"{protocol}: ranker (without/with verdicts) {rankers}")
         for run in runs:
