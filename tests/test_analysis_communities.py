@@ -8,6 +8,7 @@ import networkx as nx
 import pytest
 
 from graphsvc.analysis import communities
+from graphsvc.analysis.communities import BRIDGES_PER_PAIR, MAX_BRIDGES
 
 from .engines import Engines
 from .networks import davis_document, karate_document, slug
@@ -83,3 +84,13 @@ def test_communities_are_stable_between_calls_and_explained(engine_with: Engines
         assert group[bridge.id] == bridge.community != bridge.other
         ties = sum(1 for n in view.graph[bridge.id] if group.get(n) == bridge.other)
         assert ties == bridge.ties
+    # and they are, per pair of communities, the ones with the most ties (then by id), counted one by one
+    reach = Counter((n, group[m]) for n in group for m in view.graph[n] if group.get(m, group[n]) != group[n])
+    per_pair: Counter[frozenset[int]] = Counter()
+    expected = []
+    for (node, other), ties in sorted(reach.items(), key=lambda item: (-item[1], item[0])):
+        pair = frozenset((group[node], other))
+        if per_pair[pair] < BRIDGES_PER_PAIR:
+            per_pair[pair] += 1
+            expected.append((node, group[node], other, ties))
+    assert [(b.id, b.community, b.other, b.ties) for b in first.bridges] == expected[:MAX_BRIDGES]

@@ -53,7 +53,8 @@ def snapshot(net: Network, area_code: str | None = None, theme: str | None = Non
 
 
 def _snapshot(net: Network, area_code: str | None, theme: str | None) -> Snapshot:
-    chosen = sorted(n for n in net.nodes if net.node(n).in_scope(area_code, theme))  # type: ignore[union-attr]
+    scoped = area_code is not None or theme is not None  # else every node is in scope: no look at each
+    chosen = sorted(n for n in net.nodes if not scoped or net.node(n).in_scope(area_code, theme))  # type: ignore[union-attr]
     index = {n: i for i, n in enumerate(chosen)}
     if isinstance(net, FrozenView):  # a city, in the background: no tuple per tie (see ``tie_array``)
         return Snapshot(tuple(chosen), net.tie_array(index))
