@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import strawberry
 from graphql import ASTValidationRule
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.tools import merge_types
 
 from ..settings import Settings
@@ -23,6 +25,30 @@ from .types.meeting import Meeting
 from .types.stakeholders import STAKEHOLDER_TYPES
 
 CACHE_SIZE = 1024  # distinct query texts whose parse and validation are kept
+PARSE = ParserCache(CACHE_SIZE).cached_parse_document  # strawberry's caches, shared by every request
+VALIDATE = ValidationCache(CACHE_SIZE).cached_validate_document
+
+
+class Prepared(SchemaExtension):
+    """Each query text parsed (at most ``max_tokens`` tokens) and validated (with ``rules`` besides
+    GraphQL's) once, in strawberry's caches: what its ``MaxTokensLimiter``, ``ParserCache``,
+    ``AddValidationRules`` and ``ValidationCache`` do, in one extension, since strawberry wraps every
+    hook of every extension again on every request."""
+
+    def __init__(self, max_tokens: int, rules: tuple[type[ASTValidationRule], ...]):
+        super().__init__()
+        self.max_tokens, self.rules = max_tokens, rules
+
+    def on_parse(self) -> Iterator[None]:
+        run = self.execution_context
+        run.graphql_document = PARSE(run.query, **run.parse_options, max_tokens=self.max_tokens)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        run = self.execution_context
+        rules = (*run.validation_rules, *self.rules)
+        run.pre_execution_errors = VALIDATE(run.schema._schema, run.graphql_document, rules)
+        yield
 
 
 class Schema(strawberry.Schema):
@@ -35,9 +61,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     request again: 85% of a lookup's time) and limits checked before any resolver runs (the cost,
     which depends on variables, after the cached validation: see ``guard``)."""
     limits = Limits(depth=settings.max_query_depth, aliases=settings.max_aliases, fields=settings.max_fields)
-    rules: list[type[ASTValidationRule]] = [limits_rule(limits)]
+    rules: tuple[type[ASTValidationRule], ...] = (limits_rule(limits),)
     if not settings.introspection:
-        rules.append(NoIntrospection)
+        rules += (NoIntrospection,)
     return Schema(
         query=merge_types(
             "Query",
@@ -65,10 +91,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         ),
         types=[*STAKEHOLDER_TYPES.values(), Meeting],
         extensions=[
-            lambda: MaxTokensLimiter(settings.max_tokens),
-            lambda: ParserCache(maxsize=CACHE_SIZE),
-            lambda: AddValidationRules(rules),
-            lambda: ValidationCache(maxsize=CACHE_SIZE),
+            lambda: Prepared(settings.max_tokens, rules),
             # who may ask what, cost, caps on 'first', expensive operations per client; reads that
             # returned resident data go to the audit log
             *guards(settings),
