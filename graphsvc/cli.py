@@ -182,7 +182,8 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
 
 @command
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from .analysis.evaluation import PROTOCOLS, evaluate_seeds, summary, table
+    from .analysis.evaluation import PROTOCOLS, evaluate_seeds, summary, table, unfit
+    from .domain.document import batch_from_document
     from .interchange.classic import classic_document
     from .interchange.files import export_document, read_files
 
@@ -194,7 +195,12 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
         with store_of(settings) as store:
             doc = export_document(store)
     seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else [args.seed]
-    protocols = [args.protocol] if args.protocol else list(PROTOCOLS)
+    relations = batch_from_document(doc).relations
+    asked = [args.protocol] if args.protocol else list(PROTOCOLS)
+    skipped = {p: reason for p in asked if (reason := unfit(relations, p))}
+    if args.protocol in skipped:  # asked for by name: an error; of the default both, one is skipped
+        raise ValidationError(skipped[args.protocol], field="--protocol")
+    protocols = [p for p in asked if p not in skipped]
     with tqdm(total=len(seeds) * len(protocols), desc="evaluate", unit="run", disable=args.quiet) as bar:
         results = {p: evaluate_seeds(doc, p, seeds, args.sources, progress=lambda _: bar.update()) for p in protocols}
     if args.json:
@@ -218,9 +224,9 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
             }
             for p, runs in results.items()
         }
-        print(json.dumps(found, indent=1))
+        print(json.dumps({**found, "skipped": skipped}, indent=1))
     else:
-        print(table(results))
+        print(table(results, skipped=skipped))
     return 0
 
 

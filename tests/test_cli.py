@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from .networks import karate_document
 from .processes import Output, poll_until
 
 GRAPHSVC = str(Path(sys.executable).with_name("graphsvc"))
@@ -175,3 +176,35 @@ def test_stale_lists_facts_nobody_confirmed_for_a_mailing_without_residents_name
     assert run("stale", "--store", store, "--stale-after", "*=100000").stdout.count("\n") == 1  # the header only
     bad = run("stale", "--store", store, "--municipality", "Utrecht")
     assert bad.returncode == 2 and "GM0344" in bad.stderr
+
+
+def test_evaluate_runs_the_time_protocol_only_where_relations_have_dates(tmp_path: Path, capsys):
+    # In-process (main() is what the console script calls): the karate club has no dates, so by
+    # default only the random protocol runs, and the output says why time did not.
+    from graphsvc.cli import main
+
+    assert main(["evaluate", "--network", "karate", "--quiet"]) == 0
+    shown = capsys.readouterr().out
+    assert "| random | recommender |" in shown and "| time |" not in shown
+    assert "time: not run: the time protocol needs relations with a 'since' date" in shown
+    assert main(["evaluate", "--network", "karate", "--quiet", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert set(found) == {"random", "skipped"} and "'since' date" in found["skipped"]["time"]
+
+    assert main(["evaluate", "--network", "karate", "--protocol", "time", "--quiet"]) == 2
+    refused = capsys.readouterr()
+    assert refused.out == ""
+    assert refused.err == (
+        "graphsvc: error: --protocol: the time protocol needs relations with a 'since' date, "
+        "and none of these has one: use the random protocol\n"
+    )
+
+    dated = karate_document()
+    for i, relation in enumerate(dated["relations"]):
+        relation["since"] = f"2020-{1 + i // 28:02d}-{1 + i % 28:02d}"
+    path = tmp_path / "dated-karate.json"
+    path.write_text(json.dumps(dated))
+    assert main(["evaluate", str(path), "--quiet", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert set(found) == {"random", "time", "skipped"} and found["skipped"] == {}
+    assert found["time"]["runs"][0]["info"]["cutoff"] == "2020-03-15"

@@ -4,7 +4,9 @@ Two protocols hide relations and ask every method to find the hidden pairs again
 ``random`` hides a seeded random 10% of the relations; ``time`` hides the 10% with the latest
 ``since`` dates, and measures everything as of the cut-off (a view with ``active_on`` the
 cut-off: what held then, recency and load measured then), so the past predicts the future,
-which is what a broker needs.
+which is what a broker needs. A graph none of whose relations has a ``since`` date (the classic
+networks) has no time to split by: ``unfit`` says so, ``split`` refuses it, and the command runs
+the random protocol alone there.
 
 The recommender is what graphsvc would serve on the graph that is left: a ``ranker.Model``
 learned from that graph's own history (a second cut inside it, never the hidden pairs; cut the
@@ -36,7 +38,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import rankdata
 
-from ..domain import Relation
+from ..domain import Relation, ValidationError
 from ..domain.document import batch_from_document
 from ..engine import Role, View, Viewer, view_in_memory
 from .features import COLUMN, Scoring, average_precision, cheap, make_scoring, positions
@@ -96,8 +98,22 @@ class Run:
     info: dict[str, Any] = field(default_factory=dict)
 
 
+NO_DATES = "the time protocol needs relations with a 'since' date, and none of these has one: use the random protocol"
+
+
+def unfit(relations: Sequence[Relation], protocol: str) -> str | None:
+    """Why ``protocol`` cannot split these relations, or None if it can. Time needs some dates:
+    without them the latest relations would be the last in the file, whose order is not time's."""
+    if protocol == "time" and not any(r.since for r in relations):
+        return NO_DATES
+    return None
+
+
 def split(relations: list[Relation], protocol: str, seed: int, fraction: float = 0.1) -> tuple[list, list]:
-    """(kept, hidden): a seeded random share, or the latest by ``since`` (undated ones count as oldest)."""
+    """(kept, hidden): a seeded random share, or the latest by ``since`` (undated ones count as oldest).
+    Raises ``ValidationError`` for a protocol the relations are ``unfit`` for."""
+    if reason := unfit(relations, protocol):
+        raise ValidationError(reason, field="protocol")
     count = max(1, int(len(relations) * fraction))
     if protocol == "random":
         order = list(range(len(relations)))
@@ -341,9 +357,12 @@ def best_baseline(
     return max(among, key=lambda m: summarised[m][column][0])
 
 
-def table(results: Mapping[str, Sequence[Run]], columns: Sequence[str] = COLUMNS) -> str:
+def table(
+    results: Mapping[str, Sequence[Run]], columns: Sequence[str] = COLUMNS, skipped: Mapping[str, str] | None = None
+) -> str:
     """A Markdown table: one row per protocol and method, mean ± standard deviation over the seeds;
-    the best baseline of each column (of those that rank) is marked with *, and each protocol's rankers are listed under it."""
+    the best baseline of each column (of those that rank) is marked with *, and each protocol's rankers
+    are listed under it, then each protocol ``skipped`` (protocol: why) that did not run."""
     lines = ["| protocol | method | " + " | ".join(columns) + " |", "|---|---|" + "---|" * len(columns)]
     notes = []
     for protocol, runs in results.items():
@@ -367,4 +386,5 @@ def table(results: Mapping[str, Sequence[Run]], columns: Sequence[str] = COLUMNS
                 f"{run.info['hidden_pairs']} hidden pairs, {run.info['sources']} sources, "
                 f"{run.info['accepted']}/{run.info['verdicts']} verdicts accepted"
             )
+    notes += [f"{protocol}: not run: {reason}" for protocol, reason in (skipped or {}).items()]
     return "\n".join([*lines, "", *notes])
