@@ -14,13 +14,14 @@ import random
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
 
 from graphsvc.api.app import build_app
-from graphsvc.api.call import Turns
+from graphsvc.api.call import ARRIVALS_EVERY, Turns
 from graphsvc.api.types.node import typename_of
 from graphsvc.domain import Batch, Node, NodeKind, Relation
 from graphsvc.engine import Engine, edits
@@ -121,30 +122,34 @@ def test_a_query_waits_for_the_mutations_executing_when_its_turn_comes_but_not_f
     assert asyncio.run(scenario()) == ["first starts", "second starts", "first done", "query runs", "second done"]
 
 
-def test_what_arrives_while_a_query_executes_is_read_before_the_next_query_executes():
-    """A request's bytes that reached the server during one query are handled before the query
-    waiting next executes (else a write waits for every query in line, one loop turn each)."""
+def test_what_arrives_while_queries_execute_is_read_before_the_next_query_once_they_ran_a_while():
+    """A request's bytes that reached the server while queries executed for ``ARRIVALS_EVERY`` are
+    handled before the query waiting next executes (else a write waits for every query in line, one
+    loop turn each); quick queries follow each other without a turn of the loop between them."""
 
-    async def scenario() -> list[str]:
+    async def scenario(first_runs_for: float) -> list[str]:
         loop, turns, order = asyncio.get_running_loop(), Turns(running=1), []
         client, server = socket.socketpair()
         server.setblocking(False)
         loop.add_reader(server, lambda: order.append(f"read {server.recv(16).decode()}"))
 
-        async def query(name: str, sends: bytes = b"") -> None:
+        async def query(name: str, sends: bytes = b"", seconds: float = 0.0) -> None:
             async with turns.query():
                 order.append(f"{name} runs")
                 client.send(sends)  # arrives while this query executes (it gives the loop no turn)
+                time.sleep(seconds)
 
         try:
-            await asyncio.gather(query("first", b"write"), query("second"))
+            await asyncio.gather(query("first", b"write", first_runs_for), query("second"))
         finally:
             loop.remove_reader(server)
             client.close()
             server.close()
         return order
 
-    assert asyncio.run(scenario()) == ["first runs", "read write", "second runs"]
+    # after queries for ARRIVALS_EVERY seconds, what arrived goes first; quick ones follow each other
+    assert asyncio.run(scenario(ARRIVALS_EVERY)) == ["first runs", "read write", "second runs"]
+    assert asyncio.run(scenario(0.0)) == ["first runs", "second runs", "read write"]
 
 
 def test_a_write_is_answered_before_its_change_is_applied_and_the_next_write_waits_for_it(engine_with: Engines):

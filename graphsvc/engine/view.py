@@ -665,6 +665,7 @@ class View(Memo):
             return []
         p = self._p
         codes = None if kinds is None else {RELATION_CODES[k] for k in kinds}
+        number = p.numbers.get(node_id)  # the node's number, as the ends column holds it
         found = []
         for neighbour in self._adjacent(node_id):
             if not self._tied(neighbour):
@@ -672,7 +673,7 @@ class View(Memo):
             for rel_id in p.edge_relations(node_id, neighbour):
                 if codes is not None and p.kind[rel_id] not in codes:
                     continue
-                outgoing = p.ends(rel_id)[0] == node_id
+                outgoing = p.source[rel_id] == number
                 if (direction == "OUT" and not outgoing) or (direction == "IN" and outgoing):
                     continue
                 if self._shows(rel_id):
