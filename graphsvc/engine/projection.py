@@ -200,9 +200,10 @@ class Projection:
         days: dict[str | date | None, int] = {None: NO_DATE}  # a few thousand distinct days in a city
         added = 0
         for rel_id, rel_kind, u, v, start, end, weight, checked in edges:
-            if u not in numbers or v not in numbers:
+            try:
+                i, j = numbers[u], numbers[v]
+            except KeyError:
                 continue  # an end that is not (or no longer) a node
-            i, j = numbers[u], numbers[v]
             u, v = ids[i], ids[j]  # the node keys themselves: one str object per node
             kind[rel_id] = _CODE[rel_kind]
             strength[rel_id] = math.nan if weight is None else weight
