@@ -11,7 +11,7 @@ makes a view cheap to search, ``catalogue`` indexes partners and initiatives by 
 
 from .brokers import Broker, BrokerReport, brokers
 from .communities import Bridge, Community, CommunityReport, ThemeShare, communities
-from .ego import EgoNetwork, EgoNode, EgoRelation, ego_network
+from .ego import EgoNetwork, EgoNode, ego_network
 from .gaps import NeighbourhoodGap, ThemeCoverage, coverage_gaps
 from .introducers import Introducer, introducers
 from .matching import MATCH_WEIGHTS, InitiativeDraft, MatchWeights, PartnerMatch, ScorePart, match_partners
@@ -27,7 +27,6 @@ __all__ = [
     "CommunityReport",
     "EgoNetwork",
     "EgoNode",
-    "EgoRelation",
     "Freshness",
     "Hop",
     "InitiativeDraft",

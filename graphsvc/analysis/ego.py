@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..domain import NodeKind, RelationKind
-from ..engine import View
+from ..domain import NodeKind
+from ..engine import RelationFacts, View
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,18 +25,10 @@ class EgoNode:
 
 
 @dataclass(frozen=True, slots=True)
-class EgoRelation:
-    id: int
-    kind: RelationKind
-    source: str
-    target: str
-
-
-@dataclass(frozen=True, slots=True)
 class EgoNetwork:
     centre: str
     nodes: tuple[EgoNode, ...]  # the centre first, then ring by ring
-    relations: tuple[EgoRelation, ...]  # every visible relation among the nodes, by id
+    relations: tuple[RelationFacts, ...]  # every visible relation among the nodes, by id
     truncated: bool  # more nodes lay within reach than ``first`` allowed
 
 
@@ -80,7 +72,6 @@ def _order(view: View, centre: str, reached: Counter, distance: int, kept: dict[
     return sorted(reached, key=lambda v: (-reached[v], v))
 
 
-def _relations(view: View, kept: dict[str, int]) -> tuple[EgoRelation, ...]:
+def _relations(view: View, kept: dict[str, int]) -> tuple[RelationFacts, ...]:
     found = sorted(r for u, v in view.edges_among(kept) for r in view.relations(u, v))
-    facts = [view.relation(r) for r in found]
-    return tuple(EgoRelation(f.id, f.kind, f.source, f.target) for f in facts if f is not None)
+    return tuple(f for f in map(view.relation, found) if f is not None)

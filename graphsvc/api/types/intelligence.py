@@ -302,7 +302,7 @@ class EgoNetwork:
 
     @strawberry.field(description="The relations among the nodes")
     def relations(self) -> list[Relation]:
-        return Relation.all_of(self._view, [r.id for r in self._ego.relations])
+        return [Relation.of(self._view, facts) for facts in self._ego.relations]
 
 
 @strawberry.input(description="An initiative to match: the id of an existing one, or a draft of a new one.")
