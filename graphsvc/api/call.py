@@ -58,7 +58,6 @@ def give_way(engine: Engine) -> None:
         raise RequestTimeout(call.seconds)
 
 
-AFTER_ARRIVALS = 1e-9  # seconds: a timer due at once (``sleep(0)`` would resume before the I/O)
 ARRIVALS_EVERY = 0.005  # seconds of queries back to back after which what arrived goes first
 
 
@@ -85,13 +84,14 @@ class Turns:
         async with self._running:
             for write in list(self._writing):
                 await write.wait()
-            # Let what arrived while it waited go first (a request's bytes, a write's start): asyncio
-            # runs a turn's ready callbacks, then the I/O it found, then its due timers, so a query
-            # resumed by a timer executes after them, where one resumed at once would execute before.
+            # Let what arrived while it waited go first (a request's bytes, a write's start): in a turn
+            # asyncio polls for I/O, queues its callbacks after those already ready (this query's
+            # wake-up among them), then runs them; a query that yields once more resumes after them.
+            # Not a timer: one due "at once" makes the poll wait for a millisecond when nothing is ready.
             now = asyncio.get_running_loop().time()
             if now - self._arrivals_went >= ARRIVALS_EVERY:
                 self._arrivals_went = now
-                await asyncio.sleep(AFTER_ARRIVALS)
+                await asyncio.sleep(0)
             yield
 
     @contextlib.asynccontextmanager
