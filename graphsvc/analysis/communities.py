@@ -110,7 +110,7 @@ def _numbered(view: Network, snap: igraphs.Snapshot, membership: tuple[int, ...]
 
 
 def _communities(view: Network, snap: igraphs.Snapshot, group: dict[str, int]) -> tuple[Community, ...]:
-    degree = dict(zip(snap.ids, np.bincount(_ends(snap), minlength=len(snap.ids)).tolist(), strict=True))
+    degree = dict(zip(snap.ids, np.bincount(snap.ties().ravel(), minlength=len(snap.ids)).tolist(), strict=True))
     members: dict[int, list[str]] = defaultdict(list)
     for node_id, number in group.items():
         members[number].append(node_id)
@@ -131,7 +131,7 @@ def _bridges(snap: igraphs.Snapshot, group: dict[str, int], listed: set[int]) ->
     most ties of those. Counted over whole arrays: a city has a million ties, and this runs in a thread
     of the API's process (``measures``), where a step in Python per tie would take half of its time."""
     community = np.fromiter((group.get(node, -1) for node in snap.ids), np.int64, len(snap.ids))  # -1: a meeting
-    i, j = _ends(snap).reshape(-1, 2).T
+    i, j = snap.ties().T
     across = (community[i] >= 0) & (community[j] >= 0) & (community[i] != community[j])
     i, j = i[across], j[across]
     # (stakeholder, the community its tie reaches into), from both ends of every tie across, counted
@@ -154,8 +154,3 @@ def _bridges(snap: igraphs.Snapshot, group: dict[str, int], listed: set[int]) ->
         Bridge(snap.ids[v], c, o, t)
         for v, c, o, t in zip(*(a[chosen].tolist() for a in (vertex, own, other, ties)), strict=True)
     )
-
-
-def _ends(snap: igraphs.Snapshot) -> np.ndarray:
-    """The ends of the snapshot's ties, flat (u0, v0, u1, v1, ...), as numbers."""
-    return np.frombuffer(snap.edges, dtype=np.int32).astype(np.int64)

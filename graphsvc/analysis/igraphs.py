@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import igraph as ig
+import numpy as np
 
 from ..engine import FrozenView, View
 
@@ -38,10 +39,9 @@ class Snapshot:
     ids: tuple[str, ...]  # vertex i is ids[i]; sorted, so the same data gives the same numbering
     edges: array  # flat: u0, v0, u1, v1, ... (u < v, each tie once)
 
-    @property
-    def pairs(self) -> Iterator[tuple[int, int]]:
-        it = iter(self.edges)
-        return zip(it, it, strict=True)
+    def ties(self) -> np.ndarray:
+        """The edges as an array of (u, v) rows."""
+        return np.frombuffer(self.edges, dtype=np.int32).astype(np.int64).reshape(-1, 2)
 
 
 def snapshot(net: Network, area_code: str | None = None, theme: str | None = None) -> Snapshot:
