@@ -157,8 +157,12 @@ def busy_share(seconds: float = 1.0) -> float:
     return 1 - (idle1 - idle0) / max(total1 - total0, 1)
 
 
-def check_quiet(result: dict[str, Any], moment: str) -> None:
-    share = busy_share()
+def check_quiet(result: dict[str, Any], moment: str, settle: float = 180.0) -> None:
+    """Wait (at most ``settle`` seconds) until the CPUs are quiet: the server's own start-up work (the
+    global measures it computes at start, in a process on the server's core) is done; then note how busy."""
+    deadline = time.monotonic() + settle
+    while (share := busy_share()) > 0.1 and time.monotonic() < deadline:
+        pass
     result.setdefault("busy_before", {})[moment] = share
     if share > 0.1:
         step(f"warning: {share:.0%} of the CPUs are busy with other work {moment}: figures will be low and noisy")

@@ -122,10 +122,10 @@ def test_a_query_waits_for_the_mutations_executing_when_its_turn_comes_but_not_f
     assert asyncio.run(scenario()) == ["first starts", "second starts", "first done", "query runs", "second done"]
 
 
-def test_what_arrives_while_queries_execute_is_read_before_the_next_query_once_they_ran_a_while():
+def test_what_arrives_while_queries_execute_is_read_before_the_next_queries_once_they_ran_a_while():
     """A request's bytes that reached the server while queries executed for ``ARRIVALS_EVERY`` are
-    handled before the query waiting next executes (else a write waits for every query in line, one
-    loop turn each); quick queries follow each other without a turn of the loop between them."""
+    handled before the queries waiting next execute (else a write waits for every query in line);
+    quick queries follow each other without a turn of the loop between them."""
 
     async def scenario(first_runs_for: float) -> list[str]:
         loop, turns, order = asyncio.get_running_loop(), Turns(running=1), []
@@ -133,23 +133,28 @@ def test_what_arrives_while_queries_execute_is_read_before_the_next_query_once_t
         server.setblocking(False)
         loop.add_reader(server, lambda: order.append(f"read {server.recv(16).decode()}"))
 
-        async def query(name: str, sends: bytes = b"", seconds: float = 0.0) -> None:
+        async def query(name: str) -> None:
             async with turns.query():
                 order.append(f"{name} runs")
-                client.send(sends)  # arrives while this query executes (it gives the loop no turn)
-                time.sleep(seconds)
+                if name == "first":  # while it executes (giving the loop no turn), two queries and
+                    arrivals.extend(asyncio.create_task(query(later)) for later in ("second", "third"))
+                    client.send(b"write")  # a write's bytes arrive
+                    time.sleep(first_runs_for)
 
+        arrivals: list[asyncio.Task[None]] = []
         try:
-            await asyncio.gather(query("first", b"write", first_runs_for), query("second"))
+            await query("first")
+            await asyncio.gather(*arrivals)
         finally:
             loop.remove_reader(server)
             client.close()
             server.close()
         return order
 
-    # after queries for ARRIVALS_EVERY seconds, what arrived goes first; quick ones follow each other
-    assert asyncio.run(scenario(ARRIVALS_EVERY)) == ["first runs", "read write", "second runs"]
-    assert asyncio.run(scenario(0.0)) == ["first runs", "second runs", "read write"]
+    # after queries for ARRIVALS_EVERY seconds, the second gives way to what arrived meanwhile, and the
+    # third, ready with it, waits with it
+    assert asyncio.run(scenario(ARRIVALS_EVERY)) == ["first runs", "read write", "second runs", "third runs"]
+    assert asyncio.run(scenario(0.0)) == ["first runs", "second runs", "third runs", "read write"]
 
 
 def test_a_write_is_answered_before_its_change_is_applied_and_the_next_write_waits_for_it(engine_with: Engines):

@@ -69,30 +69,48 @@ class Turns:
     those (not for later ones, so a stream of writes cannot hold reads back for ever): a mutation
     hands the loop to its worker thread and back several times (its write, its audit entry), and
     each time it would otherwise wait behind every query that became ready meanwhile. Once queries
-    have followed each other for ``ARRIVALS_EVERY`` seconds, the next lets the requests that arrived
-    meanwhile start first (a write among them then executes at once); not after every query, as
-    that costs a turn of the loop each, which quick lookups under load would pay for.
+    have followed each other for ``ARRIVALS_EVERY`` seconds, the next gives way: the requests that
+    arrived meanwhile start first (a write among them then executes at once), and the queries ready
+    with it wait with it, then go on by the same rule; not after every query, as that costs a turn
+    of the loop each, which quick lookups under load would pay for.
     """
 
     def __init__(self, running: int):
         self._running = asyncio.Semaphore(running)
         self._writing: set[asyncio.Event] = set()  # one per mutation executing, set when it is done
         self._arrivals_went = -math.inf  # when a query last let what arrived go first (the loop's time)
+        self._giving_way: asyncio.Event | None = None  # set when the query giving way goes on
 
     @contextlib.asynccontextmanager
     async def query(self) -> AsyncIterator[None]:
+        while True:  # on only when no query is giving way, and queries have not run for ARRIVALS_EVERY
+            if self._giving_way is not None:
+                await self._giving_way.wait()
+            elif asyncio.get_running_loop().time() - self._arrivals_went >= ARRIVALS_EVERY:
+                await self._give_way()
+            else:
+                break
         async with self._running:
             for write in list(self._writing):
                 await write.wait()
-            # Let what arrived while it waited go first (a request's bytes, a write's start): in a turn
-            # asyncio polls for I/O, queues its callbacks after those already ready (this query's
-            # wake-up among them), then runs them; a query that yields once more resumes after them.
-            # Not a timer: one due "at once" makes the poll wait for a millisecond when nothing is ready.
-            now = asyncio.get_running_loop().time()
-            if now - self._arrivals_went >= ARRIVALS_EVERY:
-                self._arrivals_went = now
-                await asyncio.sleep(0)
             yield
+
+    async def _give_way(self) -> None:
+        """Let what arrived go first (a request's bytes, a write's start): in a turn asyncio polls for
+        I/O, queues its callbacks after those already ready (this query's wake-up among them), then
+        runs them; a query that yields once more resumes after them, and the queries that became ready
+        meanwhile wait until it does (they would else execute before the arrivals' next step). Before
+        the turn is taken, not while it is held: a query waiting for a turn that another holds waits
+        for each query before it (asyncio's semaphore is first come, first served), so under load
+        every query would, one turn of the loop each. Not a timer: one due "at once" makes the poll
+        wait for a millisecond when nothing is ready."""
+        self._arrivals_went = asyncio.get_running_loop().time()
+        self._giving_way = went = asyncio.Event()
+        try:
+            await asyncio.sleep(0)
+        finally:
+            self._giving_way = None
+            went.set()
 
     @contextlib.asynccontextmanager
     async def mutation(self) -> AsyncIterator[None]:

@@ -243,6 +243,11 @@ _MEASURED: OrderedDict[tuple[int, int, str | None, int], tuple[DocumentNode, dic
 _ABSENT = object()
 
 
+def forget() -> None:
+    """Drop the documents whose costs are kept (with the query texts: ``prepared.forget``)."""
+    _MEASURED.clear()
+
+
 def measure(
     schema: GraphQLSchema,
     document: DocumentNode,

@@ -14,13 +14,13 @@ import logging
 import math
 
 import strawberry
-from strawberry.extensions.parser_cache import _get_parse_cache
 
 from ..domain import GraphsvcError, NodeKind, NotFoundError
 from ..domain.registration import CONSENT_VERSION, new_code, new_key
 from ..engine import registrations
 from ..engine.view import PUBLIC
 from ..words import CONSENT, message
+from . import prepared
 from .call import CALL
 from .context import Context
 from .ids import decode, encode
@@ -166,9 +166,7 @@ class RegistrationMutations:
             )
             return WithdrawPayload(withdrawn=False, user_errors=[error])
         if done.erased is not None:
-            from .schema import CACHE_SIZE
-
-            getattr(_get_parse_cache(CACHE_SIZE), "cache_clear")()  # noqa: B009  query texts may have named them
+            prepared.forget()  # query texts may have named them
         return WithdrawPayload(withdrawn=True)
 
     @strawberry.mutation(

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import strawberry
 from graphql import ASTValidationRule
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.tools import merge_types
 
 from ..settings import Settings
@@ -16,6 +13,7 @@ from .guard import guards
 from .intelligence import IntelligenceQueries
 from .limits import Limits, NoIntrospection, limits_rule
 from .mutation import Mutation
+from .prepared import Prepared
 from .query import Query
 from .records import RecordMutations, RecordQueries
 from .registration import RegistrationMutations, RegistrationQueries
@@ -23,32 +21,6 @@ from .suggestions import SuggestionMutations, SuggestionQueries
 from .trust import TrustMutations, TrustQueries
 from .types.meeting import Meeting
 from .types.stakeholders import STAKEHOLDER_TYPES
-
-CACHE_SIZE = 1024  # distinct query texts whose parse and validation are kept
-PARSE = ParserCache(CACHE_SIZE).cached_parse_document  # strawberry's caches, shared by every request
-VALIDATE = ValidationCache(CACHE_SIZE).cached_validate_document
-
-
-class Prepared(SchemaExtension):
-    """Each query text parsed (at most ``max_tokens`` tokens) and validated (with ``rules`` besides
-    GraphQL's) once, in strawberry's caches: what its ``MaxTokensLimiter``, ``ParserCache``,
-    ``AddValidationRules`` and ``ValidationCache`` do, in one extension, since strawberry wraps every
-    hook of every extension again on every request."""
-
-    def __init__(self, max_tokens: int, rules: tuple[type[ASTValidationRule], ...]):
-        super().__init__()
-        self.max_tokens, self.rules = max_tokens, rules
-
-    def on_parse(self) -> Iterator[None]:
-        run = self.execution_context
-        run.graphql_document = PARSE(run.query, **run.parse_options, max_tokens=self.max_tokens)
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        run = self.execution_context
-        rules = (*run.validation_rules, *self.rules)
-        run.pre_execution_errors = VALIDATE(run.schema._schema, run.graphql_document, rules)
-        yield
 
 
 class Schema(strawberry.Schema):

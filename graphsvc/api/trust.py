@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
-from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.types import ExecutionContext
 
 from ..domain import GraphsvcError, NotFoundError, ValidationError
@@ -25,6 +24,7 @@ from ..domain.trust import ERASED, READ, parse_duration
 from ..domain.trust import ApiToken as DomainToken
 from ..engine import Role, Viewer
 from ..engine.trust import Audit, issue_token
+from . import prepared
 from .context import Context
 from .ids import decode, encode
 from .mutation import Act, errors_of, run, write
@@ -269,9 +269,7 @@ class TrustMutations:
                 raise NotFoundError("no resident with that id", field="id")
         except GraphsvcError as error:
             return ErasePayload(user_errors=errors_of(error))
-        from .schema import CACHE_SIZE
-
-        getattr(_get_parse_cache(CACHE_SIZE), "cache_clear")()  # noqa: B009  query texts may have named them
+        prepared.forget()  # query texts may have named them
         return ErasePayload(erased_id=id)
 
     @strawberry.mutation(
