@@ -7,6 +7,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from graphsvc.api import prepared
 from graphsvc.api.app import build_app
 from graphsvc.api.schema import sdl
 from graphsvc.resources import schema_path
@@ -65,3 +66,18 @@ def test_a_page_of_100_costs_a_bounded_number_of_store_reads(tmp_path: Path):
     nodes = data["stakeholders"]["nodes"]
     assert len(nodes) == 100 and sum(len(n["relations"]["nodes"]) for n in nodes) > 100
     assert CountingStore.reads <= 2, f"{CountingStore.reads} store reads for one page"
+
+
+def test_each_query_text_is_validated_once_until_the_texts_are_forgotten(tmp_path: Path):
+    settings = Settings(store=str(tmp_path / "prepared.sqlite"))
+    store = SQLiteStore(settings.store)
+    with TestClient(build_app(settings, store)) as client:
+        api = GraphQL(client, role_tokens(store)["broker"])
+        prepared.forget()
+        for _ in range(3):
+            api("{ areas(first: 1) { totalCount } }")
+        assert prepared.validated.cache_info()[:2] == (2, 1)  # hits, misses: the same parsed document
+        prepared.forget()  # as an erasure does: a query text may name the erased resident
+        assert prepared.validated.cache_info().currsize == 0
+        api("{ areas(first: 1) { totalCount } }")
+        assert prepared.validated.cache_info()[:2] == (0, 1)
