@@ -262,7 +262,9 @@ def test_the_copy_is_made_where_changes_are_applied(engine_with: Engines, monkey
 def test_the_worker_process_yields_a_shared_core_to_the_requests():
     worker = Worker()
     try:
-        assert worker.call(threading.Event(), os.nice, 0) == os.nice(0) + NICENESS, "background work comes after"
+        assert worker.call(threading.Event(), os.nice, 0) == min(19, os.nice(0) + NICENESS), (
+            "background work comes after"
+        )
     finally:
         worker.end()
         worker.close()

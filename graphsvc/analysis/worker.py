@@ -17,7 +17,7 @@ from typing import Any
 
 POLL_SECONDS = 0.05  # how often a wait for the worker process looks whether its owner is closing
 IGNORED_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # by the worker process: the server ends it
-NICENESS = 10  # added to the worker process's: on a shared core, requests go first, background work after
+NICENESS = 19  # added to the worker process's: on a shared core, requests go first, background work after
 
 
 class Stopped(Exception):
