@@ -51,7 +51,7 @@ def ego_network(
         if not ring or len(ordered) > room:
             break
     nodes = tuple(EgoNode(n, view.kind(n), h) for n, h in kept.items())
-    return EgoNetwork(node_id, nodes, _relations(view, kept), truncated)
+    return EgoNetwork(node_id, nodes, tuple(view.relations_among(kept)), truncated)
 
 
 def _next_ring(view: View, ring: list[str], kept: dict[str, int], wanted: frozenset[NodeKind] | None) -> Counter:
@@ -70,8 +70,3 @@ def _order(view: View, centre: str, reached: Counter, distance: int, kept: dict[
     if distance == 1:
         return sorted(reached, key=lambda v: (-view.weigh(centre, v)[0], v))
     return sorted(reached, key=lambda v: (-reached[v], v))
-
-
-def _relations(view: View, kept: dict[str, int]) -> tuple[RelationFacts, ...]:
-    found = sorted(r for u, v in view.edges_among(kept) for r in view.relations(u, v))
-    return tuple(f for f in map(view.relation, found) if f is not None)

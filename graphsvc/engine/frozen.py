@@ -13,7 +13,7 @@ shows among which nodes) is worked out from the copy by the reader, in its own t
 from __future__ import annotations
 
 from array import array
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, KeysView, Mapping
 
 import numpy as np
 
@@ -39,7 +39,7 @@ class FrozenView(Memo):
         self.viewer, self.active_on, self.relation_kinds = view.viewer, view.active_on, view.relation_kinds
         self.version = view.version
         self.key: Hashable = view.key
-        self.nodes: frozenset[str] = view.nodes  # immutable already
+        self.nodes: KeysView[str] = view.nodes  # never changed
         self._codes, self._on = view._codes, view._on
         # The copies: the node table (each entry's dict is replaced, never changed, by a write), the
         # nodes' numbers and the columns (arrays of ints: nothing for the collector to walk).
@@ -68,7 +68,7 @@ class FrozenView(Memo):
 
     def edges_among(self, nodes: Iterable[str]) -> list[tuple[str, str]]:
         """The ties the view showed among ``nodes``, each once as (u, v) with u < v, sorted (as ``View.edges_among``)."""
-        members = sorted(self.nodes.intersection(nodes))
+        members = sorted(self.nodes & nodes)
         flat = self.tie_array({n: i for i, n in enumerate(members)})
         return [(members[i], members[j]) for i, j in zip(flat[::2], flat[1::2], strict=True)]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -303,6 +303,17 @@ def _day(day: int) -> date | None:
     return None if day == NO_DATE else date.fromordinal(day)
 
 
+def members(nodes: Iterable[str]) -> KeysView[str]:
+    """``nodes`` as a set the garbage collector leaves alone: the keys of a dict of strings (such a dict
+    is not tracked), where a frozenset of a city's ids would be walked by every full collection, a
+    pause of milliseconds in the middle of some request.
+
+    >>> sorted(members(["b", "a"]) & {"a", "c"})
+    ['a']
+    """
+    return dict.fromkeys(nodes).keys()
+
+
 PATCHED_MOST = 1_000  # nodes written since an earlier view up to which its answers are patched, not made anew
 
 
@@ -311,7 +322,7 @@ class Basis(NamedTuple):
     network, residents known by name and answers that read the nodes only (``Memo.remember`` without
     ties), and the nodes written since (``touched``)."""
 
-    nodes: frozenset[str]
+    nodes: KeysView[str]
     named: dict[str, Node]
     touched: set[str]
     untied: Mapping[Hashable, Untied] = MappingProxyType({})  # answers that read the nodes only (``Memo``)
@@ -432,12 +443,12 @@ class View(Memo):
         self._codes = frozenset(RELATION_CODES[k] for k in relation_kinds) if relation_kinds else None
         super().__init__(basis.untied if basis else None, set(basis.touched) if basis else None)
         if basis is None:
-            self.nodes: frozenset[str] = frozenset(self._network_of(projection.graph._node))
+            self.nodes: KeysView[str] = members(self._network_of(projection.graph._node))
             # residents the viewer knows by display name only: never in the network, never with their ties
             self._named: dict[str, Node] = self._known_by_name(projection.graph._node)
         else:  # the same rule, asked again only of the nodes written since the basis was taken
             touched = basis.touched
-            self.nodes = (basis.nodes - touched) | self._network_of(touched)
+            self.nodes = members(chain(basis.nodes - touched, self._network_of(touched)))
             self._named = {n: node for n, node in basis.named.items() if n not in touched}
             self._named.update(self._known_by_name(touched))
         self._areas = (
@@ -520,7 +531,9 @@ class View(Memo):
         if attrs is None:
             return None
         obj: Node | Area = attrs["obj"]
-        if node_id in self.nodes or isinstance(obj, Area):
+        if node_id in self.nodes:  # the view's network: the nodes it sees
+            return obj
+        if isinstance(obj, Area):
             return obj if self._sees(obj) else None
         named = self._named.get(node_id)
         return named if named is not None and self.viewer.knows_name_of(obj) else None
@@ -529,13 +542,12 @@ class View(Memo):
         """The residents this view shows (in its network, or by name only) that ``strings`` name, by
         key or by name: what the audit log records of an answer. Looked up in the projection's index
         of residents' names, kept up to date by every write (no index made per version)."""
-        names = self._p.resident_names
-        nodes = self._p.graph._node
-        found: set[str] = set()
-        for text in strings:
-            for n in (text, *names.get(text, ())):
-                if n in self._named or (n in self.nodes and nodes[n]["kind"] is NodeKind.RESIDENT):
-                    found.add(n)
+        names, nodes = self._p.resident_names, self._p.graph._node
+        named = set(strings)
+        for text in names.keys() & named:
+            named.update(names[text])
+        found = self._named.keys() & named
+        found.update(n for n in (self.nodes & named) if nodes[n]["kind"] is NodeKind.RESIDENT)
         return found
 
     def _tied(self, node_id: str) -> bool:
@@ -573,7 +585,7 @@ class View(Memo):
         """The nodes tied to ``node_id`` by a tie the view shows (none for a node it does not show)."""
         if node_id not in self.nodes:
             return set()
-        found = set(self.nodes.intersection(self._adjacent(node_id)))
+        found = self.nodes & self._adjacent(node_id).keys()
         if self._hidden:
             found = {v for v in found if (node_id, v) not in self._hidden}
         return found
@@ -591,7 +603,7 @@ class View(Memo):
         adj, nodes = self._p.graph._adj, self.nodes
         if not self._hidden:
             reached: set[str] = set().union(*(adj.get(u, {}).keys() for u in frontier if u not in avoid and u in nodes))
-            return set(self.nodes.intersection(reached))
+            return self.nodes & reached
         return {v for u in frontier if u not in avoid for v in self.neighbours(u)}
 
     def adjacent(self, u: str, v: str) -> bool:
@@ -604,13 +616,17 @@ class View(Memo):
         Each node's adjacency or the node set is scanned, whichever is smaller, so a hub in the
         set costs the set's size, not its degree.
         """
-        members = self.nodes.intersection(nodes)
-        edges = []
-        for u in sorted(members):
+        return sorted(self._pairs_among(nodes))
+
+    def _pairs_among(self, nodes: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """``edges_among`` in no order."""
+        among, hidden = self.nodes & nodes, self._hidden
+        for u in among:
             around = self._adjacent(u)
-            near = members.intersection(around) if len(around) > len(members) else around
-            edges += sorted((u, v) for v in near if u < v and v in members and (u, v) not in self._hidden)
-        return edges
+            near = among.intersection(around) if len(around) > len(among) else around
+            for v in near:
+                if u < v and v in among and not (hidden and (u, v) in hidden):
+                    yield u, v
 
     def relations(self, u: str, v: str, kinds: frozenset[RelationKind] | None = None) -> list[int]:
         """Ids of the relations the view shows between ``u`` and ``v`` (of ``kinds``; all when None)."""
@@ -688,16 +704,27 @@ class View(Memo):
         source, target = p.ends(rel_id)
         if not self._tied(source) or not self._tied(target):
             return None
-        strength = p.strength[rel_id]
+        return self._facts(rel_id, source, target)
+
+    def relations_among(self, nodes: Iterable[str]) -> list[RelationFacts]:
+        """The relations the view shows among ``nodes`` (both ends in them), by id: ``relation`` of
+        each of ``relations(u, v)`` over ``edges_among``, without asking again what those decided."""
+        p, shows = self._p, self._shows
+        found = sorted(r for u, v in self._pairs_among(nodes) for r in p.edge_relations(u, v) if shows(r))
+        return [self._facts(r, *p.ends(r)) for r in found]
+
+    def _facts(self, rel_id: int, source: str, target: str) -> RelationFacts:
+        p = self._p
+        strength, since, until, confirmed = p.strength[rel_id], p.since[rel_id], p.until[rel_id], p.confirmed[rel_id]
         return RelationFacts(
             rel_id,
             RELATION_BY_CODE[p.kind[rel_id]],
             source,
             target,
             None if math.isnan(strength) else round(strength, 4),
-            _day(p.since[rel_id]),
-            _day(p.until[rel_id]),
-            _day(p.confirmed[rel_id]),
+            _day(since),
+            _day(until),
+            _day(confirmed),
         )
 
     def relation_count(self) -> int:
