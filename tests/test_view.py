@@ -269,6 +269,7 @@ def test_a_view_after_writes_shows_what_a_view_made_afresh_shows(engine_with, de
         for viewer in viewers:
             ours, theirs = engine.view(viewer), afresh.view(viewer)
             assert ours.nodes == theirs.nodes
+            assert ours.reach(theirs.nodes) == theirs.reach(theirs.nodes), "hidden nodes and areas stay out"
             assert [n.id for n in ours.search()] == [n.id for n in theirs.search()], "residents known by name too"
             for text in ("nu", "n", "nu openbaar"):  # found by name and tags; ranked by name
                 assert [n.id for n in ours.search(text)] == [n.id for n in theirs.search(text)], text

@@ -303,17 +303,6 @@ def _day(day: int) -> date | None:
     return None if day == NO_DATE else date.fromordinal(day)
 
 
-def members(nodes: Iterable[str]) -> KeysView[str]:
-    """``nodes`` as a set the garbage collector leaves alone: the keys of a dict of strings (such a dict
-    is not tracked), where a frozenset of a city's ids would be walked by every full collection, a
-    pause of milliseconds in the middle of some request.
-
-    >>> sorted(members(["b", "a"]) & {"a", "c"})
-    ['a']
-    """
-    return dict.fromkeys(nodes).keys()
-
-
 PATCHED_MOST = 1_000  # nodes written since an earlier view up to which its answers are patched, not made anew
 
 
@@ -322,7 +311,8 @@ class Basis(NamedTuple):
     network, residents known by name and answers that read the nodes only (``Memo.remember`` without
     ties), and the nodes written since (``touched``)."""
 
-    nodes: KeysView[str]
+    nodes: dict[str, None]  # the earlier view's network (``View._members``)
+    outside: dict[str, None]  # and the projection's other nodes (``View._outside``)
     named: dict[str, Node]
     touched: set[str]
     untied: Mapping[Hashable, Untied] = MappingProxyType({})  # answers that read the nodes only (``Memo``)
@@ -443,14 +433,25 @@ class View(Memo):
         self._codes = frozenset(RELATION_CODES[k] for k in relation_kinds) if relation_kinds else None
         super().__init__(basis.untied if basis else None, set(basis.touched) if basis else None)
         if basis is None:
-            self.nodes: KeysView[str] = members(self._network_of(projection.graph._node))
+            self._members = dict.fromkeys(self._network_of(projection.graph._node))
+            self._outside = dict.fromkeys(projection.graph._node.keys() - self._members.keys())
             # residents the viewer knows by display name only: never in the network, never with their ties
             self._named: dict[str, Node] = self._known_by_name(projection.graph._node)
         else:  # the same rule, asked again only of the nodes written since the basis was taken
             touched = basis.touched
-            self.nodes = members(chain(basis.nodes - touched, self._network_of(touched)))
-            self._named = {n: node for n, node in basis.named.items() if n not in touched}
+            table = projection.graph._node
+            self._members, self._outside = basis.nodes.copy(), basis.outside.copy()  # copied tables, not walks
+            self._named = basis.named.copy()
+            for n in touched:
+                for held in (self._members, self._outside, self._named):
+                    held.pop(n, None)
+            self._members.update(dict.fromkeys(self._network_of(touched)))
+            self._outside.update(dict.fromkeys(n for n in touched if n in table and n not in self._members))
             self._named.update(self._known_by_name(touched))
+        # The network, and the projection's nodes outside it (areas, hidden ones: for ``reach``), as
+        # the keys of dicts of strings, which the garbage collector does not track: a frozenset of a
+        # city's ids would be walked by every full collection (milliseconds each).
+        self.nodes: KeysView[str] = self._members.keys()
         self._areas = (
             projection.areas
             if viewer.municipalities is None
@@ -467,7 +468,7 @@ class View(Memo):
     @property
     def basis(self) -> Basis:
         """What the view of the next graph version (same viewer, day and kinds) can start from."""
-        return Basis(self.nodes, self._named, set(), self.handed_on())
+        return Basis(self._members, self._outside, self._named, set(), self.handed_on())
 
     # -- the rule ------------------------------------------------------------------------------
     def _network_of(self, ids: Iterable[str]) -> set[str]:
@@ -602,8 +603,8 @@ class View(Memo):
         a breadth-first search, in set algebra at C speed when the view hides no ties."""
         adj, nodes = self._p.graph._adj, self.nodes
         if not self._hidden:
-            reached: set[str] = set().union(*(adj.get(u, {}).keys() for u in frontier if u not in avoid and u in nodes))
-            return self.nodes & reached
+            reached: set[str] = set().union(*(adj[u].keys() for u in frontier if u not in avoid and u in nodes))
+            return reached.difference(self._outside)  # a set minus a dict: C speed, with the hashes it holds
         return {v for u in frontier if u not in avoid for v in self.neighbours(u)}
 
     def adjacent(self, u: str, v: str) -> bool:
@@ -715,16 +716,16 @@ class View(Memo):
 
     def _facts(self, rel_id: int, source: str, target: str) -> RelationFacts:
         p = self._p
-        strength, since, until, confirmed = p.strength[rel_id], p.since[rel_id], p.until[rel_id], p.confirmed[rel_id]
+        strength = p.strength[rel_id]
         return RelationFacts(
             rel_id,
             RELATION_BY_CODE[p.kind[rel_id]],
             source,
             target,
             None if math.isnan(strength) else round(strength, 4),
-            _day(since),
-            _day(until),
-            _day(confirmed),
+            _day(p.since[rel_id]),
+            _day(p.until[rel_id]),
+            _day(p.confirmed[rel_id]),
         )
 
     def relation_count(self) -> int:
