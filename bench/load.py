@@ -14,7 +14,8 @@ the rate limit is off for the run). It picks, at random:
 
 The clients of a run start one after the other over its first second (``RAMP_UP``), not all in the
 same millisecond; every request is counted. Three runs in one invocation, on one server: the reads
-alone (the floor for reads), one lone writer (the floor for writes), then the mix. Each prints requests/s, errors by type and p50/p99/max per
+alone (the floor for reads), one lone writer (the floor for writes), then the mix, once the
+server's start-up work is done (the CPUs quiet). Each prints requests/s, errors by type and p50/p99/max per
 operation. Then the server is stopped and every acknowledged write (200, no errors, no userErrors)
 is looked up in the store: the run fails if one is missing.
 
