@@ -311,7 +311,7 @@ class Basis(NamedTuple):
     network, residents known by name and answers that read the nodes only (``Memo.remember`` without
     ties), and the nodes written since (``touched``)."""
 
-    nodes: dict[str, None]  # the earlier view's network (``View._members``)
+    members: dict[str, None]  # the earlier view's network (``View._members``)
     outside: dict[str, None]  # and the projection's other nodes (``View._outside``)
     named: dict[str, Node]
     touched: set[str]
@@ -440,7 +440,7 @@ class View(Memo):
         else:  # the same rule, asked again only of the nodes written since the basis was taken
             touched = basis.touched
             table = projection.graph._node
-            self._members, self._outside = basis.nodes.copy(), basis.outside.copy()  # copied tables, not walks
+            self._members, self._outside = basis.members.copy(), basis.outside.copy()  # copied tables, not walks
             self._named = basis.named.copy()
             for n in touched:
                 for held in (self._members, self._outside, self._named):
