@@ -22,12 +22,13 @@ export class ApiError extends Error {
   }
 }
 
-// anonymous: ask as the public whatever token this tab holds (the registration page).
-export async function gql(query, variables = {}, { anonymous = false } = {}) {
+// anonymous: ask as the public whatever token this tab holds (the registration page);
+// language: the answer's language when it is not yet the page's (a page about to switch).
+export async function gql(query, variables = {}, { anonymous = false, language = currentLang() } = {}) {
   const headers = {
     "content-type": "application/json",
     accept: "application/graphql-response+json, application/json",
-    "accept-language": currentLang(),
+    "accept-language": language,
   };
   const bearer = anonymous ? "" : token();
   if (bearer) headers.authorization = `Bearer ${bearer}`;

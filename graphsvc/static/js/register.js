@@ -176,18 +176,21 @@ function withdrawForm() {
   return form;
 }
 
-async function loadConsent() {
+async function loadConsent(language) {
   if (!has("registrationConsent")) return;
   try {
-    consent = (await ask(`query Consent { registrationConsent { version text } }`)).registrationConsent;
+    const query = `query Consent { registrationConsent { version text } }`;
+    consent = (await gql(query, {}, { ...ANONYMOUS, language })).registrationConsent;
   } catch {
     consent = null; // a server without it: the page's own words
   }
 }
 
+// The consent's words come first, in the language asked for; then the page switches at once
+// (its lang attribute never names a language its words are not yet in).
 async function render() {
+  await loadConsent(page.lang);
   setLang(page.lang);
-  await loadConsent();
   translate();
   document.title = `${t("register_title")} · graphsvc`;
   document.getElementById("lang-switch").lang = page.lang === "en" ? "nl" : "en";
