@@ -8,7 +8,7 @@ Two servers on the same store, one core, measured in turns with wrk at 1 connect
   resident to the audit log (in batches, from a worker thread).
 * **the floor**: the same app started by this script with authorization taken out: no token look-up (every
   caller is a broker, as before tokens), no permission check and no read audit
-  (``guard.Gate`` without ``forbidden`` and ``audit_reads``).
+  (``operation.Operations`` without ``forbidden`` and ``audit_reads``).
 
 Figures: p50/p99 of a ``stakeholder`` lookup and of ``connectionPaths(maxHops: 4, first: 3)`` between stakeholders
 of one district (``api_http.lookup_bodies`` / ``path_bodies``: visible stakeholders, residents included), and
@@ -43,6 +43,7 @@ def serve_without_authorization(store: str, port: int) -> None:
     from graphsvc.api import app as app_module
     from graphsvc.api import guard as guard_module
     from graphsvc.api import http as http_module
+    from graphsvc.api import operation as operation_module
     from graphsvc.engine import BROKER
     from graphsvc.settings import Settings
     from graphsvc.store import open_store
@@ -53,7 +54,7 @@ def serve_without_authorization(store: str, port: int) -> None:
     http_module.viewer_of = broker  # type: ignore[assignment]
     app_module.viewer_of = broker  # type: ignore[assignment]
     guard_module.forbidden = lambda viewer, document, operation_name: []  # type: ignore[assignment]
-    guard_module.audit_reads = lambda execution: None  # type: ignore[assignment]
+    operation_module.audit_reads = lambda context, document, operation_name, data: None  # type: ignore[assignment]
     settings = Settings(store=store, port=port, demo=False, rate_limit="")  # as graphql_server: no 429s
     app = app_module.build_app(settings, open_store(store))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)

@@ -71,6 +71,9 @@ def test_wrong_variable_types_and_unknown_operations_are_errors(api: GraphQL):
     assert "Int" in wrong["errors"][0]["message"] and "data" not in wrong  # a request error: nothing executed
     unknown = api.client.post("/graphql", json={"query": "query A { themes { key } }", "operationName": "B"}).json()
     assert "Unknown operation named 'B'" in unknown["errors"][0]["message"]
+    two = {"query": "query A { themes { key } } query B { areas(first: 1) { totalCount } }"}
+    unnamed = api.client.post("/graphql", json=two, headers={"accept": "application/graphql-response+json"})
+    assert unnamed.status_code == 400 and unnamed.json() == {"errors": [{"message": "Must provide operation name."}]}
 
 
 def test_expected_errors_carry_code_and_field(api: GraphQL):

@@ -132,7 +132,7 @@ def test_an_operation_over_the_cost_limit_is_refused_with_its_cost_and_the_limit
 
 
 def test_the_cost_of_a_fragment_fan_is_measured_in_linear_time():
-    schema = build_schema(Settings())._schema
+    schema = build_schema()._schema
     depth = 60  # 2**60 copies once expanded
     fragments = [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(depth)]
     fragments.append(f"fragment F{depth} on Query {{ stakeholders(first: 100) {{ nodes {{ name }} }} }}")
@@ -144,7 +144,7 @@ def test_the_cost_of_a_fragment_fan_is_measured_in_linear_time():
 
 
 def test_the_example_queries_and_the_explorers_largest_cost_less_than_the_limit():
-    schema = build_schema(Settings())._schema
+    schema = build_schema()._schema
     examples = Path(__file__).resolve().parent.parent / "queries"
     for path in examples.glob("*.graphql"):
         measured = measure(schema, parse(path.read_text()), None, {}, max_page=100)
@@ -161,7 +161,7 @@ def test_the_example_queries_and_the_explorers_largest_cost_less_than_the_limit(
 
 def test_a_documents_cost_follows_the_variables_it_reads():
     """The parser's cache hands one document out again: its cost is remembered, but per value of ``first``."""
-    schema = build_schema(Settings())._schema
+    schema = build_schema()._schema
     document = parse("query ($id: ID!, $n: Int!) { stakeholder(id: $id) { relations(first: $n) { nodes { id } } } }")
     costs = [
         measure(schema, document, None, {"id": i, "n": n}, max_page=100) for i, n in (("a", 10), ("b", 10), ("a", 500))

@@ -36,6 +36,7 @@ from ..settings import Settings
 from ..store import Store
 from .auth import unauthorized, viewer_of
 from .http import graphql_endpoint
+from .operation import Operations
 from .pages import explorer_routes
 from .schema import build_schema
 from .suggestions import close_trainers
@@ -63,7 +64,7 @@ def build_app(settings: Settings, store: Store) -> Starlette:
         quiet=settings.measures_quiet_seconds,
         most_stale=settings.measures_stale_seconds,
     )
-    schema = build_schema(settings)
+    operations = Operations(build_schema(), settings)
     # The projection and the schema (its resolvers: thousands of closures) live as long as the app:
     # kept out of every collection, each of which would else walk them all (p99 several-fold)
     gc.collect()
@@ -107,7 +108,7 @@ def build_app(settings: Settings, store: Store) -> Starlette:
     middleware = [Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"])]
     app = Starlette(
         routes=[
-            Route("/graphql", graphql_endpoint(schema, engine, settings, measures), methods=["GET", "POST"]),
+            Route("/graphql", graphql_endpoint(operations, engine, settings, measures), methods=["GET", "POST"]),
             Route("/health", health),
             *explorer_routes(),
         ],

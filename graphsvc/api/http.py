@@ -20,11 +20,10 @@ import re
 import time
 from typing import Any
 
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
-from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from ..analysis import Measures
 from ..domain import GraphsvcError
@@ -35,6 +34,8 @@ from ..words import language_of
 from .auth import unauthorized, viewer_of
 from .call import CALL, Call, RequestTimeout
 from .context import Context
+from .operation import Operations, UnknownOperation
+from .prepared import parsed
 from .ratelimit import RateLimiter, Refusal, client_of
 
 log = logging.getLogger("graphsvc.api")
@@ -51,8 +52,8 @@ class RequestError(Exception):
         self.headers = headers or {}
 
 
-def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: Measures):
-    """The Starlette endpoint serving ``schema`` over ``engine`` (global measures from the app's ``measures``)."""
+def graphql_endpoint(operations: Operations, engine: Engine, settings: Settings, measures: Measures):
+    """The Starlette endpoint running ``operations`` over ``engine`` (global measures from the app's ``measures``)."""
     graphiql = get_graphql_ide_html("graphiql")
     limiter = RateLimiter(settings.rate_limit, settings.rate_limit_storage)
     registering = RateLimiter(
@@ -75,37 +76,26 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
         try:
             media = _negotiate(request.headers.get("accept", ""))
             params = await _params(request, settings.max_body_bytes)
-            _refuse_mutation_over_get(request, params)
+            _refuse_mutation_over_get(request, params, settings.max_tokens)
         except RequestError as error:
             return JSONResponse({"errors": [{"message": str(error)}]}, error.status, headers=error.headers)
         seconds = settings.request_seconds
         call = Call(client, seconds, time.monotonic() + seconds if seconds > 0 else None)
         token = CALL.set(call)
         try:
-            # Whose turn it is to execute is decided in the schema (``guard.Gate``), once the
-            # operation's cost has been counted against its client's cap on expensive operations.
             async with asyncio.timeout(seconds if seconds > 0 else None) as scope:
                 call.scope = scope
                 try:
                     viewer = await viewer_of(request, engine)  # the token becomes the caller: api/auth.py
                 except UnauthorizedError as error:
                     return unauthorized(error)
-                result = await schema.execute(
-                    params["query"],
-                    variable_values=params.get("variables"),
-                    context_value=Context(
-                        engine,
-                        settings,
-                        measures,
-                        viewer,
-                        language=language_of(request.headers.get("accept-language")),
-                        registering=registering,
-                    ),
-                    operation_name=params.get("operationName"),
+                language = language_of(request.headers.get("accept-language"))
+                context = Context(engine, settings, measures, viewer, language=language, registering=registering)
+                result = await operations.run(
+                    params["query"], params.get("variables"), params.get("operationName"), context
                 )
-        except CannotGetOperationTypeError:
-            message = f"Unknown operation named '{params.get('operationName')}'."
-            return _answer({"errors": [{"message": message}]}, 400 if media == GRAPHQL_RESPONSE else 200, media)
+        except UnknownOperation as error:
+            return _answer({"errors": [{"message": str(error)}]}, 400 if media == GRAPHQL_RESPONSE else 200, media)
         except TimeoutError:
             if not scope.expired():
                 raise
@@ -116,8 +106,9 @@ def graphql_endpoint(schema: Any, engine: Engine, settings: Settings, measures: 
         if any(isinstance(e.original_error, RequestTimeout) for e in errors):
             return _timed_out(seconds, media)
         for e in errors:
-            if (e.extensions or {}).get("code") == "TOO_MANY_EXPENSIVE":
-                return _refuse(Refusal(e.message, "TOO_MANY_EXPENSIVE", int(e.extensions["retryAfter"])))
+            extensions = e.extensions or {}
+            if extensions.get("code") == "TOO_MANY_EXPENSIVE":
+                return _refuse(Refusal(e.message, "TOO_MANY_EXPENSIVE", int(extensions["retryAfter"])))
         # A request error (parse, validation, variables, limits: nothing executed) has no data entry.
         request_error = result.data is None and bool(errors) and all(e.path is None for e in errors)
         body: dict[str, Any] = {} if request_error else {"data": result.data}
@@ -211,11 +202,11 @@ def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is no JSON number")
 
 
-def _refuse_mutation_over_get(request: Request, params: dict[str, Any]) -> None:
+def _refuse_mutation_over_get(request: Request, params: dict[str, Any], max_tokens: int) -> None:
     if request.method != "GET":
         return
     try:
-        document = parse(params["query"])
+        document = parsed(params["query"], max_tokens)
     except GraphQLError:
         return  # execution reports the syntax error
     name = params.get("operationName")

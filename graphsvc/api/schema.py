@@ -1,19 +1,15 @@
-"""The strawberry schema with its limits, and the SDL it serves (kept in schema/schema.graphql)."""
+"""The strawberry schema, and the SDL it serves (kept in schema/schema.graphql); its operations run
+in ``operation.Operations``, with the limits."""
 
 from __future__ import annotations
 
 import strawberry
-from graphql import ASTValidationRule
 from strawberry.tools import merge_types
 
-from ..settings import Settings
 from .area_changes import AreaChangeQueries
 from .confirmation import ConfirmationMutations, ConfirmationQueries
-from .guard import guards
 from .intelligence import IntelligenceQueries
-from .limits import Limits, NoIntrospection, limits_rule
 from .mutation import Mutation
-from .prepared import Prepared
 from .query import Query
 from .records import RecordMutations, RecordQueries
 from .registration import RegistrationMutations, RegistrationQueries
@@ -23,20 +19,9 @@ from .types.meeting import Meeting
 from .types.stakeholders import STAKEHOLDER_TYPES
 
 
-class Schema(strawberry.Schema):
-    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
-        """Log nothing here: errors may quote input (personal data); the HTTP layer logs bugs only."""
-
-
-def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema, with parse and validation caches (graphql-core would otherwise validate every
-    request again: 85% of a lookup's time) and limits checked before any resolver runs (the cost,
-    which depends on variables, after the cached validation: see ``guard``)."""
-    limits = Limits(depth=settings.max_query_depth, aliases=settings.max_aliases, fields=settings.max_fields)
-    rules: tuple[type[ASTValidationRule], ...] = (limits_rule(limits),)
-    if not settings.introspection:
-        rules += (NoIntrospection,)
-    return Schema(
+def build_schema() -> strawberry.Schema:
+    """The schema: every root field of the merged query and mutation types, and every stakeholder type."""
+    return strawberry.Schema(
         query=merge_types(
             "Query",
             (
@@ -62,15 +47,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             ),
         ),
         types=[*STAKEHOLDER_TYPES.values(), Meeting],
-        extensions=[
-            lambda: Prepared(settings.max_tokens, rules),
-            # who may ask what, cost, caps on 'first', expensive operations per client; reads that
-            # returned resident data go to the audit log
-            *guards(settings),
-        ],
     )
 
 
-def sdl(settings: Settings | None = None) -> str:
+def sdl() -> str:
     """The schema as SDL text, exactly as ``schema/schema.graphql`` holds it."""
-    return build_schema(settings or Settings()).as_str() + "\n"
+    return build_schema().as_str() + "\n"

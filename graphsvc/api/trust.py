@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
-from strawberry.types import ExecutionContext
+from graphql import DocumentNode
 
 from ..domain import GraphsvcError, NotFoundError, ValidationError
 from ..domain.model import utcnow
@@ -336,13 +336,10 @@ def schedule_flush(audit: Audit) -> None:
     _flushing[id(audit)] = asyncio.get_running_loop().create_task(flush())
 
 
-def audit_reads(execution: ExecutionContext) -> None:
-    """Write a query whose answer names a resident to the audit log: who asked, which root fields,
-    and the residents' keys (found by key, global ID or name anywhere in the answer)."""
-    result, context, document = execution.result, execution.context, execution.graphql_document
-    if result is None or not result.data or not isinstance(context, Context) or document is None:
-        return
-    strings = strings_in(result.data)
+def audit_reads(context: Context, document: DocumentNode, operation_name: str | None, data: object) -> None:
+    """Write a query whose answer (``data``) names a resident to the audit log: who asked, which root
+    fields, and the residents' keys (found by key, global ID or name anywhere in the answer)."""
+    strings = strings_in(data)
     keys = set()
     for text in strings:
         if text.startswith(RESIDENT_IDS):
@@ -352,7 +349,5 @@ def audit_reads(execution: ExecutionContext) -> None:
     subjects = context.engine.view(context.viewer).residents_named(strings | keys)
     if subjects:
         audit = context.engine.trust.audit
-        audit.record_read(
-            context.viewer.label, f"{READ}{','.join(root_fields(document, execution.operation_name))}", subjects
-        )
+        audit.record_read(context.viewer.label, f"{READ}{','.join(root_fields(document, operation_name))}", subjects)
         schedule_flush(audit)
