@@ -35,14 +35,13 @@ class Gate:
     one needs a free slot of its client's; then it waits for its turn to execute (``call.Turns``:
     counted first, so that a client's queued operations count against its cap)."""
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
+    def __init__(self, schema: GraphQLSchema, settings: Settings):
+        self.schema, self.settings = schema, settings
         self.slots = Slots(settings.max_expensive)
         self.turns = Turns(settings.running_queries)
 
     async def run(
         self,
-        schema: GraphQLSchema,
         viewer: Viewer,
         document: DocumentNode,
         operation_name: str | None,
@@ -55,7 +54,7 @@ class Gate:
         call = CALL.get()
         if call is not None and writing:
             call.lift_time_limit()
-        measured = measure(schema, document, operation_name, variables, max_page=self.settings.max_page)
+        measured = measure(self.schema, document, operation_name, variables, max_page=self.settings.max_page)
         errors = errors or refusals(measured, self.settings.max_cost)
         taken = None
         if not errors and call is not None:

@@ -55,7 +55,7 @@ class Operations:
         limits = Limits(depth=settings.max_query_depth, aliases=settings.max_aliases, fields=settings.max_fields)
         rules: tuple[type[ASTValidationRule], ...] = (*specified_rules, limits_rule(limits))
         self.rules = rules if settings.introspection else (*rules, NoIntrospection)
-        self.gate = Gate(settings)
+        self.gate = Gate(self.schema, settings)
 
     async def run(
         self, query: str, variables: dict[str, Any] | None, operation_name: str | None, context: Context
@@ -80,9 +80,7 @@ class Operations:
             variable_values=variables,
             operation_name=operation_name,
         )
-        result = await self.gate.run(
-            self.schema, context.viewer, document, operation_name, variables, writing, executing
-        )
+        result = await self.gate.run(context.viewer, document, operation_name, variables, writing, executing)
         if not writing and result.data:
             audit_reads(context, document, operation_name, result.data)
         return result
