@@ -102,8 +102,9 @@ class Settings:
     measures_quiet_seconds: float = field(
         default=2.0,
         metadata={
-            "doc": "brokers and communities are recomputed once no write came for this long; until then they "
-            "are answered from the last version, marked stale"
+            "doc": "brokers and communities are recomputed at once for a write after this long without one, "
+            "and for writes in a row once none came for this long; until then they are answered from the "
+            "last version, marked stale"
         },
     )
     measures_stale_seconds: float = field(

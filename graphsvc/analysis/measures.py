@@ -8,10 +8,12 @@ and answers every request from it. The rule:
 
 * the answer for the current graph version is there: it is returned (not stale, not pending);
 * an answer for an older version is there: it is returned at once, marked ``stale``, and a
-  background thread computes the new one (writes in quick succession queue one computation). While
-  writes stream in, that waits: the watcher refreshes once no write came for ``quiet`` seconds, or
-  once the answers have been stale for ``most_stale`` seconds, so that the measures are not
-  recomputed after every write, each time taking the CPU (and the GIL) from the requests;
+  background thread computes the new one (writes in quick succession queue one computation). A
+  write after a calm spell (none for ``quiet`` seconds before it) is refreshed for at once; while
+  more writes stream in, the next refresh waits: the watcher refreshes once no write came for
+  ``quiet`` seconds, or once the answers have been stale for ``most_stale`` seconds, so that the
+  measures are not recomputed after every write, each time taking the CPU (and the GIL) from the
+  requests;
 * nothing is there yet: when the graph has at most ``sync_nodes`` nodes (20,000 by default: well
   under a second) it is computed now, on the request; otherwise the background computation starts
   and the request gets a ``pending`` answer with nothing in it. ``warm`` (at start) and the
@@ -22,8 +24,9 @@ engine where it applies changes (on the API's event loop, between two of them), 
 lands meanwhile changes nothing it reads. The answer is kept under the version it was computed
 on, and the write's version is computed next. igraph measures of graphs above ``process_nodes``
 nodes run in a worker process (igraph holds the GIL while it computes, which would stall every
-request), and so do those of any graph refreshed while writes still stream in (it is then serving
-writes, which must not wait for an igraph call); ``close`` ends that process, also in the middle of
+request), and so do those of any graph refreshed while writes may still stream in (the first after
+a calm spell, or an overdue one: the server is then serving writes, which must not wait for an
+igraph call); ``close`` ends that process, also in the middle of
 a computation.
 """
 
@@ -318,9 +321,11 @@ class Measures:
 
 
 class Settling:
-    """When the watcher refreshes after writes: once no new graph version came for ``quiet`` seconds
-    (writes paused), or once the first version not refreshed for is ``most_stale`` seconds old (writes
-    keep coming: the answers must not stay stale for ever)."""
+    """When the watcher refreshes after writes: at once for a write after a calm spell (no new graph
+    version for ``quiet`` seconds before it: a lone edit is not kept waiting); then, while writes
+    follow, once no new version came for ``quiet`` seconds (writes paused), or once the first version
+    not refreshed for is ``most_stale`` seconds old (writes keep coming: the answers must not stay
+    stale for ever)."""
 
     def __init__(self, version: int, now: float, quiet: float, most_stale: float):
         self.quiet, self.most_stale = quiet, most_stale
@@ -328,16 +333,19 @@ class Settling:
         self._first_seen = self._last_seen = now  # when the first and the newest not refreshed for were seen
 
     def due(self, version: int, now: float) -> bool | None:
-        """Looking at ``version`` at ``now``: None when no refresh is due, else whether writes are
-        still coming (True: overdue while they stream; False: they paused). A due refresh counts as done."""
+        """Looking at ``version`` at ``now``: None when no refresh is due, else whether writes may still
+        be coming (True: the first write after a calm spell, or overdue while they stream; False: they
+        paused). A due refresh counts as done."""
         if version == self.settled:
             return None
+        calm = False  # this version is the first after a calm spell
         if version != self._last:
+            calm = now - self._last_seen >= self.quiet
             if self._last == self.settled:
                 self._first_seen = now
             self._last, self._last_seen = version, now
         paused = now - self._last_seen >= self.quiet
-        if not paused and now - self._first_seen < self.most_stale:
+        if not (calm or paused) and now - self._first_seen < self.most_stale:
             return None
         self.settled = version
         return not paused
