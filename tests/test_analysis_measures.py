@@ -162,6 +162,20 @@ def test_a_refresh_while_writes_stream_runs_in_the_worker_process_whatever_the_s
     assert not multiprocessing.active_children()
 
 
+def test_a_lone_write_is_refreshed_at_once_in_the_worker_process_as_more_may_follow(engine_with: Engines):
+    engine = engine_with(florentine_document())
+    cache = WatchedMeasures(engine, quiet=0.2, most_stale=3600, interval=0.05)
+    first = brokers(engine.view(), cache=cache)
+    cache.start()
+    time.sleep(0.2)  # the calm spell itself: no write for ``quiet`` seconds
+    add_family(engine, "newcomers", "strozzi", "ridolfi")
+    cache.wait_refreshed(engine.version, timeout=30)
+    assert multiprocessing.active_children(), "at the first look, not once writes paused (that one runs here)"
+    fresh = brokers(engine.view(), cache=cache)
+    assert fresh.freshness == Freshness(engine.version, stale=False, pending=False) and fresh.nodes == first.nodes + 1
+    cache.close()
+
+
 def test_answers_follow_the_viewer_and_the_graph(engine_with: Engines, demo_doc: dict):
     engine = engine_with(demo_doc)
     other = engine_with(florentine_document())

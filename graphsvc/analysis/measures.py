@@ -26,8 +26,7 @@ on, and the write's version is computed next. igraph measures of graphs above ``
 nodes run in a worker process (igraph holds the GIL while it computes, which would stall every
 request), and so do those of any graph refreshed while writes may still stream in (the first after
 a calm spell, or an overdue one: the server is then serving writes, which must not wait for an
-igraph call); ``close`` ends that process, also in the middle of
-a computation.
+igraph call); ``close`` ends that process, also in the middle of a computation.
 """
 
 from __future__ import annotations
