@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import weakref
 from datetime import date
 
@@ -65,6 +66,19 @@ def test_a_views_relation_count_counts_the_relations_it_shows(demo_engine: Engin
     assert view.relation_count() == counted >= among_nodes
     if asked:
         assert counted < demo_engine.view().relation_count()
+
+
+@pytest.mark.parametrize("asked", [*VIEWS.values(), {"viewer": Viewer(Role.BROKER, frozenset({"GM0344"}))}])
+def test_a_views_relations_as_columns_are_its_relation_rows(demo_engine: Engine, asked: dict):
+    view = demo_engine.view(**asked)
+    some = {node: i for i, node in enumerate(sorted(view.nodes)[::2])}  # half the network: relations among those
+    columns = view.relation_arrays(some)
+    got = [
+        (i, j, None if math.isnan(w) else w, since, until)
+        for i, j, w, since, until in zip(*(c.tolist() for c in columns), strict=True)
+    ]
+    rows = view.relation_rows()
+    assert got == [(some[u], some[v], w, a, b) for _, u, v, _, w, a, b in rows if u in some and v in some] != []
 
 
 def test_networkx_reads_and_copies_the_views_graph_as_any_graph(demo_engine: Engine):

@@ -39,7 +39,7 @@ from ..domain.areas import district
 from ..domain.kinds import RelationKind
 from ..domain.timeline import each, holds, recency
 from ..engine import View
-from ..engine.view import TIE_DIGITS, UNKNOWN_STRENGTH
+from ..engine.view import TIE_DIGITS, UNKNOWN_STRENGTH, rounded
 from .evidence import NO_NEEDS, mutual_area_fit
 from .linkpred import PPR_STEPS, PPR_STEPS_SMALL, Adjacency
 from .load import RUNNING, UNKNOWN_CAPACITY, WORK_WITH, free_capacity
@@ -191,7 +191,7 @@ def warmth(
     tied, warmest = key[starts], recent[order][starts]
     strongest = np.maximum.reduceat(strength[order], starts) if len(key) else np.zeros(0)
     if digits is not None:
-        strongest, warmest = _rounded(strongest, digits), _rounded(warmest, digits)
+        strongest, warmest = rounded(strongest, digits), rounded(warmest, digits)
     m = adjacency.matrix
     rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(m.indptr))
     wanted = np.minimum(rows, m.indices) * n + np.maximum(rows, m.indices)
@@ -200,12 +200,6 @@ def warmth(
     at = np.minimum(np.searchsorted(tied, wanted), len(tied) - 1)
     found = tied[at] == wanted
     return Ties(np.where(found, strongest[at], UNKNOWN_STRENGTH), np.where(found, warmest[at], 1.0))
-
-
-def _rounded(values: np.ndarray, digits: int) -> np.ndarray:
-    """``round(value, digits)`` of each value (Python's, exact; asked once per distinct value)."""
-    distinct, inverse = np.unique(values, return_inverse=True)
-    return np.array([round(x, digits) for x in distinct.tolist()], dtype=np.float64)[inverse]
 
 
 def local_index(nodes: Sequence[Node], areas: Mapping[str, Area]) -> dict[tuple[str, str], np.ndarray]:
@@ -248,27 +242,14 @@ class Scoring(Snapshot):
         return free_capacity(self.view, node)
 
 
-_RELATION_ROW = np.dtype(
-    [("u", np.int64), ("v", np.int64), ("strength", np.float64), ("since", np.int64), ("until", np.int64)]
-)
-
-
 def make_scoring(view: View) -> Scoring:
     """Everything scoring needs for one view: its ties as a sparse matrix and how warm each is (as
     ``View.tie`` has it, from one scan of the relations it shows), and who works where."""
     order = sorted(view.nodes)  # the same order in every process: ties break alike
-    index = {node: i for i, node in enumerate(order)}
-    rows = np.fromiter(
-        (
-            (index[u], index[v], UNKNOWN_STRENGTH if w is None else w, a, b)
-            for _, u, v, _, w, a, b in view.relation_rows()
-            if u != v
-        ),
-        dtype=_RELATION_ROW,
-    )
-    u, v, strength, since, until = (
-        np.ascontiguousarray(rows[name]) for name in ("u", "v", "strength", "since", "until")
-    )
+    shown = view.relation_arrays({node: i for i, node in enumerate(order)})
+    between = shown.source != shown.target
+    u, v, strength, since, until = (column[between] for column in shown)
+    strength[np.isnan(strength)] = UNKNOWN_STRENGTH
     adjacency = Adjacency.of_positions(order, u, v)
     nodes: list[Node] = [view.node(n) for n in adjacency.nodes]  # type: ignore[misc]
     ties = warmth(adjacency, u, v, strength, each(recency, since, until, view.day), TIE_DIGITS)

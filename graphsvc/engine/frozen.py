@@ -18,7 +18,7 @@ from collections.abc import Hashable, Iterable, KeysView, Mapping
 import numpy as np
 
 from ..domain import Area, Node, NodeKind
-from .projection import shown
+from .projection import places, shown
 from .view import Memo, View
 
 
@@ -81,13 +81,9 @@ class FrozenView(Memo):
         the API's process, where a step in Python per relation would take half of the event loop's
         time for seconds.
         """
-        renumbered = np.full(self._numbered + 1, -1, dtype=np.int64)  # a node's number -> its place in ``number``
-        renumbered[np.fromiter(map(self._numbers.__getitem__, number), np.int64, len(number))] = np.fromiter(
-            number.values(), np.int64, len(number)
-        )
-        renumbered[-1] = -1  # the place of ``NO_END``
-        kept = shown(self._columns, self._codes, self._on, renumbered >= 0)
-        i, j = (renumbered[np.frombuffer(c, dtype=np.int32)[kept]] for c in self._columns[3:])
+        placed = places(self._numbers, self._numbered, number)
+        kept = shown(self._columns, self._codes, self._on, placed >= 0)
+        i, j = (placed[np.frombuffer(c, dtype=np.int32)[kept]] for c in self._columns[3:])
         lower, higher = np.minimum(i, j), np.maximum(i, j)
         n = max(len(number), 1)
         ties = np.sort((lower * n + higher)[lower != higher])  # by the lower end, then the higher

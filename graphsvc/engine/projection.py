@@ -119,6 +119,18 @@ def shown(
     return mask & tied[source] & tied[target]  # type: ignore[no-any-return]
 
 
+def places(numbers: Mapping[str, int], size: int, number: Mapping[str, int]) -> np.ndarray:
+    """Per node number of a projection (``numbers``: id -> number, ``size`` of them), the node's place
+    in ``number`` (-1: not in it), with one place more, -1, for ``NO_END``: to read the ends of whole
+    relation columns as places in ``number``."""
+    placed = np.full(size + 1, -1, dtype=np.int64)
+    placed[np.fromiter(map(numbers.__getitem__, number), np.int64, len(number))] = np.fromiter(
+        number.values(), np.int64, len(number)
+    )
+    placed[-1] = -1  # the place of ``NO_END``
+    return placed
+
+
 def name_order(node: Node) -> tuple[str, str]:
     """Where a stakeholder stands in name order: by name ignoring case, then by id."""
     return (node.name.casefold(), node.id)

@@ -35,12 +35,13 @@ from ..domain.areas import within
 from ..domain.kinds import RELATION_BY_CODE, RELATION_CODES, STAKEHOLDER_KINDS
 from ..domain.records import fold, search_text
 from ..domain.timeline import NO_DATE, holds, ordinal, recency
-from .projection import Projection, name_order, shown
+from .projection import Projection, name_order, places, shown
 
 PLACES_PATCHED_MOST = 8  # writes whose moves a ``Places`` stacks before it is made into one dict again
 SIMILAR_ENOUGH = 0.8  # how alike two names must be (0..1) for one record to look like a duplicate of the other
 UNKNOWN_STRENGTH = 0.5  # the strength of a tie nobody rated: neither weak nor strong
 TIE_DIGITS = 4  # a tie's strength and recency are shown rounded to this many digits
+STRENGTH_DIGITS = 4  # and a relation's strength
 # On an equal match, a search lists partners and organisations before initiatives and residents.
 KIND_ORDER = {
     kind: i
@@ -329,6 +330,22 @@ class RelationFacts(NamedTuple):
     since: date | None
     until: date | None
     confirmed: date | None  # the day it was last confirmed true (None: never)
+
+
+def rounded(values: np.ndarray, digits: int) -> np.ndarray:
+    """``round(value, digits)`` of each value (Python's, exact; asked once per distinct value)."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return np.array([round(x, digits) for x in distinct.tolist()], dtype=np.float64)[inverse]
+
+
+class RelationArrays(NamedTuple):
+    """Relations a view shows as columns (``View.relation_arrays``), one entry per relation."""
+
+    source: np.ndarray  # the ends, as places in the numbering asked for
+    target: np.ndarray
+    strength: np.ndarray  # as ``relation`` shows it (NaN: unknown)
+    since: np.ndarray  # ordinals (``timeline.NO_DATE``: none)
+    until: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -663,8 +680,22 @@ class View(Memo):
             if source in nodes and target in nodes and shows(rel_id):
                 strength = p.strength[rel_id]
                 kind = RELATION_BY_CODE[p.kind[rel_id]]
-                known = None if math.isnan(strength) else round(strength, 4)
+                known = None if math.isnan(strength) else round(strength, STRENGTH_DIGITS)
                 yield rel_id, source, target, kind, known, p.since[rel_id], p.until[rel_id]
+
+    def relation_arrays(self, number: Mapping[str, int]) -> RelationArrays:
+        """``relation_rows`` over whole columns (``projection.shown``), without a Python step per
+        relation: the relations the view shows between two nodes of its network that ``number``
+        numbers 0..n-1, by id, their ends as those numbers (a relation of a node to itself too)."""
+        p = self._p
+        placed = places(p.numbers, len(p.ids), {n: i for n, i in number.items() if n in self.nodes})
+        kept = shown((p.kind, p.since, p.until, p.source, p.target), self._codes, self._on, placed >= 0)
+        source, target = (placed[np.frombuffer(c, dtype=np.int32)[kept]] for c in (p.source, p.target))
+        strength = np.frombuffer(p.strength, dtype=np.float32)[kept].astype(np.float64)
+        known = ~np.isnan(strength)
+        strength[known] = rounded(strength[known], STRENGTH_DIGITS)
+        since, until = (np.frombuffer(c, dtype=np.int32)[kept].astype(np.int64) for c in (p.since, p.until))
+        return RelationArrays(source, target, strength, since, until)
 
     def ends(self, rel_id: int) -> tuple[str, str]:
         """(source, target) of a relation the view shows (an id from ``relation_ids_around``)."""
@@ -722,7 +753,7 @@ class View(Memo):
             RELATION_BY_CODE[p.kind[rel_id]],
             source,
             target,
-            None if math.isnan(strength) else round(strength, 4),
+            None if math.isnan(strength) else round(strength, STRENGTH_DIGITS),
             _day(p.since[rel_id]),
             _day(p.until[rel_id]),
             _day(p.confirmed[rel_id]),
