@@ -147,33 +147,29 @@ def test_while_writes_stream_requests_get_the_stale_answer_and_nothing_is_recomp
     cache.close()
 
 
-def test_a_refresh_while_writes_stream_runs_in_the_worker_process_whatever_the_size(engine_with: Engines):
+@pytest.mark.parametrize(
+    ("quiet", "most_stale", "calm"),
+    [
+        pytest.param(3600, 0, 0, id="while writes stream, once stale too long (here at once)"),
+        pytest.param(0.2, 3600, 0.2, id="a lone write after a calm spell, at the first look"),
+    ],
+)
+def test_a_refresh_while_writes_may_follow_runs_in_the_worker_process_whatever_the_size(
+    engine_with: Engines, quiet: float, most_stale: float, calm: float
+):
     engine = engine_with(florentine_document())
-    cache = WatchedMeasures(engine, quiet=3600, most_stale=0, interval=0.05)  # stale too long at once
+    cache = WatchedMeasures(engine, quiet=quiet, most_stale=most_stale, interval=0.05)
     first = brokers(engine.view(), cache=cache)
     assert not multiprocessing.active_children(), "on the request, here"
     cache.start()
+    time.sleep(calm)  # the calm spell itself: no write for ``quiet`` seconds
     add_family(engine, "newcomers", "strozzi", "ridolfi")
     cache.wait_refreshed(engine.version, timeout=30)
-    assert multiprocessing.active_children(), "while writes stream: in the worker process, though 15 nodes"
+    assert multiprocessing.active_children(), "in the worker process, though 15 nodes (once writes paused: here)"
     fresh = brokers(engine.view(), cache=cache)
     assert fresh.freshness == Freshness(engine.version, stale=False, pending=False) and fresh.nodes == first.nodes + 1
     cache.close()
     assert not multiprocessing.active_children()
-
-
-def test_a_lone_write_is_refreshed_at_once_in_the_worker_process_as_more_may_follow(engine_with: Engines):
-    engine = engine_with(florentine_document())
-    cache = WatchedMeasures(engine, quiet=0.2, most_stale=3600, interval=0.05)
-    first = brokers(engine.view(), cache=cache)
-    cache.start()
-    time.sleep(0.2)  # the calm spell itself: no write for ``quiet`` seconds
-    add_family(engine, "newcomers", "strozzi", "ridolfi")
-    cache.wait_refreshed(engine.version, timeout=30)
-    assert multiprocessing.active_children(), "at the first look, not once writes paused (that one runs here)"
-    fresh = brokers(engine.view(), cache=cache)
-    assert fresh.freshness == Freshness(engine.version, stale=False, pending=False) and fresh.nodes == first.nodes + 1
-    cache.close()
 
 
 def test_answers_follow_the_viewer_and_the_graph(engine_with: Engines, demo_doc: dict):
